@@ -1,0 +1,3 @@
+from onenotes.cli import main
+
+main()

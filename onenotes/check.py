@@ -1,0 +1,138 @@
+"""``onenotes check``: lint every note and the config, the way a pre-commit hook would."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from onenotes.config import Config, load_config
+from onenotes.dates import DateProblem, to_date
+from onenotes.errors import ConfigError, NoteError, Problem, TemplateError
+from onenotes.note import Note
+from onenotes.notebook import fold, read_note, scan
+from onenotes.render import TEMPLATE_SUFFIX, make_environment
+from onenotes.yamlsafe import LineDict
+
+# Stable JSON keys of one problem (documented in docs/commands.md).
+PROBLEM_KEYS = ("path", "line", "column", "severity", "code", "message", "hint")
+
+
+@dataclass
+class CheckReport:
+    files: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    def as_json(self) -> dict:
+        return {
+            "files": self.files,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [{k: getattr(p, k) for k in PROBLEM_KEYS} for p in self.problems],
+        }
+
+
+def _line(meta, key) -> int:
+    return meta.line_of(key) if isinstance(meta, LineDict) else 0
+
+
+def lint_note(note: Note, config: Config) -> list[Problem]:
+    """Problems that need the config or the note's path, beyond what parsing found."""
+    found = list(note.problems)
+    meta = note.meta
+
+    def add(key, severity, code, message, hint=None, line=None):
+        found.append(Problem(note.path, line if line is not None else _line(meta, key), 0,
+                             severity, code, message, hint))
+
+    rep = meta.get("rep")
+    if rep is not None and fold(str(rep)) != fold(note.rep):
+        add("rep", "error", "rep-mismatch",
+            f"rep is {rep!r} but the note is in the folder {note.rep!r}",
+            "move the note to the right rep's folder, or fix 'rep'")
+    if "date" in meta:
+        try:
+            when = to_date(meta["date"], formats=config.date_formats, year=note.date.year,
+                           tz=config.read_options.tz)
+        except DateProblem as exc:
+            add("date", "error", "bad-date", f"date: {exc}")
+        else:
+            if when is not None and when != note.date:
+                add("date", "error", "date-mismatch",
+                    f"date is {when.isoformat()} but the file is named for {note.date.isoformat()}",
+                    "rename the file or fix 'date'")
+    minutes = meta.get("duration_minutes")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))
+                                or minutes <= 0):
+        add("duration_minutes", "error", "bad-duration",
+            f"duration_minutes must be a number of minutes, not {minutes!r}")
+    if config.kpis:
+        for metric in note.metrics:
+            if metric.name not in config.kpis:
+                close = difflib.get_close_matches(metric.name, list(config.kpis), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "add it under 'kpis' in onenotes.yaml"
+                add(None, "error", "unknown-kpi", f"unknown KPI {metric.name!r}", hint, metric.line)
+    seen: dict[str, int] = {}
+    for mention in note.mentions:
+        if mention.id in seen:
+            add(None, "error", "duplicate-id",
+                f"commitment id {mention.id!r} is used twice in this note (first on line {seen[mention.id]})",
+                "give each commitment its own id", mention.line)
+        else:
+            seen[mention.id] = mention.line
+    return found
+
+
+def _check_templates(root: Path) -> list[Problem]:
+    folder = root / "templates"
+    if not folder.is_dir():
+        return []
+    problems = []
+    env = make_environment(folder)
+    for path in sorted(folder.glob("*" + TEMPLATE_SUFFIX)):
+        rel = f"templates/{path.name}"
+        try:
+            env.get_template(path.name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(rel, exc.lineno or 0, 0, "error", "template-syntax",
+                                    f"template syntax error: {exc.message}"))
+        except (TemplateError, jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(rel, 0, 0, "error", "template", str(exc)))
+    return problems
+
+
+def check_notebook(root: Path) -> CheckReport:
+    report = CheckReport()
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        report.problems.append(exc.problem or Problem("onenotes.yaml", 0, 0, "error", "config", str(exc)))
+        config = Config()
+    found = scan(root)
+    report.problems.extend(found.problems)
+    for rel in found.other_md:
+        report.problems.append(Problem(rel, 0, 0, "warning", "not-a-note",
+                                       "not named like a note, so it is not read",
+                                       "name notes YYYY-MM-DD.md (a second one that day: YYYY-MM-DD-2.md)"))
+    options = config.read_options
+    for rel in found.notes:
+        report.files += 1
+        try:
+            note = read_note(root, rel, options)
+        except NoteError as exc:
+            report.problems.append(exc.problem)
+            continue
+        report.problems.extend(lint_note(note, config))
+    report.problems.extend(_check_templates(root))
+    report.problems.sort(key=lambda p: (p.path, p.line, p.column, p.code))
+    return report

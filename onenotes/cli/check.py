@@ -1,0 +1,33 @@
+"""``onenotes check``: lint notes and config; exit 1 when there is an error."""
+
+from __future__ import annotations
+
+import click
+
+from onenotes.check import check_notebook
+from onenotes.cli.common import notebook_root
+from onenotes.output import clean, to_json
+
+
+@click.command("check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.pass_context
+def command(ctx, fmt):
+    """Check every note and onenotes.yaml for mistakes.
+
+    Prints one line per problem (file:line:column: severity: message), exits 1
+    when any is an error and 0 otherwise, so it works as a pre-commit hook.
+    """
+    report = check_notebook(notebook_root(ctx))
+    if fmt == "json":
+        click.echo(to_json(report.as_json()), nl=False)
+    else:
+        for problem in report.problems:
+            line = f"{problem.location()}: {problem.severity}: {problem.message} [{problem.code}]"
+            click.echo(clean(line))
+            if problem.hint:
+                click.echo("    hint: " + clean(problem.hint))
+    click.echo(f"checked {report.files} notes: {report.errors} errors, {report.warnings} warnings",
+               err=True)
+    ctx.exit(1 if report.errors else 0)

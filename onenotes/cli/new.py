@@ -1,0 +1,43 @@
+"""``onenotes new REP``: write the next one-on-one agenda."""
+
+from __future__ import annotations
+
+import click
+
+from onenotes.cli.common import cli_date, notebook_root, today, warn
+from onenotes.newnote import create_note
+from onenotes.notebook import load_notebook
+
+
+@click.command("new")
+@click.argument("rep")
+@click.option("--date", "date_text", metavar="DATE",
+              help="Meeting date, YYYY-MM-DD (default: the next meeting by the cadence, not before today).")
+@click.option("--template", metavar="NAME",
+              help="Template name (default: the notebook's 'template' setting, else one-on-one).")
+@click.option("--edit", is_flag=True, help="Open the new note in $EDITOR.")
+@click.option("--add", is_flag=True, help="REP is a new rep: create their folder.")
+@click.option("--another", is_flag=True,
+              help="A note for that date exists: write YYYY-MM-DD-2.md (a second meeting that day).")
+@click.option("--today", "today_text", metavar="DATE", hidden=True,
+              help="Pretend today is DATE (for scripts and tests).")
+@click.pass_context
+def command(ctx, rep, date_text, template, edit, add, another, today_text):
+    """Write the next one-on-one agenda for REP from a template.
+
+    The note carries forward REP's open commitments and last KPI figures.
+    It is written as REP/YYYY-MM-DD.md and never overwrites a file; the path
+    is printed on stdout.
+    """
+    book = load_notebook(notebook_root(ctx))
+    now = today(book.config, today_text)
+    date = cli_date(date_text, now, "--date") if date_text else None
+    result = create_note(book, rep, today=now, date=date, template=template, add=add, another=another)
+    # A note of this rep that could not be read may hold commitments that were not carried.
+    warn([p for p in book.problems if p.path.startswith(result.rep + "/")])
+    if result.created_rep:
+        click.echo(f"onenotes: new rep folder {result.rep}/ "
+                   "(add their display name under 'reps' in onenotes.yaml)", err=True)
+    click.echo(str(result.path))
+    if edit:
+        click.edit(filename=str(result.path))

@@ -1,0 +1,247 @@
+"""The notebook's ``onenotes.yaml``: reading and validating it.
+
+The file is optional for read-only commands: without it, every setting takes
+its default.  It follows the same YAML rules as notes (see
+:mod:`onenotes.yamlsafe`); unknown keys are errors with a did-you-mean, so a
+typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from onenotes.errors import ConfigError, NoteError, Problem
+from onenotes.note import ReadOptions, decode
+from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
+
+CONFIG_NAME = "onenotes.yaml"
+MAX_CONFIG_BYTES = 256 * 1024
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_formats",
+            "default_duration_minutes", "kpis", "reps")
+KPI_KEYS = ("kind", "goal", "unit", "better", "label")
+REP_KEYS = ("name", "goals")
+_EVERY = re.compile(r"every\s+(\d+)\s+days?$")
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """How often a rep meets: every ``days`` days, or monthly (``days`` is 0)."""
+
+    text: str
+    days: int
+    monthly: bool = False
+
+
+@dataclass(frozen=True)
+class KpiDef:
+    name: str
+    kind: str  # "input" or "output"
+    goal: float | int | None
+    unit: str | None = None
+    better: str = "higher"
+    label: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class RepDef:
+    slug: str
+    name: str
+    goals: dict = field(default_factory=dict)
+
+
+@dataclass
+class Config:
+    path: Path | None = None  # None when the notebook has no onenotes.yaml
+    manager: str = ""
+    cadence: Cadence = Cadence("weekly", 7)
+    meeting_day: int | None = None  # 0 = Monday
+    template: str = "one-on-one"
+    timezone: str | None = None
+    date_formats: tuple[str, ...] = ()
+    default_duration_minutes: int = 60
+    kpis: dict[str, KpiDef] = field(default_factory=dict)
+    reps: dict[str, RepDef] = field(default_factory=dict)
+
+    @property
+    def read_options(self) -> ReadOptions:
+        return ReadOptions(self.date_formats, self.timezone)
+
+    def goal_for(self, rep: str, kpi: str):
+        """The rep's goal for a KPI: the per-rep override, else the config's."""
+        rep_def = self.reps.get(rep)
+        if rep_def and kpi in rep_def.goals:
+            return rep_def.goals[kpi]
+        kdef = self.kpis.get(kpi)
+        return kdef.goal if kdef else None
+
+
+def parse_cadence(text: str) -> Cadence:
+    """``weekly``, ``biweekly``, ``monthly`` or ``every N days``; ValueError otherwise."""
+    norm = " ".join(str(text).lower().split())
+    named = {"weekly": 7, "biweekly": 14, "fortnightly": 14, "every week": 7, "every 2 weeks": 14}
+    if norm in named:
+        return Cadence(norm, named[norm])
+    if norm == "monthly":
+        return Cadence(norm, 0, monthly=True)
+    m = _EVERY.match(norm)
+    if m and 1 <= int(m.group(1)) <= 366:
+        return Cadence(norm, int(m.group(1)))
+    raise ValueError(f"unknown cadence {text!r}: use weekly, biweekly, monthly or 'every N days'")
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1)
+    return f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(choices)
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/onenotes.yaml``; defaults when it does not exist; :class:`ConfigError` when wrong."""
+    path = root / CONFIG_NAME
+    try:
+        if not path.is_file():
+            return Config()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise _error(path, 0, 0, f"cannot read: {exc.strerror}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise _error(path, 0, 0, f"over {MAX_CONFIG_BYTES // 1024} KiB; is this the right file?")
+    try:
+        text = decode(data, str(path))
+        raw = load_yaml(text, 0)
+    except NoteError as exc:
+        raise _error(path, exc.problem.line, exc.problem.column, exc.problem.message,
+                     exc.problem.hint) from None
+    except YamlProblem as exc:
+        raise _error(path, exc.line, exc.column, exc.message, exc.hint) from None
+    if raw is None:
+        raw = LineDict()
+    if not isinstance(raw, dict):
+        raise _error(path, 1, 0, "onenotes.yaml must be 'key: value' settings")
+    return _build(path, raw)
+
+
+def _error(path: Path, line: int, column: int, message: str, hint: str | None = None) -> ConfigError:
+    problem = Problem(CONFIG_NAME, line, column, "error", "config", message, hint)
+    shown = Problem(str(path), line, column, "error", "config", message, hint)
+    return ConfigError(shown.format(), problem=problem)
+
+
+def _fail(path: Path, mapping, key, message: str, hint: str | None = None):
+    line = mapping.line_of(key) if isinstance(mapping, LineDict) else 0
+    raise _error(path, line, 0, message, hint)
+
+
+def _goal(path, mapping, key, value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        _fail(path, mapping, key, f"goal {value!r} is not a number", "write a plain number such as 25000")
+    return value
+
+
+def _build(path: Path, raw: dict) -> Config:
+    cfg = Config(path=path)
+    for key in raw:
+        if key not in TOP_KEYS:
+            _fail(path, raw, key, f"unknown setting {key!r}", _did_you_mean(key, TOP_KEYS))
+    if raw.get("manager") is not None:
+        cfg.manager = str(raw["manager"])
+    if raw.get("cadence") is not None:
+        try:
+            cfg.cadence = parse_cadence(raw["cadence"])
+        except ValueError as exc:
+            _fail(path, raw, "cadence", str(exc))
+    if raw.get("meeting_day") is not None:
+        day = str(raw["meeting_day"]).strip().lower()
+        matches = [i for i, name in enumerate(WEEKDAYS) if len(day) >= 3 and name.startswith(day)]
+        if len(matches) != 1:
+            _fail(path, raw, "meeting_day", f"unknown meeting_day {raw['meeting_day']!r}",
+                  "use a weekday name such as monday")
+        cfg.meeting_day = matches[0]
+    if raw.get("template") is not None:
+        cfg.template = str(raw["template"])
+    if raw.get("timezone") is not None:
+        try:
+            ZoneInfo(str(raw["timezone"]))
+        except (ZoneInfoNotFoundError, ValueError):
+            _fail(path, raw, "timezone", f"unknown time zone {raw['timezone']!r}",
+                  "use an IANA name such as Europe/Berlin or America/Chicago")
+        cfg.timezone = str(raw["timezone"])
+    if raw.get("date_formats") is not None:
+        formats = raw["date_formats"]
+        if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
+            _fail(path, raw, "date_formats", "date_formats must be a list of formats such as '%d.%m.%Y'")
+        cfg.date_formats = tuple(formats)
+    if raw.get("default_duration_minutes") is not None:
+        minutes = raw["default_duration_minutes"]
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+            _fail(path, raw, "default_duration_minutes", "default_duration_minutes must be a whole number of minutes")
+        cfg.default_duration_minutes = minutes
+    kpis = raw.get("kpis") or {}
+    if not isinstance(kpis, dict):
+        _fail(path, raw, "kpis", "kpis must map KPI names to their settings")
+    for name, spec in kpis.items():
+        cfg.kpis[str(name)] = _kpi(path, kpis, str(name), spec)
+    reps = raw.get("reps") or {}
+    if not isinstance(reps, dict):
+        _fail(path, raw, "reps", "reps must map rep folder names to their settings")
+    for slug, spec in reps.items():
+        cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg)
+    return cfg
+
+
+def _kpi(path, kpis, name, spec) -> KpiDef:
+    if not isinstance(spec, dict):
+        _fail(path, kpis, name, f"KPI {name!r} needs settings such as 'kind: output' and 'goal: 25000'")
+    for key in spec:
+        if key not in KPI_KEYS:
+            _fail(path, spec, key, f"unknown KPI setting {key!r}", _did_you_mean(key, KPI_KEYS))
+    kind = str(spec.get("kind", "")).lower()
+    if kind not in ("input", "output"):
+        _fail(path, spec if "kind" in spec else kpis, "kind" if "kind" in spec else name,
+              f"KPI {name!r}: kind must be input or output",
+              "outputs are results (revenue), inputs are activities (sales calls)")
+    better = str(spec.get("better", "higher")).lower()
+    if better not in ("higher", "lower"):
+        _fail(path, spec, "better", f"KPI {name!r}: better must be higher or lower")
+    unit = spec.get("unit")
+    label = spec.get("label")
+    return KpiDef(name, kind, _goal(path, spec, "goal", spec.get("goal")),
+                  None if unit is None else str(unit), better, "" if label is None else str(label))
+
+
+def _rep(path, reps, slug, spec, cfg: Config) -> RepDef:
+    if spec is None:
+        spec = {}
+    if isinstance(spec, str):
+        return RepDef(slug, spec, {})
+    if not isinstance(spec, dict):
+        _fail(path, reps, slug, f"rep {slug!r} needs settings such as 'name: Alice Nguyen'")
+    for key in spec:
+        if key not in REP_KEYS:
+            _fail(path, spec, key, f"unknown rep setting {key!r}", _did_you_mean(key, REP_KEYS))
+    goals = spec.get("goals") or {}
+    if not isinstance(goals, dict):
+        _fail(path, spec, "goals", f"rep {slug!r}: goals must map KPI names to numbers")
+    for kpi, value in goals.items():
+        if cfg.kpis and kpi not in cfg.kpis:
+            _fail(path, goals, kpi, f"rep {slug!r}: goal for unknown KPI {kpi!r}",
+                  _did_you_mean(kpi, cfg.kpis))
+        _goal(path, goals, kpi, value)
+    name = spec.get("name")
+    return RepDef(slug, str(name) if name else display_name(slug), dict(goals))
+
+
+def display_name(slug: str) -> str:
+    """``alice-nguyen`` -> ``Alice Nguyen``."""
+    return " ".join(part.capitalize() for part in re.split(r"[-_.\s]+", slug) if part) or slug

@@ -1,0 +1,51 @@
+"""Open commitments across the notebook, filtered and sorted for ``followups``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from onenotes.errors import Problem
+from onenotes.ledger import build_ledger, followups_order, open_commitments
+from onenotes.notebook import Notebook, resolve_rep
+
+# The keys of one row in ``followups --format json``, in order (documented).
+FOLLOWUP_KEYS = ("id", "rep", "text", "owner", "due", "since", "source", "line",
+                 "overdue", "days_overdue")
+
+# Problems inside readable notes that change what followups shows.
+_LISTING_CODES = ("commitment-", "task-")
+
+
+@dataclass
+class Followups:
+    rows: list[dict]
+    problems: list[Problem]  # notes skipped, unreadable dates, odd markers
+
+
+def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: str | None = None,
+              overdue_only: bool = False, due_before: dt.date | None = None) -> Followups:
+    problems = list(book.problems)
+    for note in book.notes:
+        problems.extend(p for p in note.problems if p.code.startswith(_LISTING_CODES))
+    entries = open_commitments(build_ledger(book.notes))
+    if rep is not None:
+        slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep)
+        entries = [e for e in entries if e.rep == slug]
+    if owner is not None:
+        entries = [e for e in entries if e.owner == owner]
+    if due_before is not None:
+        entries = [e for e in entries if e.due is not None and e.due < due_before]
+    if overdue_only:
+        entries = [e for e in entries if e.days_overdue(today) > 0]
+    rows = []
+    for e in followups_order(entries):
+        days = e.days_overdue(today)
+        rows.append({
+            "id": e.id, "rep": e.rep, "text": e.text, "owner": e.owner,
+            "due": e.due.isoformat() if e.due else None,
+            "since": e.since.isoformat() if e.since else None,
+            "source": e.source, "line": e.line, "overdue": days > 0, "days_overdue": days,
+            "due_raw": e.due_raw,
+        })
+    return Followups(rows, problems)

@@ -1,0 +1,73 @@
+"""The commitment ledger: every note's mentions folded into one entry per commitment.
+
+A commitment is identified by its rep and id.  It is open until any note marks
+it done or dropped; its text, owner and due date are those of the latest note
+that mentions it (due dates get renegotiated); ``since`` is the date it was
+first made.  The same commitment carried through five notes is one entry.
+The result does not depend on the order the notes were read in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from onenotes.note import Mention, Note
+
+
+@dataclass
+class Entry:
+    id: str
+    rep: str
+    text: str
+    owner: str
+    status: str  # open, done or dropped
+    due: dt.date | None
+    due_raw: str | None
+    since: dt.date | None
+    source: str  # the latest note that mentions it
+    line: int
+    closed_in: str | None = None
+    mentions: list[tuple[str, dt.date, int]] = field(default_factory=list)
+
+    def days_overdue(self, today: dt.date) -> int:
+        if self.status != "open" or self.due is None or self.due >= today:
+            return 0
+        return (today - self.due).days
+
+
+def build_ledger(notes: list[Note]) -> list[Entry]:
+    """One :class:`Entry` per (rep, id), from all notes, in a stable order."""
+    ordered: list[tuple[Note, Mention]] = []
+    for note in notes:
+        for mention in note.mentions:
+            ordered.append((note, mention))
+    ordered.sort(key=lambda nm: (nm[0].rep, nm[0].sort_key, nm[1].line))
+    entries: dict[tuple[str, str], Entry] = {}
+    for note, m in ordered:
+        key = (note.rep, m.id)
+        entry = entries.get(key)
+        since_candidates = [d for d in (m.since, note.date) if d is not None]
+        if entry is None:
+            entry = Entry(m.id, note.rep, m.text, m.owner, "open", m.due, m.due_raw,
+                          min(since_candidates), note.path, m.line)
+            entries[key] = entry
+        else:
+            entry.text, entry.owner, entry.due, entry.due_raw = m.text, m.owner, m.due, m.due_raw
+            entry.source, entry.line = note.path, m.line
+            entry.since = min([entry.since, *since_candidates]) if entry.since else min(since_candidates)
+        if m.status != "open" and entry.status == "open":
+            entry.status = m.status
+            entry.closed_in = note.path
+        entry.mentions.append((note.path, note.date, m.line))
+    return sorted(entries.values(), key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
+
+
+def open_commitments(entries: list[Entry]) -> list[Entry]:
+    return [e for e in entries if e.status == "open"]
+
+
+def followups_order(entries: list[Entry]) -> list[Entry]:
+    """By due date (undated last), then rep, then when it was made, then place in the note."""
+    return sorted(entries, key=lambda e: (e.due is None, e.due or dt.date.max, e.rep,
+                                          e.since or dt.date.min, e.source, e.line))

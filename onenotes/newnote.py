@@ -1,0 +1,145 @@
+"""``onenotes new``: the next meeting's agenda for a rep, written once and atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from onenotes.errors import NoteError, NoteExistsError, RefusedError, TemplateError, WriteError
+from onenotes.fsutil import write_new_file
+from onenotes.ledger import build_ledger, open_commitments
+from onenotes.note import Note, parse_note
+from onenotes.notebook import Notebook, check_slug, resolve_rep, slugify
+from onenotes.render import render
+from onenotes.schedule import next_meeting
+
+
+@dataclass(frozen=True)
+class NewNote:
+    path: Path  # where the note was written
+    rel: str  # relative to the notebook
+    rep: str
+    date: dt.date
+    text: str
+    created_rep: bool  # a new rep folder was made (--add)
+
+
+def _attainment(actual, goal, better: str):
+    if actual is None or goal in (None, 0):
+        return None
+    if better == "lower":
+        return None if actual == 0 else goal / actual
+    return actual / goal
+
+
+def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> dict:
+    """Everything a template can use (documented in docs/templates.md)."""
+    cfg = book.config
+    notes = [n for n in book.notes_of(rep) if (n.date, n.seq) < (date, 99)]
+    previous = notes[-1] if notes else None
+    latest: dict[str, tuple] = {}
+    for note in notes:
+        for metric in note.metrics:
+            if metric.actual is not None:
+                latest[metric.name] = (metric.actual, note.date, metric.goal)
+    kpis = []
+    for kind in ("output", "input"):
+        for name, kdef in cfg.kpis.items():
+            if kdef.kind != kind:
+                continue
+            goal = cfg.goal_for(rep, name)
+            actual, when, note_goal = latest.get(name, (None, None, None))
+            ref_goal = note_goal if note_goal is not None else goal
+            kpis.append({
+                "name": name, "label": kdef.title, "kind": kdef.kind, "unit": kdef.unit,
+                "better": kdef.better, "goal": goal, "last_actual": actual,
+                "last_date": when, "attainment": _attainment(actual, ref_goal, kdef.better),
+            })
+    ledger = [e for e in open_commitments(build_ledger(book.notes)) if e.rep == rep]
+    ledger = [e for e in ledger if e.since is None or e.since <= date]
+    commitments = [{
+        "id": e.id, "text": e.text, "owner": e.owner, "due": e.due, "since": e.since,
+        "source": e.source, "overdue": e.days_overdue(date) > 0,
+        "days_overdue": e.days_overdue(date), "times_carried": len(e.mentions),
+    } for e in ledger]
+    return {
+        "rep": {"slug": rep, "name": book.rep_name(rep)},
+        "manager": cfg.manager,
+        "date": date,
+        "today": today,
+        "duration_minutes": cfg.default_duration_minutes,
+        "previous": None if previous is None else {"date": previous.date, "path": previous.path},
+        "kpis": kpis,
+        "outputs": [k for k in kpis if k["kind"] == "output"],
+        "inputs": [k for k in kpis if k["kind"] == "input"],
+        "commitments": commitments,
+    }
+
+
+def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dict,
+            book: Notebook) -> Note:
+    """Parse the rendered note back; it must hold what it was given."""
+    try:
+        note = parse_note(text, rel, rep, date, seq, book.config.read_options)
+    except NoteError as exc:
+        raise TemplateError(f"the template produced a note that cannot be read back: "
+                            f"{exc.problem.message} (line {exc.problem.line})") from None
+    errors = [p for p in note.problems if p.severity == "error"]
+    if errors:
+        raise TemplateError(f"the template produced a note with errors: line {errors[0].line}: "
+                            f"{errors[0].message}")
+    got = {m.id: m for m in note.mentions if m.origin == "frontmatter"}
+    for c in context["commitments"]:
+        m = got.get(c["id"])
+        if m is None or (m.text, m.owner, m.due, m.status) != (c["text"], c["owner"], c["due"], "open"):
+            raise TemplateError(f"the template did not carry commitment {c['id']!r} into the "
+                                "frontmatter intact; every open commitment must be written back")
+    return note
+
+
+def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,
+                template: str | None = None, add: bool = False, another: bool = False) -> NewNote:
+    """Render and write the next note for a rep.  Never overwrites anything."""
+    known = book.reps()
+    names = {slug: book.rep_name(slug) for slug in known}
+    created_rep = False
+    try:
+        rep = resolve_rep(known, names, rep_input)
+    except RefusedError:
+        if not add:
+            raise
+        rep = slugify(check_slug(rep_input))
+        if not rep:
+            raise
+        created_rep = not (book.root / rep).exists()
+    if date is None:
+        notes = book.notes_of(rep)
+        last = notes[-1].date if notes else None
+        date = next_meeting(last, today, book.config.cadence, book.config.meeting_day)
+    folder = book.root / rep
+    seq = 1
+    name = f"{date.isoformat()}.md"
+    if another:
+        while (folder / name).exists():
+            seq += 1
+            name = f"{date.isoformat()}-{seq}.md"
+    elif (folder / name).exists():
+        raise NoteExistsError(f"{folder / name} already exists; it was not changed",
+                              hint="pick another --date, or use --another for a second meeting that day")
+    rel = f"{rep}/{name}"
+    context = build_context(book, rep, date, today)
+    text = render(template or book.config.template, context, book.root / "templates")
+    _verify(text, rel, rep, date, seq, context, book)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot create the rep folder {folder}: {exc.strerror}") from None
+    try:
+        path = write_new_file(folder, name, text)
+    except FileExistsError:
+        raise NoteExistsError(f"{folder / name} already exists; it was not changed",
+                              hint="pick another --date, or use --another for a second meeting that day") from None
+    except OSError as exc:
+        raise WriteError(f"cannot write {folder / name}: {exc.strerror or exc}") from None
+    return NewNote(path, rel, rep, date, text, created_rep)

@@ -1,0 +1,374 @@
+"""Reading one note: bytes -> :class:`Note`, or a :class:`NoteError` naming file and line.
+
+The rules (docs/format.md has them for users):
+
+* UTF-8 with or without a BOM; CRLF and lone CR are line ends.  Anything else
+  (Latin-1, UTF-16, NUL bytes) is refused with "re-save as UTF-8", never
+  decoded with replacement characters.
+* Frontmatter opens with ``---`` on line 1 only and closes with ``---`` or
+  ``...``.  An unclosed block, or frontmatter that is not a mapping, is an error.
+* Line numbers always count from the top of the file.
+* Commitments come from the frontmatter's ``commitments:`` list and from task
+  items in the body (see :mod:`onenotes.tasks`).
+
+The frontmatter is split and loaded by :class:`NoteHandler`, a
+python-frontmatter handler of our own: the library's defaults strip the body,
+miss a BOM note's YAML and let raw YAML errors through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from frontmatter.default_handlers import BaseHandler
+
+from onenotes.dates import DateProblem, to_date
+from onenotes.errors import NoteError, Problem
+from onenotes.tasks import MARKERS, scan_tasks
+from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
+
+MAX_NOTE_BYTES = 1024 * 1024
+STATUSES = ("open", "done", "dropped")
+OWNERS = ("rep", "manager")
+COMMITMENT_KEYS = ("id", "text", "owner", "due", "status", "since")
+
+_CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.M)
+_MD_HEADING = re.compile(r"^#{2,6} \S", re.M)
+_YAML_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:(?: |$)", re.M)
+
+# Inline metadata in a task's text, in the syntaxes people already use.
+_DUE_PATTERNS = (
+    re.compile(r"\[due::\s*([^\]]*?)\s*\]"),          # Dataview
+    re.compile(r"@due\(\s*([^)]*?)\s*\)"),            # TaskPaper
+    re.compile(r"\U0001F4C5\ufe0f?\s*(\S+)"),         # Obsidian Tasks: 📅
+    re.compile(r"(?:(?<=\s)|^)due:\s*(\S+)", re.I),   # plain "due: 2026-11-30"
+)
+_OWNER_PATTERNS = (
+    re.compile(r"\[owner::\s*([^\]]*?)\s*\]"),
+    re.compile(r"(?:(?<=\s)|^)owner:\s*(\S+)", re.I),
+)
+_ID_PATTERNS = (
+    re.compile(r"\[id::\s*([^\]]*?)\s*\]"),
+    re.compile(r"\U0001F194\s*(\S+)"),                # 🆔
+)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What parsing needs from the config: extra date formats and the time zone."""
+
+    date_formats: tuple[str, ...] = ()
+    timezone: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo | None:
+        return ZoneInfo(self.timezone) if self.timezone else None
+
+
+@dataclass
+class Mention:
+    """A commitment as one note states it."""
+
+    id: str
+    text: str
+    owner: str
+    status: str
+    due: dt.date | None
+    due_raw: str | None
+    since: dt.date | None
+    line: int
+    origin: str  # "frontmatter" or "body"
+
+
+@dataclass
+class Metric:
+    name: str
+    actual: float | int | None
+    goal: float | int | None
+    line: int
+
+
+@dataclass
+class Note:
+    path: str  # relative to the notebook, with "/"
+    rep: str  # the rep folder
+    date: dt.date  # from the file name
+    seq: int  # 1, or N for YYYY-MM-DD-N.md
+    meta: dict
+    metrics: list[Metric]
+    mentions: list[Mention]
+    body_line: int  # file line where the body starts
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def sort_key(self):
+        return (self.date, self.seq, self.path)
+
+
+class NoteHandler(BaseHandler):
+    """python-frontmatter handler: ``---`` on line 1, closed by ``---`` or ``...``.
+
+    ``split`` works on text whose line ends are already ``\\n`` and returns the
+    YAML text and the body untouched (no stripping).  ``load`` uses the strict
+    loader of :mod:`onenotes.yamlsafe`.
+    """
+
+    FM_BOUNDARY = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+    START_DELIMITER = "---"
+    END_DELIMITER = "---"
+
+    def detect(self, text: str) -> bool:
+        first = text.split("\n", 1)[0]
+        return first.rstrip(" \t") == "---"
+
+    def split_at(self, text: str) -> tuple[str, str, int] | None:
+        """(yaml, body, body_start_line) or None when the block is never closed."""
+        lines = text.split("\n")
+        for index in range(1, len(lines)):
+            if lines[index].rstrip(" \t") in ("---", "..."):
+                return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+        return None
+
+    def split(self, text: str) -> tuple[str, str]:
+        parts = self.split_at(text)
+        if parts is None:
+            raise ValueError("frontmatter is not closed")
+        return parts[0], parts[1]
+
+    def load(self, fm: str, line_offset: int = 1):  # type: ignore[override]
+        return load_yaml(fm, line_offset=line_offset)
+
+    def export(self, metadata, **kwargs) -> str:  # pragma: no cover - we never dump notes
+        raise NotImplementedError("onenotes renders notes from templates; it never dumps them")
+
+
+HANDLER = NoteHandler()
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes -> text with ``\\n`` line ends, or :class:`NoteError`."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NoteError(Problem(path, 1, 0, "error", "encoding",
+                                "file is UTF-16, not UTF-8", "re-save it as UTF-8"))
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise NoteError(Problem(path, line, 0, "error", "encoding",
+                                "file contains NUL bytes (binary data?)", "re-save it as UTF-8 text"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise NoteError(Problem(path, line, column, "error", "encoding",
+                                f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                                "re-save the file as UTF-8")) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def derived_id(rep: str, stem: str, text: str) -> str:
+    """The stable id of a commitment written without one: from its note and text."""
+    norm = _SPACES.sub(" ", text).strip().casefold()
+    return hashlib.sha1(f"{rep}/{stem}\n{norm}".encode()).hexdigest()[:8]
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def _first(patterns, text: str):
+    """(value, text without the match) for the first pattern that matches."""
+    for pattern in patterns:
+        m = pattern.search(text)
+        if m:
+            return m.group(1), (text[:m.start()] + " " + text[m.end():])
+    return None, text
+
+
+def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
+               options: ReadOptions = ReadOptions()) -> Note:
+    """Parse a decoded note.  Raises :class:`NoteError` when it cannot be read."""
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise NoteError(Problem(path, line, 1, "error", "merge-conflict",
+                                "unresolved merge conflict",
+                                "keep the right version and delete the <<<<<<< ======= >>>>>>> lines"))
+    meta: dict = LineDict()
+    body, body_line = text, 1
+    if HANDLER.detect(text):
+        parts = HANDLER.split_at(text)
+        if parts is None:
+            raise NoteError(Problem(
+                path, 1, 1, "error", "frontmatter-unclosed",
+                "frontmatter opened on line 1 is never closed",
+                "add a line with --- after the metadata; if line 1 is a horizontal rule, write *** instead"))
+        yaml_text, body, body_line = parts
+        heading = _MD_HEADING.search(yaml_text)
+        if heading:
+            line = yaml_text.count("\n", 0, heading.start()) + 2
+            raise NoteError(Problem(
+                path, line, 1, "error", "frontmatter-unclosed",
+                "a Markdown heading inside the frontmatter",
+                f"is the closing --- missing? the frontmatter now ends on line {body_line - 1}"))
+        try:
+            loaded = HANDLER.load(yaml_text, line_offset=1)
+        except YamlProblem as exc:
+            hint = exc.hint
+            if hint is None and not _YAML_KEY_LINE.search(yaml_text):
+                hint = "if line 1 is a horizontal rule and not frontmatter, write *** instead"
+            raise NoteError(Problem(path, exc.line, exc.column, "error", "yaml",
+                                    exc.message, hint)) from None
+        if loaded is None:
+            loaded = LineDict()
+        if not isinstance(loaded, dict):
+            raise NoteError(Problem(
+                path, 2, 1, "error", "frontmatter-not-mapping",
+                f"frontmatter must be 'key: value' lines, not a {type(loaded).__name__}",
+                "if line 1 is a horizontal rule and not frontmatter, write *** instead"))
+        meta = loaded
+    note = Note(path=path, rep=rep, date=date, seq=seq, meta=meta, metrics=[],
+                mentions=[], body_line=body_line)
+    stem = path.rsplit("/", 1)[-1][:-3]
+    _read_metrics(note)
+    _read_frontmatter_commitments(note, stem, options)
+    _read_body_tasks(note, body, stem, options)
+    return note
+
+
+def _line(meta, key, default=0):
+    return meta.line_of(key, default) if isinstance(meta, LineDict) else default
+
+
+def _problem(note: Note, line: int, severity: str, code: str, message: str, hint=None):
+    note.problems.append(Problem(note.path, line, 0, severity, code, message, hint))
+
+
+def _read_metrics(note: Note) -> None:
+    metrics = note.meta.get("metrics")
+    if metrics is None:
+        return
+    line = _line(note.meta, "metrics")
+    if not isinstance(metrics, dict):
+        _problem(note, line, "error", "metric-invalid",
+                 "'metrics' must map KPI names to figures", "e.g. 'revenue: 31250'")
+        return
+    for name, value in metrics.items():
+        mline = _line(metrics, name, line)
+        goal = None
+        if isinstance(value, dict):
+            unknown = sorted(str(k) for k in value if k not in ("goal", "actual"))
+            if unknown:
+                _problem(note, mline, "warning", "metric-invalid",
+                         f"metric {name!r}: unknown keys {', '.join(unknown)}", "use goal and actual")
+            goal_raw, actual_raw = value.get("goal"), value.get("actual")
+            goal = _number(goal_raw)
+            if goal_raw is not None and goal is None:
+                _problem(note, _line(value, "goal", mline), "error", "metric-not-number",
+                         f"goal of {name!r} is not a number: {goal_raw!r}", "write a plain number such as 25000")
+        else:
+            actual_raw = value
+        actual = _number(actual_raw)
+        if actual_raw is not None and actual is None:
+            where = _line(value, "actual", mline) if isinstance(value, dict) else mline
+            _problem(note, where, "error", "metric-not-number",
+                     f"metric {name!r} is not a number: {actual_raw!r}",
+                     "write a plain number such as 31250 or 27.5, without units")
+        note.metrics.append(Metric(str(name), actual, goal, mline))
+
+
+def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
+    """(date or None, raw text when unreadable)."""
+    try:
+        return to_date(value, formats=options.date_formats, year=note.date.year, tz=options.tz), None
+    except DateProblem as exc:
+        _problem(note, line, "error", "commitment-date", f"{what}: {exc}")
+        return None, str(value)
+
+
+def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions) -> None:
+    items = note.meta.get("commitments")
+    if items is None:
+        return
+    line = _line(note.meta, "commitments")
+    if not isinstance(items, list):
+        _problem(note, line, "error", "commitment-invalid",
+                 "'commitments' must be a list of items starting with '- '")
+        return
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            item = LineDict(text=item)
+            item.line = line + 1 + index
+        if not isinstance(item, dict):
+            _problem(note, line, "error", "commitment-invalid",
+                     f"commitment {index + 1} is not a mapping: {item!r}",
+                     "write it as '- text: ...' with id, owner, due and status")
+            continue
+        iline = getattr(item, "line", line) or line
+        text_value = item.get("text")
+        text = "" if text_value is None else str(text_value).strip()
+        if not text:
+            _problem(note, iline, "error", "commitment-text", "commitment without text",
+                     "add 'text: what was promised'")
+        cid = item.get("id")
+        cid = derived_id(note.rep, stem, text) if cid is None or str(cid).strip() == "" else str(cid).strip()
+        status = item.get("status", "open")
+        status = "open" if status is None else str(status).strip().lower()
+        if status not in STATUSES:
+            _problem(note, _line(item, "status", iline), "error", "commitment-status",
+                     f"unknown status {item.get('status')!r}; listed as open",
+                     "use open, done or dropped")
+            status = "open"
+        owner = item.get("owner", "rep")
+        owner = "rep" if owner is None else str(owner).strip().lower()
+        if owner not in OWNERS:
+            _problem(note, _line(item, "owner", iline), "error", "commitment-owner",
+                     f"unknown owner {item.get('owner')!r}", "use rep or manager")
+        due, due_raw = _date_field(note, item.get("due"), _line(item, "due", iline), "due date", options)
+        since, _ = _date_field(note, item.get("since"), _line(item, "since", iline), "since", options)
+        for key in item:
+            if key not in COMMITMENT_KEYS:
+                _problem(note, _line(item, key, iline), "warning", "commitment-key",
+                         f"unknown commitment key {key!r}", "known keys: " + ", ".join(COMMITMENT_KEYS))
+        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter"))
+
+
+def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions) -> None:
+    seen: dict[str, int] = {}
+    for raw in scan_tasks(body):
+        line = note.body_line + raw.line - 1
+        status = MARKERS.get(raw.marker)
+        if status is None:
+            _problem(note, line, "warning", "task-marker",
+                     f"unknown task marker [{raw.marker}]; listed as open",
+                     "use [ ] open, [x] done or [-] dropped")
+            status = "open"
+        text = raw.text
+        due_value, text = _first(_DUE_PATTERNS, text)
+        owner, text = _first(_OWNER_PATTERNS, text)
+        cid, text = _first(_ID_PATTERNS, text)
+        text = _SPACES.sub(" ", text).strip()
+        owner = (owner or "rep").strip().lower()
+        if owner not in OWNERS:
+            _problem(note, line, "error", "commitment-owner", f"unknown owner {owner!r}",
+                     "use rep or manager")
+        due, due_raw = (None, None)
+        if due_value is not None:
+            due, due_raw = _date_field(note, due_value, line, "due date", options)
+        if not cid:
+            cid = derived_id(note.rep, stem, text)
+            seen[cid] = seen.get(cid, 0) + 1
+            if seen[cid] > 1:  # the same text twice in one note: still two items
+                cid = f"{cid}-{seen[cid]}"
+        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body"))

@@ -1,0 +1,279 @@
+"""The notebook: finding it, walking it safely, loading its notes, naming reps.
+
+A notebook is a folder with an optional ``onenotes.yaml``, one folder per rep
+and one ``YYYY-MM-DD.md`` (or ``YYYY-MM-DD-N.md``) note per meeting.  The walk
+
+* skips hidden entries (``.git``, ``.obsidian``, editor swap files) and the
+  notebook's ``templates/`` folder;
+* follows no symbolic link (a link is reported, never read, so it can neither
+  leave the notebook nor loop);
+* reads regular files only (a FIFO named ``x.md`` cannot hang it), through a
+  descriptor checked with ``fstat`` and opened without following links;
+* skips notes over :data:`onenotes.note.MAX_NOTE_BYTES` with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from onenotes.config import CONFIG_NAME, Config, display_name, load_config
+from onenotes.errors import BadInputError, NoteError, Problem, UnknownRepError
+from onenotes.note import MAX_NOTE_BYTES, Note, ReadOptions, decode, parse_note
+
+NOTE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.md$")
+_CONFLICT_COPY = re.compile(
+    r"(sync-conflict|conflicted copy|\(conflict\)|\.orig\.md$|\(\d+\)\.md$| copy\.md$)", re.I)
+_SKIP_DIRS = {"templates", "node_modules", "__pycache__"}
+
+
+def find_root(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
+    """Where the notebook is: ``--notebook``, else ``$ONENOTES_NOTEBOOK``, else the
+    nearest ancestor of ``cwd`` holding ``onenotes.yaml``, else ``cwd``."""
+    for value, what in ((explicit, "--notebook"), (env_value, "ONENOTES_NOTEBOOK")):
+        if value:
+            path = Path(value).expanduser()
+            if not path.is_dir():
+                raise BadInputError(f"{what}: {value} is not a folder")
+            return path.absolute()
+    here = cwd.absolute()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return here
+
+
+@dataclass
+class Scan:
+    notes: list[str] = field(default_factory=list)  # relative paths with "/"
+    other_md: list[str] = field(default_factory=list)  # .md files in rep folders that are not notes
+    problems: list[Problem] = field(default_factory=list)
+    rep_dirs: list[str] = field(default_factory=list)
+
+
+def scan(root: Path) -> Scan:
+    """Walk the notebook and sort its files; reads no file contents."""
+    result = Scan()
+    try:
+        top = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        raise BadInputError(f"cannot read the notebook folder {root}: {exc.strerror}") from None
+    for entry in top:
+        if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
+            continue
+        if entry.is_symlink():
+            _link_problem(root, entry.name, result)
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            result.rep_dirs.append(entry.name)
+            _walk(root, entry.name, result)
+    return result
+
+
+def _link_problem(root: Path, rel: str, result: Scan) -> None:
+    target = os.path.realpath(root / rel)
+    real_root = os.path.realpath(root)
+    if target == real_root or real_root.startswith(target + os.sep):
+        why = "it loops back to a folder that contains it"
+    elif not (target + os.sep).startswith(real_root + os.sep):
+        why = "it leads outside the notebook"
+    else:
+        why = "links are not followed; the target is read where it is"
+    if rel.endswith(".md") or os.path.isdir(root / rel):
+        result.problems.append(Problem(rel, 0, 0, "warning", "symlink", f"skipped symbolic link: {why}"))
+
+
+def _walk(root: Path, rel_dir: str, result: Scan) -> None:
+    try:
+        entries = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
+    except OSError as exc:
+        result.problems.append(Problem(rel_dir, 0, 0, "warning", "unreadable",
+                                       f"cannot read folder: {exc.strerror}"))
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name.startswith("~") or name.endswith("~"):
+            continue
+        rel = f"{rel_dir}/{name}"
+        if entry.is_symlink():
+            _link_problem(root, rel, result)
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_dir:
+            _walk(root, rel, result)
+            continue
+        if not name.endswith(".md"):
+            continue
+        if _CONFLICT_COPY.search(name):
+            result.problems.append(Problem(rel, 0, 0, "warning", "sync-conflict",
+                                           "looks like a sync-conflict copy; not read",
+                                           "merge it into the real note and delete it"))
+            continue
+        if NOTE_NAME.match(name):
+            result.notes.append(rel)
+        else:
+            result.other_md.append(rel)
+
+
+def note_identity(rel: str) -> tuple[str, dt.date, int] | None:
+    """(rep, date, seq) from a note's relative path, or None if the name is not a date."""
+    rep, _, rest = rel.partition("/")
+    m = NOTE_NAME.match(rest.rsplit("/", 1)[-1])
+    if not m:
+        return None
+    try:
+        date = dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        return None
+    return rep, date, int(m.group(2) or 1)
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, never following a link and never blocking on a FIFO.
+
+    Raises OSError, or ValueError("too large") when over ``limit`` bytes.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise IsADirectoryError(0, "not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"{info.st_size // 1024} KiB")
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise ValueError(f"{len(data) // 1024} KiB")
+        return data
+    finally:
+        os.close(fd)
+
+
+def read_note(root: Path, rel: str, options: ReadOptions) -> Note:
+    """Read and parse one note; :class:`NoteError` when it cannot be read."""
+    ident = note_identity(rel)
+    if ident is None:
+        raise NoteError(Problem(rel, 0, 0, "error", "note-name",
+                                "not a note name", "name notes YYYY-MM-DD.md"))
+    rep, date, seq = ident
+    try:
+        data = read_bytes(root / rel, MAX_NOTE_BYTES)
+    except ValueError as exc:
+        raise NoteError(Problem(rel, 0, 0, "warning", "too-large",
+                                f"note is {exc}, over the {MAX_NOTE_BYTES // 1024} KiB limit; skipped",
+                                "move attachments or pasted data out of the note")) from None
+    except OSError as exc:
+        raise NoteError(Problem(rel, 0, 0, "warning", "unreadable",
+                                f"cannot read: {exc.strerror or exc}")) from None
+    text = decode(data, rel)
+    return parse_note(text, rel, rep, date, seq, options)
+
+
+@dataclass
+class Notebook:
+    root: Path
+    config: Config
+    notes: list[Note]
+    problems: list[Problem]  # notes that could not be read, skipped links, ...
+    scan: Scan
+
+    def reps(self) -> list[str]:
+        """Every rep: folders in the notebook and reps named in the config."""
+        return sorted(set(self.scan.rep_dirs) | set(self.config.reps))
+
+    def rep_name(self, slug: str) -> str:
+        rep = self.config.reps.get(slug)
+        return rep.name if rep else display_name(slug)
+
+    def notes_of(self, rep: str) -> list[Note]:
+        return sorted((n for n in self.notes if n.rep == rep), key=lambda n: n.sort_key)
+
+
+def load_notebook(root: Path, config: Config | None = None) -> Notebook:
+    """Scan and read every note.  Unreadable notes become problems, never exceptions."""
+    config = config if config is not None else load_config(root)
+    found = scan(root)
+    notes: list[Note] = []
+    problems = list(found.problems)
+    options = config.read_options
+    for rel in found.notes:
+        try:
+            notes.append(read_note(root, rel, options))
+        except NoteError as exc:
+            problems.append(exc.problem)
+    notes.sort(key=lambda n: (n.rep, n.sort_key))
+    return Notebook(root, config, notes, problems, found)
+
+
+# ------------------------------------------------------------------ reps ---
+
+def fold(name: str) -> str:
+    """How rep names are compared: NFC, case-folded, spaces trimmed."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def slugify(name: str) -> str:
+    """``"Dana Kim"`` -> ``dana-kim`` (letters kept, NFC, lower case)."""
+    text = fold(name)
+    text = re.sub(r"[^\w]+", "-", text).strip("-_")
+    return text
+
+
+def check_slug(name: str) -> str:
+    """Refuse what cannot be a rep folder name: empty, a path, hidden, control characters."""
+    raw = name
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name:
+        raise BadInputError("the rep name is empty")
+    if "/" in name or "\\" in name or os.path.isabs(name) or name in (".", ".."):
+        raise BadInputError(f"{raw!r} is a path, not a rep name",
+                            hint="give the rep's folder name, e.g. alice-nguyen")
+    if name.startswith(".") or any(unicodedata.category(ch)[0] == "C" for ch in name):
+        raise BadInputError(f"{raw!r} is not a usable rep name")
+    if name.casefold() in _SKIP_DIRS:
+        raise BadInputError(f"{raw!r} is reserved for the notebook's own files")
+    return name
+
+
+def resolve_rep(known: list[str], names: dict[str, str], given: str) -> str:
+    """Match a typed rep (slug or display name, any case or Unicode form) to a known slug."""
+    check_slug(given)
+    want = fold(given)
+    for slug in known:
+        if fold(slug) == want:
+            return slug
+    for slug in known:
+        if fold(names.get(slug, "")) == want or slugify(names.get(slug, "")) == slugify(given):
+            return slug
+    for slug in known:
+        if slugify(slug) == slugify(given):
+            return slug
+    # A first name or the start of a slug, when it names exactly one rep: "bob".
+    prefix = slugify(given)
+    candidates = [slug for slug in known
+                  if prefix and (slugify(slug).startswith(prefix + "-")
+                                 or slugify(names.get(slug, "")).startswith(prefix + "-"))]
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(candidates) > 1:
+        raise UnknownRepError(f"{given!r} could be any of: {', '.join(candidates)}",
+                              hint="type more of the name")
+    listing = ", ".join(known) if known else "none yet"
+    raise UnknownRepError(f"unknown rep {given!r}; known reps: {listing}",
+                          hint="check the spelling, or add a new rep with --add")

@@ -1,0 +1,113 @@
+"""One output layer for every listing command: table, json, csv, markdown.
+
+Rows are plain dicts; :class:`Column` says which keys to show and how.  JSON
+keeps values exact (dates as ISO strings); the text formats strip ANSI escapes
+and bidi/control characters from note text first, so a note cannot repaint or
+reorder the user's terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+_UNSAFE = re.compile(
+    r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b."
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def clean(text) -> str:
+    """Text safe to print on a terminal: escapes and control characters removed."""
+    if text is None:
+        return ""
+    text = _UNSAFE.sub("", str(text))
+    return text.replace("\t", " ").replace("\n", " ")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    align: str = "<"
+    show: Callable[[dict], str] | None = None  # text for table/markdown/csv
+
+    def text(self, row: dict) -> str:
+        value = self.show(row) if self.show else row.get(self.key)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "yes" if value else ""
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        return clean(value)
+
+
+def use_color(stream) -> bool:
+    """Colour only on a terminal, never with NO_COLOR set (FORCE_COLOR forces it)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def render(rows: list[dict], columns: list[Column], fmt: str, *, color: bool = False,
+           highlight: Callable[[dict], bool] | None = None, json_rows: list[dict] | None = None) -> str:
+    """``rows`` as text in format ``fmt``.  ``json_rows`` overrides what JSON prints."""
+    if fmt == "json":
+        return to_json(json_rows if json_rows is not None else rows)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow([c.key for c in columns])
+        for row in rows:
+            writer.writerow([c.text(row) for c in columns])
+        return buf.getvalue()
+    table = [[c.text(row) for c in columns] for row in rows]
+    if fmt == "markdown":
+        def cell(text: str) -> str:
+            return text.replace("\\", "\\\\").replace("|", "\\|")
+        lines = ["| " + " | ".join(c.header for c in columns) + " |",
+                 "| " + " | ".join("---:" if c.align == ">" else "---" for c in columns) + " |"]
+        lines += ["| " + " | ".join(cell(t) for t in cells) + " |" for cells in table]
+        return "\n".join(lines) + "\n"
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}")
+    widths = [max([len(c.header)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
+
+    def line(cells: list[str]) -> str:
+        parts = []
+        for i, (c, text) in enumerate(zip(columns, cells)):
+            last = i == len(columns) - 1
+            parts.append(text if last and c.align == "<" else f"{text:{c.align}{widths[i]}}")
+        return "  ".join(parts).rstrip()
+
+    out = [line([c.header for c in columns])]
+    if color:
+        out[0] = f"\x1b[1m{out[0]}\x1b[0m"
+    for row, cells in zip(rows, table):
+        text = line(cells)
+        if color and highlight and highlight(row):
+            text = f"\x1b[31m{text}\x1b[0m"
+        out.append(text)
+    return "\n".join(out) + "\n"

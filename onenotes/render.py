@@ -1,0 +1,180 @@
+"""Rendering a note from a Jinja template, safely.
+
+* Templates run in Jinja's :class:`SandboxedEnvironment` with
+  :class:`StrictUndefined`: a template cannot reach Python internals, and a
+  misspelt name is an error naming the template and line, not an empty string.
+* Templates are looked up in the notebook's ``templates/`` folder first, then
+  in the packaged ones.  A template name is a plain name (no path), and a
+  notebook template that resolves outside the notebook (a link) is refused.
+* Values go into the frontmatter through the ``yaml`` filter, which writes
+  JSON-quoted scalars: a rep called ``Ann: VIP`` or a text with a newline can
+  neither break the YAML nor inject a key.
+* Output is capped in size; string repetition with huge counts is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from onenotes.errors import TemplateError
+from onenotes.yamlsafe import to_yaml_scalar
+
+MAX_OUTPUT_CHARS = 1024 * 1024
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*$")
+TEMPLATE_SUFFIX = ".md"
+
+
+def packaged_templates() -> Path:
+    """The templates shipped with onenotes (inside the package once installed)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    if installed.is_dir():
+        return installed
+    return here.parent / "templates"  # running from a source checkout
+
+
+class _SafeLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses files resolving outside their search folder."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not any(real.startswith(os.path.realpath(p) + os.sep) for p in self.searchpath):
+            raise TemplateError(f"template {template!r} resolves outside its folder ({real}); refused")
+        return source, filename, uptodate
+
+
+class _Sandbox(SandboxedEnvironment):
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, int) and abs(right) > 100:
+            raise SecurityError("exponent too large in template")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
+                    if len(seq) * max(count, 0) > MAX_OUTPUT_CHARS:
+                        raise SecurityError("template builds a value that is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _number(value, unit: str | None = None) -> str:
+    """12500 -> '12,500', 27.5 with unit '%' -> '27.5%', None -> '–'."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    if unit == "%":
+        return text + "%"
+    if unit:
+        return f"{text} {unit}"
+    return text
+
+
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _inline(value) -> str:
+    """A value for one line of Markdown: no line breaks, no control characters."""
+    text = _CONTROL.sub("", "" if value is None else str(value))
+    return " ".join(text.split())
+
+
+def _percent(value) -> str:
+    """0.93 -> '93%', None -> '–'."""
+    if value is None:
+        return "–"
+    return f"{value * 100:.0f}%"
+
+
+def make_environment(notebook_templates: Path | None) -> SandboxedEnvironment:
+    paths = []
+    if notebook_templates is not None and notebook_templates.is_dir():
+        paths.append(str(notebook_templates))
+    paths.append(str(packaged_templates()))
+    env = _Sandbox(
+        loader=_SafeLoader(paths),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["yaml"] = to_yaml_scalar
+    env.filters["number"] = _number
+    env.filters["percent"] = _percent
+    env.filters["inline"] = _inline
+    return env
+
+
+def template_names(notebook_templates: Path | None) -> list[str]:
+    names = set()
+    for folder in (notebook_templates, packaged_templates()):
+        if folder is not None and folder.is_dir():
+            names.update(p.name[: -len(TEMPLATE_SUFFIX)] for p in folder.glob("*" + TEMPLATE_SUFFIX))
+    return sorted(names)
+
+
+def _template_line(exc: BaseException, filename: str | None) -> int:
+    """The template line where a render error happened, from Jinja's rewritten traceback."""
+    line = 0
+    tb = exc.__traceback__
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render(name: str, context: dict, notebook_templates: Path | None) -> str:
+    """Render template ``name`` with ``context``; :class:`TemplateError` on any failure."""
+    if not _NAME.match(name) or ".." in name:
+        raise TemplateError(f"{name!r} is not a template name (letters, digits, - and _ only)")
+    env = make_environment(notebook_templates)
+    file_name = name + TEMPLATE_SUFFIX
+    try:
+        template = env.get_template(file_name)
+    except jinja2.TemplateNotFound as exc:
+        missing = exc.name if exc.name != file_name else None
+        if missing:
+            raise TemplateError(f"template {name!r} includes {missing!r}, which does not exist") from None
+        known = ", ".join(template_names(notebook_templates)) or "none"
+        raise TemplateError(f"no template named {name!r}; available: {known}",
+                            hint=f"add templates/{file_name} to the notebook") from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or file_name
+        raise TemplateError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
+    chunks: list[str] = []
+    size = 0
+    try:
+        for chunk in template.generate(**context):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateError(f"{template.filename}: template output is over "
+                                    f"{MAX_OUTPUT_CHARS // 1024} KiB; stopped")
+            chunks.append(chunk)
+    except TemplateError:
+        raise
+    except jinja2.TemplateSyntaxError as exc:  # in an included template
+        where = exc.filename or exc.name or file_name
+        raise TemplateError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except SecurityError as exc:
+        raise TemplateError(f"{template.filename}:{_template_line(exc, template.filename)}: "
+                            f"refused by the template sandbox: {exc}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"{template.filename}:{_template_line(exc, template.filename)}: "
+                            f"{exc.message}",
+                            hint="see docs/templates.md for the names a template can use") from None
+    except Exception as exc:  # any other error raised while rendering user code
+        raise TemplateError(f"{template.filename}:{_template_line(exc, template.filename)}: "
+                            f"template failed: {type(exc).__name__}: {exc}") from None
+    return "".join(chunks)

@@ -1,0 +1,325 @@
+"""YAML that means what a person typed.
+
+PyYAML implements YAML 1.1, where ``no`` is false, ``9:30`` is 570 and
+``01234`` is octal.  Notes are written by people, so this module loads YAML
+with PyYAML's C parser (the fast one) but with resolvers close to YAML 1.2's
+core schema, and it refuses what has no place in a note:
+
+* ``yes``/``no``/``on``/``off`` stay strings; only ``true``/``false`` are booleans;
+* integers are decimal; ``01234`` (leading zero) and ``9:30`` stay strings;
+* duplicate keys are an error naming both lines;
+* anchors and aliases are an error (no billion laughs, no cycles);
+* explicit tags such as ``!!python/object`` are an error;
+* text that is too large or nested too deeply is refused *before* the C
+  parser sees it, because libyaml crashes the process on very deep nesting.
+
+Every mapping comes back as a :class:`LineDict`, which remembers the file line
+of each key, so later checks can name ``file:line``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import BaseResolver
+
+try:  # the C parser; the pure-Python one is a fallback for odd builds
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+    from yaml.composer import Composer
+
+    class _Parser(Reader, Scanner, _PyParser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+            Composer.__init__(self)
+
+
+MAX_YAML_BYTES = 256 * 1024
+MAX_NESTING = 64
+
+
+class YamlProblem(Exception):
+    """A YAML document that cannot be accepted: message, 1-based line and column."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+
+class LineDict(dict):
+    """A dict that remembers where it and each of its keys stand in the file."""
+
+    __slots__ = ("line", "key_lines")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.key_lines: dict = {}
+
+    def line_of(self, key, default: int = 0) -> int:
+        return self.key_lines.get(key, default or self.line)
+
+    def __reduce__(self):  # keep positions when pickled (for caches)
+        return (_rebuild_linedict, (dict(self), self.line, self.key_lines))
+
+
+def _rebuild_linedict(data, line, key_lines):
+    d = LineDict(data)
+    d.line = line
+    d.key_lines = key_lines
+    return d
+
+
+class _Resolver(BaseResolver):
+    """Implicit types close to the YAML 1.2 core schema."""
+
+
+_Resolver.yaml_implicit_resolvers = {}
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
+    list("-+0123456789"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?
+            |[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?
+            |[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+
+            |[-+]?\.(?:inf|Inf|INF)
+            |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null",
+    re.compile(r"^(?:~|null|Null|NULL|)$"),
+    ["~", "n", "N", ""],
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    re.compile(
+        r"""^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}
+            |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}
+             (?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
+             (?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$""",
+        re.X,
+    ),
+    list("0123456789"),
+)
+
+
+class _Constructor(SafeConstructor):
+    line_offset = 0
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise YamlProblem(
+                "YAML aliases (*name) are not allowed in notes",
+                node.start_mark.line + 1 + self.line_offset,
+                node.start_mark.column + 1,
+                hint="write the value out in full",
+            )
+        return super().construct_object(node, deep=deep)
+
+    def construct_note_mapping(self, node):
+        if not isinstance(node, yaml.MappingNode):  # pragma: no cover - tag misuse
+            raise ConstructorError(None, None, "expected a mapping", node.start_mark)
+        data = LineDict()
+        data.line = node.start_mark.line + 1 + self.line_offset
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1 + self.line_offset
+            try:
+                hash(key)
+            except TypeError:
+                raise YamlProblem(
+                    "a key must be a plain value, not a list or mapping",
+                    line,
+                    key_node.start_mark.column + 1,
+                ) from None
+            if key in data:
+                raise YamlProblem(
+                    f"duplicate key {key!r} (first on line {data.key_lines[key]})",
+                    line,
+                    key_node.start_mark.column + 1,
+                    hint="keep one of them",
+                )
+            data[key] = self.construct_object(value_node, deep=True)
+            data.key_lines[key] = line
+        return data
+
+    def construct_note_seq(self, node):
+        return [self.construct_object(child, deep=True) for child in node.value]
+
+    def construct_lenient_timestamp(self, node):
+        # 2026-02-30 matches the pattern but is no date: keep the text, so the
+        # caller can report it at its line instead of PyYAML's bare ValueError.
+        try:
+            return SafeConstructor.construct_yaml_timestamp(self, node)
+        except (ValueError, OverflowError):
+            return node.value
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_note_mapping)
+_Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_note_seq)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_lenient_timestamp)
+
+
+class _Loader(_Parser, _Constructor, _Resolver):
+    def __init__(self, stream, line_offset=0):
+        _Parser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+        self.line_offset = line_offset
+
+
+_HINTS = (
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", "put a value containing ': ' in double quotes"),
+    ("could not find expected ':'", "each line needs 'key: value'; quote a value with special characters"),
+    ("found undefined tag handle", "remove the '!' tag"),
+    ("while scanning an alias", "'*' starts an alias in YAML: quote the value"),
+    ("while scanning an anchor", "'&' starts an anchor in YAML: quote the value"),
+    ("found character '@'", "'@' and '`' cannot start a value: quote it"),
+    ("found character '`'", "'@' and '`' cannot start a value: quote it"),
+)
+
+
+def _nesting_depth(text: str) -> int:
+    """An upper bound on flow nesting ([ and {), cheap and quote-blind."""
+    depth = best = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > best:
+                best = depth
+        elif ch in "]}":
+            if depth:
+                depth -= 1
+    return best
+
+
+def load_yaml(text: str, line_offset: int = 0):
+    """Parse one YAML document; raise :class:`YamlProblem` with file positions.
+
+    ``line_offset`` is the number of file lines before ``text`` starts, so
+    that reported lines count from the top of the file.
+    """
+    if len(text) > MAX_YAML_BYTES:
+        raise YamlProblem(
+            f"frontmatter is {len(text) // 1024} KiB, over the {MAX_YAML_BYTES // 1024} KiB limit",
+            line_offset + 1,
+            hint="keep long text in the body of the note",
+        )
+    if ("[" in text or "{" in text) and _nesting_depth(text) > MAX_NESTING:
+        raise YamlProblem(
+            f"frontmatter is nested more than {MAX_NESTING} levels deep",
+            line_offset + 1,
+        )
+    if "\t" in text:
+        # Tabs inside values are fine; a tab in the indentation is the usual mistake.
+        for i, line in enumerate(text.split("\n")):
+            stripped = line.lstrip(" ")
+            if stripped.startswith("\t") and stripped.strip():
+                raise YamlProblem(
+                    "tab character in the indentation",
+                    line_offset + i + 1,
+                    len(line) - len(stripped) + 1,
+                    hint="indent with spaces, not tabs",
+                )
+    loader = _Loader(text, line_offset)
+    try:
+        return loader.get_single_data()
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else line_offset + 1
+        column = mark.column + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        if isinstance(exc, ConstructorError) and "constructor for the tag" in str(problem):
+            tag = problem.split("tag", 1)[-1].strip().strip("'").replace("tag:yaml.org,2002:", "!!")
+            raise YamlProblem(f"YAML tag {tag} is not allowed", line, column,
+                              hint="remove the tag; notes hold plain values only") from None
+        text_all = str(exc)
+        hint = next((h for needle, h in _HINTS if needle in text_all), None)
+        raise YamlProblem(f"invalid YAML: {problem}", line, column, hint) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        raise YamlProblem(f"invalid YAML: {exc}", line_offset + 1) from None
+    except RecursionError:  # pragma: no cover - guarded by MAX_NESTING
+        raise YamlProblem("frontmatter is nested too deeply", line_offset + 1) from None
+    finally:
+        loader.dispose()
+
+
+# ---------------------------------------------------------------- writing ---
+
+def to_yaml_scalar(value) -> str:
+    """One value as a YAML flow scalar that means the same in YAML 1.1 and 1.2.
+
+    Simple words and sentences are written plain; anything else is
+    double-quoted JSON (valid YAML), so ``no``, ``Ann: VIP`` or a text with a
+    newline can neither change type nor inject keys.  Dates
+    are written quoted too: ``"2026-11-30"`` is a string in both versions and
+    onenotes reads it as a date.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return "null"
+        return repr(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return json.dumps(value.isoformat())
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(to_yaml_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(
+            f"{to_yaml_scalar(str(k))}: {to_yaml_scalar(v)}" for k, v in value.items()
+        ) + "}"
+    text = str(value)
+    if _PLAIN_SAFE.match(text) and text.lower() not in _YAML11_WORDS:
+        return text
+    return quote_string(text)
+
+
+# A string that reads back as the same string, unquoted, under YAML 1.1 and 1.2
+# readers, in block and flow context: starts with a letter, holds only word
+# characters, spaces and a few harmless marks, and is not a YAML 1.1 keyword.
+_PLAIN_SAFE = re.compile(r"[^\W\d_](?:[\w .'/-]*[\w.'])?$")
+_YAML11_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
+
+# Characters YAML does not allow raw in a double-quoted scalar, or that a YAML
+# 1.1 reader would fold as a line break (NEL, LS, PS): written as escapes.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def quote_string(text: str) -> str:
+    """A double-quoted YAML string, readable (no needless escapes) and exact."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+

@@ -1,0 +1,104 @@
+"""Shared fixtures: the example notebook, scratch notebooks, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))  # for tests/mdoracle.py
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "acme-sales"
+TODAY = "2026-11-23"
+
+
+@pytest.fixture
+def example_notebook() -> Path:
+    """The shipped example notebook (read-only use)."""
+    return EXAMPLE
+
+
+@pytest.fixture
+def acme(tmp_path) -> Path:
+    """A private copy of examples/acme-sales that a test may change."""
+    dest = tmp_path / "acme-sales"
+    shutil.copytree(EXAMPLE, dest)
+    return dest
+
+
+@pytest.fixture
+def notebook(tmp_path) -> Path:
+    """An empty notebook with a small config."""
+    root = tmp_path / "nb"
+    root.mkdir()
+    (root / "onenotes.yaml").write_text(
+        "manager: Sam Rivera\n"
+        "cadence: weekly\n"
+        "meeting_day: monday\n"
+        "kpis:\n"
+        "  revenue: {kind: output, goal: 25000, unit: USD}\n"
+        "  sales_calls: {kind: input, goal: 40}\n"
+        "reps:\n"
+        "  ann:\n"
+        "    name: Ann Lee\n",
+        encoding="utf-8",
+    )
+    (root / "ann").mkdir()
+    return root
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    for name in ("ONENOTES_NOTEBOOK", "NO_COLOR", "FORCE_COLOR", "EDITOR", "VISUAL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class _Entry:
+    """Lets CliRunner call the real entry point, ``onenotes.cli.main``, which maps
+    errors to messages and exit codes (a click Command alone would skip that)."""
+
+    name = "onenotes"
+
+    def main(self, args=None, prog_name=None, **extra):
+        from onenotes.cli import main
+
+        main(list(args or ()))
+
+
+class Cli:
+    """Runs ``onenotes ARGS`` in-process; ``result.stdout`` and ``result.stderr`` apart."""
+
+    def __init__(self):
+        self.runner = CliRunner()
+
+    def __call__(self, *args, env=None, input=None):
+        return self.runner.invoke(_Entry(), [str(a) for a in args], env=env, input=input,
+                                  catch_exceptions=False)
+
+
+@pytest.fixture
+def cli():
+    return Cli()
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def note_text(rep="ann", date="2026-11-16", commitments="", body="", metrics=""):
+    fm = f"---\nrep: {rep}\ndate: {date}\n"
+    if metrics:
+        fm += "metrics:\n" + metrics
+    if commitments:
+        fm += "commitments:\n" + commitments
+    return fm + "---\n" + body
+
+
+__all__ = ["write", "note_text", "TODAY", "EXAMPLE", "ROOT", "os"]

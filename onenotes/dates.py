@@ -32,8 +32,9 @@ def to_date(value, *, formats: tuple[str, ...] = (), year: int | None = None,
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise DateProblem(f"{value!r} is not a date")
+    if isinstance(value, (bool, int, float)) or not isinstance(value, str):
+        # YAML read an unquoted 15.10 as the number 15.1: the text is lost.
+        raise DateProblem(f"{value!r} was read as a number, not a date (put the date in quotes)")
     text = str(value).strip()
     if not text:
         return None

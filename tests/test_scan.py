@@ -268,10 +268,6 @@ def test_any_unreadable_note_becomes_one_problem_naming_it(notebook, data):
     assert nb.problems[0].severity == "error"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a control character (an ANSI escape) in one note's frontmatter raises a raw "
-    "yaml.reader.ReaderError out of load_notebook, so no note is loaded and the CLI prints a "
-    "traceback"))
 def test_control_character_in_one_note_does_not_stop_the_others(notebook):
     write(notebook / "ann" / "2026-11-09.md", good_note(date="2026-11-09"))
     write(notebook / "ann" / "2026-11-16.md", "---\nrep: ann\ntitle: \x1b[31mURGENT\n---\n")

@@ -258,10 +258,6 @@ def test_syntax_error_is_a_yamlproblem_with_its_line():
     assert info.value.message.startswith("invalid YAML")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a control character (e.g. an ANSI escape pasted from a terminal) makes load_yaml "
-    "raise a raw yaml.reader.ReaderError instead of YamlProblem: the loader is built outside "
-    "the try block, and the pure-Python Reader checks printability in its constructor"))
 @pytest.mark.parametrize("char", ["\x1b", "\x07", "\x7f"])
 def test_control_character_is_a_yamlproblem(char):
     with pytest.raises(YamlProblem) as info:
@@ -269,11 +265,6 @@ def test_control_character_is_a_yamlproblem(char):
     assert info.value.line >= 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: 'from yaml import CParser' always fails (PyYAML exports CParser only from yaml._yaml), "
-    "so yamlsafe silently uses the slow pure-Python parser, not the C parser its docstring "
-    "promises. NB: when fixed, block nesting ('- - - ...', not counted by _nesting_depth) must "
-    "also be capped, or libyaml segfaults (see test_very_deep_nesting...[block-seq])"))
 def test_loader_uses_the_libyaml_c_parser_when_available():
     assert yaml.__with_libyaml__
     from yaml._yaml import CParser
@@ -379,9 +370,6 @@ def test_to_yaml_scalar_everyday_floats_round_trip_in_both_readers(number):
     assert pyyaml == number and type(pyyaml) is float
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: to_yaml_scalar writes floats with repr(), e.g. 1e+16 or 5e-324; YAML 1.1 "
-    "(PyYAML safe_load) needs a '.' in a float and reads '1e+16' as the string '1e+16'"))
 @settings(max_examples=100, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
 @example(1e16)

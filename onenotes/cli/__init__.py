@@ -57,7 +57,8 @@ def cli(ctx: click.Context, notebook: str | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn errors into messages and exit codes."""
     try:
-        cli.main(args=argv, prog_name="onenotes", standalone_mode=False)
+        # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
+        code = cli.main(args=argv, prog_name="onenotes", standalone_mode=False)
     except OnenotesError as exc:
         message = f"onenotes: error: {exc.message}"
         if exc.hint:
@@ -81,4 +82,4 @@ def main(argv: list[str] | None = None) -> None:
         except OSError:
             pass
         sys.exit(0)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -235,7 +235,8 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
         if not isinstance(loaded, dict):
             raise NoteError(Problem(
                 path, 2, 1, "error", "frontmatter-not-mapping",
-                f"frontmatter must be 'key: value' lines, not a {type(loaded).__name__}",
+                "frontmatter must be 'key: value' lines, not a "
+                + ("list" if isinstance(loaded, list) else type(loaded).__name__),
                 "if line 1 is a horizontal rule and not frontmatter, write *** instead"))
         meta = loaded
     note = Note(path=path, rep=rep, date=date, seq=seq, meta=meta, metrics=[],
@@ -315,9 +316,10 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
                  "'commitments' must be a list of items starting with '- '")
         return
     for index, item in enumerate(items):
+        item_line = items.lines[index] if getattr(items, "lines", None) else line + 1 + index
         if isinstance(item, str):
             item = LineDict(text=item)
-            item.line = line + 1 + index
+            item.line = item_line
         if not isinstance(item, dict):
             _problem(note, line, "error", "commitment-invalid",
                      f"commitment {index + 1} is not a mapping: {item!r}",

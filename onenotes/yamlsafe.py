@@ -82,6 +82,25 @@ def _rebuild_linedict(data, line, key_lines):
     return d
 
 
+class LineList(list):
+    """A list that remembers the file line of each item."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.lines: list[int] = []
+
+    def __reduce__(self):
+        return (_rebuild_linelist, (list(self), self.lines))
+
+
+def _rebuild_linelist(items, lines):
+    result = LineList(items)
+    result.lines = lines
+    return result
+
+
 class _Resolver(BaseResolver):
     """Implicit types close to the YAML 1.2 core schema."""
 
@@ -168,7 +187,9 @@ class _Constructor(SafeConstructor):
         return data
 
     def construct_note_seq(self, node):
-        return [self.construct_object(child, deep=True) for child in node.value]
+        items = LineList(self.construct_object(child, deep=True) for child in node.value)
+        items.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
+        return items
 
     def construct_lenient_timestamp(self, node):
         # 2026-02-30 matches the pattern but is no date: keep the text, so the
@@ -240,17 +261,6 @@ def load_yaml(text: str, line_offset: int = 0):
             f"frontmatter is nested more than {MAX_NESTING} levels deep",
             line_offset + 1,
         )
-    if "\t" in text:
-        # Tabs inside values are fine; a tab in the indentation is the usual mistake.
-        for i, line in enumerate(text.split("\n")):
-            stripped = line.lstrip(" ")
-            if stripped.startswith("\t") and stripped.strip():
-                raise YamlProblem(
-                    "tab character in the indentation",
-                    line_offset + i + 1,
-                    len(line) - len(stripped) + 1,
-                    hint="indent with spaces, not tabs",
-                )
     loader = None
     try:
         loader = _Loader(text, line_offset)
@@ -267,6 +277,13 @@ def load_yaml(text: str, line_offset: int = 0):
             raise YamlProblem(f"YAML tag {tag} is not allowed", line, column,
                               hint="remove the tag; notes hold plain values only") from None
         text_all = str(exc)
+        lines = text.split("\n")
+        index = line - line_offset - 1
+        if 0 <= index < len(lines):
+            indent = lines[index][: len(lines[index]) - len(lines[index].lstrip(" \t"))]
+            if "\t" in indent:
+                raise YamlProblem("tab character in the indentation", line,
+                                  indent.index("\t") + 1, hint="indent with spaces, not tabs") from None
         hint = next((h for needle, h in _HINTS if needle in text_all), None)
         raise YamlProblem(f"invalid YAML: {problem}", line, column, hint) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like

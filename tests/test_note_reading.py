@@ -670,9 +670,6 @@ def test_plain_string_commitment_is_listed():
         ("Call Bob", 3, "open", "rep"), ("Send the deck", 4, "open", "rep")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a plain-string commitment after multi-line items gets line "
-    "'commitments line + 1 + index' (here 4) instead of its real line (7)"))
 def test_plain_string_commitment_after_a_mapping_has_its_own_line():
     text = (
         "---\n"                          # 1

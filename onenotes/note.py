@@ -241,6 +241,11 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
         meta = loaded
     note = Note(path=path, rep=rep, date=date, seq=seq, meta=meta, metrics=[],
                 mentions=[], body_line=body_line)
+    if body_line == 1 and text.startswith("\n") and text.lstrip("\n").startswith("---"):
+        blank = len(text) - len(text.lstrip("\n"))
+        _problem(note, blank + 1, "warning", "frontmatter-not-first-line",
+                 "this looks like frontmatter, but frontmatter must start on line 1; it is read as text",
+                 "delete the blank lines above ---")
     stem = path.rsplit("/", 1)[-1][:-3]
     _read_metrics(note)
     seen: dict[str, int] = {}

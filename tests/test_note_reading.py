@@ -849,3 +849,10 @@ def test_golden_parse_through_read_note_is_the_same(tmp_path):
     write(tmp_path / rel, md.read_text(encoding="utf-8"))
     assert golden_summary(read_note(tmp_path, rel, ReadOptions())) == golden_summary(
         parse(md.read_bytes()))
+
+
+def test_frontmatter_after_blank_lines_is_body_with_a_warning():
+    note = parse("\n\n---\nrep: ann\n---\n- [ ] Call Globex\n")
+    assert note.meta == {}
+    assert codes(note) == [(3, "warning", "frontmatter-not-first-line")]
+    assert [(m.text, m.line) for m in note.mentions] == [("Call Globex", 6)]

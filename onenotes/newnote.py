@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from onenotes.errors import NoteError, NoteExistsError, RefusedError, TemplateError, WriteError
+from onenotes.errors import BadInputError, NoteError, NoteExistsError, RefusedError, TemplateError, WriteError
 from onenotes.fsutil import write_new_file
 from onenotes.ledger import build_ledger, open_commitments
 from onenotes.note import Note, parse_note
@@ -28,9 +28,12 @@ class NewNote:
 def _attainment(actual, goal, better: str):
     if actual is None or goal in (None, 0):
         return None
-    if better == "lower":
-        return None if actual == 0 else goal / actual
-    return actual / goal
+    try:
+        if better == "lower":
+            return None if actual == 0 else goal / actual
+        return actual / goal
+    except (OverflowError, ZeroDivisionError):
+        return None
 
 
 def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> dict:
@@ -59,7 +62,8 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
     ledger = [e for e in open_commitments(build_ledger(book.notes)) if e.rep == rep]
     ledger = [e for e in ledger if e.since is None or e.since <= date]
     commitments = [{
-        "id": e.id, "text": e.text, "owner": e.owner, "due": e.due, "since": e.since,
+        # An unreadable due date is carried as the text that was written.
+        "id": e.id, "text": e.text, "owner": e.owner, "due": e.due or e.due_raw, "since": e.since,
         "source": e.source, "overdue": e.days_overdue(date) > 0,
         "days_overdue": e.days_overdue(date), "times_carried": len(e.mentions),
     } for e in ledger]
@@ -85,14 +89,18 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
     except NoteError as exc:
         raise TemplateError(f"the template produced a note that cannot be read back: "
                             f"{exc.problem.message} (line {exc.problem.line})") from None
-    errors = [p for p in note.problems if p.severity == "error"]
+    # A carried commitment keeps what its source note says, mistakes included
+    # (an unknown owner, an unreadable date): `check` reports them at the source.
+    carried_codes = ("commitment-owner", "commitment-text", "commitment-date", "commitment-status")
+    errors = [p for p in note.problems if p.severity == "error" and p.code not in carried_codes]
     if errors:
         raise TemplateError(f"the template produced a note with errors: line {errors[0].line}: "
                             f"{errors[0].message}")
     got = {m.id: m for m in note.mentions if m.origin == "frontmatter"}
     for c in context["commitments"]:
         m = got.get(c["id"])
-        if m is None or (m.text, m.owner, m.due, m.status) != (c["text"], c["owner"], c["due"], "open"):
+        due = None if m is None else (m.due_raw if isinstance(c["due"], str) else m.due)
+        if m is None or (m.text, m.owner, due, m.status) != (c["text"], c["owner"], c["due"], "open"):
             raise TemplateError(f"the template did not carry commitment {c['id']!r} into the "
                                 "frontmatter intact; every open commitment must be written back")
     return note
@@ -116,7 +124,10 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     if date is None:
         notes = book.notes_of(rep)
         last = notes[-1].date if notes else None
-        date = next_meeting(last, today, book.config.cadence, book.config.meeting_day)
+        try:
+            date = next_meeting(last, today, book.config.cadence, book.config.meeting_day)
+        except OverflowError:
+            raise BadInputError(f"cannot date the meeting after {last}; give one with --date") from None
     folder = book.root / rep
     seq = 1
     name = f"{date.isoformat()}.md"
@@ -129,7 +140,8 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
                               hint="pick another --date, or use --another for a second meeting that day")
     rel = f"{rep}/{name}"
     context = build_context(book, rep, date, today)
-    text = render(template or book.config.template, context, book.root / "templates")
+    text = render(book.config.template if template is None else template, context,
+                  book.root / "templates")
     _verify(text, rel, rep, date, seq, context, book)
     try:
         folder.mkdir(exist_ok=True)

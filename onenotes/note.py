@@ -181,8 +181,14 @@ def derived_id(rep: str, stem: str, text: str) -> str:
     return hashlib.sha1(f"{rep}/{stem}\n{norm}".encode()).hexdigest()[:8]
 
 
+MAX_FIGURE = 10 ** 15  # larger figures are typos, and overflow float maths
+
+
 def _number(value):
+    """A KPI figure, or None: not a number, not finite, or absurdly large."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or abs(value) > MAX_FIGURE:
         return None
     return value
 
@@ -301,6 +307,8 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
         return to_date(value, formats=options.date_formats, year=note.date.year, tz=options.tz), None
     except DateProblem as exc:
         _problem(note, line, "error", "commitment-date", f"{what}: {exc}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return None, f"{value} (read as a number)"  # what was typed is lost
         return None, str(value)
 
 

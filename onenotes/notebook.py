@@ -246,6 +246,8 @@ def check_slug(name: str) -> str:
                             hint="give the rep's folder name, e.g. alice-nguyen")
     if name.startswith(".") or any(unicodedata.category(ch)[0] == "C" for ch in name):
         raise BadInputError(f"{raw!r} is not a usable rep name")
+    if len(name.encode("utf-8")) > 100:
+        raise BadInputError("the rep name is too long (100 bytes at most)")
     if name.casefold() in _SKIP_DIRS:
         raise BadInputError(f"{raw!r} is reserved for the notebook's own files")
     return name

@@ -35,6 +35,8 @@ def command(ctx, rep, date_text, template, edit, add, another, today_text):
     result = create_note(book, rep, today=now, date=date, template=template, add=add, another=another)
     # A note of this rep that could not be read may hold commitments that were not carried.
     warn([p for p in book.problems if p.path.startswith(result.rep + "/")])
+    warn([p for n in book.notes if n.rep == result.rep for p in n.problems
+          if p.code.startswith("commitment-") and p.severity == "error"])
     if result.created_rep:
         click.echo(f"onenotes: new rep folder {result.rep}/ "
                    "(add their display name under 'reps' in onenotes.yaml)", err=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from onenotes.errors import BadInputError, NoteError, NoteExistsError, RefusedError, TemplateError, WriteError
 from onenotes.fsutil import write_new_file
+from onenotes.kpis import attainment
 from onenotes.ledger import build_ledger, open_commitments
 from onenotes.note import Note, parse_note
 from onenotes.notebook import Notebook, check_slug, resolve_rep, slugify
@@ -23,17 +24,6 @@ class NewNote:
     date: dt.date
     text: str
     created_rep: bool  # a new rep folder was made (--add)
-
-
-def _attainment(actual, goal, better: str):
-    if actual is None or goal in (None, 0):
-        return None
-    try:
-        if better == "lower":
-            return None if actual == 0 else goal / actual
-        return actual / goal
-    except (OverflowError, ZeroDivisionError):
-        return None
 
 
 def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> dict:
@@ -57,7 +47,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
             kpis.append({
                 "name": name, "label": kdef.title, "kind": kdef.kind, "unit": kdef.unit,
                 "better": kdef.better, "goal": goal, "last_actual": actual,
-                "last_date": when, "attainment": _attainment(actual, ref_goal, kdef.better),
+                "last_date": when, "attainment": attainment(actual, ref_goal, kdef.better),
             })
     ledger = [e for e in open_commitments(build_ledger(book.notes)) if e.rep == rep]
     ledger = [e for e in ledger if e.since is None or e.since <= date]

@@ -20,6 +20,7 @@ COMMANDS = {
     "new": ("onenotes.cli.new", "Write the next one-on-one agenda for a rep."),
     "followups": ("onenotes.cli.followups", "List every open commitment, overdue first."),
     "check": ("onenotes.cli.check", "Lint every note and the config (for pre-commit hooks)."),
+    "kpis": ("onenotes.cli.kpis", "Each rep's KPIs against goal: latest, attainment, change, trend."),
 }
 
 

@@ -1,0 +1,60 @@
+"""``onenotes kpis``: each rep's KPIs against goal, with change and trend."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from onenotes.cli.common import format_option, notebook_root, warn
+from onenotes.kpis import scorecard, sparkline
+from onenotes.notebook import load_notebook, resolve_rep
+from onenotes.output import Column, render, use_color
+from onenotes.render import _number, _percent
+
+JSON_KEYS = ("rep", "kpi", "kind", "unit", "better", "goal", "latest", "latest_date",
+             "attainment", "change", "trend")
+
+
+def _signed(row: dict) -> str:
+    change = row["change"]
+    if change is None:
+        return ""
+    text = _number(abs(change), row["unit"])
+    return ("+" if change > 0 else "-" if change < 0 else "±") + text
+
+
+COLUMNS = [
+    Column("rep", "REP"),
+    Column("label", "KPI"),
+    Column("kind", "KIND"),
+    Column("goal", "GOAL", ">", show=lambda r: _number(r["goal"], r["unit"])),
+    Column("latest", "LATEST", ">", show=lambda r: _number(r["latest"], r["unit"])),
+    Column("attainment", "ATTAIN", ">", show=lambda r: _percent(r["attainment"])),
+    Column("change", "CHANGE", ">", show=_signed),
+    Column("trend", "TREND", show=lambda r: sparkline(r["trend"])),
+]
+
+
+@click.command("kpis")
+@click.argument("rep", required=False)
+@click.option("--last", "last", type=click.IntRange(1, 520), default=8, show_default=True,
+              help="How many recent meetings the trend covers.")
+@format_option()
+@click.pass_context
+def command(ctx, rep, last, fmt):
+    """Show each rep's KPIs against goal: latest figure, attainment, change, trend.
+
+    Outputs come before inputs. A missing figure is a gap, not a zero.
+    """
+    book = load_notebook(notebook_root(ctx))
+    warn(book.problems)
+    slug = None
+    if rep is not None:
+        slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep)
+    rows = [vars(r) for r in scorecard(book, slug, last)]
+    color = use_color(sys.stdout)
+    below = lambda r: r["attainment"] is not None and r["attainment"] < 1  # noqa: E731
+    text = render(rows, COLUMNS, fmt, color=color, highlight=below,
+                  json_rows=[{k: r[k] for k in JSON_KEYS} for r in rows])
+    click.echo(text, nl=False, color=color)

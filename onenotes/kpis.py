@@ -1,0 +1,97 @@
+"""KPI scorecards: each rep's figures against goal, change and trend.
+
+Missing figures are gaps (None), never zeros. Attainment is actual / goal, or
+goal / actual for KPIs where lower is better (discounts, days to close).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from onenotes.notebook import Notebook
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+@dataclass
+class KpiRow:
+    rep: str
+    kpi: str
+    label: str
+    kind: str
+    unit: str | None
+    better: str
+    goal: float | int | None
+    latest: float | int | None
+    latest_date: dt.date | None
+    attainment: float | None
+    change: float | int | None  # latest minus the figure of the meeting before it
+    trend: list = field(default_factory=list)  # the last N meetings, None for a gap
+
+
+def attainment(actual, goal, better: str = "higher") -> float | None:
+    """actual / goal (goal / actual when lower is better); None when it cannot be said."""
+    if actual is None or goal in (None, 0):
+        return None
+    try:
+        if better == "lower":
+            return None if actual == 0 else goal / actual
+        return actual / goal
+    except (OverflowError, ZeroDivisionError):
+        return None
+
+
+def sparkline(values: list) -> str:
+    """▁▂▃▄▅▆▇█ scaled to the figures shown; a gap is a space."""
+    numbers = [v for v in values if v is not None]
+    if not numbers:
+        return " " * len(values)
+    low, high = min(numbers), max(numbers)
+    span = high - low
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+        elif span == 0:
+            out.append(SPARK[3])
+        else:
+            out.append(SPARK[min(len(SPARK) - 1, int((v - low) / span * (len(SPARK) - 1) + 0.5))])
+    return "".join(out)
+
+
+def scorecard(book: Notebook, rep: str | None = None, last: int = 8) -> list[KpiRow]:
+    """One row per rep and KPI in the config (outputs first), over the rep's last ``last`` meetings."""
+    rows: list[KpiRow] = []
+    reps = [rep] if rep else book.reps()
+    cfg = book.config
+    for slug in reps:
+        notes = book.notes_of(slug)
+        recent = notes[-last:] if last > 0 else []
+        for kind in ("output", "input"):
+            for name, kdef in cfg.kpis.items():
+                if kdef.kind != kind:
+                    continue
+                figures = []  # (note, metric) for every meeting that recorded it
+                for note in notes:
+                    metric = next((m for m in note.metrics if m.name == name), None)
+                    if metric is not None and metric.actual is not None:
+                        figures.append((note, metric))
+                goal = cfg.goal_for(slug, name)
+                latest = latest_date = change = None
+                if figures:
+                    note, metric = figures[-1]
+                    latest, latest_date = metric.actual, note.date
+                    if metric.goal is not None:
+                        goal = metric.goal
+                    index = notes.index(note)
+                    if index > 0:
+                        before = next((m for m in notes[index - 1].metrics if m.name == name), None)
+                        if before is not None and before.actual is not None:
+                            change = round(latest - before.actual, 6)
+                by_note = {id(n): m.actual for n, m in figures}
+                rows.append(KpiRow(
+                    slug, name, kdef.title, kdef.kind, kdef.unit, kdef.better, goal, latest,
+                    latest_date, attainment(latest, goal, kdef.better), change,
+                    [by_note.get(id(n)) for n in recent]))
+    return rows

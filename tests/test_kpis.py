@@ -1,0 +1,68 @@
+"""`onenotes kpis` and the scorecard core (issue 3, first part)."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import note_text, write
+from onenotes.kpis import attainment, scorecard, sparkline
+from onenotes.notebook import load_notebook
+
+
+def rows_json(cli, root, *args):
+    result = cli("--notebook", root, "kpis", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_scorecard_of_a_rep_on_the_example(cli, example_notebook):
+    rows = {r["kpi"]: r for r in rows_json(cli, example_notebook, "carla")}
+    assert [r["kind"] for r in rows.values()] == ["output"] * 5 + ["input"] * 3  # outputs first
+    close = rows["close_rate"]
+    assert (close["goal"], close["latest"], close["latest_date"]) == (25, 16.5, "2026-11-16")
+    assert close["attainment"] == 16.5 / 25 and close["change"] == -0.5
+    assert rows["sales_calls"]["goal"] == 35  # Carla's own goal from the config
+    assert len(close["trend"]) == 8
+
+
+def test_lower_is_better_kpis_are_inverted(cli, example_notebook):
+    rows = {r["kpi"]: r for r in rows_json(cli, example_notebook, "carla")}
+    discount = rows["discount_pct"]
+    assert discount["better"] == "lower"
+    assert discount["attainment"] == 8 / discount["latest"] < 1
+
+
+def test_a_missing_figure_is_a_gap_not_a_zero(cli, example_notebook):
+    rows = {r["kpi"]: r for r in rows_json(cli, example_notebook, "alice")}
+    trend = rows["gross_profit_pct"]["trend"]
+    assert trend[0] is None and all(v is not None for v in trend[1:])
+    assert sparkline([1, None, 3])[1] == " "
+
+
+def test_a_rep_with_one_meeting_and_a_kpi_never_recorded(notebook):
+    write(notebook / "ann" / "2026-11-16.md", note_text(metrics="  revenue: {goal: 20000, actual: 10000}\n"))
+    book = load_notebook(notebook)
+    rows = {r.kpi: r for r in scorecard(book, "ann")}
+    assert (rows["revenue"].goal, rows["revenue"].attainment, rows["revenue"].change) == (20000, 0.5, None)
+    calls = rows["sales_calls"]
+    assert (calls.latest, calls.attainment, calls.trend) == (None, None, [None])
+
+
+def test_attainment_edge_cases():
+    assert attainment(None, 10) is None and attainment(5, 0) is None and attainment(5, None) is None
+    assert attainment(0, 8, "lower") is None and attainment(4, 8, "lower") == 2.0
+
+
+def test_table_shows_percent_change_and_a_sparkline(cli, example_notebook):
+    result = cli("--notebook", example_notebook, "kpis", "bob", "--last", "4")
+    assert result.exit_code == 0
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["REP", "KPI", "KIND", "GOAL", "LATEST", "ATTAIN", "CHANGE", "TREND"]
+    revenue = next(l for l in lines if "Revenue" in l)
+    assert "25,000 USD" in revenue and "76%" in revenue and "+3,800 USD" in revenue
+    assert any(ch in revenue for ch in "▁▂▃▄▅▆▇█")
+
+
+def test_unknown_rep_is_an_error(cli, example_notebook):
+    result = cli("--notebook", example_notebook, "kpis", "zed")
+    assert result.exit_code == 1 and "unknown rep 'zed'" in result.stderr

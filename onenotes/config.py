@@ -22,7 +22,8 @@ CONFIG_NAME = "onenotes.yaml"
 MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_formats",
-            "default_duration_minutes", "kpis", "reps")
+            "default_duration_minutes", "kpis", "reps", "diagnosis", "coaching_questions")
+DIAGNOSIS_KEYS = ("on_target", "lookback", "consistent")
 KPI_KEYS = ("kind", "goal", "unit", "better", "label")
 REP_KEYS = ("name", "goals")
 _EVERY = re.compile(r"every\s+(\d+)\s+days?$")
@@ -52,6 +53,15 @@ class KpiDef:
 
 
 @dataclass(frozen=True)
+class DiagnosisRules:
+    """When outputs count as on track, and how far back "consistently" looks."""
+
+    on_target: float = 1.0  # attainment (actual / goal) that counts as meeting a goal
+    lookback: int = 4  # meetings looked at for a pattern
+    consistent: int = 3  # misses within the lookback that make it consistent
+
+
+@dataclass(frozen=True)
 class RepDef:
     slug: str
     name: str
@@ -70,6 +80,8 @@ class Config:
     default_duration_minutes: int = 60
     kpis: dict[str, KpiDef] = field(default_factory=dict)
     reps: dict[str, RepDef] = field(default_factory=dict)
+    diagnosis: "DiagnosisRules" = field(default_factory=lambda: DiagnosisRules())
+    coaching_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def read_options(self) -> ReadOptions:
@@ -192,12 +204,45 @@ def _build(path: Path, raw: dict) -> Config:
         _fail(path, raw, "kpis", "kpis must map KPI names to their settings")
     for name, spec in kpis.items():
         cfg.kpis[str(name)] = _kpi(path, kpis, str(name), spec)
+    cfg.diagnosis = _diagnosis(path, raw)
+    questions = raw.get("coaching_questions") or {}
+    if not isinstance(questions, dict):
+        _fail(path, raw, "coaching_questions", "coaching_questions must map a KPI name (or "
+              "on_track, behaviour, skill) to a list of questions")
+    for key, value in questions.items():
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(q, str) for q in value):
+            _fail(path, questions, key, f"coaching_questions: {key!r} must be a list of questions")
+        cfg.coaching_questions[str(key)] = tuple(value)
     reps = raw.get("reps") or {}
     if not isinstance(reps, dict):
         _fail(path, raw, "reps", "reps must map rep folder names to their settings")
     for slug, spec in reps.items():
         cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg)
     return cfg
+
+
+def _diagnosis(path, raw) -> DiagnosisRules:
+    spec = raw.get("diagnosis") or {}
+    if not isinstance(spec, dict):
+        _fail(path, raw, "diagnosis", "diagnosis needs settings: on_target, lookback, consistent")
+    for key in spec:
+        if key not in DIAGNOSIS_KEYS:
+            _fail(path, spec, key, f"unknown diagnosis setting {key!r}", _did_you_mean(key, DIAGNOSIS_KEYS))
+    rules = DiagnosisRules()
+    on_target = spec.get("on_target", rules.on_target)
+    if isinstance(on_target, bool) or not isinstance(on_target, (int, float)) or not 0 < on_target <= 2:
+        _fail(path, spec, "on_target", "on_target is an attainment such as 1.0 (100%) or 0.95")
+    ints = {}
+    for key in ("lookback", "consistent"):
+        value = spec.get(key, getattr(rules, key))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 52:
+            _fail(path, spec, key, f"{key} must be a whole number of meetings from 1 to 52")
+        ints[key] = value
+    if ints["consistent"] > ints["lookback"]:
+        _fail(path, spec, "consistent", "consistent cannot be more than lookback")
+    return DiagnosisRules(float(on_target), ints["lookback"], ints["consistent"])
 
 
 def _kpi(path, kpis, name, spec) -> KpiDef:

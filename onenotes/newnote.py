@@ -8,6 +8,7 @@ from pathlib import Path
 
 from onenotes.errors import BadInputError, NoteError, NoteExistsError, RefusedError, TemplateError, WriteError
 from onenotes.fsutil import write_new_file
+from onenotes.diagnosis import diagnose
 from onenotes.kpis import attainment
 from onenotes.ledger import build_ledger, open_commitments
 from onenotes.note import Note, parse_note
@@ -68,6 +69,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
         "outputs": [k for k in kpis if k["kind"] == "output"],
         "inputs": [k for k in kpis if k["kind"] == "input"],
         "commitments": commitments,
+        "diagnosis": vars(diagnose(book, rep)),
     }
 
 

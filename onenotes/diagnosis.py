@@ -1,0 +1,83 @@
+"""Diagnosis, the way a sales coach reads a scorecard: outputs first, then inputs.
+
+* Outputs on goal: the inputs need only a light look ("on_track").
+* Outputs short and inputs short: a behaviour problem, not enough activity
+  ("behaviour").
+* Outputs short although the inputs are on goal: a skill problem, a coaching
+  or training topic ("skill").
+* Outputs short in ``consistent`` of the last ``lookback`` meetings: go
+  through the funnel in detail (``consistent`` is true).
+
+Thresholds come from ``diagnosis:`` in onenotes.yaml; the coaching questions
+from ``coaching_questions:`` (by KPI name, and by verdict), never from code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from onenotes.kpis import KpiRow, scorecard
+from onenotes.notebook import Notebook
+
+VERDICTS = ("on_track", "behaviour", "skill", "no_figures")
+
+
+@dataclass
+class Diagnosis:
+    rep: str
+    verdict: str  # one of VERDICTS
+    summary: str
+    outputs_on_track: bool | None
+    consistent: bool  # outputs missed in most recent meetings: dig into the funnel
+    outputs_short: list[str] = field(default_factory=list)  # KPI names
+    inputs_short: list[str] = field(default_factory=list)
+    inputs_on_target: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+
+
+def _missed(row: KpiRow, value, on_target: float) -> bool:
+    from onenotes.kpis import attainment
+
+    got = attainment(value, row.goal, row.better)
+    return got is not None and got < on_target
+
+
+def diagnose(book: Notebook, rep: str) -> Diagnosis:
+    rules = book.config.diagnosis
+    rows = scorecard(book, rep, last=rules.lookback)
+    outputs = [r for r in rows if r.kind == "output" and r.attainment is not None]
+    inputs = [r for r in rows if r.kind == "input" and r.attainment is not None]
+    outputs_short = [r.kpi for r in outputs if r.attainment < rules.on_target]
+    inputs_short = [r.kpi for r in inputs if r.attainment < rules.on_target]
+    inputs_ok = [r.kpi for r in inputs if r.attainment >= rules.on_target]
+    # Consistently: in enough of the recent meetings, some output missed its goal.
+    misses = 0
+    meetings = max((len(r.trend) for r in rows), default=0)
+    for i in range(meetings):
+        if any(_missed(r, r.trend[i], rules.on_target) for r in outputs if i < len(r.trend)):
+            misses += 1
+    consistent = bool(outputs_short) and misses >= rules.consistent
+    labels = {r.kpi: r.label for r in rows}
+    names = lambda keys: ", ".join(labels[k] for k in keys)  # noqa: E731
+    if not outputs:
+        verdict, on_track = "no_figures", None
+        summary = "No output figures recorded yet."
+    elif not outputs_short:
+        verdict, on_track = "on_track", True
+        summary = "Outputs are on goal: a light look at the inputs is enough."
+    elif inputs_short:
+        verdict, on_track = "behaviour", False
+        summary = (f"Outputs short ({names(outputs_short)}) and activity short "
+                   f"({names(inputs_short)}): a behaviour problem. Dig into the inputs.")
+    else:
+        verdict, on_track = "skill", False
+        summary = (f"Outputs short ({names(outputs_short)}) although the activity is on goal: "
+                   "a skill problem, a coaching or training topic.")
+    if consistent:
+        summary += (f" Missed in {misses} of the last {meetings} meetings: go through the funnel "
+                    "in detail.")
+    questions = list(book.config.coaching_questions.get(verdict, ()))
+    for kpi in outputs_short + inputs_short:
+        questions.extend(q for q in book.config.coaching_questions.get(kpi, ()) if q not in questions)
+    return Diagnosis(rep, verdict, summary, on_track, consistent, outputs_short, inputs_short,
+                     inputs_ok, questions)

@@ -22,7 +22,8 @@ CONFIG_NAME = "onenotes.yaml"
 MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_formats",
-            "default_duration_minutes", "kpis", "reps", "diagnosis", "coaching_questions")
+            "default_duration_minutes", "kpis", "reps", "diagnosis", "coaching_questions",
+            "escalate_after")
 DIAGNOSIS_KEYS = ("on_target", "lookback", "consistent")
 KPI_KEYS = ("kind", "goal", "unit", "better", "label")
 REP_KEYS = ("name", "goals")
@@ -82,6 +83,7 @@ class Config:
     reps: dict[str, RepDef] = field(default_factory=dict)
     diagnosis: "DiagnosisRules" = field(default_factory=lambda: DiagnosisRules())
     coaching_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    escalate_after: int = 3  # a commitment carried more often than this is flagged
 
     @property
     def read_options(self) -> ReadOptions:
@@ -205,6 +207,11 @@ def _build(path: Path, raw: dict) -> Config:
     for name, spec in kpis.items():
         cfg.kpis[str(name)] = _kpi(path, kpis, str(name), spec)
     cfg.diagnosis = _diagnosis(path, raw)
+    if raw.get("escalate_after") is not None:
+        value = raw["escalate_after"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            _fail(path, raw, "escalate_after", "escalate_after must be a whole number of meetings")
+        cfg.escalate_after = value
     questions = raw.get("coaching_questions") or {}
     if not isinstance(questions, dict):
         _fail(path, raw, "coaching_questions", "coaching_questions must map a KPI name (or "

@@ -46,6 +46,6 @@ def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: 
             "due": e.due.isoformat() if e.due else None,
             "since": e.since.isoformat() if e.since else None,
             "source": e.source, "line": e.line, "overdue": days > 0, "days_overdue": days,
-            "due_raw": e.due_raw,
+            "due_raw": e.due_raw, "escalate": e.times_carried > book.config.escalate_after,
         })
     return Followups(rows, problems)

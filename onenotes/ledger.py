@@ -28,7 +28,21 @@ class Entry:
     source: str  # the latest note that mentions it
     line: int
     closed_in: str | None = None
+    closed_on: dt.date | None = None  # an explicit done_on, else the date of the closing note
     mentions: list[tuple[str, dt.date, int]] = field(default_factory=list)
+    slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = field(default_factory=list)
+    # (note date, due before, due after) for every note that moved the due date
+
+    @property
+    def times_carried(self) -> int:
+        """How many later notes repeated it after the one it was made in."""
+        return max(0, len({d for _, d, _ in self.mentions}) - 1)
+
+    def kept_on_time(self) -> bool | None:
+        """True/False for a done commitment with a due date; None otherwise."""
+        if self.status != "done" or self.due is None or self.closed_on is None:
+            return None
+        return self.closed_on <= self.due
 
     def days_overdue(self, today: dt.date) -> int:
         if self.status != "open" or self.due is None or self.due >= today:
@@ -53,12 +67,15 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
                           min(since_candidates), note.path, m.line)
             entries[key] = entry
         else:
+            if m.due != entry.due and entry.status == "open":
+                entry.slips.append((note.date, entry.due, m.due))
             entry.text, entry.owner, entry.due, entry.due_raw = m.text, m.owner, m.due, m.due_raw
             entry.source, entry.line = note.path, m.line
             entry.since = min([entry.since, *since_candidates]) if entry.since else min(since_candidates)
         if m.status != "open" and entry.status == "open":
             entry.status = m.status
             entry.closed_in = note.path
+            entry.closed_on = m.done_on or note.date
         entry.mentions.append((note.path, note.date, m.line))
     return sorted(entries.values(), key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
 

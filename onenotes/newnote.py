@@ -56,7 +56,8 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
         # An unreadable due date is carried as the text that was written.
         "id": e.id, "text": e.text, "owner": e.owner, "due": e.due or e.due_raw, "since": e.since,
         "source": e.source, "overdue": e.days_overdue(date) > 0,
-        "days_overdue": e.days_overdue(date), "times_carried": len(e.mentions),
+        "days_overdue": e.days_overdue(date), "times_carried": e.times_carried,
+        "slips": len(e.slips), "escalate": e.times_carried >= cfg.escalate_after,
     } for e in ledger]
     return {
         "rep": {"slug": rep, "name": book.rep_name(rep)},

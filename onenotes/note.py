@@ -34,7 +34,7 @@ from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
 MAX_NOTE_BYTES = 1024 * 1024
 STATUSES = ("open", "done", "dropped")
 OWNERS = ("rep", "manager")
-COMMITMENT_KEYS = ("id", "text", "owner", "due", "status", "since")
+COMMITMENT_KEYS = ("id", "text", "owner", "due", "status", "since", "done_on")
 
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.M)
 _MD_HEADING = re.compile(r"^#{2,6} \S", re.M)
@@ -54,6 +54,10 @@ _OWNER_PATTERNS = (
 _ID_PATTERNS = (
     re.compile(r"\[id::\s*([^\]]*?)\s*\]"),
     re.compile(r"\U0001F194\s*(\S+)"),                # 🆔
+)
+_DONE_PATTERNS = (
+    re.compile(r"\u2705\s*(\d{4}-\d{2}-\d{2})"),          # Obsidian Tasks: ✅
+    re.compile(r"\[(?:done|completion)::\s*([^\]]*?)\s*\]"),  # Dataview
 )
 _SPACES = re.compile(r"\s+")
 
@@ -83,6 +87,7 @@ class Mention:
     since: dt.date | None
     line: int
     origin: str  # "frontmatter" or "body"
+    done_on: dt.date | None = None  # when it was closed, if the note says
 
 
 @dataclass
@@ -363,11 +368,13 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
                      f"unknown owner {item.get('owner')!r}", "use rep or manager")
         due, due_raw = _date_field(note, item.get("due"), _line(item, "due", iline), "due date", options)
         since, _ = _date_field(note, item.get("since"), _line(item, "since", iline), "since", options)
+        done_on, _ = _date_field(note, item.get("done_on"), _line(item, "done_on", iline), "done_on", options)
         for key in item:
             if key not in COMMITMENT_KEYS:
                 _problem(note, _line(item, key, iline), "warning", "commitment-key",
                          f"unknown commitment key {key!r}", "known keys: " + ", ".join(COMMITMENT_KEYS))
-        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter"))
+        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter",
+                                     done_on))
 
 
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
@@ -384,6 +391,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
         due_value, text = _first(_DUE_PATTERNS, text)
         owner, text = _first(_OWNER_PATTERNS, text)
         cid, text = _first(_ID_PATTERNS, text)
+        done_value, text = _first(_DONE_PATTERNS, text)
         text = _SPACES.sub(" ", text).strip()
         owner = (owner or "rep").strip().lower()
         if owner not in OWNERS:
@@ -394,4 +402,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
             due, due_raw = _date_field(note, due_value, line, "due date", options)
         if not cid:
             cid = _unique_id(seen, derived_id(note.rep, stem, text))
-        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body"))
+        done_on = None
+        if done_value is not None:
+            done_on, _ = _date_field(note, done_value, line, "done date", options)
+        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on))

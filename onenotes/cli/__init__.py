@@ -20,6 +20,8 @@ COMMANDS = {
     "new": ("onenotes.cli.new", "Write the next one-on-one agenda for a rep."),
     "followups": ("onenotes.cli.followups", "List every open commitment, overdue first."),
     "check": ("onenotes.cli.check", "Lint every note and the config (for pre-commit hooks)."),
+    "commitments": ("onenotes.cli.commitments", "The history of each commitment: carried, slipped, kept."),
+    "accountability": ("onenotes.cli.accountability", "Per rep: commitments kept on time, late, dropped, open."),
     "kpis": ("onenotes.cli.kpis", "Each rep's KPIs against goal: latest, attainment, change, trend."),
 }
 

@@ -13,7 +13,10 @@ from onenotes.output import Column, render, use_color
 
 
 def _overdue_text(row: dict) -> str:
-    return f"{row['days_overdue']}d overdue" if row["overdue"] else ""
+    text = f"{row['days_overdue']}d overdue" if row["overdue"] else ""
+    if row.get("escalate"):
+        text = (text + ", escalate").lstrip(", ")
+    return text
 
 
 COLUMNS = [

@@ -1,0 +1,43 @@
+"""``onenotes accountability``: per rep, how commitments were kept."""
+
+from __future__ import annotations
+
+import click
+
+from onenotes.accountability import accountability
+from onenotes.cli.common import cli_date, format_option, notebook_root, today, warn
+from onenotes.notebook import load_notebook, resolve_rep
+from onenotes.output import Column, render
+from onenotes.render import _percent
+
+COLUMNS = [
+    Column("rep", "REP"),
+    Column("made", "MADE", ">"),
+    Column("kept_on_time", "ON TIME", ">"),
+    Column("kept_late", "LATE", ">"),
+    Column("dropped", "DROPPED", ">"),
+    Column("open", "OPEN", ">"),
+    Column("open_overdue", "OVERDUE", ">"),
+    Column("escalate", "ESCALATE", ">"),
+    Column("kept_on_time_rate", "ON-TIME RATE", ">", show=lambda r: _percent(r["kept_on_time_rate"])),
+]
+
+
+@click.command("accountability")
+@click.argument("rep", required=False)
+@click.option("--since", "since_text", metavar="DATE", help="Only commitments made on or after DATE.")
+@click.option("--today", "today_text", metavar="DATE", help="Count overdue from DATE.")
+@format_option()
+@click.pass_context
+def command(ctx, rep, since_text, today_text, fmt):
+    """Per rep: commitments made, kept on time, kept late, dropped, open, overdue.
+
+    The kept-on-time rate counts done commitments that had a due date.
+    """
+    book = load_notebook(notebook_root(ctx))
+    warn(book.problems)
+    now = today(book.config, today_text)
+    since = cli_date(since_text, now, "--since") if since_text else None
+    slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep) if rep else None
+    rows = [vars(r) for r in accountability(book, today=now, rep=slug, since=since)]
+    click.echo(render(rows, COLUMNS, fmt), nl=False)

@@ -1,0 +1,54 @@
+"""``onenotes commitments``: the ledger's history, per commitment."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from onenotes.accountability import STATUSES, commitments
+from onenotes.cli.common import format_option, notebook_root, today, warn
+from onenotes.notebook import load_notebook, resolve_rep
+from onenotes.output import Column, render, use_color
+
+
+def _kept(row: dict) -> str:
+    return {True: "on time", False: "late", None: ""}[row["kept_on_time"]]
+
+
+COLUMNS = [
+    Column("rep", "REP"),
+    Column("status", "STATUS"),
+    Column("text", "COMMITMENT"),
+    Column("since", "MADE"),
+    Column("due", "DUE"),
+    Column("times_carried", "CARRIED", ">"),
+    Column("slips", "SLIPS", ">"),
+    Column("closed_on", "CLOSED"),
+    Column("kept_on_time", "KEPT", show=_kept),
+    Column("escalate", "ESCALATE", show=lambda r: "escalate" if r["escalate"] else ""),
+    Column("id", "ID"),
+]
+
+
+@click.command("commitments")
+@click.argument("rep", required=False)
+@click.option("--status", type=click.Choice(STATUSES), default="open", show_default=True,
+              help="Which commitments to show.")
+@click.option("--today", "today_text", metavar="DATE", help="Count overdue days from DATE.")
+@format_option()
+@click.pass_context
+def command(ctx, rep, status, today_text, fmt):
+    """The history of each commitment: made, carried, due-date slips, closed, kept on time.
+
+    A commitment carried more often than `escalate_after` (onenotes.yaml,
+    default 3) is flagged for escalation.
+    """
+    book = load_notebook(notebook_root(ctx))
+    warn(book.problems)
+    now = today(book.config, today_text)
+    slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep) if rep else None
+    rows = commitments(book, today=now, rep=slug, status=status)
+    color = use_color(sys.stdout)
+    click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["escalate"]),
+               nl=False, color=color)

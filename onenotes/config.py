@@ -23,7 +23,7 @@ MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_formats",
             "default_duration_minutes", "kpis", "reps", "diagnosis", "coaching_questions",
-            "escalate_after")
+            "escalate_after", "coaching_hours_target")
 DIAGNOSIS_KEYS = ("on_target", "lookback", "consistent")
 KPI_KEYS = ("kind", "goal", "unit", "better", "label")
 REP_KEYS = ("name", "goals")
@@ -84,6 +84,7 @@ class Config:
     diagnosis: "DiagnosisRules" = field(default_factory=lambda: DiagnosisRules())
     coaching_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     escalate_after: int = 3  # a commitment carried more often than this is flagged
+    coaching_hours_target: float = 3.0  # one-on-one hours per rep per month
 
     @property
     def read_options(self) -> ReadOptions:
@@ -212,6 +213,11 @@ def _build(path: Path, raw: dict) -> Config:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             _fail(path, raw, "escalate_after", "escalate_after must be a whole number of meetings")
         cfg.escalate_after = value
+    if raw.get("coaching_hours_target") is not None:
+        value = raw["coaching_hours_target"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 200:
+            _fail(path, raw, "coaching_hours_target", "coaching_hours_target is hours per rep per month, e.g. 3")
+        cfg.coaching_hours_target = float(value)
     questions = raw.get("coaching_questions") or {}
     if not isinstance(questions, dict):
         _fail(path, raw, "coaching_questions", "coaching_questions must map a KPI name (or "

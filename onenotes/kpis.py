@@ -28,6 +28,7 @@ class KpiRow:
     attainment: float | None
     change: float | int | None  # latest minus the figure of the meeting before it
     trend: list = field(default_factory=list)  # the last N meetings, None for a gap
+    confidence: int | None = None  # 1-5: how sure the rep was about this goal, lately
 
 
 def attainment(actual, goal, better: str = "higher") -> float | None:
@@ -90,8 +91,9 @@ def scorecard(book: Notebook, rep: str | None = None, last: int = 8) -> list[Kpi
                         if before is not None and before.actual is not None:
                             change = round(latest - before.actual, 6)
                 by_note = {id(n): m.actual for n, m in figures}
+                sure = next((n.confidence[name] for n in reversed(notes) if name in n.confidence), None)
                 rows.append(KpiRow(
                     slug, name, kdef.title, kdef.kind, kdef.unit, kdef.better, goal, latest,
                     latest_date, attainment(latest, goal, kdef.better), change,
-                    [by_note.get(id(n)) for n in recent]))
+                    [by_note.get(id(n)) for n in recent], sure))
     return rows

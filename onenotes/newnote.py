@@ -71,6 +71,9 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
         "inputs": [k for k in kpis if k["kind"] == "input"],
         "commitments": commitments,
         "diagnosis": vars(diagnose(book, rep)),
+        # Long-lived plans: the latest ones, carried forward for review.
+        "coaching_plan": next((n.coaching_plan for n in reversed(notes) if n.coaching_plan), {}),
+        "behaviour_plan": next((n.behaviour_plan for n in reversed(notes) if n.behaviour_plan), {}),
     }
 
 
@@ -96,6 +99,10 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
         if m is None or (m.text, m.owner, due, m.status) != (c["text"], c["owner"], c["due"], "open"):
             raise TemplateError(f"the template did not carry commitment {c['id']!r} into the "
                                 "frontmatter intact; every open commitment must be written back")
+    if note.coaching_plan != {k: str(v) for k, v in context["coaching_plan"].items()} or \
+            note.behaviour_plan != context["behaviour_plan"]:
+        raise TemplateError("the template did not carry the coaching and behaviour plans into "
+                            "the frontmatter intact")
     return note
 
 

@@ -109,6 +109,9 @@ class Note:
     mentions: list[Mention]
     body_line: int  # file line where the body starts
     problems: list[Problem] = field(default_factory=list)
+    coaching_plan: dict = field(default_factory=dict)  # skill, practice, long_term, ...: text
+    behaviour_plan: dict = field(default_factory=dict)  # input KPI -> weekly target
+    confidence: dict = field(default_factory=dict)  # KPI -> 1..5, how sure the rep sounds
 
     @property
     def sort_key(self):
@@ -259,6 +262,7 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                  "delete the blank lines above ---")
     stem = path.rsplit("/", 1)[-1][:-3]
     _read_metrics(note)
+    _read_plans(note)
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
     _read_body_tasks(note, body, stem, options, seen)
@@ -304,6 +308,44 @@ def _read_metrics(note: Note) -> None:
                      f"metric {name!r} is not a number: {actual_raw!r}",
                      "write a plain number such as 31250 or 27.5, without units")
         note.metrics.append(Metric(str(name), actual, goal, mline))
+
+
+def _read_plans(note: Note) -> None:
+    """coaching_plan (text by topic), behaviour_plan (KPI -> target), confidence (KPI -> 1-5)."""
+    meta = note.meta
+    plan = meta.get("coaching_plan")
+    if plan is not None:
+        if isinstance(plan, str):
+            note.coaching_plan = {"skill": plan}
+        elif isinstance(plan, dict) and all(isinstance(v, (str, int, float, type(None))) for v in plan.values()):
+            note.coaching_plan = {str(k): ("" if v is None else str(v)) for k, v in plan.items()}
+        else:
+            _problem(note, _line(meta, "coaching_plan"), "error", "plan-invalid",
+                     "coaching_plan must be 'topic: text' lines", "e.g. 'skill: handling price objections'")
+    targets = meta.get("behaviour_plan")
+    if targets is not None:
+        if not isinstance(targets, dict):
+            _problem(note, _line(meta, "behaviour_plan"), "error", "plan-invalid",
+                     "behaviour_plan must map input KPIs to weekly targets", "e.g. 'sales_calls: 40'")
+        else:
+            for name, value in targets.items():
+                if _number(value) is None:
+                    _problem(note, _line(targets, name, _line(meta, "behaviour_plan")), "error",
+                             "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}")
+                else:
+                    note.behaviour_plan[str(name)] = value
+    sure = meta.get("confidence")
+    if sure is not None:
+        if not isinstance(sure, dict):
+            _problem(note, _line(meta, "confidence"), "error", "confidence-invalid",
+                     "confidence must map KPI names to 1-5", "e.g. 'revenue: 4'")
+        else:
+            for name, value in sure.items():
+                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                    _problem(note, _line(sure, name, _line(meta, "confidence")), "error",
+                             "confidence-invalid", f"confidence for {name!r} must be 1 to 5, not {value!r}")
+                else:
+                    note.confidence[str(name)] = value
 
 
 def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):

@@ -57,7 +57,7 @@ def test_table_shows_percent_change_and_a_sparkline(cli, example_notebook):
     result = cli("--notebook", example_notebook, "kpis", "bob", "--last", "4")
     assert result.exit_code == 0
     header, *lines = result.stdout.splitlines()
-    assert header.split() == ["REP", "KPI", "KIND", "GOAL", "LATEST", "ATTAIN", "CHANGE", "TREND"]
+    assert header.split() == ["REP", "KPI", "KIND", "GOAL", "LATEST", "ATTAIN", "SURE", "CHANGE", "TREND"]
     revenue = next(l for l in lines if "Revenue" in l)
     assert "25,000 USD" in revenue and "76%" in revenue and "+3,800 USD" in revenue
     assert any(ch in revenue for ch in "▁▂▃▄▅▆▇█")
@@ -66,3 +66,32 @@ def test_table_shows_percent_change_and_a_sparkline(cli, example_notebook):
 def test_unknown_rep_is_an_error(cli, example_notebook):
     result = cli("--notebook", example_notebook, "kpis", "zed")
     assert result.exit_code == 1 and "unknown rep 'zed'" in result.stderr
+
+
+def test_the_reps_confidence_is_shown_next_to_attainment(cli, example_notebook):
+    rows = {r["kpi"]: r for r in rows_json(cli, example_notebook, "carla")}
+    assert (rows["close_rate"]["confidence"], rows["revenue"]["confidence"]) == (2, 3)
+    assert rows["sales_calls"]["confidence"] is None
+    table = cli("--notebook", example_notebook, "kpis", "carla").stdout
+    assert "2/5" in next(l for l in table.splitlines() if "Close rate" in l)
+
+
+def test_new_carries_the_coaching_and_behaviour_plans_forward(cli, acme):
+    from onenotes.notebook import load_notebook as load
+
+    assert cli("--notebook", acme, "new", "bob", "--today", "2026-11-23").exit_code == 0
+    note = next(n for n in load(acme).notes if n.path == "bob-okafor/2026-11-23.md")
+    assert note.coaching_plan["skill"] == "Opening cold calls to freight companies"
+    assert note.behaviour_plan == {"sales_calls": 40, "new_opportunities": 6, "opportunities_advanced": 8}
+    assert note.confidence == {}  # asked afresh every week
+    text = (acme / "bob-okafor" / "2026-11-23.md").read_text()
+    assert "- Skill we are working on: Opening cold calls to freight companies" in text
+
+
+def test_bad_plans_and_confidence_are_reported_by_check(cli, notebook):
+    write(notebook / "ann" / "2026-11-16.md",
+          "---\ncoaching_plan: [x]\nbehaviour_plan: {sales_calls: lots}\nconfidence: {revenue: 9}\n---\n")
+    out = cli("--notebook", notebook, "check").stdout
+    assert "ann/2026-11-16.md:2: error: coaching_plan must be 'topic: text' lines [plan-invalid]" in out
+    assert "behaviour_plan target for 'sales_calls' is not a number" in out
+    assert "ann/2026-11-16.md:4: error: confidence for 'revenue' must be 1 to 5, not 9" in out

@@ -13,7 +13,7 @@ from onenotes.output import Column, render, use_color
 from onenotes.render import _number, _percent
 
 JSON_KEYS = ("rep", "kpi", "kind", "unit", "better", "goal", "latest", "latest_date",
-             "attainment", "change", "trend")
+             "attainment", "change", "trend", "confidence")
 
 
 def _signed(row: dict) -> str:
@@ -31,6 +31,7 @@ COLUMNS = [
     Column("goal", "GOAL", ">", show=lambda r: _number(r["goal"], r["unit"])),
     Column("latest", "LATEST", ">", show=lambda r: _number(r["latest"], r["unit"])),
     Column("attainment", "ATTAIN", ">", show=lambda r: _percent(r["attainment"])),
+    Column("confidence", "SURE", ">", show=lambda r: f"{r['confidence']}/5" if r["confidence"] else ""),
     Column("change", "CHANGE", ">", show=_signed),
     Column("trend", "TREND", show=lambda r: sparkline(r["trend"])),
 ]

@@ -13,7 +13,7 @@ from onenotes.kpis import attainment
 from onenotes.ledger import build_ledger, open_commitments
 from onenotes.note import Note, parse_note
 from onenotes.notebook import Notebook, check_slug, resolve_rep, slugify
-from onenotes.render import render
+from onenotes.render import NOT_NOTES, render
 from onenotes.schedule import next_meeting
 
 
@@ -139,6 +139,9 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
         raise NoteExistsError(f"{folder / name} already exists; it was not changed",
                               hint="pick another --date, or use --another for a second meeting that day")
     rel = f"{rep}/{name}"
+    name_of_template = book.config.template if template is None else template
+    if name_of_template in NOT_NOTES:
+        raise TemplateError(f"{name_of_template!r} is not a note template")
     context = build_context(book, rep, date, today)
     text = render(book.config.template if template is None else template, context,
                   book.root / "templates")

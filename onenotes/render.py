@@ -27,6 +27,7 @@ from onenotes.yamlsafe import to_yaml_scalar
 MAX_OUTPUT_CHARS = 1024 * 1024
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TEMPLATE_SUFFIX = ".md"
+NOT_NOTES = frozenset({"brief"})  # templates of other outputs, not of notes
 
 
 def packaged_templates() -> Path:
@@ -89,6 +90,14 @@ def _inline(value) -> str:
     return " ".join(text.split())
 
 
+def _signed(value, unit: str | None = None) -> str:
+    """A change: +3,800 USD, -0.5%, ±0; '' for none."""
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
+    return sign + _number(abs(value), unit)
+
+
 def _percent(value) -> str:
     """0.93 -> '93%', None -> '–'."""
     if value is None:
@@ -113,6 +122,7 @@ def make_environment(notebook_templates: Path | None) -> SandboxedEnvironment:
     env.filters["number"] = _number
     env.filters["percent"] = _percent
     env.filters["inline"] = _inline
+    env.filters["signed"] = _signed
     return env
 
 
@@ -121,7 +131,7 @@ def template_names(notebook_templates: Path | None) -> list[str]:
     for folder in (notebook_templates, packaged_templates()):
         if folder is not None and folder.is_dir():
             names.update(p.name[: -len(TEMPLATE_SUFFIX)] for p in folder.glob("*" + TEMPLATE_SUFFIX))
-    return sorted(names)
+    return sorted(names - NOT_NOTES)
 
 
 def _template_line(exc: BaseException, filename: str | None) -> int:

@@ -54,5 +54,5 @@ def result_ok(help_text: str) -> bool:
 
 def test_docs_name_every_command():
     commands = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
-    for name in ("init", "new", "followups", "check", "kpis", "commitments", "accountability", "cadence"):
+    for name in ("init", "new", "followups", "check", "kpis", "commitments", "accountability", "cadence", "brief"):
         assert f"## `onenotes {name}" in commands

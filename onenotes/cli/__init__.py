@@ -22,6 +22,7 @@ COMMANDS = {
     "check": ("onenotes.cli.check", "Lint every note and the config (for pre-commit hooks)."),
     "commitments": ("onenotes.cli.commitments", "The history of each commitment: carried, slipped, kept."),
     "accountability": ("onenotes.cli.accountability", "Per rep: commitments kept on time, late, dropped, open."),
+    "brief": ("onenotes.cli.brief", "A one-screen pre-meeting brief for a rep, as Markdown."),
     "cadence": ("onenotes.cli.cadence", "Cadence health: who has had their one-on-ones, who is overdue."),
     "kpis": ("onenotes.cli.kpis", "Each rep's KPIs against goal: latest, attainment, change, trend."),
 }

@@ -10,18 +10,14 @@ from onenotes.cli.common import format_option, notebook_root, warn
 from onenotes.kpis import scorecard, sparkline
 from onenotes.notebook import load_notebook, resolve_rep
 from onenotes.output import Column, render, use_color
-from onenotes.render import _number, _percent
+from onenotes.render import _number, _percent, _signed
 
 JSON_KEYS = ("rep", "kpi", "kind", "unit", "better", "goal", "latest", "latest_date",
              "attainment", "change", "trend", "confidence")
 
 
-def _signed(row: dict) -> str:
-    change = row["change"]
-    if change is None:
-        return ""
-    text = _number(abs(change), row["unit"])
-    return ("+" if change > 0 else "-" if change < 0 else "±") + text
+def _change(row: dict) -> str:
+    return _signed(row["change"], row["unit"])
 
 
 COLUMNS = [
@@ -32,7 +28,7 @@ COLUMNS = [
     Column("latest", "LATEST", ">", show=lambda r: _number(r["latest"], r["unit"])),
     Column("attainment", "ATTAIN", ">", show=lambda r: _percent(r["attainment"])),
     Column("confidence", "SURE", ">", show=lambda r: f"{r['confidence']}/5" if r["confidence"] else ""),
-    Column("change", "CHANGE", ">", show=_signed),
+    Column("change", "CHANGE", ">", show=_change),
     Column("trend", "TREND", show=lambda r: sparkline(r["trend"])),
 ]
 

@@ -1,0 +1,93 @@
+"""``onenotes brief REP``: a one-screen pre-meeting brief for the manager.
+
+Since the last meeting: what changed in the KPIs, commitments opened, closed
+and coming due; the diagnosis; the upcoming calls noted last time; the
+coaching plan's current focus. Rendered as Markdown (template ``brief``) so it
+pastes into an e-mail or a chat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from onenotes.diagnosis import diagnose
+from onenotes.errors import NoteError
+from onenotes.kpis import scorecard
+from onenotes.ledger import build_ledger
+from onenotes.note import HANDLER, MAX_NOTE_BYTES, decode
+from onenotes.notebook import Notebook, read_bytes
+from onenotes.render import render
+from onenotes.schedule import next_meeting
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def section(body: str, pattern: str) -> str:
+    """The text under the first heading matching ``pattern`` (case-insensitive)."""
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        m = _HEADING.match(line)
+        if m and re.search(pattern, m.group(2), re.I):
+            level = len(m.group(1))
+            out = []
+            for following in lines[i + 1:]:
+                n = _HEADING.match(following)
+                if n and len(n.group(1)) <= level:
+                    break
+                out.append(following)
+            return "\n".join(out).strip()
+    return ""
+
+
+def _body(root: Path, rel: str) -> str:
+    try:
+        text = decode(read_bytes(root / rel, MAX_NOTE_BYTES), rel)
+    except (OSError, ValueError, NoteError):  # changed since it was read: no calls to show
+        return ""
+    parts = HANDLER.split_at(text) if HANDLER.detect(text) else None
+    return parts[1] if parts else text
+
+
+def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
+    notes = [n for n in book.notes_of(rep) if n.date <= today]
+    last = notes[-1] if notes else None
+    previous = notes[-2] if len(notes) > 1 else None
+    rows = scorecard(book, rep, last=2)
+    entries = [e for e in build_ledger(book.notes) if e.rep == rep]
+    last_date = last.date if last else None
+    opened = [e for e in entries if last_date and e.since == last_date]
+    closed = [e for e in entries if e.status != "open" and last_date and e.closed_on and
+              previous and previous.date < e.closed_on <= last_date]
+    open_now = [e for e in entries if e.status == "open"]
+    try:
+        due_next = next_meeting(last_date, today, book.config.cadence, book.config.meeting_day)
+    except OverflowError:
+        due_next = None
+    coming_due = [e for e in open_now if e.due is not None and (due_next is None or e.due <= due_next)]
+    coaching = next((n.coaching_plan for n in reversed(notes) if n.coaching_plan), {})
+    return {
+        "rep": {"slug": rep, "name": book.rep_name(rep)},
+        "today": today,
+        "last": None if last is None else {"date": last.date, "path": last.path,
+                                           "days_ago": (today - last.date).days},
+        "next_meeting": due_next,
+        "kpis": [vars(r) for r in rows],
+        "diagnosis": vars(diagnose(book, rep)),
+        "opened": [_c(e, today) for e in opened],
+        "closed": [_c(e, today) for e in closed],
+        "due": [_c(e, today) for e in sorted(coming_due, key=lambda e: e.due)],
+        "open_count": len(open_now),
+        "upcoming_calls": section(_body(book.root, last.path), r"upcoming calls") if last else "",
+        "coaching_plan": coaching,
+    }
+
+
+def _c(e, today):
+    return {"id": e.id, "text": e.text, "owner": e.owner, "due": e.due, "status": e.status,
+            "days_overdue": e.days_overdue(today), "slips": len(e.slips)}
+
+
+def render_brief(book: Notebook, rep: str, today: dt.date) -> str:
+    return render("brief", build_brief(book, rep, today), book.root / "templates")

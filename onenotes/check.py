@@ -78,7 +78,11 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
             f"duration_minutes must be a number of minutes, not {minutes!r}")
     if config.kpis:
         for metric in note.metrics:
-            if metric.name not in config.kpis:
+            if metric.name in config.kpis and config.kpis[metric.name].derived:
+                add(None, "warning", "derived-kpi",
+                    f"{metric.name!r} is computed from {' / '.join(config.kpis[metric.name].ratio)}; "
+                    "the figure written here is ignored", None, metric.line)
+            elif metric.name not in config.kpis:
                 close = difflib.get_close_matches(metric.name, list(config.kpis), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "add it under 'kpis' in onenotes.yaml"
                 add(None, "error", "unknown-kpi", f"unknown KPI {metric.name!r}", hint, metric.line)

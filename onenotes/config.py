@@ -25,7 +25,7 @@ TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_f
             "default_duration_minutes", "kpis", "reps", "diagnosis", "coaching_questions",
             "escalate_after", "coaching_hours_target")
 DIAGNOSIS_KEYS = ("on_target", "lookback", "consistent")
-KPI_KEYS = ("kind", "goal", "unit", "better", "label")
+KPI_KEYS = ("kind", "goal", "unit", "better", "label", "ratio", "scale")
 REP_KEYS = ("name", "goals")
 _EVERY = re.compile(r"every\s+(\d+)\s+days?$")
 
@@ -47,6 +47,12 @@ class KpiDef:
     unit: str | None = None
     better: str = "higher"
     label: str = ""
+    ratio: tuple[str, str] | None = None  # derived: numerator / denominator KPIs
+    scale: float = 1  # e.g. 100 for a ratio shown as a percentage
+
+    @property
+    def derived(self) -> bool:
+        return self.ratio is not None
 
     @property
     def title(self) -> str:
@@ -207,6 +213,13 @@ def _build(path: Path, raw: dict) -> Config:
         _fail(path, raw, "kpis", "kpis must map KPI names to their settings")
     for name, spec in kpis.items():
         cfg.kpis[str(name)] = _kpi(path, kpis, str(name), spec)
+    for name, kdef in cfg.kpis.items():
+        if kdef.ratio:
+            for part in kdef.ratio:
+                if part not in cfg.kpis or cfg.kpis[part].derived:
+                    _fail(path, kpis[name], "ratio",
+                          f"KPI {name!r}: {part!r} is not a recorded KPI of this notebook",
+                          _did_you_mean(part, [k for k, d in cfg.kpis.items() if not d.derived]))
     cfg.diagnosis = _diagnosis(path, raw)
     if raw.get("escalate_after") is not None:
         value = raw["escalate_after"]
@@ -274,8 +287,20 @@ def _kpi(path, kpis, name, spec) -> KpiDef:
         _fail(path, spec, "better", f"KPI {name!r}: better must be higher or lower")
     unit = spec.get("unit")
     label = spec.get("label")
+    ratio = spec.get("ratio")
+    if ratio is not None:
+        if not (isinstance(ratio, list) and len(ratio) == 2 and all(isinstance(r, str) for r in ratio)):
+            _fail(path, spec, "ratio", f"KPI {name!r}: ratio is [numerator, denominator], two KPI names",
+                  "e.g. ratio: [deals_won, opportunities_worked]")
+        if name in ratio:
+            _fail(path, spec, "ratio", f"KPI {name!r} cannot be a ratio of itself")
+        ratio = (ratio[0], ratio[1])
+    scale = spec.get("scale", 1)
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
+        _fail(path, spec, "scale", f"KPI {name!r}: scale must be a positive number such as 100")
     return KpiDef(name, kind, _goal(path, spec, "goal", spec.get("goal")),
-                  None if unit is None else str(unit), better, "" if label is None else str(label))
+                  None if unit is None else str(unit), better, "" if label is None else str(label),
+                  ratio, scale)
 
 
 def _rep(path, reps, slug, spec, cfg: Config) -> RepDef:

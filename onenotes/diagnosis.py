@@ -45,6 +45,10 @@ def _missed(row: KpiRow, value, on_target: float) -> bool:
 def diagnose(book: Notebook, rep: str) -> Diagnosis:
     rules = book.config.diagnosis
     rows = scorecard(book, rep, last=rules.lookback)
+    # Derived KPIs (ratios) describe efficiency, not effort: they inform, but
+    # the behaviour-or-skill call is made on the recorded outputs and inputs.
+    derived = {name for name, k in book.config.kpis.items() if k.derived}
+    rows = [r for r in rows if r.kpi not in derived]
     outputs = [r for r in rows if r.kind == "output" and r.attainment is not None]
     inputs = [r for r in rows if r.kind == "input" and r.attainment is not None]
     outputs_short = [r.kpi for r in outputs if r.attainment < rules.on_target]

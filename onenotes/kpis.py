@@ -61,6 +61,21 @@ def sparkline(values: list) -> str:
     return "".join(out)
 
 
+def figure(note, kdef):
+    """The KPI's figure in one note: recorded, or derived from two recorded ones."""
+    if kdef.ratio is None:
+        metric = next((m for m in note.metrics if m.name == kdef.name), None)
+        return None if metric is None else metric.actual
+    values = {m.name: m.actual for m in note.metrics}
+    top, bottom = values.get(kdef.ratio[0]), values.get(kdef.ratio[1])
+    if top is None or bottom in (None, 0):
+        return None  # division by zero is a gap
+    try:
+        return round(top / bottom * kdef.scale, 6)
+    except OverflowError:
+        return None
+
+
 def scorecard(book: Notebook, rep: str | None = None, last: int = 8) -> list[KpiRow]:
     """One row per rep and KPI in the config (outputs first), over the rep's last ``last`` meetings."""
     rows: list[KpiRow] = []
@@ -73,24 +88,20 @@ def scorecard(book: Notebook, rep: str | None = None, last: int = 8) -> list[Kpi
             for name, kdef in cfg.kpis.items():
                 if kdef.kind != kind:
                     continue
-                figures = []  # (note, metric) for every meeting that recorded it
-                for note in notes:
-                    metric = next((m for m in note.metrics if m.name == name), None)
-                    if metric is not None and metric.actual is not None:
-                        figures.append((note, metric))
+                values = [figure(note, kdef) for note in notes]
+                figures = [(note, v) for note, v in zip(notes, values) if v is not None]
                 goal = cfg.goal_for(slug, name)
                 latest = latest_date = change = None
                 if figures:
-                    note, metric = figures[-1]
-                    latest, latest_date = metric.actual, note.date
-                    if metric.goal is not None:
+                    note, latest = figures[-1]
+                    latest_date = note.date
+                    metric = next((m for m in note.metrics if m.name == name), None)
+                    if metric is not None and metric.goal is not None:
                         goal = metric.goal
                     index = notes.index(note)
-                    if index > 0:
-                        before = next((m for m in notes[index - 1].metrics if m.name == name), None)
-                        if before is not None and before.actual is not None:
-                            change = round(latest - before.actual, 6)
-                by_note = {id(n): m.actual for n, m in figures}
+                    if index > 0 and values[index - 1] is not None:
+                        change = round(latest - values[index - 1], 6)
+                by_note = {id(n): v for n, v in figures}
                 sure = next((n.confidence[name] for n in reversed(notes) if name in n.confidence), None)
                 rows.append(KpiRow(
                     slug, name, kdef.title, kdef.kind, kdef.unit, kdef.better, goal, latest,

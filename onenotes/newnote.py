@@ -9,7 +9,7 @@ from pathlib import Path
 from onenotes.errors import BadInputError, NoteError, NoteExistsError, RefusedError, TemplateError, WriteError
 from onenotes.fsutil import write_new_file
 from onenotes.diagnosis import diagnose
-from onenotes.kpis import attainment
+from onenotes.kpis import attainment, figure
 from onenotes.ledger import build_ledger, open_commitments
 from onenotes.note import Note, parse_note
 from onenotes.notebook import Notebook, check_slug, resolve_rep, slugify
@@ -34,9 +34,11 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
     previous = notes[-1] if notes else None
     latest: dict[str, tuple] = {}
     for note in notes:
-        for metric in note.metrics:
-            if metric.actual is not None:
-                latest[metric.name] = (metric.actual, note.date, metric.goal)
+        for name, kdef in cfg.kpis.items():
+            value = figure(note, kdef)
+            if value is not None:
+                metric = next((m for m in note.metrics if m.name == name), None)
+                latest[name] = (value, note.date, metric.goal if metric else None)
     kpis = []
     for kind in ("output", "input"):
         for name, kdef in cfg.kpis.items():
@@ -47,7 +49,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
             ref_goal = note_goal if note_goal is not None else goal
             kpis.append({
                 "name": name, "label": kdef.title, "kind": kdef.kind, "unit": kdef.unit,
-                "better": kdef.better, "goal": goal, "last_actual": actual,
+                "better": kdef.better, "goal": goal, "last_actual": actual, "derived": kdef.derived,
                 "last_date": when, "attainment": attainment(actual, ref_goal, kdef.better),
             })
     ledger = [e for e in open_commitments(build_ledger(book.notes)) if e.rep == rep]

@@ -17,7 +17,7 @@ def rows_json(cli, root, *args):
 
 def test_scorecard_of_a_rep_on_the_example(cli, example_notebook):
     rows = {r["kpi"]: r for r in rows_json(cli, example_notebook, "carla")}
-    assert [r["kind"] for r in rows.values()] == ["output"] * 5 + ["input"] * 3  # outputs first
+    assert [r["kind"] for r in rows.values()] == ["output"] * 5 + ["input"] * 4  # outputs first
     close = rows["close_rate"]
     assert (close["goal"], close["latest"], close["latest_date"]) == (25, 16.5, "2026-11-16")
     assert close["attainment"] == 16.5 / 25 and close["change"] == -0.5
@@ -95,3 +95,24 @@ def test_bad_plans_and_confidence_are_reported_by_check(cli, notebook):
     assert "ann/2026-11-16.md:2: error: coaching_plan must be 'topic: text' lines [plan-invalid]" in out
     assert "behaviour_plan target for 'sales_calls' is not a number" in out
     assert "ann/2026-11-16.md:4: error: confidence for 'revenue' must be 1 to 5, not 9" in out
+
+
+def test_derived_kpis_are_computed_per_meeting_and_zero_division_is_a_gap(cli, example_notebook):
+    rows = {r["kpi"]: r for r in rows_json(cli, example_notebook, "bob")}
+    ratio = rows["calls_per_new_account"]
+    assert ratio["latest"] == 26.0 and ratio["attainment"] == 20 / 26  # lower is better
+    weeks_without_accounts = [i for i, v in enumerate(rows["new_accounts"]["trend"]) if v == 0]
+    assert weeks_without_accounts and all(ratio["trend"][i] is None for i in weeks_without_accounts)
+
+
+def test_a_ratio_of_unknown_kpis_is_a_config_error(notebook):
+    import pytest
+
+    from onenotes.errors import ConfigError
+
+    cfg = notebook / "onenotes.yaml"
+    cfg.write_text(cfg.read_text().replace(
+        "  sales_calls: {kind: input, goal: 40}\n",
+        "  sales_calls: {kind: input, goal: 40}\n  per: {kind: input, ratio: [sales_calls, deals]}\n"))
+    with pytest.raises(ConfigError, match="'deals' is not a recorded KPI"):
+        load_notebook(notebook)

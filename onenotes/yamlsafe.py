@@ -332,7 +332,7 @@ def to_yaml_scalar(value) -> str:
             f"{to_yaml_scalar(str(k))}: {to_yaml_scalar(v)}" for k, v in value.items()
         ) + "}"
     text = str(value)
-    if _PLAIN_SAFE.match(text) and text.lower() not in _YAML11_WORDS:
+    if _PLAIN_SAFE.fullmatch(text) and text.lower() not in _YAML11_WORDS:
         return text
     return quote_string(text)
 

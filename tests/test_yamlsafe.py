@@ -418,3 +418,11 @@ def test_to_yaml_scalar_lists_and_mappings_round_trip_in_both_readers():
     doc = "k: " + to_yaml_scalar(value) + "\n"
     assert load_yaml(doc)["k"] == value
     assert yaml.safe_load(doc)["k"] == value
+
+
+def test_a_trailing_newline_is_kept_in_written_strings():
+    """Found by hypothesis in CI: 'A\\n' was written plain and lost its newline."""
+    from onenotes.yamlsafe import load_yaml, to_yaml_scalar
+
+    for text in ("A\n", "Call Bob\n", "x\n\n"):
+        assert load_yaml("k: " + to_yaml_scalar(text))["k"] == text

@@ -25,7 +25,8 @@ TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_f
             "default_duration_minutes", "kpis", "reps", "diagnosis", "coaching_questions",
             "escalate_after", "coaching_hours_target")
 DIAGNOSIS_KEYS = ("on_target", "lookback", "consistent")
-KPI_KEYS = ("kind", "goal", "unit", "better", "label", "ratio", "scale")
+KPI_KEYS = ("kind", "goal", "unit", "better", "label", "ratio", "scale", "period")
+PERIODS = ("week", "month", "quarter")
 REP_KEYS = ("name", "goals")
 _EVERY = re.compile(r"every\s+(\d+)\s+days?$")
 
@@ -49,6 +50,7 @@ class KpiDef:
     label: str = ""
     ratio: tuple[str, str] | None = None  # derived: numerator / denominator KPIs
     scale: float = 1  # e.g. 100 for a ratio shown as a percentage
+    period: str | None = None  # the goal is for a week, month or quarter (figures add up)
 
     @property
     def derived(self) -> bool:
@@ -298,9 +300,13 @@ def _kpi(path, kpis, name, spec) -> KpiDef:
     scale = spec.get("scale", 1)
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
         _fail(path, spec, "scale", f"KPI {name!r}: scale must be a positive number such as 100")
+    period = spec.get("period")
+    if period is not None and (period not in PERIODS or ratio is not None):
+        _fail(path, spec, "period", f"KPI {name!r}: period is week, month or quarter "
+              "(and not for a derived KPI)")
     return KpiDef(name, kind, _goal(path, spec, "goal", spec.get("goal")),
                   None if unit is None else str(unit), better, "" if label is None else str(label),
-                  ratio, scale)
+                  ratio, scale, period)
 
 
 def _rep(path, reps, slug, spec, cfg: Config) -> RepDef:

@@ -29,6 +29,48 @@ class KpiRow:
     change: float | int | None  # latest minus the figure of the meeting before it
     trend: list = field(default_factory=list)  # the last N meetings, None for a gap
     confidence: int | None = None  # 1-5: how sure the rep was about this goal, lately
+    period: str | None = None  # for a goal per week/month/quarter:
+    period_total: float | int | None = None  # the figures of this period so far
+    pace_per_day: float | None = None  # needed per working day left to make the goal
+
+
+def period_bounds(day: dt.date, period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the week, month or quarter containing ``day``."""
+    if period == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=6)
+    first_month = day.month if period == "month" else 3 * ((day.month - 1) // 3) + 1
+    start = dt.date(day.year, first_month, 1)
+    months = 1 if period == "month" else 3
+    month = first_month - 1 + months
+    end = dt.date(day.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def working_days(start: dt.date, end: dt.date) -> int:
+    """Monday to Friday from ``start`` to ``end``, both included."""
+    if end < start:
+        return 0
+    days = (end - start).days + 1
+    full, extra = divmod(days, 7)
+    count = full * 5
+    for i in range(extra):
+        if (start + dt.timedelta(days=full * 7 + i)).weekday() < 5:
+            count += 1
+    return count
+
+
+def pace(total, goal, today: dt.date, period: str, better: str = "higher"):
+    """(attainment on pace, needed per working day from today) for a period goal."""
+    start, end = period_bounds(today, period)
+    elapsed, length = working_days(start, today), working_days(start, end)
+    expected = goal * elapsed / length if goal is not None and length else None
+    on_pace = attainment(total, expected, better) if expected else None
+    left = working_days(today, end)
+    needed = None
+    if goal is not None and better == "higher" and left:
+        needed = max(0.0, (goal - (total or 0)) / left)
+    return on_pace, needed
 
 
 def attainment(actual, goal, better: str = "higher") -> float | None:
@@ -76,8 +118,14 @@ def figure(note, kdef):
         return None
 
 
-def scorecard(book: Notebook, rep: str | None = None, last: int = 8) -> list[KpiRow]:
-    """One row per rep and KPI in the config (outputs first), over the rep's last ``last`` meetings."""
+def scorecard(book: Notebook, rep: str | None = None, last: int = 8,
+              today: dt.date | None = None) -> list[KpiRow]:
+    """One row per rep and KPI in the config (outputs first), over the rep's last ``last`` meetings.
+
+    For a KPI whose goal has a ``period``, attainment is against the share of
+    the goal due by ``today`` (default: the rep's latest meeting), and the row
+    says what is needed per working day to still make it.
+    """
     rows: list[KpiRow] = []
     reps = [rep] if rep else book.reps()
     cfg = book.config
@@ -103,8 +151,17 @@ def scorecard(book: Notebook, rep: str | None = None, last: int = 8) -> list[Kpi
                         change = round(latest - values[index - 1], 6)
                 by_note = {id(n): v for n, v in figures}
                 sure = next((n.confidence[name] for n in reversed(notes) if name in n.confidence), None)
-                rows.append(KpiRow(
+                row = KpiRow(
                     slug, name, kdef.title, kdef.kind, kdef.unit, kdef.better, goal, latest,
                     latest_date, attainment(latest, goal, kdef.better), change,
-                    [by_note.get(id(n)) for n in recent], sure))
+                    [by_note.get(id(n)) for n in recent], sure)
+                when = today or (notes[-1].date if notes else None)
+                if kdef.period and when is not None:
+                    start, _ = period_bounds(when, kdef.period)
+                    total = sum(v for n, v in figures if start <= n.date <= when)
+                    row.period, row.period_total = kdef.period, total
+                    row.attainment, row.pace_per_day = pace(total, goal, when, kdef.period, kdef.better)
+                    if row.pace_per_day is not None:
+                        row.pace_per_day = round(row.pace_per_day, 2)
+                rows.append(row)
     return rows

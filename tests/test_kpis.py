@@ -116,3 +116,31 @@ def test_a_ratio_of_unknown_kpis_is_a_config_error(notebook):
         "  sales_calls: {kind: input, goal: 40}\n  per: {kind: input, ratio: [sales_calls, deals]}\n"))
     with pytest.raises(ConfigError, match="'deals' is not a recorded KPI"):
         load_notebook(notebook)
+
+
+def test_a_monthly_goal_gives_the_pace_needed_for_the_rest_of_the_month(cli, notebook):
+    cfg = notebook / "onenotes.yaml"
+    cfg.write_text(cfg.read_text().replace("  sales_calls: {kind: input, goal: 40}\n",
+                                           "  sales_calls: {kind: input, goal: 400, period: month}\n"))
+    write(notebook / "ann" / "2026-11-09.md", note_text(date="2026-11-09", metrics="  sales_calls: 60\n"))
+    write(notebook / "ann" / "2026-11-16.md", note_text(date="2026-11-16", metrics="  sales_calls: 70\n"))
+    rows = {r["kpi"]: r for r in rows_json(cli, notebook, "ann", "--today", "2026-11-16")}
+    calls = rows["sales_calls"]
+    # November 2026 has 21 working days; by Monday the 16th, 11 have started (the 16th included).
+    assert (calls["period"], calls["period_total"]) == ("month", 130)
+    assert calls["attainment"] == 130 / (400 * 11 / 21)
+    assert calls["pace_per_day"] == round((400 - 130) / 11, 2)  # 11 working days left, today included
+    table = cli("--notebook", notebook, "kpis", "ann", "--today", "2026-11-16").stdout
+    assert "needs 24.6 a day for the rest of the month" in table
+
+
+def test_period_bounds_and_working_days():
+    import datetime as dt
+
+    from onenotes.kpis import period_bounds, working_days
+
+    assert period_bounds(dt.date(2026, 2, 11), "month") == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert period_bounds(dt.date(2028, 2, 11), "month")[1] == dt.date(2028, 2, 29)
+    assert period_bounds(dt.date(2026, 11, 23), "quarter") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert period_bounds(dt.date(2026, 11, 25), "week") == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    assert working_days(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == 21

@@ -6,14 +6,14 @@ import sys
 
 import click
 
-from onenotes.cli.common import format_option, notebook_root, warn
+from onenotes.cli.common import format_option, notebook_root, today, warn
 from onenotes.kpis import scorecard, sparkline
 from onenotes.notebook import load_notebook, resolve_rep
 from onenotes.output import Column, render, use_color
 from onenotes.render import _number, _percent, _signed
 
 JSON_KEYS = ("rep", "kpi", "kind", "unit", "better", "goal", "latest", "latest_date",
-             "attainment", "change", "trend", "confidence")
+             "attainment", "change", "trend", "confidence", "period", "period_total", "pace_per_day")
 
 
 def _change(row: dict) -> str:
@@ -30,16 +30,27 @@ COLUMNS = [
     Column("confidence", "SURE", ">", show=lambda r: f"{r['confidence']}/5" if r["confidence"] else ""),
     Column("change", "CHANGE", ">", show=_change),
     Column("trend", "TREND", show=lambda r: sparkline(r["trend"])),
+    Column("pace_per_day", "PACE", show=lambda r: _pace(r)),
 ]
+
+
+def _pace(row: dict) -> str:
+    if row["period"] is None or row["pace_per_day"] is None:
+        return ""
+    if row["pace_per_day"] == 0:
+        return f"{row['period']} goal made"
+    return f"needs {_number(row['pace_per_day'], row['unit'])} a day for the rest of the {row['period']}"
 
 
 @click.command("kpis")
 @click.argument("rep", required=False)
+@click.option("--today", "today_text", metavar="DATE",
+              help="For goals per week/month/quarter: judge the pace as of DATE (default: the latest meeting).")
 @click.option("--last", "last", type=click.IntRange(1, 520), default=8, show_default=True,
               help="How many recent meetings the trend covers.")
 @format_option()
 @click.pass_context
-def command(ctx, rep, last, fmt):
+def command(ctx, rep, today_text, last, fmt):
     """Show each rep's KPIs against goal: latest figure, attainment, change, trend.
 
     Outputs come before inputs. A missing figure is a gap, not a zero.
@@ -49,9 +60,11 @@ def command(ctx, rep, last, fmt):
     slug = None
     if rep is not None:
         slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep)
-    rows = [vars(r) for r in scorecard(book, slug, last)]
+    now = today(book.config, today_text) if today_text else None
+    rows = [vars(r) for r in scorecard(book, slug, last, now)]
     color = use_color(sys.stdout)
     below = lambda r: r["attainment"] is not None and r["attainment"] < 1  # noqa: E731
-    text = render(rows, COLUMNS, fmt, color=color, highlight=below,
+    columns = COLUMNS if any(r["period"] for r in rows) else COLUMNS[:-1]
+    text = render(rows, columns, fmt, color=color, highlight=below,
                   json_rows=[{k: r[k] for k in JSON_KEYS} for r in rows])
     click.echo(text, nl=False, color=color)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from onenotes.errors import Problem
 from onenotes.ledger import build_ledger, followups_order, open_commitments
-from onenotes.notebook import Notebook, resolve_rep
+from onenotes.notebook import Notebook
 
 # The keys of one row in ``followups --format json``, in order (documented).
 FOLLOWUP_KEYS = ("id", "rep", "text", "owner", "due", "since", "source", "line",
@@ -30,7 +30,7 @@ def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: 
         problems.extend(p for p in note.problems if p.code.startswith(_LISTING_CODES))
     entries = open_commitments(build_ledger(book.notes))
     if rep is not None:
-        slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep)
+        slug = book.resolve(rep)
         entries = [e for e in entries if e.rep == slug]
     if owner is not None:
         entries = [e for e in entries if e.owner == owner]

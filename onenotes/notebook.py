@@ -201,6 +201,10 @@ class Notebook:
         rep = self.config.reps.get(slug)
         return rep.name if rep else display_name(slug)
 
+    def resolve(self, given: str) -> str:
+        """The slug of a rep typed by a person (see :func:`resolve_rep`)."""
+        return resolve_rep(self.reps(), {s: self.rep_name(s) for s in self.reps()}, given)
+
     def notes_of(self, rep: str) -> list[Note]:
         return sorted((n for n in self.notes if n.rep == rep), key=lambda n: n.sort_key)
 

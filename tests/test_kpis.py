@@ -144,3 +144,15 @@ def test_period_bounds_and_working_days():
     assert period_bounds(dt.date(2026, 11, 23), "quarter") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert period_bounds(dt.date(2026, 11, 25), "week") == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
     assert working_days(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == 21
+
+
+def test_goals_changing_over_time_use_the_latest_notes_goal(notebook):
+    write(notebook / "ann" / "2026-11-02.md", note_text(date="2026-11-02",
+          metrics="  revenue: {goal: 20000, actual: 18000}\n"))
+    write(notebook / "ann" / "2026-11-09.md", note_text(date="2026-11-09",
+          metrics="  revenue: {goal: 30000, actual: 24000}\n"))
+    [revenue] = [r for r in scorecard(load_notebook(notebook), "ann") if r.kpi == "revenue"]
+    assert (revenue.goal, revenue.attainment, revenue.change) == (30000, 0.8, 6000)
+    write(notebook / "ann" / "2026-11-16.md", note_text(date="2026-11-16"))  # no figure this week
+    [revenue] = [r for r in scorecard(load_notebook(notebook), "ann") if r.kpi == "revenue"]
+    assert (revenue.latest, revenue.goal, revenue.trend) == (24000, 30000, [18000, 24000, None])

@@ -6,7 +6,7 @@ import click
 
 from onenotes.accountability import accountability
 from onenotes.cli.common import cli_date, format_option, notebook_root, today, warn
-from onenotes.notebook import load_notebook, resolve_rep
+from onenotes.notebook import load_notebook
 from onenotes.output import Column, render
 from onenotes.render import _percent
 
@@ -38,6 +38,6 @@ def command(ctx, rep, since_text, today_text, fmt):
     warn(book.problems)
     now = today(book.config, today_text)
     since = cli_date(since_text, now, "--since") if since_text else None
-    slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep) if rep else None
+    slug = book.resolve(rep) if rep else None
     rows = [vars(r) for r in accountability(book, today=now, rep=slug, since=since)]
     click.echo(render(rows, COLUMNS, fmt), nl=False)

@@ -6,7 +6,7 @@ import click
 
 from onenotes.brief import render_brief
 from onenotes.cli.common import notebook_root, today, warn
-from onenotes.notebook import load_notebook, resolve_rep
+from onenotes.notebook import load_notebook
 
 
 @click.command("brief")
@@ -22,5 +22,5 @@ def command(ctx, rep, today_text):
     book = load_notebook(notebook_root(ctx))
     warn([p for p in book.problems])
     now = today(book.config, today_text)
-    slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep)
+    slug = book.resolve(rep)
     click.echo(render_brief(book, slug, now), nl=False)

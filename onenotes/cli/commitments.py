@@ -8,7 +8,7 @@ import click
 
 from onenotes.accountability import STATUSES, commitments
 from onenotes.cli.common import format_option, notebook_root, today, warn
-from onenotes.notebook import load_notebook, resolve_rep
+from onenotes.notebook import load_notebook
 from onenotes.output import Column, render, use_color
 
 
@@ -47,7 +47,7 @@ def command(ctx, rep, status, today_text, fmt):
     book = load_notebook(notebook_root(ctx))
     warn(book.problems)
     now = today(book.config, today_text)
-    slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep) if rep else None
+    slug = book.resolve(rep) if rep else None
     rows = commitments(book, today=now, rep=slug, status=status)
     color = use_color(sys.stdout)
     click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["escalate"]),

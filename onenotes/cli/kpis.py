@@ -8,7 +8,7 @@ import click
 
 from onenotes.cli.common import format_option, notebook_root, today, warn
 from onenotes.kpis import scorecard, sparkline
-from onenotes.notebook import load_notebook, resolve_rep
+from onenotes.notebook import load_notebook
 from onenotes.output import Column, render, use_color
 from onenotes.render import _number, _percent, _signed
 
@@ -59,7 +59,7 @@ def command(ctx, rep, today_text, last, fmt):
     warn(book.problems)
     slug = None
     if rep is not None:
-        slug = resolve_rep(book.reps(), {s: book.rep_name(s) for s in book.reps()}, rep)
+        slug = book.resolve(rep)
     now = today(book.config, today_text) if today_text else None
     rows = [vars(r) for r in scorecard(book, slug, last, now)]
     color = use_color(sys.stdout)

@@ -37,8 +37,14 @@ class RepCadence:
 
 
 def _month_start(day: dt.date, back: int = 0) -> dt.date:
+    """The first day of the month ``back`` months before ``day``'s (clamped to the calendar)."""
     month = day.month - 1 - back
-    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+    year = day.year + month // 12
+    if year < dt.MINYEAR:
+        return dt.date.min
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month % 12 + 1, 1)
 
 
 def _period_days(book: Notebook) -> int:
@@ -64,7 +70,7 @@ def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
 
         def month(back: int):
             start, end = _month_start(today, back), _month_start(today, back - 1)
-            chosen = [n for n in notes if start <= n.date < end]
+            chosen = [n for n in notes if start <= n.date < end or (end == dt.date.max and n.date == end)]
             minutes = 0.0
             for n in chosen:
                 value = n.meta.get("duration_minutes")
@@ -85,9 +91,12 @@ def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
             anchor = today - dt.timedelta(days=(today.weekday() - cfg.meeting_day) % 7)
         half = period // 2
         for k in range(QUARTER_DAYS // period + 1):
-            centre = anchor - dt.timedelta(days=period * k)
-            start = centre - dt.timedelta(days=half)
-            end = start + dt.timedelta(days=period - 1)
+            try:
+                centre = anchor - dt.timedelta(days=period * k)
+                start = centre - dt.timedelta(days=half)
+                end = start + dt.timedelta(days=period - 1)
+            except OverflowError:  # the beginning of the calendar
+                break
             if first is None or end < first:
                 break
             met = any(start <= d <= end for d in dates)

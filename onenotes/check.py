@@ -86,6 +86,11 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
                 close = difflib.get_close_matches(metric.name, list(config.kpis), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "add it under 'kpis' in onenotes.yaml"
                 add(None, "error", "unknown-kpi", f"unknown KPI {metric.name!r}", hint, metric.line)
+    if config.kpis:
+        for name in note.confidence:
+            if name not in config.kpis:
+                add(None, "error", "unknown-kpi", f"confidence for unknown KPI {name!r}",
+                    "use a KPI name from onenotes.yaml", _line(meta.get("confidence"), name))
     seen: dict[str, int] = {}
     for mention in note.mentions:
         if mention.id in seen:

@@ -167,8 +167,9 @@ def _fail(path: Path, mapping, key, message: str, hint: str | None = None):
 def _goal(path, mapping, key, value):
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        _fail(path, mapping, key, f"goal {value!r} is not a number", "write a plain number such as 25000")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
+            or abs(value) > 10 ** 15:
+        _fail(path, mapping, key, f"goal {value!r} is not a usable number", "write a plain number such as 25000")
     return value
 
 
@@ -298,7 +299,7 @@ def _kpi(path, kpis, name, spec) -> KpiDef:
             _fail(path, spec, "ratio", f"KPI {name!r} cannot be a ratio of itself")
         ratio = (ratio[0], ratio[1])
     scale = spec.get("scale", 1)
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale <= 10 ** 6:
         _fail(path, spec, "scale", f"KPI {name!r}: scale must be a positive number such as 100")
     period = spec.get("period")
     if period is not None and (period not in PERIODS or ratio is not None):

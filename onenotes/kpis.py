@@ -7,6 +7,7 @@ goal / actual for KPIs where lower is better (discounts, days to close).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from onenotes.notebook import Notebook
@@ -113,9 +114,10 @@ def figure(note, kdef):
     if top is None or bottom in (None, 0):
         return None  # division by zero is a gap
     try:
-        return round(top / bottom * kdef.scale, 6)
+        value = top / bottom * kdef.scale
     except OverflowError:
         return None
+    return round(value, 6) if math.isfinite(value) else None
 
 
 def scorecard(book: Notebook, rep: str | None = None, last: int = 8,

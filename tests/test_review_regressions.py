@@ -46,3 +46,39 @@ def test_mistakes_in_a_carried_commitment_are_carried_not_lost_or_blocking(cli, 
     assert 'due: "15.1 (read as a number)"' in text  # YAML lost the text: said so, not guessed
     rows = cli("--notebook", acme, "followups", "--rep", "bob", "--today", TODAY).stdout
     assert "? 15.10" in rows
+
+
+def test_cadence_at_the_edges_of_the_calendar(cli, acme):
+    for day in ("9999-12-31", "0001-01-01"):
+        result = cli("--notebook", acme, "cadence", "--today", day)
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output
+
+
+def test_infinite_goals_and_scales_are_config_errors(cli, acme):
+    cfg = acme / "onenotes.yaml"
+    original = cfg.read_text()
+    cfg.write_text(original.replace("goal: 25000", "goal: 1e400", 1))
+    result = cli("--notebook", acme, "kpis")
+    assert result.exit_code == 3 and "is not a usable number" in result.stderr
+    cfg.write_text(original.replace("    goal: 20\n", "    goal: 20\n    scale: 1e308\n", 1))
+    result = cli("--notebook", acme, "kpis", "--format", "json")
+    assert result.exit_code == 3 and "scale must be a positive number" in result.stderr
+
+
+def test_a_ratio_that_overflows_is_a_gap(notebook):
+    import datetime as dt
+
+    from onenotes.config import KpiDef
+    from onenotes.kpis import figure
+    from onenotes.note import parse_note
+
+    note = parse_note("---\nmetrics: {a: 1.0e+14, b: 1.0e-300}\n---\n", "ann/2026-11-16.md", "ann",
+                      dt.date(2026, 11, 16))
+    assert figure(note, KpiDef("r", "input", None, ratio=("a", "b"))) is None
+
+
+def test_confidence_for_an_unknown_kpi_is_reported(cli, notebook):
+    write(notebook / "ann" / "2026-11-16.md", "---\nconfidence:\n  revenu: 3\n---\n")
+    out = cli("--notebook", notebook, "check").stdout
+    assert "ann/2026-11-16.md:3: error: confidence for unknown KPI 'revenu' [unknown-kpi]" in out

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from onenotes.kpis import KpiRow, scorecard
+from onenotes.kpis import KpiRow, attainment, scorecard
 from onenotes.notebook import Notebook
 
 VERDICTS = ("on_track", "behaviour", "skill", "no_figures")
@@ -36,8 +36,6 @@ class Diagnosis:
 
 
 def _missed(row: KpiRow, value, on_target: float) -> bool:
-    from onenotes.kpis import attainment
-
     got = attainment(value, row.goal, row.better)
     return got is not None and got < on_target
 

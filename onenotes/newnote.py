@@ -12,7 +12,7 @@ from onenotes.diagnosis import diagnose
 from onenotes.kpis import attainment, figure
 from onenotes.ledger import build_ledger, open_commitments
 from onenotes.note import Note, parse_note
-from onenotes.notebook import Notebook, check_slug, resolve_rep, slugify
+from onenotes.notebook import Notebook, check_slug, slugify
 from onenotes.render import NOT_NOTES, render
 from onenotes.schedule import next_meeting
 
@@ -111,11 +111,9 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
 def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,
                 template: str | None = None, add: bool = False, another: bool = False) -> NewNote:
     """Render and write the next note for a rep.  Never overwrites anything."""
-    known = book.reps()
-    names = {slug: book.rep_name(slug) for slug in known}
     created_rep = False
     try:
-        rep = resolve_rep(known, names, rep_input)
+        rep = book.resolve(rep_input)
     except RefusedError:
         if not add:
             raise

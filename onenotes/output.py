@@ -33,6 +33,38 @@ def clean(text) -> str:
     return text.replace("\t", " ").replace("\n", " ")
 
 
+def format_number(value, unit: str | None = None) -> str:
+    """12500 -> '12,500', 27.5 with unit '%' -> '27.5%', None -> '–'."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    if unit == "%":
+        return text + "%"
+    if unit:
+        return f"{text} {unit}"
+    return text
+
+
+def format_signed(value, unit: str | None = None) -> str:
+    """A change: +3,800 USD, -0.5%, ±0; '' for none."""
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
+    return sign + format_number(abs(value), unit)
+
+
+def format_percent(value) -> str:
+    """0.93 -> '93%', None -> '–'."""
+    if value is None:
+        return "–"
+    return f"{value * 100:.0f}%"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str

@@ -22,6 +22,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from onenotes.errors import TemplateError
+from onenotes.output import format_number, format_percent, format_signed
 from onenotes.yamlsafe import to_yaml_scalar
 
 MAX_OUTPUT_CHARS = 1024 * 1024
@@ -64,23 +65,6 @@ class _Sandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def _number(value, unit: str | None = None) -> str:
-    """12500 -> '12,500', 27.5 with unit '%' -> '27.5%', None -> '–'."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{int(value):,}"
-    if unit == "%":
-        return text + "%"
-    if unit:
-        return f"{text} {unit}"
-    return text
-
-
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -88,21 +72,6 @@ def _inline(value) -> str:
     """A value for one line of Markdown: no line breaks, no control characters."""
     text = _CONTROL.sub("", "" if value is None else str(value))
     return " ".join(text.split())
-
-
-def _signed(value, unit: str | None = None) -> str:
-    """A change: +3,800 USD, -0.5%, ±0; '' for none."""
-    if value is None:
-        return ""
-    sign = "+" if value > 0 else "-" if value < 0 else "±"
-    return sign + _number(abs(value), unit)
-
-
-def _percent(value) -> str:
-    """0.93 -> '93%', None -> '–'."""
-    if value is None:
-        return "–"
-    return f"{value * 100:.0f}%"
 
 
 def make_environment(notebook_templates: Path | None) -> SandboxedEnvironment:
@@ -119,10 +88,10 @@ def make_environment(notebook_templates: Path | None) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["yaml"] = to_yaml_scalar
-    env.filters["number"] = _number
-    env.filters["percent"] = _percent
+    env.filters["number"] = format_number
+    env.filters["percent"] = format_percent
     env.filters["inline"] = _inline
-    env.filters["signed"] = _signed
+    env.filters["signed"] = format_signed
     return env
 
 

@@ -8,6 +8,7 @@ on stderr and its exit code here, in :func:`main`, and nowhere else.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error worth a traceback.
         try:
-            sys.stdout = open(__import__("os").devnull, "w")
+            sys.stdout = open(os.devnull, "w")
         except OSError:
             pass
         sys.exit(0)

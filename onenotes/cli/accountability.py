@@ -7,8 +7,7 @@ import click
 from onenotes.accountability import accountability
 from onenotes.cli.common import cli_date, format_option, notebook_root, today, warn
 from onenotes.notebook import load_notebook
-from onenotes.output import Column, render
-from onenotes.render import _percent
+from onenotes.output import Column, format_percent, render
 
 COLUMNS = [
     Column("rep", "REP"),
@@ -19,7 +18,7 @@ COLUMNS = [
     Column("open", "OPEN", ">"),
     Column("open_overdue", "OVERDUE", ">"),
     Column("escalate", "ESCALATE", ">"),
-    Column("kept_on_time_rate", "ON-TIME RATE", ">", show=lambda r: _percent(r["kept_on_time_rate"])),
+    Column("kept_on_time_rate", "ON-TIME RATE", ">", show=lambda r: format_percent(r["kept_on_time_rate"])),
 ]
 
 

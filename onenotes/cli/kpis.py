@@ -9,24 +9,23 @@ import click
 from onenotes.cli.common import format_option, notebook_root, today, warn
 from onenotes.kpis import scorecard, sparkline
 from onenotes.notebook import load_notebook
-from onenotes.output import Column, render, use_color
-from onenotes.render import _number, _percent, _signed
+from onenotes.output import Column, format_number, format_percent, format_signed, render, use_color
 
 JSON_KEYS = ("rep", "kpi", "kind", "unit", "better", "goal", "latest", "latest_date",
              "attainment", "change", "trend", "confidence", "period", "period_total", "pace_per_day")
 
 
 def _change(row: dict) -> str:
-    return _signed(row["change"], row["unit"])
+    return format_signed(row["change"], row["unit"])
 
 
 COLUMNS = [
     Column("rep", "REP"),
     Column("label", "KPI"),
     Column("kind", "KIND"),
-    Column("goal", "GOAL", ">", show=lambda r: _number(r["goal"], r["unit"])),
-    Column("latest", "LATEST", ">", show=lambda r: _number(r["latest"], r["unit"])),
-    Column("attainment", "ATTAIN", ">", show=lambda r: _percent(r["attainment"])),
+    Column("goal", "GOAL", ">", show=lambda r: format_number(r["goal"], r["unit"])),
+    Column("latest", "LATEST", ">", show=lambda r: format_number(r["latest"], r["unit"])),
+    Column("attainment", "ATTAIN", ">", show=lambda r: format_percent(r["attainment"])),
     Column("confidence", "SURE", ">", show=lambda r: f"{r['confidence']}/5" if r["confidence"] else ""),
     Column("change", "CHANGE", ">", show=_change),
     Column("trend", "TREND", show=lambda r: sparkline(r["trend"])),
@@ -39,7 +38,7 @@ def _pace(row: dict) -> str:
         return ""
     if row["pace_per_day"] == 0:
         return f"{row['period']} goal made"
-    return f"needs {_number(row['pace_per_day'], row['unit'])} a day for the rest of the {row['period']}"
+    return f"needs {format_number(row['pace_per_day'], row['unit'])} a day for the rest of the {row['period']}"
 
 
 @click.command("kpis")

@@ -9,13 +9,23 @@
 * Values go into the frontmatter through the ``yaml`` filter, which writes
   JSON-quoted scalars: a rep called ``Ann: VIP`` or a text with a newline can
   neither break the YAML nor inject a key.
-* Output is capped in size; string repetition with huge counts is refused.
+* Limits: a template source over :data:`MAX_TEMPLATE_BYTES` is refused; a
+  render is stopped after :data:`MAX_RENDER_SECONDS` (a timer signal where the
+  platform has one, and checks between output chunks and sandboxed calls
+  elsewhere); output over :data:`MAX_OUTPUT_CHARS` is stopped; on Linux the
+  render may not grow the process by more than :data:`MAX_RENDER_MEMORY`
+  bytes (a soft address-space limit for the render's duration); string
+  repetition and powers with huge counts are refused before they run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
+import threading
+import time
 from pathlib import Path
 
 import jinja2
@@ -26,6 +36,9 @@ from onenotes.output import format_number, format_percent, format_signed
 from onenotes.yamlsafe import to_yaml_scalar
 
 MAX_OUTPUT_CHARS = 1024 * 1024
+MAX_TEMPLATE_BYTES = 256 * 1024
+MAX_RENDER_SECONDS = 5.0
+MAX_RENDER_MEMORY = 512 * 1024 * 1024
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TEMPLATE_SUFFIX = ".md"
 NOT_NOTES = frozenset({"brief"})  # templates of other outputs, not of notes
@@ -44,6 +57,17 @@ class _SafeLoader(jinja2.FileSystemLoader):
     """A FileSystemLoader that refuses files resolving outside their search folder."""
 
     def get_source(self, environment, template):
+        for folder in self.searchpath:
+            candidate = os.path.join(folder, *jinja2.loaders.split_template_path(template))
+            if os.path.isfile(candidate):
+                try:
+                    size = os.stat(candidate).st_size
+                except OSError:
+                    break
+                if size > MAX_TEMPLATE_BYTES:
+                    raise TemplateError(f"template {template!r} is {size // 1024} KiB, over the "
+                                        f"{MAX_TEMPLATE_BYTES // 1024} KiB limit; refused")
+                break
         source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename)
         if not any(real.startswith(os.path.realpath(p) + os.sep) for p in self.searchpath):
@@ -51,10 +75,44 @@ class _SafeLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+class _RenderTimeout(BaseException):
+    """Raised inside a render that ran out of time.
+
+    A BaseException, so that no ``except Exception`` on the way (in Jinja, in
+    a filter) can swallow it; :func:`render` turns it into a TemplateError.
+    """
+
+
+class _Deadline:
+    """The time a render must end by; checked between chunks and in sandbox hooks."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.end:
+            raise _RenderTimeout()
+
+
 class _Sandbox(SandboxedEnvironment):
     intercepted_binops = frozenset(["*", "**"])
+    deadline: _Deadline | None = None
+
+    def _tick(self) -> None:
+        if self.deadline is not None:
+            self.deadline.check()
+
+    def call(self, __context, __obj, *args, **kwargs):
+        self._tick()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj, attribute):
+        self._tick()
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context, operator, left, right):
+        self._tick()
         if operator == "**" and isinstance(right, int) and abs(right) > 100:
             raise SecurityError("exponent too large in template")
         if operator == "*":
@@ -87,6 +145,8 @@ def make_environment(notebook_templates: Path | None) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # No lorem-ipsum generator: lipsum(10**9) builds gigabytes before any check.
+    env.globals.pop("lipsum", None)
     env.filters["yaml"] = to_yaml_scalar
     env.filters["number"] = format_number
     env.filters["percent"] = format_percent
@@ -134,15 +194,27 @@ def render(name: str, context: dict, notebook_templates: Path | None) -> str:
         raise TemplateError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
     chunks: list[str] = []
     size = 0
+    env.deadline = deadline = _Deadline(MAX_RENDER_SECONDS)
     try:
-        for chunk in template.generate(**context):
-            size += len(chunk)
-            if size > MAX_OUTPUT_CHARS:
-                raise TemplateError(f"{template.filename}: template output is over "
-                                    f"{MAX_OUTPUT_CHARS // 1024} KiB; stopped")
-            chunks.append(chunk)
+        with _time_limit(MAX_RENDER_SECONDS), _memory_limit(MAX_RENDER_MEMORY):
+            for chunk in template.generate(**context):
+                deadline.check()
+                size += len(chunk)
+                if size > MAX_OUTPUT_CHARS:
+                    raise TemplateError(f"{template.filename}: template output is over "
+                                        f"{MAX_OUTPUT_CHARS // 1024} KiB; stopped")
+                chunks.append(chunk)
     except TemplateError:
         raise
+    except _RenderTimeout:
+        raise TemplateError(f"{template.filename}: template took longer than "
+                            f"{MAX_RENDER_SECONDS:g} seconds to render; stopped",
+                            hint="look for a loop that never ends or loops over a huge range") from None
+    except MemoryError:
+        chunks.clear()
+        raise TemplateError(f"{template.filename}: template used more than "
+                            f"{MAX_RENDER_MEMORY // (1024 * 1024)} MiB of memory; stopped",
+                            hint="look for a value built up in a loop") from None
     except jinja2.TemplateSyntaxError as exc:  # in an included template
         where = exc.filename or exc.name or file_name
         raise TemplateError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
@@ -157,3 +229,77 @@ def render(name: str, context: dict, notebook_templates: Path | None) -> str:
         raise TemplateError(f"{template.filename}:{_template_line(exc, template.filename)}: "
                             f"template failed: {type(exc).__name__}: {exc}") from None
     return "".join(chunks)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the code inside after ``seconds``, with a timer signal.
+
+    Only in the main thread, where Python delivers signals, and only when no
+    other timer is running (it is left alone then).  Elsewhere the
+    cooperative checks of :class:`_Deadline` are the limit.
+    """
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _RenderTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _address_space() -> int | None:
+    """The process's current virtual memory size in bytes (Linux), or None."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            pages = int(fh.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+@contextlib.contextmanager
+def _memory_limit(extra: int):
+    """Let the code inside grow the process by at most ``extra`` bytes (Linux).
+
+    A soft RLIMIT_AS for the duration: an allocation past it raises
+    MemoryError instead of exhausting the machine.  Left alone where the
+    platform cannot say how large the process is, or a lower limit is set.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    current = _address_space()
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (OSError, ValueError):  # pragma: no cover
+        soft = hard = None
+    if current is None or soft is None:
+        yield
+        return
+    wanted = current + extra
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft <= wanted:
+        yield  # a tighter limit is already in force
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

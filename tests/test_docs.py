@@ -52,7 +52,12 @@ def result_ok(help_text: str) -> bool:
     return help_text.startswith("Usage: onenotes")
 
 
-def test_docs_name_every_command():
-    commands = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
-    for name in ("init", "new", "followups", "check", "kpis", "commitments", "accountability", "cadence", "brief"):
-        assert f"## `onenotes {name}" in commands
+def test_every_command_has_a_page_linked_from_the_index():
+    from onenotes.cli import COMMANDS
+
+    index = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        page = ROOT / "docs" / "commands" / f"{name}.md"
+        assert page.is_file(), f"docs/commands/{name}.md is missing"
+        assert page.read_text(encoding="utf-8").startswith(f"# `onenotes {name}"), name
+        assert f"(commands/{name}.md)" in index, f"docs/commands.md does not link {name}"

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from onenotes.accountability import STATUSES, commitments
+from onenotes.accountability import COMMITMENT_KEYS, STATUSES, commitments
 from onenotes.cli.common import format_option, notebook_root, today, warn
 from onenotes.notebook import load_notebook
 from onenotes.output import Column, render, use_color
@@ -50,5 +50,5 @@ def command(ctx, rep, status, today_text, fmt):
     slug = book.resolve(rep) if rep else None
     rows = commitments(book, today=now, rep=slug, status=status)
     color = use_color(sys.stdout)
-    click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["escalate"]),
-               nl=False, color=color)
+    click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["escalate"],
+                      keys=COMMITMENT_KEYS), nl=False, color=color)

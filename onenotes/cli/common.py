@@ -37,8 +37,12 @@ def cli_date(value: str, now: dt.date, option: str) -> dt.date:
 
 
 def format_option(choices=FORMATS, default="table"):
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
-                        show_default=True, help="Output format.")
+    """The one ``--format`` of every listing command (docs/commands.md, "Output formats").
+
+    Choices are case-insensitive; the value reaches the command as ``fmt``.
+    """
+    return click.option("--format", "fmt", type=click.Choice(choices, case_sensitive=False),
+                        default=default, show_default=True, help="Output format.")
 
 
 def warn(problems: list[Problem]) -> None:

@@ -52,8 +52,7 @@ def command(ctx, rep, owner, overdue, due_before, today_text, fmt):
     warn(result.problems)
     rows = result.rows
     color = use_color(sys.stdout)
-    text = render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["overdue"],
-                  json_rows=[{k: r[k] for k in FOLLOWUP_KEYS} for r in rows])
+    text = render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["overdue"], keys=FOLLOWUP_KEYS)
     click.echo(text, nl=False, color=color)
     if fmt == "table":
         overdue_count = sum(r["overdue"] for r in rows)

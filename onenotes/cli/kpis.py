@@ -64,6 +64,5 @@ def command(ctx, rep, today_text, last, fmt):
     color = use_color(sys.stdout)
     below = lambda r: r["attainment"] is not None and r["attainment"] < 1  # noqa: E731
     columns = COLUMNS if any(r["period"] for r in rows) else COLUMNS[:-1]
-    text = render(rows, columns, fmt, color=color, highlight=below,
-                  json_rows=[{k: r[k] for k in JSON_KEYS} for r in rows])
+    text = render(rows, columns, fmt, color=color, highlight=below, keys=JSON_KEYS)
     click.echo(text, nl=False, color=color)

@@ -8,7 +8,7 @@ from dataclasses import fields
 import click
 
 from onenotes.accountability import RepAccountability, accountability
-from onenotes.cli.common import cli_date, format_option, notebook_root, today, warn
+from onenotes.cli.common import cli_date, complete_rep, format_option, notebook_root, today, warn
 from onenotes.notebook import load_notebook
 from onenotes.output import Column, format_percent, render, use_color
 
@@ -26,7 +26,7 @@ COLUMNS = [
 
 
 @click.command("accountability")
-@click.argument("rep", required=False)
+@click.argument("rep", required=False, shell_complete=complete_rep)
 @click.option("--since", "since_text", metavar="DATE", help="Only commitments made on or after DATE.")
 @click.option("--today", "today_text", metavar="DATE", help="Count overdue from DATE.")
 @format_option()

@@ -7,7 +7,7 @@ import sys
 import click
 
 from onenotes.accountability import COMMITMENT_KEYS, STATUSES, commitments
-from onenotes.cli.common import format_option, notebook_root, today, warn
+from onenotes.cli.common import complete_rep, format_option, notebook_root, today, warn
 from onenotes.notebook import load_notebook
 from onenotes.output import Column, render, use_color
 
@@ -32,7 +32,7 @@ COLUMNS = [
 
 
 @click.command("commitments")
-@click.argument("rep", required=False)
+@click.argument("rep", required=False, shell_complete=complete_rep)
 @click.option("--status", type=click.Choice(STATUSES), default="open", show_default=True,
               help="Which commitments to show.")
 @click.option("--today", "today_text", metavar="DATE", help="Count overdue days from DATE.")

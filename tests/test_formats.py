@@ -118,3 +118,15 @@ def test_version_prints_the_package_version(cli):
     result = cli("--version")
     assert result.exit_code == 0
     assert result.stdout == f"onenotes, version {__version__}\n"
+
+
+def test_python_dash_m_onenotes_is_the_same_command(example_notebook):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "onenotes", "--version"], capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stdout) == (0, f"onenotes, version {__version__}\n")
+    usage = subprocess.run([sys.executable, "-m", "onenotes", "kpis", "--help"], capture_output=True,
+                           text=True, timeout=60)
+    assert usage.stdout.startswith("Usage: onenotes kpis ")  # not "python -m onenotes" or "__main__.py"

@@ -11,9 +11,12 @@ examples/acme-sales named ``acme-sales/``; the commands of one block run in
 order in that folder, so ``new`` then ``check`` works.  The folder's path is
 shown as ``/home/sam`` (and ``HOME`` points at it, so ``~`` works too).
 
-``onenotes ...`` lines run in-process (fast); ``VAR=value`` words before
-``onenotes`` set environment variables; ``cd DIR`` changes folder within the
-block; any other command (``cat``, ``git diff``, ``ls``) runs with bash.  A
+``onenotes ...`` lines run in-process (fast).  ``cd DIR`` changes folder
+within the block.  Anything else runs with bash, with this checkout's
+``onenotes`` first on PATH: other programs (``cat``, ``git diff``, ``ls``),
+pipes and redirections (``onenotes ... --format json | python3 -m json.tool``),
+and ``VAR=value onenotes ...`` (``EDITOR=cat onenotes edit bob``), so what an
+editor run by onenotes prints is captured too.  A
 block with a ``git`` command gets ``acme-sales/`` as a git repository with
 one commit, so ``git diff`` shows what a command changed.
 
@@ -140,6 +143,7 @@ class Sandbox:
     def __init__(self, with_git: bool):
         self.tmp = Path(tempfile.mkdtemp(prefix="doccheck-"))
         self.cwd = self.tmp
+        self.bin: Path | None = None  # the `onenotes` shim's folder, made when first needed
         shutil.copytree(EXAMPLE, self.tmp / "acme-sales")
         self.env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
         self.env.update(HOME=str(self.tmp), COLUMNS="80", LC_ALL="C.UTF-8", PAGER="cat",
@@ -153,6 +157,8 @@ class Sandbox:
 
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.bin is not None:
+            shutil.rmtree(self.bin, ignore_errors=True)
 
     def _paths(self) -> list[str]:
         """The temporary folder's spellings, longest first (realpath may differ on macOS)."""
@@ -164,21 +170,20 @@ class Sandbox:
         return _trim([line.rstrip() for line in text.split("\n")])
 
     def run(self, command: str) -> Outcome:
-        words = shlex.split(command.replace(PLACEHOLDER, str(self.tmp)))
-        env = dict(self.env)
-        while words and _ASSIGN.match(words[0]):
-            name, _, value = words.pop(0).partition("=")
-            env[name] = value
-        if words[:1] == ["cd"]:
+        command = command.replace(PLACEHOLDER, str(self.tmp))
+        words = shlex.split(command)
+        if words[:1] == ["cd"] and len(words) <= 2:
             target = Path(os.path.expanduser(words[1]) if len(words) > 1 else self.tmp)
             self.cwd = (self.cwd / target).resolve()
             return Outcome([])
-        if words[:1] == ["onenotes"]:
-            out, err, code = self._in_process(words[1:], env)
+        if words[:1] == ["onenotes"] and not _shell_syntax(command):
+            out, err, code = self._in_process(words[1:], self.env)
         else:
-            done = subprocess.run(["bash", "-c", command.replace(PLACEHOLDER, str(self.tmp))],
-                                  cwd=self.cwd, env=env, capture_output=True, text=True,
-                                  stdin=subprocess.DEVNULL, timeout=60)
+            # Pipes, redirections, VAR=value, other programs: bash, with `onenotes` on PATH
+            # (a subprocess also captures what an editor or pager run by onenotes prints).
+            env = dict(self.env, PATH=f"{self._shim()}{os.pathsep}{self.env.get('PATH', '')}")
+            done = subprocess.run(["bash", "-c", command], cwd=self.cwd, env=env, capture_output=True,
+                                  text=True, stdin=subprocess.DEVNULL, timeout=120)
             out, err, code = done.stdout, done.stderr, done.returncode
         text = out
         if text and not text.endswith("\n") and err:
@@ -188,6 +193,16 @@ class Sandbox:
         if code:
             lines.append(f"(exit status {code})")
         return Outcome(lines)
+
+    def _shim(self) -> Path:
+        """A folder holding an `onenotes` that runs this checkout with this Python."""
+        if self.bin is None:
+            self.bin = Path(tempfile.mkdtemp(prefix="doccheck-bin-"))
+            shim = self.bin / "onenotes"
+            shim.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}${{PYTHONPATH:+:$PYTHONPATH}}" '
+                            f'exec "{sys.executable}" -m onenotes "$@"\n', encoding="utf-8")
+            shim.chmod(0o755)
+        return self.bin
 
     def _in_process(self, args: list[str], env: dict[str, str]) -> tuple[str, str, int]:
         from click.testing import CliRunner
@@ -220,6 +235,15 @@ def _chdir(path: Path):
         yield
     finally:
         os.chdir(before)
+
+
+def _shell_syntax(command: str) -> bool:
+    """Whether a command needs a shell: VAR=value words, pipes, redirections, lists."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    tokens = list(lexer)
+    return bool(tokens) and (_ASSIGN.match(tokens[0]) is not None
+                             or any(tok and set(tok) <= set("|&;<>()") for tok in tokens))
 
 
 @dataclass

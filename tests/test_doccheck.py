@@ -78,3 +78,21 @@ def test_commands_of_a_block_share_one_fresh_folder(tmp_path):
     first, second = (doccheck.check_block(b) for b in doccheck.parse_blocks(page))
     assert not first.drifted
     assert second.actual[0][-1] == "(exit status 2)"  # the next block starts afresh
+
+
+def test_pipes_redirections_and_an_editor_run_in_a_shell(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```console\n"
+        "$ onenotes --notebook acme-sales followups --format json --today 2026-11-23 | "
+        "python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'\n"
+        "$ onenotes --notebook acme-sales kpis bob --format csv > kpis.csv\n"
+        "$ wc -l < kpis.csv\n"
+        "$ EDITOR=cat onenotes --notebook acme-sales new bob --today 2026-11-23 --edit\n"
+        "```\n", encoding="utf-8")
+    [block] = doccheck.parse_blocks(page)
+    piped, redirected, counted, edited = doccheck.check_block(block).actual
+    assert piped == ["29"]
+    assert redirected == [] and counted == ["10"]  # a header and nine KPIs, written to the file
+    assert edited[0] == "/home/sam/acme-sales/bob-okafor/2026-11-23.md"
+    assert edited[1:3] == ["---", "rep: bob-okafor"]  # what the editor printed

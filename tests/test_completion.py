@@ -140,3 +140,18 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
     done = subprocess.run(["bash", "--norc", "--noprofile", "-c", script], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.splitlines() == ["bob-okafor"], done.stderr
+
+
+def _id_params():
+    for name in COMMANDS:
+        command = group.get_command(click.Context(group), name)
+        for param in command.params:
+            if isinstance(param, click.Argument) and param.name in ("id", "ids"):
+                yield name
+
+
+@pytest.mark.parametrize("name", list(_id_params()))
+def test_every_commitment_id_argument_completes_open_ids(example_notebook, name):
+    ids = complete(example_notebook, [name], "bob-")
+    assert ids == ["bob-freight-prospect-list", "bob-umbrella-demo", "bob-daily-call-count"], (
+        f"{name}: add shell_complete=complete_commitment_id (onenotes/cli/common.py)")

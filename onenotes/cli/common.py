@@ -41,13 +41,15 @@ def cli_date(value: str, now: dt.date, option: str) -> dt.date:
         raise BadInputError(f"{option}: {exc}") from None
 
 
-def format_option(choices=FORMATS, default="table"):
-    """The one ``--format`` of every listing command (docs/commands.md, "Output formats").
+def format_option(choices=FORMATS, default="table", help="Output format."):
+    """The one ``--format`` of every command (docs/commands.md, "Output formats").
 
-    Choices are case-insensitive; the value reaches the command as ``fmt``.
+    Listing commands take the defaults (table, json, csv, markdown); a
+    document-like command passes its own choices.  Choices are not
+    case-sensitive; the value reaches the command as ``fmt``.
     """
     return click.option("--format", "fmt", type=click.Choice(choices, case_sensitive=False),
-                        default=default, show_default=True, help="Output format.")
+                        default=default, show_default=True, help=help)
 
 
 def warn(problems: list[Problem]) -> None:

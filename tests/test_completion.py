@@ -155,3 +155,8 @@ def test_every_commitment_id_argument_completes_open_ids(example_notebook, name)
     ids = complete(example_notebook, [name], "bob-")
     assert ids == ["bob-freight-prospect-list", "bob-umbrella-demo", "bob-daily-call-count"], (
         f"{name}: add shell_complete=complete_commitment_id (onenotes/cli/common.py)")
+
+
+def test_notebook_completes_folders(cli):
+    env = {"_ONENOTES_COMPLETE": "bash_complete", "COMP_WORDS": "onenotes --notebook ex", "COMP_CWORD": "2"}
+    assert cli(env=env).stdout.splitlines() == ["dir,ex"]  # bash itself lists the folders

@@ -96,3 +96,11 @@ def test_pipes_redirections_and_an_editor_run_in_a_shell(tmp_path):
     assert redirected == [] and counted == ["10"]  # a header and nine KPIs, written to the file
     assert edited[0] == "/home/sam/acme-sales/bob-okafor/2026-11-23.md"
     assert edited[1:3] == ["---", "rep: bob-okafor"]  # what the editor printed
+
+
+def test_a_block_running_git_gets_the_notebook_as_a_repository(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("```console\n$ onenotes --notebook acme-sales new bob --today 2026-11-23\n"
+                    "$ git -C acme-sales status --short\n```\n", encoding="utf-8")
+    [block] = doccheck.parse_blocks(page)
+    assert doccheck.check_block(block).actual[1] == ["?? bob-okafor/2026-11-23.md"]

@@ -22,6 +22,12 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
+# The keys of one ``commitments --format json`` (and csv) record, in order.
+COMMITMENT_KEYS = ("id", "rep", "text", "owner", "status", "due", "since", "times_carried", "slips",
+                   "due_changes", "closed_on", "closed_in", "kept_on_time", "days_overdue", "escalate",
+                   "source", "line")
+
+
 def commitment_row(e: Entry, today: dt.date, escalate_after: int) -> dict:
     kept = e.kept_on_time()
     return {

@@ -1,9 +1,11 @@
 """One output layer for every listing command: table, json, csv, markdown.
 
-Rows are plain dicts; :class:`Column` says which keys to show and how.  JSON
-keeps values exact (dates as ISO strings); the text formats strip ANSI escapes
-and bidi/control characters from note text first, so a note cannot repaint or
-reorder the user's terminal.
+Rows are plain dicts; :class:`Column` says which keys the table and Markdown
+show and how.  JSON and CSV carry the same records, with the same keys:
+values exact (dates as ISO strings, numbers as numbers), so a spreadsheet
+gets 25000 where the table says "25,000 USD".  Every format but JSON strips
+ANSI escapes and bidi/control characters from note text first, so a note
+cannot repaint or reorder the user's terminal.
 """
 
 from __future__ import annotations
@@ -84,13 +86,17 @@ class Column:
 
 
 def use_color(stream) -> bool:
-    """Colour only on a terminal, never with NO_COLOR set (FORCE_COLOR forces it)."""
+    """Colour only on a terminal.  ``NO_COLOR`` (any value but empty) turns it off,
+    ``FORCE_COLOR`` (any value but empty or 0) turns it on off a terminal; NO_COLOR wins."""
     if os.environ.get("NO_COLOR"):
         return False
-    if os.environ.get("FORCE_COLOR"):
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
         return True
     isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
 
 
 def _json_default(value):
@@ -103,18 +109,56 @@ def to_json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
 
 
+# What a spreadsheet would run as a formula when a cell starts with it.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    text = clean(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(records: list[dict], keys) -> str:
+    """One header row of ``keys``, then one row per record; lists and objects as JSON."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(keys)
+    for record in records:
+        writer.writerow([_csv_cell(record.get(k)) for k in keys])
+    return buf.getvalue()
+
+
 def render(rows: list[dict], columns: list[Column], fmt: str, *, color: bool = False,
-           highlight: Callable[[dict], bool] | None = None, json_rows: list[dict] | None = None) -> str:
-    """``rows`` as text in format ``fmt``.  ``json_rows`` overrides what JSON prints."""
-    if fmt == "json":
-        return to_json(json_rows if json_rows is not None else rows)
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow([c.key for c in columns])
-        for row in rows:
-            writer.writerow([c.text(row) for c in columns])
-        return buf.getvalue()
+           highlight: Callable[[dict], bool] | None = None, json_rows: list[dict] | None = None,
+           keys=None) -> str:
+    """``rows`` as text in format ``fmt``.
+
+    JSON and CSV print the records: ``json_rows`` if given, else each row
+    limited to ``keys`` (in that order), else the rows as they are.  ``keys``
+    also gives CSV its header when there are no rows.
+    """
+    if fmt in ("json", "csv"):
+        if json_rows is not None:
+            records = json_rows
+        elif keys is not None:
+            records = [{k: row.get(k) for k in keys} for row in rows]
+        else:
+            records = rows
+        if fmt == "json":
+            return to_json(records)
+        if keys is None:
+            keys = list(dict.fromkeys(k for record in records for k in record)) or [c.key for c in columns]
+        return to_csv(records, keys)
     table = [[c.text(row) for c in columns] for row in rows]
     if fmt == "markdown":
         def cell(text: str) -> str:

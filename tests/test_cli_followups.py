@@ -113,7 +113,10 @@ def test_csv_and_markdown_carry_the_same_rows(cli, example_notebook):
     out = cli("--notebook", example_notebook, "followups", "--format", "csv", "--today", TODAY)
     table = list(csv.DictReader(io.StringIO(out.stdout)))
     assert [r["id"] for r in table] == [r["id"] for r in rows]
-    assert table[0]["source"] == f"{rows[0]['source']}:{rows[0]['line']}"
+    # CSV holds the JSON's records, key for key, values as plain text.
+    assert list(table[0]) == list(rows[0])
+    assert table[0]["source"] == rows[0]["source"] and table[0]["line"] == str(rows[0]["line"])
+    assert table[0]["overdue"] == "true" and table[0]["days_overdue"] == str(rows[0]["days_overdue"])
     md = cli("--notebook", example_notebook, "followups", "--format", "markdown", "--today", TODAY)
     lines = md.stdout.strip().split("\n")
     assert lines[0].startswith("| DUE | REP |") and len(lines) == len(rows) + 2

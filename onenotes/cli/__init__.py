@@ -46,7 +46,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--notebook", "notebook", metavar="DIR", envvar=None,
+@click.option("--notebook", "notebook", metavar="DIR", envvar=None, type=click.Path(file_okay=False),
               help="The notebook folder. Default: $ONENOTES_NOTEBOOK, else the nearest "
                    "folder upwards holding onenotes.yaml, else the current folder.")
 @click.version_option(__version__, "--version", prog_name="onenotes")

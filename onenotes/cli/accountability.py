@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import fields
+
 import click
 
-from onenotes.accountability import accountability
-from onenotes.cli.common import cli_date, format_option, notebook_root, today, warn
+from onenotes.accountability import RepAccountability, accountability
+from onenotes.cli.common import cli_date, complete_rep, format_option, notebook_root, today, warn
 from onenotes.notebook import load_notebook
-from onenotes.output import Column, format_percent, render
+from onenotes.output import Column, format_percent, render, use_color
 
 COLUMNS = [
     Column("rep", "REP"),
@@ -23,7 +26,7 @@ COLUMNS = [
 
 
 @click.command("accountability")
-@click.argument("rep", required=False)
+@click.argument("rep", required=False, shell_complete=complete_rep)
 @click.option("--since", "since_text", metavar="DATE", help="Only commitments made on or after DATE.")
 @click.option("--today", "today_text", metavar="DATE", help="Count overdue from DATE.")
 @format_option()
@@ -39,4 +42,6 @@ def command(ctx, rep, since_text, today_text, fmt):
     since = cli_date(since_text, now, "--since") if since_text else None
     slug = book.resolve(rep) if rep else None
     rows = [vars(r) for r in accountability(book, today=now, rep=slug, since=since)]
-    click.echo(render(rows, COLUMNS, fmt), nl=False)
+    color = use_color(sys.stdout)
+    click.echo(render(rows, COLUMNS, fmt, color=color, keys=[f.name for f in fields(RepAccountability)]),
+               nl=False, color=color)

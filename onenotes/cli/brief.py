@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 
 from onenotes.brief import render_brief
-from onenotes.cli.common import notebook_root, today, warn
+from onenotes.cli.common import complete_rep, notebook_root, today, warn
 from onenotes.notebook import load_notebook
 
 
 @click.command("brief")
-@click.argument("rep")
+@click.argument("rep", shell_complete=complete_rep)
 @click.option("--today", "today_text", metavar="DATE", help="Write the brief as of DATE.")
 @click.pass_context
 def command(ctx, rep, today_text):

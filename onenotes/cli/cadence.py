@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import fields
 
 import click
 
-from onenotes.cadence import cadence_health
+from onenotes.cadence import RepCadence, cadence_health
 from onenotes.cli.common import format_option, notebook_root, today, warn
 from onenotes.notebook import load_notebook
 from onenotes.output import Column, render, use_color
@@ -43,7 +44,7 @@ def command(ctx, today_text, strict, fmt):
     now = today(book.config, today_text)
     rows = [vars(r) for r in cadence_health(book, now)]
     color = use_color(sys.stdout)
-    click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["overdue"]),
-               nl=False, color=color)
+    click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["overdue"],
+                      keys=[f.name for f in fields(RepCadence)]), nl=False, color=color)
     if strict and any(r["overdue"] for r in rows):
         ctx.exit(1)

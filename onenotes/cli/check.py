@@ -5,13 +5,12 @@ from __future__ import annotations
 import click
 
 from onenotes.check import check_notebook
-from onenotes.cli.common import notebook_root
+from onenotes.cli.common import format_option, notebook_root
 from onenotes.output import clean, to_json
 
 
 @click.command("check")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@format_option(("text", "json"), default="text")
 @click.pass_context
 def command(ctx, fmt):
     """Check every note and onenotes.yaml for mistakes.

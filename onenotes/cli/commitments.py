@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from onenotes.accountability import STATUSES, commitments
-from onenotes.cli.common import format_option, notebook_root, today, warn
+from onenotes.accountability import COMMITMENT_KEYS, STATUSES, commitments
+from onenotes.cli.common import complete_rep, format_option, notebook_root, today, warn
 from onenotes.notebook import load_notebook
 from onenotes.output import Column, render, use_color
 
@@ -32,7 +32,7 @@ COLUMNS = [
 
 
 @click.command("commitments")
-@click.argument("rep", required=False)
+@click.argument("rep", required=False, shell_complete=complete_rep)
 @click.option("--status", type=click.Choice(STATUSES), default="open", show_default=True,
               help="Which commitments to show.")
 @click.option("--today", "today_text", metavar="DATE", help="Count overdue days from DATE.")
@@ -50,5 +50,5 @@ def command(ctx, rep, status, today_text, fmt):
     slug = book.resolve(rep) if rep else None
     rows = commitments(book, today=now, rep=slug, status=status)
     color = use_color(sys.stdout)
-    click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["escalate"]),
-               nl=False, color=color)
+    click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["escalate"],
+                      keys=COMMITMENT_KEYS), nl=False, color=color)

@@ -1,18 +1,23 @@
-"""What the command modules share: finding the notebook, dates, formats, warnings."""
+"""What the command modules share: finding the notebook, dates, formats, warnings,
+and shell completion of rep slugs and commitment ids."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
+from click.shell_completion import CompletionItem
 
-from onenotes.config import Config
+from onenotes.config import Config, display_name, load_config
 from onenotes.dates import DateProblem, parse_cli_date, today_in
 from onenotes.errors import BadInputError, Problem
-from onenotes.notebook import find_root
+from onenotes.ledger import build_ledger, followups_order, open_commitments
+from onenotes.notebook import find_root, fold, load_notebook, scan
 from onenotes.output import FORMATS, clean
 
 
@@ -36,12 +41,90 @@ def cli_date(value: str, now: dt.date, option: str) -> dt.date:
         raise BadInputError(f"{option}: {exc}") from None
 
 
-def format_option(choices=FORMATS, default="table"):
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default,
-                        show_default=True, help="Output format.")
+def format_option(choices=FORMATS, default="table", help="Output format."):
+    """The one ``--format`` of every command (docs/commands.md, "Output formats").
+
+    Listing commands take the defaults (table, json, csv, markdown); a
+    document-like command passes its own choices.  Choices are not
+    case-sensitive; the value reaches the command as ``fmt``.
+    """
+    return click.option("--format", "fmt", type=click.Choice(choices, case_sensitive=False),
+                        default=default, show_default=True, help=help)
 
 
 def warn(problems: list[Problem]) -> None:
     """Warnings go to stderr, one line each, so stdout stays pure data."""
     for problem in problems:
         click.echo(f"onenotes: {clean(problem.format())}", err=True)
+
+
+# ------------------------------------------------------------ completion ---
+# Called by click while the shell asks for completions (_ONENOTES_COMPLETE is
+# set), with a context parsed leniently and no command run.  They read as
+# little as they can, and never raise or print: whatever goes wrong, the shell
+# just gets no suggestions.
+
+
+def _completion_root(ctx: click.Context) -> Path:
+    top = ctx.find_root()
+    notebook = top.params.get("notebook") or (top.obj or {}).get("notebook")
+    return find_root(notebook, os.environ.get("ONENOTES_NOTEBOOK"), Path.cwd())
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Nothing printed reaches the shell, which reads the completions on stdout."""
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        yield
+
+
+def complete_rep(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Rep slugs (folders and reps in onenotes.yaml), with their display names as help.
+
+    Reads folder names and onenotes.yaml only, no note.  Use it as
+    ``shell_complete=complete_rep`` on a REP argument or a --rep option.
+    """
+    try:
+        with _quiet():
+            root = _completion_root(ctx)
+            names = {slug: display_name(slug) for slug in scan(root).rep_dirs}
+            try:
+                names.update({slug: rep.name for slug, rep in load_config(root).reps.items()})
+            except Exception:  # a broken onenotes.yaml: the folders still complete
+                pass
+            typed = fold(incomplete)
+            return [CompletionItem(slug, help=clean(names[slug]))
+                    for slug in sorted(names) if fold(slug).startswith(typed)]
+    except Exception:
+        return []
+
+
+def complete_commitment_id(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Ids of open commitments, with their text as help, oldest due first.
+
+    Reads every note (as ``followups`` does).  Ids already on the command line
+    are left out; with a ``rep`` parameter given, only that rep's.  Use it as
+    ``shell_complete=complete_commitment_id`` on an ID argument.
+    """
+    try:
+        with _quiet():
+            book = load_notebook(_completion_root(ctx))
+            entries = followups_order(open_commitments(build_ledger(book.notes)))
+            rep = ctx.params.get("rep")
+            if isinstance(rep, str) and rep:
+                slug = book.resolve(rep)
+                entries = [e for e in entries if e.rep == slug]
+            given = ctx.params.get(param.name) if param.name else None
+            given = set(given) if isinstance(given, (list, tuple)) else set()
+            typed = incomplete.lower()
+            seen: set[str] = set()
+            items = []
+            for e in entries:
+                if e.id in given or e.id in seen or not e.id.lower().startswith(typed):
+                    continue
+                seen.add(e.id)
+                items.append(CompletionItem(e.id, help=clean(f"{e.rep}: {e.text}")))
+            return items
+    except Exception:
+        return []

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from onenotes.cli.common import cli_date, format_option, notebook_root, today, warn
+from onenotes.cli.common import cli_date, complete_rep, format_option, notebook_root, today, warn
 from onenotes.followups import FOLLOWUP_KEYS, followups
 from onenotes.notebook import load_notebook
 from onenotes.output import Column, render, use_color
@@ -32,7 +32,7 @@ COLUMNS = [
 
 
 @click.command("followups")
-@click.option("--rep", "rep", metavar="REP", help="Only this rep's commitments.")
+@click.option("--rep", "rep", metavar="REP", shell_complete=complete_rep, help="Only this rep's commitments.")
 @click.option("--owner", type=click.Choice(["rep", "manager"]), help="Only the rep's, or only yours.")
 @click.option("--overdue", is_flag=True, help="Only overdue commitments.")
 @click.option("--due-before", "due_before", metavar="DATE", help="Only commitments due before DATE.")
@@ -52,8 +52,7 @@ def command(ctx, rep, owner, overdue, due_before, today_text, fmt):
     warn(result.problems)
     rows = result.rows
     color = use_color(sys.stdout)
-    text = render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["overdue"],
-                  json_rows=[{k: r[k] for k in FOLLOWUP_KEYS} for r in rows])
+    text = render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["overdue"], keys=FOLLOWUP_KEYS)
     click.echo(text, nl=False, color=color)
     if fmt == "table":
         overdue_count = sum(r["overdue"] for r in rows)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from onenotes.cli.common import format_option, notebook_root, today, warn
+from onenotes.cli.common import complete_rep, format_option, notebook_root, today, warn
 from onenotes.kpis import scorecard, sparkline
 from onenotes.notebook import load_notebook
 from onenotes.output import Column, format_number, format_percent, format_signed, render, use_color
@@ -42,7 +42,7 @@ def _pace(row: dict) -> str:
 
 
 @click.command("kpis")
-@click.argument("rep", required=False)
+@click.argument("rep", required=False, shell_complete=complete_rep)
 @click.option("--today", "today_text", metavar="DATE",
               help="For goals per week/month/quarter: judge the pace as of DATE (default: the latest meeting).")
 @click.option("--last", "last", type=click.IntRange(1, 520), default=8, show_default=True,
@@ -64,6 +64,5 @@ def command(ctx, rep, today_text, last, fmt):
     color = use_color(sys.stdout)
     below = lambda r: r["attainment"] is not None and r["attainment"] < 1  # noqa: E731
     columns = COLUMNS if any(r["period"] for r in rows) else COLUMNS[:-1]
-    text = render(rows, columns, fmt, color=color, highlight=below,
-                  json_rows=[{k: r[k] for k in JSON_KEYS} for r in rows])
+    text = render(rows, columns, fmt, color=color, highlight=below, keys=JSON_KEYS)
     click.echo(text, nl=False, color=color)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from onenotes.cli.common import cli_date, notebook_root, today, warn
+from onenotes.cli.common import cli_date, complete_rep, notebook_root, today, warn
 from onenotes.newnote import create_note
 from onenotes.notebook import load_notebook
 
 
 @click.command("new")
-@click.argument("rep")
+@click.argument("rep", shell_complete=complete_rep)
 @click.option("--date", "date_text", metavar="DATE",
               help="Meeting date, YYYY-MM-DD (default: the next meeting by the cadence, not before today).")
 @click.option("--template", metavar="NAME",

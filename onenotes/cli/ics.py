@@ -41,6 +41,4 @@ def command(ctx, rep, out, today_text):
             raise WriteError(f"cannot write {out}: {exc.strerror or exc}") from None
         click.echo(f"onenotes: wrote {out}", err=True)
     else:
-        stream = click.get_binary_stream("stdout")
-        stream.write(data)
-        stream.flush()
+        click.echo(data, nl=False)  # bytes: written as they are (CRLF line ends)

@@ -64,11 +64,9 @@ def build_calendar(book: Notebook, today: dt.date, reps: list[str] | None = None
         if cfg.meeting_time is not None:
             start = dt.datetime.combine(date, cfg.meeting_time, tzinfo=tz)
             timed.append(date)
-            event.add("dtstart", start)
-            event.add("dtend", start + dt.timedelta(minutes=cfg.default_duration_minutes))
+            _span(event, start, dt.timedelta(minutes=cfg.default_duration_minutes))
         else:
-            event.add("dtstart", date)
-            event.add("dtend", date + dt.timedelta(days=1))
+            _span(event, date, dt.timedelta(days=1))
         lines = []
         if summary.last_meeting:
             lines.append(f"Last one-on-one: {summary.last_meeting.isoformat()}")
@@ -87,8 +85,7 @@ def build_calendar(book: Notebook, today: dt.date, reps: list[str] | None = None
         event.add("uid", uid("commitment", entry.rep, entry.id))
         event.add("dtstamp", stamp)
         event.add("summary", clean(f"Due: {entry.text} ({owner})"))
-        event.add("dtstart", entry.due)
-        event.add("dtend", entry.due + dt.timedelta(days=1))
+        _span(event, entry.due, dt.timedelta(days=1))
         details = [f"Commitment {entry.id} from the one-on-ones with {rep_name}",
                    f"Owner: {owner}"]
         if entry.since:
@@ -102,6 +99,14 @@ def build_calendar(book: Notebook, today: dt.date, reps: list[str] | None = None
         cal.add_missing_timezones(dt.date(min(timed).year, 1, 1),
                                   dt.date(min(max(timed).year + 2, dt.MAXYEAR), 1, 1))
     return cal.to_ical()
+
+
+def _span(event: Event, start, length: dt.timedelta) -> None:
+    event.add("dtstart", start)
+    try:
+        event.add("dtend", start + length)
+    except OverflowError:  # the last day of the calendar: DTSTART alone means one day
+        pass
 
 
 def write_calendar(path: Path, data: bytes) -> None:

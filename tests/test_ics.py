@@ -109,3 +109,12 @@ def test_meeting_time_is_validated(cli, notebook):
         fh.write("meeting_time: 25:00\n")
     result = cli("--notebook", notebook, "ics")
     assert result.exit_code == 3 and "meeting_time '25:00' is not a time of day" in result.stderr
+
+
+def test_dates_at_the_end_of_the_calendar_do_not_crash(cli, notebook):
+    write(notebook / "ann" / "2026-11-16.md", note_text(
+        commitments="  - {id: ann-a, text: Someday, due: 9999-12-31}\n"))
+    result = cli("--notebook", notebook, "ics", "--today", "9999-12-31")
+    assert result.exit_code == 0, result.stderr
+    _, evs = events(result.stdout_bytes)
+    assert {e.decoded("dtstart") for e in evs} == {dt.date(9999, 12, 31)}

@@ -26,10 +26,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from onenotes.errors import BadInputError, RefusedError
-from onenotes.note import HANDLER, Note, decode
+from onenotes.errors import BadInputError, Problem, RefusedError
+from onenotes.note import HANDLER, MAX_NOTE_BYTES, Note, decode
 from onenotes.notebook import NOTE_NAME, Notebook, read_bytes, read_note
-from onenotes.note import MAX_NOTE_BYTES
 from onenotes.output import _UNSAFE, format_number
 
 FORMATS = ("markdown", "html")
@@ -45,7 +44,14 @@ _CONTAINERS = ("blockquote_open", "list_item_open")
 
 
 class PrivateMarkupError(RefusedError):
-    """The note's private markup is broken: sharing it could leak, so nothing is written."""
+    """The note's private markup is broken: sharing it could leak, so nothing is written.
+
+    ``problem`` says where, for ``check``.
+    """
+
+    def __init__(self, problem: Problem):
+        super().__init__(f"{problem.location()}: {problem.message}", hint=problem.hint)
+        self.problem = problem
 
 
 @dataclass
@@ -86,7 +92,10 @@ def _heading_text(inline) -> str:
 
 
 def _one_pass(text: str, where) -> tuple[str, int, int]:
-    """Remove what one parse finds: (new text, spans removed, of which private parts)."""
+    """Remove what one parse finds: (new text, spans removed, of which private parts).
+
+    ``where(line, message, hint)`` makes the error for a 0-based line of ``text``.
+    """
     tokens = _parser().parse(text)
     starts = _line_starts(text)
     n_lines = len(starts)
@@ -136,13 +145,13 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
             continue
         match = _COMMENT.match(text, start)
         if not match:
-            raise PrivateMarkupError(f"{where(line)}: an HTML comment '<!--' is never closed with '-->'",
-                                     hint="close it, so that nothing after it is shared by mistake")
+            raise where(line, "an HTML comment '<!--' is never closed with '-->'",
+                        "close it, so that nothing after it is shared by mistake")
         inner = match.group(1)
         if _CLOSER.match(inner):
             if depth == 0:
-                raise PrivateMarkupError(f"{where(line)}: '<!-- /private -->' without an opening "
-                                         "'<!-- private -->'", hint="is the opening marker mistyped?")
+                raise where(line, "'<!-- /private -->' without an opening '<!-- private -->'",
+                            "is the opening marker mistyped?")
             depth -= 1
             if depth == 0:
                 spans.append((opened_at, match.end()))
@@ -156,8 +165,8 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
         pos = match.end()
     if depth:
         line = text.count("\n", 0, opened_at)
-        raise PrivateMarkupError(f"{where(line)}: '<!-- private -->' is never closed",
-                                 hint="end the private part with '<!-- /private -->'")
+        raise where(line, "'<!-- private -->' is never closed",
+                    "end the private part with '<!-- /private -->'")
 
     removed_lines = set()
     for a, b in spans:
@@ -168,11 +177,10 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
             continue
         raw = text[offset(line):offset(line + 1)]
         if _LOOKS_PRIVATE.match(raw):
-            raise PrivateMarkupError(
-                f"{where(line)}: this looks like a private heading, but Markdown does not read it as "
-                "a heading here (inside an HTML block?)",
-                hint="put a blank line before it, or wrap the private part in <!-- private --> ... "
-                     "<!-- /private -->")
+            raise where(line, "this looks like a private heading, but Markdown does not read it as "
+                        "a heading here (inside an HTML block?)",
+                        "put a blank line before it, or wrap the private part in <!-- private --> ... "
+                        "<!-- /private -->")
 
     if not spans:
         return text, 0, 0
@@ -200,17 +208,19 @@ def strip_private(body: str, path: str = "<note>", first_line: int = 1) -> tuple
     """
     total = 0
     for attempt in range(100):
-        if attempt == 0:
-            def where(line):
-                return f"{path}:{first_line + line}"
-        else:
-            def where(line):
-                return f"{path} (line {line + 1} once private parts are removed)"
+        def where(line, message, hint, _first=attempt == 0):
+            if _first:
+                return PrivateMarkupError(Problem(path, first_line + line, 0, "error", "private-markup",
+                                                  message, hint))
+            return PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",
+                                              f"{message} (line {line + 1} once private parts are "
+                                              "removed)", hint))
         body, removed, private = _one_pass(body, where)
         total += private
         if not removed:
             return body, total
-    raise PrivateMarkupError(f"{path}: private parts nest too deeply to share safely")  # pragma: no cover
+    raise PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",  # pragma: no cover
+                                     "private parts nest too deeply to share safely"))
 
 
 # ----------------------------------------------------- the frontmatter ---
@@ -337,20 +347,36 @@ def find_note(book: Notebook, given: str, *, date: dt.date | None, today: dt.dat
     return held[-1]
 
 
+def _split_body(text: str) -> tuple[str, int]:
+    """The body of a note's text and the file line it starts on."""
+    if HANDLER.detect(text):
+        parts = HANDLER.split_at(text)
+        if parts is not None:
+            return parts[1], parts[2]
+    return text, 1
+
+
+def private_markup_problems(text: str, path: str) -> list[Problem]:
+    """For ``check``: the reason ``share`` would refuse this note, as a warning."""
+    if "<!--" not in text and "private" not in text.casefold():
+        return []  # nothing to look at: no need to parse
+    body, first = _split_body(text)
+    try:
+        strip_private(body, path, first)
+    except PrivateMarkupError as exc:
+        p = exc.problem
+        return [Problem(p.path, p.line, 0, "warning", "private-markup",
+                        p.message + "; onenotes share refuses this note", p.hint)]
+    return []
+
+
 def share_note(book: Notebook, note: Note) -> Shared:
     """The shared copy of ``note`` as Markdown; raises :class:`PrivateMarkupError`."""
     try:
         text = decode(read_bytes(book.root / note.path, MAX_NOTE_BYTES), note.path)
     except (OSError, ValueError) as exc:
         raise RefusedError(f"{note.path}: cannot read: {exc}") from None
-    first = 1
-    if HANDLER.detect(text):
-        parts = HANDLER.split_at(text)
-        if parts is None:  # pragma: no cover - read_note refused it already
-            raise RefusedError(f"{note.path}: the frontmatter is not closed")
-        _, body, first = parts
-    else:
-        body = text
+    body, first = _split_body(text)
     body, removed = strip_private(body, note.path, first)
     private = set(book.config.private_keys)
     keys_removed = [k for k in note.meta if k in private]

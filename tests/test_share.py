@@ -238,7 +238,6 @@ def test_frontmatter_private_keys_come_from_the_config(cli, notebook):
     assert result.exit_code == 0
     assert "steady" not in result.stdout and "21,000" not in result.stdout
     assert "SECRET1" in result.stdout  # the list replaces the default one
-    assert "frontmatter private, mood, metrics" not in result.stderr
     assert "frontmatter mood, metrics" in result.stderr
 
 
@@ -296,3 +295,16 @@ def test_share_settings_are_validated(cli, notebook, setting, message):
         fh.write(setting)
     result = cli("--notebook", notebook, "share", "ann")
     assert result.exit_code == 3 and message in result.stderr
+
+
+def test_check_warns_about_private_markup_that_share_would_refuse(cli, notebook):
+    _note(notebook, "# Title\n\nPUB1\n<!-- private -->\nSECRET1\n")
+    result = cli("--notebook", notebook, "check", "--format", "json")
+    import json
+
+    [problem] = json.loads(result.stdout)["problems"]
+    assert (problem["path"], problem["line"], problem["severity"], problem["code"]) == \
+        ("ann/2026-11-16.md", 10, "warning", "private-markup")
+    assert "never closed; onenotes share refuses this note" in problem["message"]
+    _note(notebook, "# Title\n\nPUB1\n<!-- private -->\nSECRET1\n<!-- /private -->\n")
+    assert json.loads(cli("--notebook", notebook, "check", "--format", "json").stdout)["problems"] == []

@@ -20,6 +20,7 @@ that looks like a private heading but is not read as a heading.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import re
@@ -74,21 +75,7 @@ def _parser(html_blocks: bool = True):
 # ------------------------------------------------------------ the body ---
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
-
-
-def _heading_text(inline) -> str:
-    parts = []
-    for child in inline.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts)
+    return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
 def _one_pass(text: str, where) -> tuple[str, int, int]:
@@ -96,12 +83,16 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
 
     ``where(line, message, hint)`` makes the error for a 0-based line of ``text``.
     """
-    tokens = _parser().parse(text)
+    # Blocks only: a heading's raw text is enough ("**Private**" starts with the word too).
+    tokens = _parser().disable("inline").parse(text)
     starts = _line_starts(text)
     n_lines = len(starts)
 
     def offset(line: int) -> int:
         return starts[line] if line < n_lines else len(text)
+
+    def line_of(pos: int) -> int:
+        return bisect.bisect_right(starts, pos) - 1
 
     code = set()
     headings = []  # (line, level, container, end of container)
@@ -115,7 +106,7 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
             stack.pop()
         elif tok.type == "heading_open" and tok.map:
             container, end = stack[-1] if stack else (-1, n_lines)
-            private = bool(_PRIVATE_WORD.match(_heading_text(tokens[index + 1])))
+            private = bool(_PRIVATE_WORD.match(tokens[index + 1].content))
             headings.append((tok.map[0], int(tok.tag[1]), container, end, private))
 
     spans: list[tuple[int, int]] = []
@@ -126,7 +117,9 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
             continue
         stop = end
         for later in headings[i + 1:]:
-            if later[2] == container and later[1] <= level and later[0] < end:
+            if later[0] >= end:
+                break
+            if later[2] == container and later[1] <= level:
                 stop = later[0]
                 break
         spans.append((offset(line), offset(stop)))
@@ -139,7 +132,7 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
         start = text.find("<!--", pos)
         if start < 0:
             break
-        line = text.count("\n", 0, start)
+        line = line_of(start)
         if line in code:
             pos = start + 4
             continue
@@ -164,14 +157,13 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
             spans.append((start, match.end()))
         pos = match.end()
     if depth:
-        line = text.count("\n", 0, opened_at)
+        line = line_of(opened_at)
         raise where(line, "'<!-- private -->' is never closed",
                     "end the private part with '<!-- /private -->'")
 
     removed_lines = set()
     for a, b in spans:
-        first = text.count("\n", 0, a)
-        removed_lines.update(range(first, first + text.count("\n", a, b) + 1))
+        removed_lines.update(range(line_of(a), line_of(max(a, b - 1)) + 1))
     for line in range(n_lines):
         if line in code or line in heading_lines or line in removed_lines:
             continue

@@ -170,6 +170,8 @@ def documents(draw):
         elif kind == "comment":
             body = "\n".join(draw(content(secret)) for _ in range(draw(st.integers(1, 3))))
             heading = f"# Inside {secret()}\n\n" if draw(st.booleans()) else ""
+            if draw(st.booleans()):  # a private block inside a private block
+                body += f"\n<!-- private -->\n{draw(content(secret))}\n<!-- /private -->\n{secret()}\n"
             parts.append(f"<!-- private -->\n{heading}{body}\n<!-- /private -->\n")
         elif kind == "inline":
             parts.append(f"{pub()} <!-- private -->{secret()}<!-- /private --> {pub()}\n")
@@ -195,6 +197,22 @@ def test_property_no_secret_in_private_parts_reaches_markdown_or_html(doc):
         assert secret not in page
     for token in public:
         assert token in out, token
+
+
+MARKDOWNISH = st.lists(st.sampled_from(list("ab #>-*`~<!/\n\t") + ["<!--", "-->", "private", "Private",
+                                                                 "```", "    ", "\n## "]),
+                       max_size=60).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(MARKDOWNISH)
+def test_property_any_text_is_shared_or_refused_and_sharing_twice_changes_nothing(text):
+    try:
+        once = strip(text)
+    except PrivateMarkupError as exc:
+        assert exc.problem.path == "ann/2026-11-16.md"
+        return
+    assert strip(once) == once
 
 
 # --------------------------------------------------------- through the CLI ---

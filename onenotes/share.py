@@ -95,11 +95,14 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
         return bisect.bisect_right(starts, pos) - 1
 
     code = set()
+    verbatim = set()  # code and raw HTML: blank lines there are content
     headings = []  # (line, level, container, end of container)
     stack: list[tuple[int, int]] = []  # open containers: (token index, end line)
     for index, tok in enumerate(tokens):
         if tok.type in ("fence", "code_block") and tok.map:
             code.update(range(tok.map[0], tok.map[1]))
+        if tok.type in ("fence", "code_block", "html_block") and tok.map:
+            verbatim.update(range(tok.map[0], tok.map[1]))
         if tok.nesting == 1 and tok.type in _CONTAINERS:
             stack.append((index, tok.map[1] if tok.map else n_lines))
         elif tok.nesting == -1 and tok.type in ("blockquote_close", "list_item_close"):
@@ -175,7 +178,7 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
                         "<!-- /private -->")
 
     if not spans:
-        return text, 0, 0
+        return _collapse_blank_lines(text, verbatim), 0, 0
     spans.sort()
     merged = [list(spans[0])]
     for a, b in spans[1:]:
@@ -189,6 +192,19 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
         last = b
     out.append(text[last:])
     return "".join(out), len(spans), n_private
+
+
+def _collapse_blank_lines(text: str, verbatim: set[int]) -> str:
+    """One blank line where removing private parts left several (code and raw HTML untouched)."""
+    out: list[str] = []
+    blank_before = False
+    for number, line in enumerate(text.split("\n")):
+        blank = not line.strip() and number not in verbatim
+        if blank and blank_before:
+            continue
+        out.append(line)
+        blank_before = blank
+    return "\n".join(out)
 
 
 def strip_private(body: str, path: str = "<note>", first_line: int = 1) -> tuple[str, int]:

@@ -77,6 +77,11 @@ def test_a_closing_marker_inside_a_fence_does_not_end_a_private_block():
     assert "SECRET" not in out and "PUB1" in out
 
 
+def test_removed_parts_leave_one_blank_line_and_code_keeps_its_own():
+    body = "PUB1\n\n<!-- private -->\nSECRET\n<!-- /private -->\n\n\nPUB2\n```\n\n\n\nx\n```\n"
+    assert strip(body) == "PUB1\n\nPUB2\n```\n\n\n\nx\n```\n"
+
+
 def test_every_other_html_comment_is_left_out():
     out = strip("PUB1 <!-- note to self: SECRET1 -->\n<!--\nSECRET2\n-->\nPUB2\n")
     assert "SECRET" not in out and "PUB1" in out and "PUB2" in out
@@ -232,7 +237,7 @@ def test_share_the_example_leaves_out_the_private_parts_and_confidence(cli, acme
     assert "Good energy going into the Umbrella call." in out
     assert "freight territory" not in out and "house move" not in out
     assert "confidence" not in out.lower()
-    assert "left out: 2 private part(s), frontmatter confidence" in result.stderr
+    assert "left out: 2 private parts, frontmatter confidence" in result.stderr
 
 
 def test_share_by_path_by_date_and_latest_up_to_today(cli, acme):

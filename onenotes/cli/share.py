@@ -39,7 +39,7 @@ def command(ctx, note, date_text, out, fmt, today_text):
     warn([p for p in chosen.problems if p.severity == "error"])
     shared = share_note(book, chosen)
     text = to_html(shared) if fmt == "html" else shared.markdown
-    left_out = f"{shared.removed} private part(s)"
+    left_out = f"{shared.removed} private part" + ("" if shared.removed == 1 else "s")
     if shared.keys_removed:
         left_out += ", frontmatter " + ", ".join(shared.keys_removed)
     if out:

@@ -331,3 +331,14 @@ def test_check_warns_about_private_markup_that_share_would_refuse(cli, notebook)
     assert "never closed; onenotes share refuses this note" in problem["message"]
     _note(notebook, "# Title\n\nPUB1\n<!-- private -->\nSECRET1\n<!-- /private -->\n")
     assert json.loads(cli("--notebook", notebook, "check", "--format", "json").stdout)["problems"] == []
+
+
+def test_share_ics_and_reps_change_nothing_in_the_notebook(cli, acme, tmp_path):
+    def files():
+        return {p: p.read_bytes() for p in acme.rglob("*") if p.is_file() and ".onenotes" not in p.parts}
+
+    before = files()
+    for args in (("share", "bob"), ("share", "carla", "--format", "html"), ("ics",), ("reps",),
+                 ("share", "alice", "--out", tmp_path / "alice.md"), ("ics", "--out", tmp_path / "t.ics")):
+        assert cli("--notebook", acme, *args, "--today", TODAY).exit_code == 0, args
+    assert files() == before

@@ -10,6 +10,7 @@ from onenotes.cli.common import notebook_root, today, warn
 from onenotes.editor import editor_command, latest_note, run_editor
 from onenotes.newnote import create_note
 from onenotes.notebook import load_notebook
+from onenotes.output import clean
 
 
 @click.command("edit")
@@ -36,5 +37,5 @@ def command(ctx, rep, new, today_text):
         slug = book.resolve(rep)
         warn([p for p in book.problems if p.path.startswith(slug + "/")])
         path = book.root / latest_note(book, slug).path
-    click.echo(f"onenotes: editing {path}", err=True)
+    click.echo(f"onenotes: editing {clean(path)}", err=True)
     run_editor(words, source, path)

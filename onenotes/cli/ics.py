@@ -10,6 +10,7 @@ from onenotes.cli.common import notebook_root, today, warn
 from onenotes.errors import RefusedError, WriteError
 from onenotes.ics import build_calendar, write_calendar
 from onenotes.notebook import load_notebook
+from onenotes.output import clean
 
 
 @click.command("ics")
@@ -39,6 +40,6 @@ def command(ctx, rep, out, today_text):
                                hint="choose another --out") from None
         except OSError as exc:
             raise WriteError(f"cannot write {out}: {exc.strerror or exc}") from None
-        click.echo(f"onenotes: wrote {out}", err=True)
+        click.echo(f"onenotes: wrote {clean(out)}", err=True)
     else:
         click.echo(data, nl=False)  # bytes: written as they are (CRLF line ends)

@@ -10,6 +10,7 @@ from onenotes.cli.common import cli_date, notebook_root, today, warn
 from onenotes.errors import RefusedError, WriteError
 from onenotes.fsutil import write_new_file
 from onenotes.notebook import load_notebook
+from onenotes.output import clean
 from onenotes.share import FORMATS, find_note, share_note, to_html
 
 
@@ -41,7 +42,7 @@ def command(ctx, note, date_text, out, fmt, today_text):
     text = to_html(shared) if fmt == "html" else shared.markdown
     left_out = f"{shared.removed} private part" + ("" if shared.removed == 1 else "s")
     if shared.keys_removed:
-        left_out += ", frontmatter " + ", ".join(shared.keys_removed)
+        left_out += ", frontmatter " + ", ".join(str(k) for k in shared.keys_removed)
     if out:
         target = Path(out).expanduser().absolute()
         try:
@@ -51,7 +52,7 @@ def command(ctx, note, date_text, out, fmt, today_text):
                                hint="remove it or choose another --out") from None
         except OSError as exc:
             raise WriteError(f"cannot write {out}: {exc.strerror or exc}") from None
-        click.echo(f"onenotes: shared {chosen.path} as {out} (left out: {left_out})", err=True)
+        click.echo(clean(f"onenotes: shared {chosen.path} as {out} (left out: {left_out})"), err=True)
     else:
         click.echo(text, nl=False)
-        click.echo(f"onenotes: shared {chosen.path} (left out: {left_out})", err=True)
+        click.echo(clean(f"onenotes: shared {chosen.path} (left out: {left_out})"), err=True)

@@ -34,11 +34,11 @@ from onenotes.output import _UNSAFE, format_number
 
 FORMATS = ("markdown", "html")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-_PRIVATE_WORD = re.compile(r"\W*private\b", re.I)
+_PRIVATE_WORD = re.compile(r"[\W_]*private(?![^\W_])", re.I)  # "_Private_" too
 _OPENER = re.compile(r"\s*private\b", re.I)
 _CLOSER = re.compile(r"\s*(?:/\s*private|end\s+private)\b", re.I)
 # A line a person would read as a private heading, whatever Markdown makes of it.
-_LOOKS_PRIVATE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*#{1,6}[ \t]+\W*private\b", re.I)
+_LOOKS_PRIVATE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*#{1,6}[ \t]+[\W_]*private(?![^\W_])", re.I)
 _SHOWN_KEYS = ("rep", "date", "manager", "duration_minutes", "metrics", "commitments",
                "coaching_plan", "behaviour_plan")
 _CONTAINERS = ("blockquote_open", "list_item_open")

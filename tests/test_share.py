@@ -29,7 +29,8 @@ def test_private_section_runs_to_the_next_heading_of_the_same_or_higher_level():
 
 
 def test_private_heading_at_any_level_and_setext_and_emphasised():
-    body = "# Private\nSECRET1\n\nPrivate\n-------\nSECRET2\n\n## **Private** (me only)\nSECRET3\n"
+    body = ("# Private\nSECRET1\n\nPrivate\n-------\nSECRET2\n\n## **Private** (me only)\nSECRET3\n"
+            "## _Private_\nSECRET4\n## `private`\nSECRET5\n#### [Private](x)\nSECRET6\n")
     assert "SECRET" not in strip(body)
 
 
@@ -166,7 +167,8 @@ def documents(draw):
             parts.append(f"{'#' * level} Section {pub()}\n\n" + draw(content(pub)))
         elif kind == "heading":
             level = draw(st.integers(1, 6))
-            title = draw(st.sampled_from(["Private", "private", "PRIVATE notes", "Private: me only"]))
+            title = draw(st.sampled_from(["Private", "private", "PRIVATE notes", "Private: me only",
+                                             "_Private_", "**Private** (HR)", "`private`"]))
             body = "\n".join(draw(content(secret)) for _ in range(draw(st.integers(1, 3))))
             deeper = f"{'#' * (level + 1)} Sub {secret()}\n\n" if level < 6 else ""
             end_level = draw(st.integers(1, level))

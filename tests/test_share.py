@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -228,6 +229,16 @@ def _note(notebook, body, extra=""):
     return write(notebook / "ann" / "2026-11-16.md",
                  note_text(metrics="  revenue: 21000\n") .replace("---\n", "---\n", 1)
                  .replace("date: 2026-11-16\n", "date: 2026-11-16\n" + extra) + body)
+
+
+GOLDEN = Path(__file__).parent / "golden" / "share-bob-okafor-2026-11-16.md"
+
+
+def test_shared_copy_of_the_example_matches_the_reviewed_golden_file(cli, example_notebook):
+    text = cli("--notebook", example_notebook, "share", "bob", "--today", TODAY).stdout
+    if os.environ.get("ONENOTES_UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
 
 
 def test_share_the_example_leaves_out_the_private_parts_and_confidence(cli, acme):

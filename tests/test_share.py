@@ -195,16 +195,28 @@ def documents(draw):
 @settings(max_examples=int(os.environ.get("ONENOTES_SHARE_EXAMPLES", "120")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_property_no_secret_in_private_parts_reaches_markdown_or_html(doc):
-    from onenotes.share import Shared, to_html
+    """Through the whole of share: frontmatter (a private key holds a secret too), body, both formats."""
+    import tempfile
+
+    from onenotes.notebook import load_notebook
+    from onenotes.share import share_note, to_html
 
     body, secrets, public = doc
-    out = strip(body)
-    page = to_html(Shared(None, "t", out, 0, []))
-    for secret in secrets:
-        assert secret not in out
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write(root / "ann" / "2026-11-16.md",
+              "---\nrep: ann\ndate: 2026-11-16\nprivate: SECRETfm\nconfidence: {revenue: 2}\n"
+              "metrics:\n  revenue: 100\n---\n" + body)
+        book = load_notebook(root)
+        shared = share_note(book, book.notes[0])
+    page = to_html(shared)
+    for secret in [*secrets, "SECRETfm"]:
+        assert secret not in shared.markdown
         assert secret not in page
+    assert "onfidence" not in shared.markdown
     for token in public:
-        assert token in out, token
+        assert token in shared.markdown, token
+        assert token in page, token
 
 
 MARKDOWNISH = st.lists(st.sampled_from(list("ab #>-*`~<!/\n\t") + ["<!--", "-->", "private", "Private",

@@ -11,8 +11,8 @@ import jinja2
 from onenotes.config import Config, load_config
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import ConfigError, NoteError, Problem, TemplateError
-from onenotes.note import Note
-from onenotes.notebook import fold, read_note, scan
+from onenotes.note import MAX_NOTE_BYTES, Note, decode
+from onenotes.notebook import fold, read_bytes, read_note, scan
 from onenotes.render import TEMPLATE_SUFFIX, make_environment
 from onenotes.yamlsafe import LineDict
 
@@ -120,6 +120,17 @@ def _check_templates(root: Path) -> list[Problem]:
     return problems
 
 
+def _private_markup(root: Path, rel: str) -> list[Problem]:
+    """Private markup that `onenotes share` would refuse (a <!-- private --> never closed)."""
+    from onenotes.share import private_markup_problems  # markdown-it only when a note needs it
+
+    try:
+        text = decode(read_bytes(root / rel, MAX_NOTE_BYTES), rel)
+    except (OSError, ValueError, NoteError):  # read_note reported it already
+        return []
+    return private_markup_problems(text, rel)
+
+
 def check_notebook(root: Path) -> CheckReport:
     report = CheckReport()
     try:
@@ -142,6 +153,7 @@ def check_notebook(root: Path) -> CheckReport:
             report.problems.append(exc.problem)
             continue
         report.problems.extend(lint_note(note, config))
+        report.problems.extend(_private_markup(root, rel))
     report.problems.extend(_check_templates(root))
     report.problems.sort(key=lambda p: (p.path, p.line, p.column, p.code))
     return report

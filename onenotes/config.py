@@ -8,8 +8,10 @@ typo never silently does nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,11 +25,16 @@ MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_formats",
             "default_duration_minutes", "kpis", "reps", "diagnosis", "coaching_questions",
-            "escalate_after", "coaching_hours_target")
+            "escalate_after", "coaching_hours_target", "editor", "meeting_time", "share")
 DIAGNOSIS_KEYS = ("on_target", "lookback", "consistent")
 KPI_KEYS = ("kind", "goal", "unit", "better", "label", "ratio", "scale", "period")
 PERIODS = ("week", "month", "quarter")
 REP_KEYS = ("name", "goals")
+SHARE_KEYS = ("private_keys",)
+# Frontmatter keys left out of `onenotes share` by default: the manager's own
+# reading of how sure the rep sounded is for the manager, not for the rep.
+DEFAULT_PRIVATE_KEYS = ("confidence", "private")
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)$")
 _EVERY = re.compile(r"every\s+(\d+)\s+days?$")
 
 
@@ -93,6 +100,9 @@ class Config:
     coaching_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     escalate_after: int = 3  # a commitment carried more often than this is flagged
     coaching_hours_target: float = 3.0  # one-on-one hours per rep per month
+    editor: tuple[str, ...] = ()  # the command `onenotes edit` runs (split like a shell, never run by one)
+    meeting_time: dt.time | None = None  # when one-on-ones start (for `onenotes ics`)
+    private_keys: tuple[str, ...] = DEFAULT_PRIVATE_KEYS  # frontmatter keys `share` leaves out
 
     @property
     def read_options(self) -> ReadOptions:
@@ -234,6 +244,16 @@ def _build(path: Path, raw: dict) -> Config:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 200:
             _fail(path, raw, "coaching_hours_target", "coaching_hours_target is hours per rep per month, e.g. 3")
         cfg.coaching_hours_target = float(value)
+    if raw.get("editor") is not None:
+        cfg.editor = _editor(path, raw)
+    if raw.get("meeting_time") is not None:
+        value = raw["meeting_time"]
+        match = _TIME.match(str(value).strip())
+        if not match:
+            _fail(path, raw, "meeting_time", f"meeting_time {value!r} is not a time of day",
+                  "write it as HH:MM on a 24-hour clock, e.g. 10:30")
+        cfg.meeting_time = dt.time(int(match.group(1)), int(match.group(2)))
+    cfg.private_keys = _share(path, raw)
     questions = raw.get("coaching_questions") or {}
     if not isinstance(questions, dict):
         _fail(path, raw, "coaching_questions", "coaching_questions must map a KPI name (or "
@@ -250,6 +270,40 @@ def _build(path: Path, raw: dict) -> Config:
     for slug, spec in reps.items():
         cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg)
     return cfg
+
+
+def _editor(path, raw) -> tuple[str, ...]:
+    value = raw["editor"]
+    if not isinstance(value, str):
+        _fail(path, raw, "editor", "editor is a command such as 'code --wait' or 'nano'")
+    try:
+        words = tuple(shlex.split(value))
+    except ValueError as exc:
+        _fail(path, raw, "editor", f"editor {value!r} cannot be read: {exc}",
+              "it is split into words like a shell command line (never run by a shell)")
+    if not words:
+        _fail(path, raw, "editor", "editor is empty", "e.g. editor: nano, or delete the line")
+    return words
+
+
+def _share(path, raw) -> tuple[str, ...]:
+    spec = raw.get("share")
+    if spec is None:
+        return DEFAULT_PRIVATE_KEYS
+    if not isinstance(spec, dict):
+        _fail(path, raw, "share", "share needs settings such as 'private_keys: [confidence]'")
+    for key in spec:
+        if key not in SHARE_KEYS:
+            _fail(path, spec, key, f"unknown share setting {key!r}", _did_you_mean(key, SHARE_KEYS))
+    keys = spec.get("private_keys")
+    if keys is None:
+        return DEFAULT_PRIVATE_KEYS
+    if isinstance(keys, str):
+        keys = [keys]
+    if not isinstance(keys, list) or not all(isinstance(k, str) and k.strip() for k in keys):
+        _fail(path, spec, "private_keys", "private_keys is a list of frontmatter keys, "
+              "e.g. [confidence, private]")
+    return tuple(k.strip() for k in keys)
 
 
 def _diagnosis(path, raw) -> DiagnosisRules:

@@ -26,6 +26,10 @@ COMMANDS = {
     "brief": ("onenotes.cli.brief", "A one-screen pre-meeting brief for a rep, as Markdown."),
     "cadence": ("onenotes.cli.cadence", "Cadence health: who has had their one-on-ones, who is overdue."),
     "kpis": ("onenotes.cli.kpis", "Each rep's KPIs against goal: latest, attainment, change, trend."),
+    "share": ("onenotes.cli.share", "A copy of a note for the rep, without the private parts."),
+    "ics": ("onenotes.cli.ics", "An iCalendar file: next one-on-ones and commitment due dates."),
+    "reps": ("onenotes.cli.reps", "Every rep with their last and next meeting and open commitments."),
+    "edit": ("onenotes.cli.edit", "Open a rep's latest note in your editor."),
 }
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from onenotes.cli.common import cli_date, complete_rep, notebook_root, today, warn
+from onenotes.editor import editor_command, run_editor
 from onenotes.newnote import create_note
 from onenotes.notebook import load_notebook
 
@@ -42,4 +45,5 @@ def command(ctx, rep, date_text, template, edit, add, another, today_text):
                    "(add their display name under 'reps' in onenotes.yaml)", err=True)
     click.echo(str(result.path))
     if edit:
-        click.edit(filename=str(result.path))
+        # $VISUAL, $EDITOR or the 'editor' setting, never run through a shell (as in `edit`).
+        run_editor(*editor_command(os.environ, book.config), result.path)

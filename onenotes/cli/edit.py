@@ -1,0 +1,41 @@
+"""``onenotes edit REP``: open the rep's latest note in the editor."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from onenotes.cli.common import notebook_root, today, warn
+from onenotes.editor import editor_command, latest_note, run_editor
+from onenotes.newnote import create_note
+from onenotes.notebook import load_notebook
+from onenotes.output import clean
+
+
+@click.command("edit")
+@click.argument("rep")
+@click.option("--new", "new", is_flag=True, help="Write the next agenda first (as 'onenotes new REP'), then open it.")
+@click.option("--today", "today_text", metavar="DATE", hidden=True,
+              help="Pretend today is DATE (for scripts and tests).")
+@click.pass_context
+def command(ctx, rep, new, today_text):
+    """Open REP's latest note in your editor.
+
+    The editor is $VISUAL, else $EDITOR, else 'editor' in onenotes.yaml. It
+    is split into words like a shell command line (so 'code --wait' works)
+    but never run by a shell. The note's path is printed on stderr.
+    """
+    book = load_notebook(notebook_root(ctx))
+    words, source = editor_command(os.environ, book.config)
+    if new:
+        now = today(book.config, today_text)
+        result = create_note(book, rep, today=now)
+        warn([p for p in book.problems if p.path.startswith(result.rep + "/")])
+        path = result.path
+    else:
+        slug = book.resolve(rep)
+        warn([p for p in book.problems if p.path.startswith(slug + "/")])
+        path = book.root / latest_note(book, slug).path
+    click.echo(f"onenotes: editing {clean(path)}", err=True)
+    run_editor(words, source, path)

@@ -1,0 +1,45 @@
+"""``onenotes ics``: next one-on-ones and commitment due dates as an iCalendar file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from onenotes.cli.common import notebook_root, today, warn
+from onenotes.errors import RefusedError, WriteError
+from onenotes.ics import build_calendar, write_calendar
+from onenotes.notebook import load_notebook
+from onenotes.output import clean
+
+
+@click.command("ics")
+@click.option("--rep", "rep", metavar="REP", help="Only this rep.")
+@click.option("--out", "out", metavar="FILE", help="Write FILE (replacing an earlier calendar) instead of stdout.")
+@click.option("--today", "today_text", metavar="DATE", help="As of DATE (default: today).")
+@click.pass_context
+def command(ctx, rep, out, today_text):
+    """An iCalendar (.ics) file to import or subscribe to.
+
+    Each rep's next one-on-one (at meeting_time in the notebook's timezone
+    when the config sets one, else all day) and each open commitment's due
+    date as an all-day event. UIDs are stable, so importing a newer file
+    updates the events instead of adding copies.
+    """
+    book = load_notebook(notebook_root(ctx))
+    warn(book.problems)
+    now = today(book.config, today_text)
+    reps = [book.resolve(rep)] if rep else None
+    data = build_calendar(book, now, reps)
+    if out:
+        target = Path(out).expanduser().absolute()
+        try:
+            write_calendar(target, data)
+        except FileExistsError:
+            raise RefusedError(f"{out} exists and is not a calendar; not replaced",
+                               hint="choose another --out") from None
+        except OSError as exc:
+            raise WriteError(f"cannot write {out}: {exc.strerror or exc}") from None
+        click.echo(f"onenotes: wrote {clean(out)}", err=True)
+    else:
+        click.echo(data, nl=False)  # bytes: written as they are (CRLF line ends)

@@ -1,0 +1,58 @@
+"""``onenotes share NOTE``: the note as the rep may see it, private parts removed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from onenotes.cli.common import cli_date, notebook_root, today, warn
+from onenotes.errors import RefusedError, WriteError
+from onenotes.fsutil import write_new_file
+from onenotes.notebook import load_notebook
+from onenotes.output import clean
+from onenotes.share import FORMATS, find_note, share_note, to_html
+
+
+@click.command("share")
+@click.argument("note")
+@click.option("--date", "date_text", metavar="DATE", help="With a rep: their note of DATE (default: the latest up to today).")
+@click.option("--out", "out", metavar="FILE", help="Write to FILE (a new file) instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True,
+              help="Markdown to paste or mail, or a standalone HTML page.")
+@click.option("--today", "today_text", metavar="DATE", help="Pretend today is DATE.")
+@click.pass_context
+def command(ctx, note, date_text, out, fmt, today_text):
+    """A copy of NOTE for the rep, without the manager's private parts.
+
+    NOTE is a note's path (alice-nguyen/2026-11-16.md) or a rep: their latest
+    note up to today, or the one of --date. Sections under a '## Private'
+    heading, <!-- private --> ... <!-- /private --> blocks, every other HTML
+    comment and the frontmatter keys listed in the config's share:
+    private_keys (default: confidence, private) are left out; the rest of
+    the frontmatter becomes a readable header. Broken private markup is
+    refused with its file and line, and nothing is written.
+    """
+    book = load_notebook(notebook_root(ctx))
+    now = today(book.config, today_text)
+    date = cli_date(date_text, now, "--date") if date_text else None
+    chosen = find_note(book, note, date=date, today=now, cwd=Path.cwd())
+    warn([p for p in chosen.problems if p.severity == "error"])
+    shared = share_note(book, chosen)
+    text = to_html(shared) if fmt == "html" else shared.markdown
+    left_out = f"{shared.removed} private part" + ("" if shared.removed == 1 else "s")
+    if shared.keys_removed:
+        left_out += ", frontmatter " + ", ".join(str(k) for k in shared.keys_removed)
+    if out:
+        target = Path(out).expanduser().absolute()
+        try:
+            write_new_file(target.parent, target.name, text)
+        except FileExistsError:
+            raise RefusedError(f"{out} exists; share never overwrites a file",
+                               hint="remove it or choose another --out") from None
+        except OSError as exc:
+            raise WriteError(f"cannot write {out}: {exc.strerror or exc}") from None
+        click.echo(clean(f"onenotes: shared {chosen.path} as {out} (left out: {left_out})"), err=True)
+    else:
+        click.echo(text, nl=False)
+        click.echo(clean(f"onenotes: shared {chosen.path} (left out: {left_out})"), err=True)

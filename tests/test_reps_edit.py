@@ -41,9 +41,10 @@ def test_reps_shows_an_agenda_already_written_and_reps_without_notes(cli, notebo
     write(notebook / "ann" / "2026-11-25.md", note_text(date="2026-11-25"))
     (notebook / "ben").mkdir()
     result = cli("--notebook", notebook, "reps", "--today", TODAY, "--format", "csv")
-    assert result.stdout == ("rep,name,notes,last_meeting,next_meeting,open,overdue\n"
-                             "ann,Ann Lee,2,2026-11-16,2026-11-25 (agenda written),0,\n"
-                             "ben,Ben,0,,2026-11-23,0,\n")
+    assert result.stdout == (
+        "rep,name,notes,last_meeting,next_meeting,next_planned,next_note,open,overdue\n"
+        "ann,Ann Lee,2,2026-11-16,2026-11-25,true,ann/2026-11-25.md,0,0\n"
+        "ben,Ben,0,,2026-11-23,false,,0,0\n")
 
 
 # ------------------------------------------------------------------ edit ---

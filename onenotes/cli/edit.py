@@ -6,7 +6,7 @@ import os
 
 import click
 
-from onenotes.cli.common import notebook_root, today, warn
+from onenotes.cli.common import complete_rep, notebook_root, today, warn
 from onenotes.editor import editor_command, latest_note, run_editor
 from onenotes.newnote import create_note
 from onenotes.notebook import load_notebook
@@ -14,7 +14,7 @@ from onenotes.output import clean
 
 
 @click.command("edit")
-@click.argument("rep")
+@click.argument("rep", shell_complete=complete_rep)
 @click.option("--new", "new", is_flag=True, help="Write the next agenda first (as 'onenotes new REP'), then open it.")
 @click.option("--today", "today_text", metavar="DATE", hidden=True,
               help="Pretend today is DATE (for scripts and tests).")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from onenotes.cli.common import notebook_root, today, warn
+from onenotes.cli.common import complete_rep, notebook_root, today, warn
 from onenotes.errors import RefusedError, WriteError
 from onenotes.ics import build_calendar, write_calendar
 from onenotes.notebook import load_notebook
@@ -14,7 +14,7 @@ from onenotes.output import clean
 
 
 @click.command("ics")
-@click.option("--rep", "rep", metavar="REP", help="Only this rep.")
+@click.option("--rep", "rep", metavar="REP", help="Only this rep.", shell_complete=complete_rep)
 @click.option("--out", "out", metavar="FILE", help="Write FILE (replacing an earlier calendar) instead of stdout.")
 @click.option("--today", "today_text", metavar="DATE", help="As of DATE (default: today).")
 @click.pass_context

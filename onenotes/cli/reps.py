@@ -43,5 +43,6 @@ def command(ctx, today_text, fmt):
             row[key] = row[key].isoformat() if row[key] else None
         rows.append(row)
     color = use_color(sys.stdout)
-    click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["overdue"] > 0),
+    click.echo(render(rows, COLUMNS, fmt, color=color, highlight=lambda r: r["overdue"] > 0,
+                      keys=REP_KEYS),
                nl=False, color=color)

@@ -26,6 +26,7 @@ COMMANDS = {
     "brief": ("onenotes.cli.brief", "A one-screen pre-meeting brief for a rep, as Markdown."),
     "cadence": ("onenotes.cli.cadence", "Cadence health: who has had their one-on-ones, who is overdue."),
     "kpis": ("onenotes.cli.kpis", "Each rep's KPIs against goal: latest, attainment, change, trend."),
+    "report": ("onenotes.cli.report", "The team dashboard as one self-contained HTML page (or Markdown)."),
 }
 
 

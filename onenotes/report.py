@@ -198,6 +198,9 @@ def write_report(out: Path, text: str, charts: dict[str, str] | None = None,
     folder.  Charts are written first, so the report never links to a chart
     that is not there.  Returns the paths written.
     """
+    if not out.parent.is_dir():
+        raise WriteError(f"cannot write {out}: the folder {out.parent} does not exist",
+                         hint="create the folder first")
     targets = [out]
     folder = None
     if charts:

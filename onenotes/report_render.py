@@ -209,6 +209,10 @@ def _centre(start, end):
     return start + (end - start) / 2
 
 
+def _reps(n: int) -> str:
+    return f"{n} rep" if n == 1 else f"{n} reps"
+
+
 def title_of(report: Report) -> str:
     return f"Team report: {report.manager}'s team" if report.manager else "Team report"
 
@@ -275,7 +279,7 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
     lines = [f"<!-- {MARKER}: regenerate it rather than edit it -->", "",
              f"# {md(title_of(report))}", "",
              f"As of {report.today} · trends over the last {report.weeks} weeks "
-             f"({report.start} to {report.today}) · {len(report.reps)} reps", ""]
+             f"({report.start} to {report.today}) · {_reps(len(report.reps))}", ""]
     for h in headlines(report):
         lines.append(f"- **{md(h['figure'])}** {md(h['text'])}")
     lines += ["", "## Team", "",
@@ -348,7 +352,7 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
                          f"{md(c['source'])} |")
     else:
         lines.append("No overdue commitments.")
-    lines += ["", f"Made by onenotes {__version__} from the notebook's plain files on {report.today}.", ""]
+    lines += ["", f"Made by onenotes from the notebook's plain files on {report.today}.", ""]
     return MarkdownReport("\n".join(lines), charts)
 
 

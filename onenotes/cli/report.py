@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from onenotes.cli.common import notebook_root, today, warn
 from onenotes.notebook import load_notebook
+from onenotes.output import clean
 from onenotes.report import assets_folder, build_report, write_report
 from onenotes.report_render import render_html, render_markdown
 
@@ -52,7 +52,7 @@ def command(ctx, out, today_text, weeks, reps, fmt):
             click.echo("onenotes: trends shown as text; with --out FILE the charts are written "
                        "as SVG files beside it", err=True)
         return
-    written = write_report(Path(out), text, charts, root)
-    click.echo(f"wrote {os.path.abspath(written[-1])}", err=True)
+    write_report(Path(out), text, charts, root)
+    click.echo(f"wrote {clean(out)}", err=True)
     if charts:
-        click.echo(f"wrote {len(charts)} charts in {os.path.abspath(assets_folder(Path(out)))}", err=True)
+        click.echo(f"wrote {len(charts)} charts in {clean(assets_folder(Path(out)))}", err=True)

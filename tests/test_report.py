@@ -325,3 +325,35 @@ def test_heatmap_states_are_met_missed_due_or_not_due(notebook):
     assert states == ["not_due", "met", "missed", "met", "due"]
     assert set(states) <= set(CELL_STATES)
     assert cadence_health(book, dt.date(2026, 11, 23))[0].missed_last_quarter == states.count("missed")
+
+
+def test_a_missing_folder_or_a_foreign_chart_file_is_an_error_not_a_loss(cli, example_notebook, tmp_path):
+    result = cli("--notebook", example_notebook, "report", "--out", tmp_path / "nowhere" / "team.html")
+    assert result.exit_code == 4 and "does not exist" in result.stderr
+    mine = tmp_path / "team-assets" / "bob-okafor-revenue.svg"
+    mine.parent.mkdir()
+    mine.write_text("<svg>my own drawing</svg>", encoding="utf-8")
+    result = cli("--notebook", example_notebook, "report", "--format", "markdown", "--out", tmp_path / "team.md")
+    assert result.exit_code == 1 and "bob-okafor-revenue.svg exists and is not a report" in result.stderr
+    assert mine.read_text(encoding="utf-8") == "<svg>my own drawing</svg>"
+    assert not (tmp_path / "team.md").exists() and [p.name for p in mine.parent.iterdir()] == [mine.name]
+
+
+def test_a_goal_that_changed_is_drawn_as_a_step_and_a_kpi_without_goal_has_no_line(notebook):
+    import datetime as dt
+    config = notebook / "onenotes.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  sales_calls: {kind: input, goal: 40}\n", "  sales_calls: {kind: input, goal: 40}\n  demos: {kind: input}\n"),
+        encoding="utf-8")
+    write(notebook / "ann" / "2026-11-02.md", note_text(date="2026-11-02", metrics="  revenue: 20000\n  demos: 3\n"))
+    write(notebook / "ann" / "2026-11-09.md", note_text(
+        date="2026-11-09", metrics="  revenue: {goal: 30000, actual: 31000}\n  demos: 4\n"))
+    from onenotes.charts import trend_svg
+    report = build_report(load_notebook(notebook), dt.date(2026, 11, 23), weeks=4)
+    series = {s.kpi: s for s in report.reps[0].series}
+    revenue = trend_svg(series["revenue"], report.start, report.today, 1.0, "t")
+    goal = re.search(r'<path class="goal" d="([^"]+)"', revenue).group(1)
+    assert "V" in goal  # 25,000 then 30,000
+    assert revenue.count('class="pt below"') == 1 and revenue.count('class="pt"') == 1
+    demos = trend_svg(series["demos"], report.start, report.today, 1.0, "d")
+    assert 'class="goal"' not in demos and "no goal" in demos and demos.count('class="pt"') == 2

@@ -144,7 +144,7 @@ def team_rows(report: Report) -> list[dict]:
             "kept_sort": "" if acc.kept_on_time_rate is None else f"{acc.kept_on_time_rate:.4f}",
             "kept_below": acc.kept_on_time_rate is not None and acc.kept_on_time_rate < report.on_target,
             "open": acc.open, "overdue": acc.open_overdue,
-            "last_text": last_text, "last_sort": last_text if cad.last_meeting else "",
+            "last_text": last_text, "last_sort": last_text if cad.last_meeting else "0000-00-00",
             "meeting_overdue": cad.overdue, "meeting_note": meeting_note,
         })
     return rows

@@ -4,8 +4,10 @@
   // The report reads the same without this: it only sorts.
   function key(cell) {
     var v = cell.getAttribute("data-value");
-    if (v === null) { return cell.textContent.trim().toLowerCase(); }
-    return v === "" ? -Infinity : parseFloat(v);
+    if (v === null) { v = cell.textContent.trim().toLowerCase(); }
+    if (v === "") { return -Infinity; }
+    var n = Number(v);
+    return isNaN(n) ? v : n;
   }
   function sortBy(table, th) {
     var index = Array.prototype.indexOf.call(th.parentNode.children, th);

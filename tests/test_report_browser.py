@@ -112,6 +112,13 @@ def test_clicking_a_heading_sorts_the_team_table(acme_page):
         return Array.from(document.querySelectorAll('table.team tbody tr')).map(tr => tr.dataset.rep);
     })()""")
     assert order == ["bob-okafor", "carla-mendes", "alice-nguyen"]  # 76%, 79%, 111%
+    by_name = acme_page.evaluate("""(() => {
+        const th = document.querySelector('table.team th');  // Rep
+        th.click(); th.click();
+        return [th.getAttribute('aria-sort'),
+                Array.from(document.querySelectorAll('table.team tbody tr')).map(tr => tr.dataset.rep)];
+    })()""")
+    assert by_name == ["descending", ["carla-mendes", "bob-okafor", "alice-nguyen"]]
     assert _problems(acme_page) == []
 
 

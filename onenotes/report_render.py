@@ -84,7 +84,7 @@ def headlines(report: Report) -> list[dict]:
                 "text": "of commitments done were done on time" + (
                     f" (lowest: {min(report.reps, key=_rate_key).name}, "
                     f"{format_percent(min(rates))})" if rates else ""),
-                "alert": bool(judged) and kept / judged < report.on_target})
+                "alert": False})  # no target for it in the config: shown, not judged
     if late:
         names = ", ".join(f"{r.name} ({r.cadence.days_overdue} days)" for r in late)
         out.append({"figure": str(len(late)), "text": f"overdue for a one-on-one: {names}", "alert": True})
@@ -142,7 +142,6 @@ def team_rows(report: Report) -> list[dict]:
             "kept_text": format_percent(acc.kept_on_time_rate),
             "kept_note": f"{acc.kept_on_time} of {judged}" if judged else "none judged",
             "kept_sort": "" if acc.kept_on_time_rate is None else f"{acc.kept_on_time_rate:.4f}",
-            "kept_below": acc.kept_on_time_rate is not None and acc.kept_on_time_rate < report.on_target,
             "open": acc.open, "overdue": acc.open_overdue,
             "last_text": last_text, "last_sort": last_text if cad.last_meeting else "0000-00-00",
             "meeting_overdue": cad.overdue, "meeting_note": meeting_note,

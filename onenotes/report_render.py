@@ -51,13 +51,9 @@ def _asset(name: str) -> str:
 
 
 def period_name(report: Report) -> str:
-    if report.period_days == 7:
-        return "week"
-    if report.period_days == 14:
-        return "two weeks"
-    if report.period_days == 30:
-        return "month"
-    return f"{report.period_days} days"
+    """The cadence period in words: 'a week', 'two weeks', 'a month', '10 days'."""
+    return {7: "a week", 14: "two weeks", 30: "a month"}.get(report.period_days,
+                                                           f"{report.period_days} days")
 
 
 def headlines(report: Report) -> list[dict]:
@@ -329,7 +325,8 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
                              f"{md(format_number(row.goal, row.unit))} | {mark}{format_percent(row.attainment)} |")
         lines.append("")
     lines += ["## Cadence: one-on-ones held", "",
-              f"Each column is a {period_name(report)}: {STATE_SYMBOL[MET]} met, {STATE_SYMBOL[MISSED]} missed, "
+              f"One one-on-one every {period_name(report).removeprefix('a ')}; each column is "
+              f"{period_name(report)}: {STATE_SYMBOL[MET]} met, {STATE_SYMBOL[MISSED]} missed, "
               f"{STATE_SYMBOL[DUE]} due now, {STATE_SYMBOL[NOT_DUE]} not due. Coaching hours this month / "
               f"last month, against a target of {report.hours_target:g} a month.", ""]
     head = ["Rep"] + [short_date(_centre(s, e)) for s, e in report.periods] + [

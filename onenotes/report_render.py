@@ -306,7 +306,7 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
         lines += [f"### {md(r.name)}", "", md(r.diagnosis.summary), ""]
         lines.append("| KPI | Trend | Latest | Goal | Attainment |")
         lines.append("| --- | --- | ---: | ---: | ---: |")
-        for title, group in _chart_groups(report, r, i, standalone=True):
+        for _, group in _chart_groups(report, r, i, standalone=True):
             for s, svg in group:
                 if assets is not None:
                     name = _asset_name(r.rep, s.kpi, used)

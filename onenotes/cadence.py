@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from onenotes.config import Config
 from onenotes.notebook import Notebook
 from onenotes.schedule import next_meeting
 
@@ -51,6 +52,30 @@ def _period_days(book: Notebook) -> int:
     return 30 if book.config.cadence.monthly else book.config.cadence.days
 
 
+def cadence_periods(cfg: Config, today: dt.date, count: int) -> list[tuple[int, dt.date, dt.date]]:
+    """The last ``count`` cadence periods as (k, first day, last day), k = 0 the current one.
+
+    Periods are centred on the meeting day, counted back from the current one,
+    so a meeting moved by a few days stays in its period.  Stops early at the
+    beginning of the calendar.
+    """
+    period = 30 if cfg.cadence.monthly else cfg.cadence.days
+    anchor = today
+    if cfg.meeting_day is not None:
+        anchor = today - dt.timedelta(days=(today.weekday() - cfg.meeting_day) % 7)
+    half = period // 2
+    periods = []
+    for k in range(count):
+        try:
+            centre = anchor - dt.timedelta(days=period * k)
+            start = centre - dt.timedelta(days=half)
+            end = start + dt.timedelta(days=period - 1)
+        except OverflowError:  # the beginning of the calendar
+            break
+        periods.append((k, start, end))
+    return periods
+
+
 def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
     cfg = book.config
     period = _period_days(book)
@@ -86,17 +111,7 @@ def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
         missed = streak = 0
         counting_streak = True
         first = dates[0] if dates else None
-        anchor = today
-        if cfg.meeting_day is not None:
-            anchor = today - dt.timedelta(days=(today.weekday() - cfg.meeting_day) % 7)
-        half = period // 2
-        for k in range(QUARTER_DAYS // period + 1):
-            try:
-                centre = anchor - dt.timedelta(days=period * k)
-                start = centre - dt.timedelta(days=half)
-                end = start + dt.timedelta(days=period - 1)
-            except OverflowError:  # the beginning of the calendar
-                break
+        for k, start, end in cadence_periods(cfg, today, QUARTER_DAYS // period + 1):
             if first is None or end < first:
                 break
             met = any(start <= d <= end for d in dates)

@@ -69,3 +69,27 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def replace_file(path: Path, text: str) -> Path:
+    """Write ``path`` atomically, replacing it if it exists (for generated files only).
+
+    The text goes to a hidden temporary file beside it, is fsynced, then
+    renamed over ``path``: a reader sees the old file or the new one, never
+    half of one.  Raises OSError when it cannot write.
+    """
+    folder = path.parent
+    fd, tmp = _temp_file(folder, path.name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(folder)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+    return path

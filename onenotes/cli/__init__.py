@@ -30,6 +30,7 @@ COMMANDS = {
     "ics": ("onenotes.cli.ics", "An iCalendar file: next one-on-ones and commitment due dates."),
     "reps": ("onenotes.cli.reps", "Every rep with their last and next meeting and open commitments."),
     "edit": ("onenotes.cli.edit", "Open a rep's latest note in your editor."),
+    "report": ("onenotes.cli.report", "The team dashboard as one self-contained HTML page (or Markdown)."),
 }
 
 

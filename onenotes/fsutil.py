@@ -69,3 +69,41 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class ChangedOnDisk(Exception):
+    """The file is no longer what was read: someone (an editor, a sync) changed it."""
+
+
+def replace_file(path: Path, expected: bytes, data: bytes) -> None:
+    """Atomically replace ``path`` with ``data``, only if it still holds ``expected``.
+
+    The new bytes go to a hidden temporary file in the same folder (with the
+    original's permissions), are fsynced, and are renamed over the file.  Just
+    before the rename the file is read again: if it changed since it was read,
+    :class:`ChangedOnDisk` is raised and the file is left alone.  Raises
+    OSError when it cannot write.
+    """
+    folder = Path(path).parent
+    info = os.stat(path, follow_symlinks=False)
+    fd, tmp = _temp_file(folder, Path(path).name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.chmod(tmp, info.st_mode & 0o7777)
+        except OSError:
+            pass
+        with open(path, "rb") as fh:
+            now = fh.read()
+        if now != expected:
+            raise ChangedOnDisk(str(path))
+        os.replace(tmp, path)
+        _fsync_dir(folder)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass

@@ -26,6 +26,8 @@ COMMANDS = {
     "brief": ("onenotes.cli.brief", "A one-screen pre-meeting brief for a rep, as Markdown."),
     "cadence": ("onenotes.cli.cadence", "Cadence health: who has had their one-on-ones, who is overdue."),
     "kpis": ("onenotes.cli.kpis", "Each rep's KPIs against goal: latest, attainment, change, trend."),
+    "done": ("onenotes.cli.done", "Mark commitments done in the rep's latest note (a one-line edit)."),
+    "drop": ("onenotes.cli.drop", "Mark commitments dropped, with an optional reason."),
 }
 
 

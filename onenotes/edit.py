@@ -95,6 +95,7 @@ class Change:
     old: bytes
     new: bytes
     notes: list[str] = field(default_factory=list)  # "path:line: what changed", for stderr
+    new_file: bool = False  # the file does not exist yet
 
     def diff(self) -> str:
         """A unified diff (``a/REL``, ``b/REL``) of the change, with ``\\n`` line ends."""
@@ -102,7 +103,8 @@ class Change:
             raw = Lines(data)
             return [c + "\n" for c, _ in raw.lines]
         return "".join(difflib.unified_diff(lines(self.old), lines(self.new),
-                                            f"a/{self.rel}", f"b/{self.rel}"))
+                                            "/dev/null" if self.new_file else f"a/{self.rel}",
+                                            f"b/{self.rel}"))
 
 
 # ------------------------------------------------------------ YAML nodes ---

@@ -28,6 +28,7 @@ COMMANDS = {
     "kpis": ("onenotes.cli.kpis", "Each rep's KPIs against goal: latest, attainment, change, trend."),
     "done": ("onenotes.cli.done", "Mark commitments done in the rep's latest note (a one-line edit)."),
     "drop": ("onenotes.cli.drop", "Mark commitments dropped, with an optional reason."),
+    "import-metrics": ("onenotes.cli.import_metrics", "Write KPI actuals from a CRM report (CSV) into the notes."),
 }
 
 

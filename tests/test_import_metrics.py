@@ -1,0 +1,231 @@
+"""`onenotes import-metrics`: CRM exports into the notes' metrics lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import write
+from onenotes.config import MetricsImport
+from onenotes.metrics_import import decimal_evidence, split_figure, to_number
+from onenotes.notebook import load_notebook
+
+DATA = Path(__file__).parent / "data" / "crm"
+
+
+def user_files(root):
+    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".onenotes" not in p.parts}
+
+
+def metrics_of(root, rel):
+    book = load_notebook(root)
+    note = next(n for n in book.notes if n.path == rel)
+    return {m.name: (m.actual, m.goal) for m in note.metrics}
+
+
+def figure(text, decimal="."):
+    return to_number(split_figure(text), decimal)
+
+
+# ------------------------------------------------------------- numbers ---
+
+@pytest.mark.parametrize("text, decimal, value", [
+    ("31250", ".", 31250), ("1,234.50", ".", 1234.5), ("1.234,50", ",", 1234.5),
+    ("$1,022,010.50", ".", 1022010.5), ("(250,00 \u20ac)", ",", -250), ("-12.5", ".", -12.5),
+    ("USD 2,000", ".", 2000), ("2 000,5 EUR", ",", 2000.5), ("31.5%", ".", 31.5), ("\u00a3 7", ".", 7),
+    ("1'234.5", ".", 1234.5), ("1,234.00", ".", 1234),
+])
+def test_figures_as_crms_write_them(text, decimal, value):
+    result = figure(text, decimal)
+    assert result == value and type(result) is type(value)
+
+
+@pytest.mark.parametrize("text, decimal", [("12,34,5", "."), ("1.234,5", "."), ("1,2345.5", "."),
+                                           ("abc", "."), ("$5%", "."), ("1e5", ".")])
+def test_malformed_figures_are_refused(text, decimal):
+    with pytest.raises(ValueError):
+        figure(text, decimal)
+
+
+@pytest.mark.parametrize("digits, mark", [("1,234.5", "."), ("1.234,5", ","), ("12,5", ","), ("12.5", "."),
+                                          ("1,234,567", "."), ("1.234.567", ","), ("1,234", None),
+                                          ("1.234", None), ("0,250", ","), ("1234,567", ",")])
+def test_the_decimal_mark_is_only_inferred_from_unambiguous_figures(digits, mark):
+    assert decimal_evidence(digits) == mark
+
+
+# ----------------------------------------------------------------- CLI ---
+
+def test_salesforce_report_updates_only_the_metrics_lines(cli, acme):
+    before = {rel: (acme / rel).read_bytes() for rel in
+              ("alice-nguyen/2026-11-16.md", "bob-okafor/2026-11-16.md", "carla-mendes/2026-11-16.md")}
+    result = cli("--notebook", acme, "import-metrics", DATA / "salesforce.csv", "--map", DATA / "salesforce.yaml",
+                 "--date", "2026-11-16")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split() == sorted(before)
+    assert metrics_of(acme, "alice-nguyen/2026-11-16.md")["new_accounts"] == (2, 2)  # {goal, actual} kept
+    assert metrics_of(acme, "carla-mendes/2026-11-16.md")["revenue"] == (1022010.5, None)
+    for rel, old in before.items():
+        new = (acme / rel).read_bytes()
+        old_lines, new_lines = old.split(b"\n"), new.split(b"\n")
+        assert len(old_lines) == len(new_lines)
+        for a, b in zip(old_lines, new_lines):
+            if a != b:  # every changed line is a metrics line of an imported KPI
+                assert a.split(b":")[0] == b.split(b":")[0]
+                assert a.split(b":")[0].strip() in (b"revenue", b"new_accounts", b"sales_calls", b"close_rate")
+    assert b"  new_accounts: {goal: 2, actual: 2}\n" in (acme / "alice-nguyen/2026-11-16.md").read_bytes()
+    assert cli("--notebook", acme, "check").exit_code == 0
+
+
+def test_a_rep_without_a_note_that_day_gets_a_new_agenda_with_the_figures(cli, acme):
+    result = cli("--notebook", acme, "import-metrics", DATA / "salesforce.csv", "--map", DATA / "salesforce.yaml",
+                 "--date", "2026-11-23", "--today", "2026-11-23")
+    assert result.exit_code == 0, result.stderr
+    assert "bob-okafor/2026-11-23.md: new note; revenue 19400" in result.stderr
+    got = metrics_of(acme, "bob-okafor/2026-11-23.md")
+    assert got["revenue"] == (19400, 25000) and got["sales_calls"] == (38, 40)
+    assert got["gross_profit_pct"] == (None, 32)  # not in the report: still a gap
+    # The agenda is the `new` one: commitments carried as usual.
+    assert "bob-freight-prospect-list" in (acme / "bob-okafor/2026-11-23.md").read_text()
+
+
+def test_the_config_section_maps_columns_without_a_map_file(cli, acme):
+    cfg = acme / "onenotes.yaml"
+    cfg.write_text(cfg.read_text() + "\nmetrics_import:\n" + "".join(
+        "  " + line + "\n" for line in (DATA / "salesforce.yaml").read_text().splitlines()))
+    result = cli("--notebook", acme, "import-metrics", DATA / "salesforce.csv", "--date", "2026-11-16",
+                 "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "+  revenue: 31250\n" in result.stdout
+
+
+def test_an_invalid_row_changes_nothing_and_partial_writes_the_rest(cli, acme, tmp_path):
+    export = write(tmp_path / "export.csv",
+                   "Deal owner,Amount (USD),Calls\nAlice Nguyen,\"$1,000.50\",40\n"
+                   "Bob Okafr,200,30\nCarla Mendes,lots,31\n")
+    mapping = write(tmp_path / "map.yaml", "columns:\n  Amount (USD): revenue\n  Calls: sales_calls\n")
+    before = user_files(acme)
+    result = cli("--notebook", acme, "import-metrics", export, "--map", mapping, "--date", "2026-11-16")
+    assert result.exit_code == 1
+    assert "export.csv:3: unknown rep 'Bob Okafr'; did you mean 'bob-okafor'?" in result.stderr
+    assert "export.csv:4: Amount (USD): 'lots' is not a figure" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert user_files(acme) == before
+    result = cli("--notebook", acme, "import-metrics", export, "--map", mapping, "--date", "2026-11-16",
+                 "--partial")
+    assert result.exit_code == 1  # something was skipped
+    assert result.stdout == "alice-nguyen/2026-11-16.md\n"
+    assert metrics_of(acme, "alice-nguyen/2026-11-16.md")["revenue"] == (1000.5, None)
+    assert user_files(acme)[Path("carla-mendes/2026-11-16.md")] == before[Path("carla-mendes/2026-11-16.md")]
+
+
+def test_unknown_kpi_columns_are_reported_with_a_did_you_mean(cli, acme, tmp_path):
+    export = write(tmp_path / "export.csv", "Rep,Revenu,Sales calls\nAlice Nguyen,5,6\n")
+    result = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16")
+    assert result.exit_code == 1
+    assert "column 'Revenu': unknown KPI 'Revenu'; did you mean 'revenue'?" in result.stderr
+
+
+def test_european_semicolon_export_with_decimal_commas_and_emails(cli, tmp_path):
+    root = tmp_path / "eu"
+    write(root / "onenotes.yaml",
+          "kpis:\n  revenue: {kind: output, goal: 10000, unit: EUR}\n  new_accounts: {kind: output, goal: 2}\n"
+          "  sales_calls: {kind: input, goal: 40}\n  discount_pct: {kind: output, goal: 8, unit: '%'}\n"
+          "reps:\n  alice-nguyen: {name: Alice Nguyen}\n  bob-okafor: {name: Bob Okafor}\n"
+          "  carla-mendes: {name: Carla Mendes}\n")
+    write(root / "alice-nguyen" / "2026-11-16.md",
+          "---\r\nmetrics:   # from the CRM\r\n  revenue: 1  # old\r\n  sales_calls: {goal: 40, actual: null}\r\n"
+          "---\r\nBody\r\n")
+    result = cli("--notebook", root, "import-metrics", DATA / "hubspot-eu.csv", "--map", DATA / "hubspot-eu.yaml",
+                 "--date", "2026-11-16", "--today", "2026-11-16")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "alice-nguyen" / "2026-11-16.md").read_bytes() == (
+        b"---\r\nmetrics:   # from the CRM\r\n  revenue: 1234.5  # old\r\n  sales_calls: {goal: 40, actual: 41}\r\n"
+        b"  new_accounts: 2\r\n  discount_pct: 5.5\r\n---\r\nBody\r\n")
+    assert metrics_of(root, "bob-okafor/2026-11-16.md")["revenue"] == (-250, 10000)
+    assert metrics_of(root, "bob-okafor/2026-11-16.md")["discount_pct"] == (7.25, 8)
+    assert metrics_of(root, "carla-mendes/2026-11-16.md")["revenue"] == (12000, 10000)
+    assert metrics_of(root, "carla-mendes/2026-11-16.md")["discount_pct"] == (None, 8)  # blank: no figure
+
+
+def test_a_currency_that_is_not_the_kpis_unit_is_refused(cli, acme):
+    result = cli("--notebook", acme, "import-metrics", DATA / "hubspot-eu.csv", "--map", DATA / "hubspot-eu.yaml",
+                 "--date", "2026-11-16")
+    assert result.exit_code == 1
+    assert "revenue is in USD, but the figure is in EUR" in result.stderr
+
+
+def test_long_format_tab_separated_with_labels_and_an_unknown_rep(cli, acme):
+    result = cli("--notebook", acme, "import-metrics", DATA / "long.tsv", "--date", "2026-11-16", "--partial")
+    assert result.exit_code == 1
+    assert "long.tsv:4: unknown rep 'Jos\u00e9 Ruiz'" in result.stderr
+    assert metrics_of(acme, "alice-nguyen/2026-11-16.md")["revenue"] == (31250, None)
+    assert metrics_of(acme, "alice-nguyen/2026-11-16.md")["sales_calls"] == (44, None)
+
+
+def test_ambiguous_thousands_are_refused_until_the_decimal_mark_is_set(cli, acme, tmp_path):
+    export = write(tmp_path / "e.csv", "Rep;Revenue\nAlice Nguyen;1.234\n")
+    before = user_files(acme)
+    result = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16")
+    assert result.exit_code == 1
+    assert "cannot tell whether ',' or '.' is the decimal mark" in result.stderr
+    assert user_files(acme) == before
+    mapping = write(tmp_path / "m.yaml", 'decimal: ","\n')
+    result = cli("--notebook", acme, "import-metrics", export, "--map", mapping, "--date", "2026-11-16")
+    assert result.exit_code == 0, result.stderr
+    assert metrics_of(acme, "alice-nguyen/2026-11-16.md")["revenue"] == (1234, None)
+
+
+def test_rep_names_match_after_normalisation(cli, acme, tmp_path):
+    export = write(tmp_path / "e.csv", "Owner,Sales calls\n\"  NGUYEN,   alice \",1\nbob.okafor@acme.example,2\n"
+                   "Carla Mendes\u0301,3\n")
+    result = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("+  sales_calls: ") == 3
+
+
+def test_dry_run_shows_new_notes_and_edits_and_writes_nothing(cli, acme):
+    before = user_files(acme)
+    result = cli("--notebook", acme, "import-metrics", DATA / "salesforce.csv", "--map", DATA / "salesforce.yaml",
+                 "--date", "2026-11-23", "--today", "2026-11-23", "--dry-run")
+    assert result.exit_code == 0
+    assert "--- /dev/null\n+++ b/alice-nguyen/2026-11-23.md\n" in result.stdout
+    assert "+  revenue: {goal: 30000, actual: 31250}\n" in result.stdout
+    assert user_files(acme) == before
+
+
+def test_mapping_errors_name_the_key_with_a_did_you_mean(cli, acme, tmp_path):
+    mapping = write(tmp_path / "m.yaml", "rep: Owner\ncolums:\n  a: revenue\n")
+    result = cli("--notebook", acme, "import-metrics", DATA / "salesforce.csv", "--map", mapping)
+    assert result.exit_code == 3
+    assert "m.yaml:2" in result.stderr and "did you mean 'columns'?" in result.stderr
+    cfg = acme / "onenotes.yaml"
+    cfg.write_text(cfg.read_text() + "\nmetrics_import:\n  columns:\n    Amount: revenu\n")
+    result = cli("--notebook", acme, "followups")
+    assert result.exit_code == 3
+    assert "unknown KPI 'revenu'" in result.stderr and "did you mean 'revenue'?" in result.stderr
+
+
+def test_unreadable_csvs_are_clear_errors(cli, acme, tmp_path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("Rep,Revenue\nJos\u00e9,5\n".encode("latin-1"))
+    result = cli("--notebook", acme, "import-metrics", latin, "--date", "2026-11-16")
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr
+    result = cli("--notebook", acme, "import-metrics", tmp_path / "missing.csv")
+    assert result.exit_code == 2
+    no_rep = write(tmp_path / "norep.csv", "Region,Revenue\nWest,5\n")
+    result = cli("--notebook", acme, "import-metrics", no_rep)
+    assert result.exit_code == 2 and "no column names the rep" in result.stderr
+
+
+def test_example_export_in_the_docs_imports_cleanly(cli, acme):
+    if not (acme / "crm-export.csv").exists():
+        pytest.skip("no example export")
+    result = cli("--notebook", acme, "import-metrics", acme / "crm-export.csv", "--date", "2026-11-23",
+                 "--today", "2026-11-23")
+    assert result.exit_code == 0, result.stderr
+    assert cli("--notebook", acme, "check").exit_code == 0

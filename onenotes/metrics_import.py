@@ -335,7 +335,7 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
     folded = [fold(h) for h in header]
 
     def column(wanted: str | None, defaults: tuple[str, ...], what: str) -> int | None:
-        if wanted is not None:
+        if wanted is not None and (what != "rep" or fold(wanted) in folded):
             if fold(wanted) not in folded:
                 raise BadInputError(f"{name}: no column {wanted!r} (the {what} column of the mapping)",
                                     hint="columns: " + ", ".join(header))
@@ -359,8 +359,9 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
 
     rep_col = column(mapping.rep, REP_HEADERS, "rep")
     if rep_col is None:
-        raise BadInputError(f"{name}: no column names the rep (looked for Rep, Owner, Opportunity Owner, "
-                            "Deal Owner, Email, ...)", hint="set 'rep: COLUMN' in the metrics_import mapping")
+        looked = (f"{mapping.rep}, " if mapping.rep else "") + "Rep, Owner, Opportunity Owner, Deal Owner, Email, ..."
+        raise BadInputError(f"{name}: no column names the rep (looked for {looked})",
+                            hint="set 'rep: COLUMN' in the metrics_import mapping (or a --map file)")
     kpi_col = column(mapping.kpi, KPI_HEADERS, "kpi")
     value_col = column(mapping.value, VALUE_HEADERS, "value") if kpi_col is not None else None
     long_format = kpi_col is not None and value_col is not None

@@ -301,3 +301,61 @@ def test_closing_changes_only_the_intended_lines(tmp_path_factory, case, action,
     entry = next(e for e in build_ledger([new_note]) if e.id == cid)
     assert entry.status == ("done" if action == "done" else "dropped")
     assert entry.closed_on == on
+
+
+@st.composite
+def latest_notes(draw):
+    """A latest note in a random style that does not list the commitment yet."""
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    indent = draw(st.sampled_from([0, 2, 4]))
+    lines = ["---", "rep: ann", "metrics:", " " * max(indent, 2) + "revenue: 5  # typed"]
+    style = draw(st.sampled_from(["block", "flow", "empty", "null", "none"]))
+    if style == "block":
+        lines.append("commitments:  # this week")
+        for i in range(draw(st.integers(1, 3))):
+            pad = " " * indent
+            lines += [f"{pad}- id: k{i}", f"{pad}  text: 'keep {i}'"]
+            if draw(st.booleans()):
+                lines.append(f"{pad}  # note")
+    elif style == "flow":
+        lines.append("commitments: [{id: k0, text: keep}]")
+    elif style == "empty":
+        lines.append("commitments: []" + draw(st.sampled_from(["", "  # none"])))
+    elif style == "null":
+        lines.append("commitments:" + draw(st.sampled_from(["", " ~"])))
+    if draw(st.booleans()):
+        lines.append("tags: [x]")
+    lines += ["---", "", "- [ ] body task [id:: b1]", ""]
+    return eol.join(lines).encode(), style
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=latest_notes(), action=st.sampled_from(["done", "drop"]))
+def test_carrying_inserts_the_entry_and_changes_nothing_else(tmp_path_factory, case, action):
+    data, style = case
+    root = tmp_path_factory.mktemp("nb")
+    write(root / "onenotes.yaml", "kpis:\n  revenue: {kind: output, goal: 10}\n")
+    write(root / "ann" / "2026-11-09.md",
+          "---\ncommitments:\n  - id: old-one\n    text: 'Call Ann: VIP'\n    due: 2026-11-12\n---\n")
+    (root / "ann" / "2026-11-16.md").write_bytes(data)
+    book = load_notebook(root)
+    result = close_commitments(book, ["old-one"], action, dt.date(2026, 11, 20), reason=None)
+    (change,) = result.changes
+    removed, added = changed_lines(data, change.new)
+    # Only the commitments line itself may change ("[]" or "~" moves out of the way,
+    # or a flow list gets the entry); everything else is an insertion.
+    assert len(removed) <= 1
+    if removed:
+        assert data.splitlines()[removed[0] - 1].startswith(b"commitments:")
+    new_note = parse_note(decode(change.new, "x"), "ann/2026-11-16.md", "ann", dt.date(2026, 11, 16))
+    old_note = parse_note(decode(data, "x"), "ann/2026-11-16.md", "ann", dt.date(2026, 11, 16))
+    assert [m.id for m in new_note.mentions] == \
+        [m.id for m in old_note.mentions if m.origin == "frontmatter"] + ["old-one", "b1"]
+    carried = next(m for m in new_note.mentions if m.id == "old-one")
+    assert (carried.text, carried.due, carried.since) == ("Call Ann: VIP", dt.date(2026, 11, 12),
+                                                           dt.date(2026, 11, 9))
+    assert new_note.problems == []
+    entry = next(e for e in build_ledger([new_note, *[n for n in book.notes if n.date.day == 9]])
+                 if e.id == "old-one")
+    assert entry.status == ("done" if action == "done" else "dropped")
+    assert Lines(change.new).eol == Lines(data).eol

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -228,3 +229,89 @@ def test_example_export_in_the_docs_imports_cleanly(cli, acme):
                  "--today", "2026-11-23")
     assert result.exit_code == 0, result.stderr
     assert cli("--notebook", acme, "check").exit_code == 0
+
+
+# ------------------------------------------------------ property tests ---
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from onenotes.edit import Lines  # noqa: E402
+from onenotes.metrics_import import set_metrics, verify_metrics  # noqa: E402
+from onenotes.note import decode, parse_note  # noqa: E402
+
+
+@given(value=st.one_of(st.integers(-10 ** 12, 10 ** 12),
+                       st.decimals(min_value=-10 ** 9, max_value=10 ** 9, places=2, allow_nan=False)),
+       style=st.sampled_from(["us", "eu", "swiss", "plain"]), decoration=st.sampled_from(["", "$", "EUR", "paren"]))
+def test_formatted_figures_read_back_as_the_same_number(value, style, decoration):
+    negative = value < 0
+    whole, _, frac = f"{abs(value):.2f}".partition(".") if not isinstance(value, int) else (str(abs(value)), "", "")
+    group = {"us": ",", "eu": ".", "swiss": "'", "plain": ""}[style]
+    mark = "," if style == "eu" else "."
+    digits = f"{int(whole):,}".replace(",", group) if group else whole
+    text = digits + (mark + frac if frac else "")
+    if decoration == "$":
+        text = "$" + text
+    elif decoration == "EUR":
+        text = text + " EUR"
+    if negative:
+        text = f"({text})" if decoration == "paren" else "-" + text
+    parsed = to_number(split_figure(text), mark)
+    assert parsed == (float(value) if frac.strip("0") else int(value))
+
+
+@st.composite
+def metric_notes(draw):
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    indent = draw(st.sampled_from([2, 4]))
+    names = ["revenue", "sales_calls", "close_rate"]
+    present = draw(st.lists(st.sampled_from(names), unique=True))
+    style = draw(st.sampled_from(["block", "flow", "null", "none"]))
+    lines = ["---", "rep: ann  # the rep", "date: 2026-11-16"]
+    if style == "block" and present:
+        lines.append("metrics:" + draw(st.sampled_from(["", "  # from the CRM"])))
+        for name in present:
+            form = draw(st.sampled_from(["plain", "pair", "empty", "quoted-goal"]))
+            pad = " " * indent
+            if form == "plain":
+                lines.append(f"{pad}{name}: 12" + draw(st.sampled_from(["", "  # typed"])))
+            elif form == "pair":
+                lines.append(f"{pad}{name}: {{goal: 40, actual: 3}}")
+            elif form == "empty":
+                lines.append(f"{pad}{name}:")
+            else:
+                lines.append(f"{pad}{name}: {{goal: 7}}")
+            if draw(st.booleans()):
+                lines.append("")
+    elif style == "flow":
+        lines.append("metrics: {" + ", ".join(f"{n}: 1" for n in present) + "}")
+    elif style == "null":
+        lines.append("metrics:" + draw(st.sampled_from(["", " ~", "  # none yet"])))
+    lines += ["commitments:", "  - id: a", "    text: keep", "---", "", "- [ ] task", ""]
+    values = draw(st.dictionaries(st.sampled_from(names), st.one_of(st.integers(0, 10 ** 6),
+                                                                     st.floats(0, 100).map(lambda f: round(f, 1))),
+                                  min_size=1))
+    return eol.join(lines).encode(), values
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=metric_notes())
+def test_metric_edits_touch_only_metrics_lines(case):
+    data, values = case
+    note = parse_note(decode(data, "x"), "ann/2026-11-16.md", "ann", dt.date(2026, 11, 16))
+    lines = Lines(data)
+    set_metrics(lines, note, values)
+    lines.apply()
+    new = parse_note(lines.text(), "ann/2026-11-16.md", "ann", dt.date(2026, 11, 16))
+    verify_metrics(note, new, values)  # raises unless only the figures changed
+    for name, value in values.items():
+        got = next(m for m in new.metrics if m.name == name)
+        assert got.actual == value and type(got.actual) is type(value)
+    import difflib
+    a, b = data.splitlines(keepends=True), lines.to_bytes().splitlines(keepends=True)
+    metric_line = re.compile(rb"^(metrics:.*|\s+(revenue|sales_calls|close_rate):.*)\r?\n$")
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":  # every line removed or added is a metrics line
+            assert all(metric_line.match(line) for line in a[i1:i2] + b[j1:j2]), (a[i1:i2], b[j1:j2])
+    assert Lines(lines.to_bytes()).eol == Lines(data).eol

@@ -27,6 +27,7 @@ from onenotes.fsutil import ChangedOnDisk, replace_file
 from onenotes.ledger import Entry, build_ledger
 from onenotes.note import MAX_NOTE_BYTES, Mention, Note, decode, parse_note
 from onenotes.notebook import Notebook, note_identity, read_bytes
+from onenotes.output import clean
 from onenotes.yamlsafe import to_yaml_scalar
 
 ACTIONS = {"done": "done", "drop": "dropped", "dropped": "dropped"}
@@ -66,15 +67,15 @@ def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entr
         [e for e in pool if e.id.casefold().startswith(given.casefold())]
     if not matches:
         close = difflib.get_close_matches(given, sorted({e.id for e in pool}), n=3)
-        hint = ("did you mean " + " or ".join(close) + "?") if close else \
+        hint = ("did you mean " + " or ".join(clean(c) for c in close) + "?") if close else \
             "`onenotes followups` lists the open commitments with their ids"
-        raise RefusedError(f"no commitment with the id {given!r}" + (f" for {rep}" if rep else ""),
+        raise RefusedError(f"no commitment with the id {clean(given)!r}" + (f" for {rep}" if rep else ""),
                            hint=hint)
     if len(matches) > 1:
-        listing = ", ".join(f"{e.id} ({e.rep}, {e.status})" for e in matches[:10])
+        listing = ", ".join(f"{clean(e.id)} ({e.rep}, {e.status})" for e in matches[:10])
         more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
         same = len({e.id for e in matches}) == 1
-        raise RefusedError(f"{given!r} matches {len(matches)} commitments: {listing}{more}",
+        raise RefusedError(f"{clean(given)!r} matches {len(matches)} commitments: {listing}{more}",
                            hint="give --rep" if same else "type more of the id")
     return matches[0]
 

@@ -359,3 +359,23 @@ def test_carrying_inserts_the_entry_and_changes_nothing_else(tmp_path_factory, c
                  if e.id == "old-one")
     assert entry.status == ("done" if action == "done" else "dropped")
     assert Lines(change.new).eol == Lines(data).eol
+
+
+def test_a_rep_whose_latest_note_cannot_be_read_is_refused(cli, acme):
+    write(acme / "bob-okafor" / "2026-11-23.md", "---\nrep: bob-okafor\ncommitments: [\n")
+    before = user_files(acme)
+    result = cli("--notebook", acme, "done", "bob-umbrella-demo")
+    assert result.exit_code == 1
+    assert "bob-okafor/2026-11-23.md cannot be read" in result.stderr
+    assert user_files(acme) == before
+
+
+def test_string_items_become_mappings_with_the_same_id(cli, notebook):
+    write(notebook / "ann" / "2026-11-09.md", "---\ncommitments:\n  - Write the plan  # typed fast\n---\n")
+    book = load_notebook(notebook)
+    cid = book.notes[0].mentions[0].id
+    result = cli("--notebook", notebook, "drop", cid, "--reason", "not needed", "--today", "2026-11-09")
+    assert result.exit_code == 0, result.stderr
+    assert (notebook / "ann" / "2026-11-09.md").read_text() == (
+        "---\ncommitments:\n  - {text: Write the plan, status: dropped, reason: not needed}  # typed fast\n---\n")
+    assert status_of(notebook, "ann", cid).status == "dropped"

@@ -315,3 +315,11 @@ def test_metric_edits_touch_only_metrics_lines(case):
         if tag != "equal":  # every line removed or added is a metrics line
             assert all(metric_line.match(line) for line in a[i1:i2] + b[j1:j2]), (a[i1:i2], b[j1:j2])
     assert Lines(lines.to_bytes()).eol == Lines(data).eol
+
+
+def test_a_formatted_salesforce_export_with_title_totals_and_footer(cli, acme):
+    result = cli("--notebook", acme, "import-metrics", DATA / "salesforce-formatted.csv",
+                 "--map", DATA / "salesforce.yaml", "--date", "2026-11-16", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "+  revenue: 31250\n" in result.stdout and "+  revenue: 19400\n" in result.stdout
+    assert "carla" not in result.stdout

@@ -307,7 +307,12 @@ class RepMatcher:
         for form in self.forms(given):
             key = fold(form)
             if key in self.aliases:
-                return self.aliases[key], None
+                slug = self.aliases[key]
+                if slug not in self.slugs:
+                    close = difflib.get_close_matches(slug, self.slugs, n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    return None, f"the mapping's reps sends {given!r} to {slug!r}, which is not a rep{hint}"
+                return slug, None
             slugs = self.known.get(key, set())
             if len(slugs) == 1:
                 return next(iter(slugs)), None

@@ -437,11 +437,11 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      "use [ ] open, [x] done or [-] dropped")
             status = "open"
         text = raw.text
+        reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."
         due_value, text = _first(_DUE_PATTERNS, text)
         owner, text = _first(_OWNER_PATTERNS, text)
         cid, text = _first(_ID_PATTERNS, text)
         done_value, text = _first(_DONE_PATTERNS, text)
-        reason, text = _first(_REASON_PATTERNS, text)
         text = _SPACES.sub(" ", text).strip()
         owner = (owner or "rep").strip().lower()
         if owner not in OWNERS:

@@ -271,16 +271,18 @@ def notes(draw):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(case=notes(), action=st.sampled_from(["done", "drop"]), same_day=st.booleans())
-def test_closing_changes_only_the_intended_lines(tmp_path_factory, case, action, same_day):
+@given(case=notes(), action=st.sampled_from(["done", "drop"]), same_day=st.booleans(),
+       reason=st.one_of(st.none(), st.text(alphabet="ab :'\"#-,{}&*!|>%@`\u00e9", max_size=20)))
+def test_closing_changes_only_the_intended_lines(tmp_path_factory, case, action, same_day, reason):
     data, cid = case
+    reason = reason if action == "drop" else None
     root = tmp_path_factory.mktemp("nb")
     write(root / "onenotes.yaml", "kpis:\n  revenue: {kind: output, goal: 10}\n")
     (root / "ann").mkdir()
     (root / "ann" / "2026-11-16.md").write_bytes(data)
     on = dt.date(2026, 11, 16) if same_day else dt.date(2026, 11, 20)
     book = load_notebook(root)
-    result = close_commitments(book, [cid], action, on)
+    result = close_commitments(book, [cid], action, on, reason=reason)
     (change,) = result.changes
     assert change.old == data
     old_lines, new_lines = Lines(data), Lines(change.new)
@@ -288,11 +290,11 @@ def test_closing_changes_only_the_intended_lines(tmp_path_factory, case, action,
     removed, added = changed_lines(data, change.new)
     # One line edited (status, or the task box) and/or new lines right below it
     # (status and done_on when the item had no status); nothing else.
-    assert len(removed) <= 1 and 1 <= len(added) <= 2
+    assert len(removed) <= 1 and 1 <= len(added) <= 3  # status, done_on, reason
     assert added == list(range(added[0], added[0] + len(added)))
     if removed:
         assert added[0] == removed[0]
-    if same_day or cid.startswith("t"):
+    if (same_day and not (reason or "").strip()) or cid.startswith("t"):
         assert len(added) == 1  # no done_on line: the note's date says when
     new_note = parse_note(decode(change.new, "x"), "ann/2026-11-16.md", "ann", dt.date(2026, 11, 16))
     old_note = parse_note(decode(data, "x"), "ann/2026-11-16.md", "ann", dt.date(2026, 11, 16))
@@ -301,6 +303,7 @@ def test_closing_changes_only_the_intended_lines(tmp_path_factory, case, action,
     entry = next(e for e in build_ledger([new_note]) if e.id == cid)
     assert entry.status == ("done" if action == "done" else "dropped")
     assert entry.closed_on == on
+    assert entry.reason == ((reason or "").strip() or None)
 
 
 @st.composite

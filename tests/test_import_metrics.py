@@ -323,3 +323,11 @@ def test_a_formatted_salesforce_export_with_title_totals_and_footer(cli, acme):
     assert result.exit_code == 0, result.stderr
     assert "+  revenue: 31250\n" in result.stdout and "+  revenue: 19400\n" in result.stdout
     assert "carla" not in result.stdout
+
+
+def test_a_rep_alias_must_name_a_rep(cli, acme, tmp_path):
+    mapping = write(tmp_path / "m.yaml", "reps:\n  Al: alice-nguyn\n")
+    export = write(tmp_path / "e.csv", "Rep,Revenue\nAl,5\n")
+    result = cli("--notebook", acme, "import-metrics", export, "--map", mapping, "--date", "2026-11-16")
+    assert result.exit_code == 1
+    assert "sends 'Al' to 'alice-nguyn', which is not a rep; did you mean 'alice-nguyen'?" in result.stderr

@@ -16,7 +16,6 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 

@@ -98,13 +98,17 @@ class Change:
     new_file: bool = False  # the file does not exist yet
 
     def diff(self) -> str:
-        """A unified diff (``a/REL``, ``b/REL``) of the change, with ``\\n`` line ends."""
+        """A unified diff (``a/REL``, ``b/REL``) of the change that ``git apply`` takes
+        (the file's own line ends)."""
         def lines(data: bytes) -> list[str]:
-            raw = Lines(data)
-            return [c + "\n" for c, _ in raw.lines]
-        return "".join(difflib.unified_diff(lines(self.old), lines(self.new),
-                                            "/dev/null" if self.new_file else f"a/{self.rel}",
-                                            f"b/{self.rel}"))
+            return [c + e for c, e in Lines(data).lines]
+        out = []
+        for line in difflib.unified_diff(lines(self.old), lines(self.new),
+                                         "/dev/null" if self.new_file else f"a/{self.rel}", f"b/{self.rel}"):
+            if not line.endswith(("\n", "\r")):
+                line += "\n\\ No newline at end of file\n"
+            out.append(line)
+        return "".join(out)
 
 
 # ------------------------------------------------------------ YAML nodes ---

@@ -31,7 +31,7 @@ import yaml
 
 from onenotes.config import Config, KpiDef, MetricsImport, parse_metrics_import
 from onenotes.edit import (Change, EditRefused, Lines, block_indent, file_line, frontmatter, key_node,
-                           last_line, parse_again, problem_codes, same_except, set_keys, set_scalar)
+                           parse_again, problem_codes, same_except, set_keys, set_scalar)
 from onenotes.errors import BadInputError, ConfigError, NoteError, RefusedError, WriteError
 from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
 from onenotes.newnote import create_note

@@ -172,8 +172,6 @@ def test_reason_is_only_for_drop_and_one_line(cli, acme):
 
 
 def test_a_file_changed_during_the_edit_is_left_alone(acme, monkeypatch):
-    import onenotes.fsutil as fsutil
-
     book = load_notebook(acme)
     result = close_commitments(book, ["bob-freight"], "done", dt.date(2026, 11, 16))
     (acme / BOB).write_text((acme / BOB).read_text() + "\nA line typed meanwhile.\n")

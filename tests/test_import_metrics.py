@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import write
-from onenotes.config import MetricsImport
 from onenotes.metrics_import import decimal_evidence, split_figure, to_number
 from onenotes.notebook import load_notebook
 
@@ -233,7 +231,7 @@ def test_example_export_in_the_docs_imports_cleanly(cli, acme):
 
 # ------------------------------------------------------ property tests ---
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from onenotes.edit import Lines  # noqa: E402

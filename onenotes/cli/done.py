@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from onenotes.cli.common import cli_date, notebook_root, today
@@ -35,8 +37,11 @@ def run(ctx: click.Context, ids, action: str, date_text, today_text, rep, reason
 
 
 def clean_diff(text: str) -> str:
-    """The diff with terminal escapes removed from each line (line ends kept)."""
-    return "".join(clean(line) + "\n" for line in text.splitlines())
+    """The diff as it is for a pipe (so `git apply` takes it); on a terminal,
+    with escapes and control characters removed from each line."""
+    if not sys.stdout.isatty():
+        return text
+    return "".join(clean(line) + "\n" for line in text.split("\n")[:-1])
 
 
 @click.command("done")

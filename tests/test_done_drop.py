@@ -380,3 +380,22 @@ def test_string_items_become_mappings_with_the_same_id(cli, notebook):
     assert (notebook / "ann" / "2026-11-09.md").read_text() == (
         "---\ncommitments:\n  - {text: Write the plan, status: dropped, reason: not needed}  # typed fast\n---\n")
     assert status_of(notebook, "ann", cid).status == "dropped"
+
+
+def test_the_dry_run_diff_applies_with_git_apply_also_on_crlf_notes(tmp_path, cli):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    note = repo / BOB
+    note.write_bytes(note.read_bytes().replace(b"\n", b"\r\n"))
+    diff = cli("--notebook", repo, "done", "bob-freight", "6496", "--dry-run", "--today", "2026-11-23")
+    (tmp_path / "change.diff").write_bytes(diff.stdout_bytes)  # (.stdout turns CRLF into LF)
+    subprocess.run(["git", "-C", str(repo), "apply", str(tmp_path / "change.diff")], check=True)
+    applied = {rel: (repo / rel).read_bytes() for rel in (BOB, "alice-nguyen/2026-11-16.md")}
+    shutil.rmtree(repo)
+    shutil.copytree(EXAMPLE, repo)
+    note.write_bytes(note.read_bytes().replace(b"\n", b"\r\n"))
+    assert cli("--notebook", repo, "done", "bob-freight", "6496", "--today", "2026-11-23").exit_code == 0
+    assert applied == {rel: (repo / rel).read_bytes() for rel in applied}
+    assert b"    status: done\r\n    done_on: 2026-11-23\r\n" in applied[BOB]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from onenotes.edit import (Change, EditRefused, Lines, block_indent, file_line, frontmatter, key_node,
+from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writable, file_line, frontmatter, key_node,
                            last_line, parse_again, problem_codes, same_except, set_keys, single_line)
 from onenotes.errors import BadInputError, NoteError, RefusedError, WriteError
 from onenotes.fsutil import ChangedOnDisk, replace_file
@@ -369,6 +369,7 @@ def _verify(old: Note, new: Note, entry: Entry, status: str, on: dt.date, reason
 
 def write_changes(changes: list[Change]) -> None:
     """Write each change atomically; refuse a file that changed since it was read."""
+    check_writable(changes)
     for change in changes:
         try:
             replace_file(change.path, change.old, change.new)

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import collections
 import difflib
+import errno
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from onenotes.errors import RefusedError
+from onenotes.errors import RefusedError, WriteError
 from onenotes.note import HANDLER, Note, parse_note
 
 BOM = b"\xef\xbb\xbf"
@@ -111,6 +113,19 @@ class Change:
         return "".join(out)
 
 
+def check_writable(changes: list[Change]) -> None:
+    """Refuse before the first write when any file (or, for a new one, its
+    folder) cannot be written, so a run does not stop half-way."""
+    for change in changes:
+        target = change.path.parent if change.new_file else change.path
+        try:
+            if target.exists() and (not os.access(target, os.W_OK) or
+                                    not target.is_dir() and not target.stat().st_mode & 0o222):
+                raise PermissionError(errno.EACCES, "read-only")
+        except OSError as exc:
+            raise WriteError(f"cannot write {change.rel}: {exc.strerror or exc}; nothing was written") from None
+
+
 # ------------------------------------------------------------ YAML nodes ---
 
 @dataclass
@@ -186,8 +201,8 @@ def styled(new: str, node: yaml.ScalarNode | None) -> str:
     return quote_string(plain)
 
 
-def set_scalar(lines: Lines, value: yaml.Node, new: str, path: str, key: str) -> int:
-    """Replace a scalar value in place; returns its 0-based line."""
+def set_scalar(lines: Lines, value: yaml.Node, new: str, path: str, key: str, keep_quotes: bool = True) -> int:
+    """Replace a scalar value in place (in its quotes, if ``keep_quotes``); returns its 0-based line."""
     if not isinstance(value, yaml.ScalarNode) or not single_line(value) \
             or value.style in ("|", ">"):
         raise EditRefused(f"{path}:{file_line(value.start_mark) + 1}: {key} is not a one-line value; "
@@ -196,13 +211,14 @@ def set_scalar(lines: Lines, value: yaml.Node, new: str, path: str, key: str) ->
     start, end = value.start_mark.column, value.end_mark.column
     if start == end and value.style is None:  # "key:" with nothing after it
         new = " " + new
-    else:
+    elif keep_quotes:
         new = styled(new, value)
     lines.replace(line, start, end, new)
     return line
 
 
-def set_keys(lines: Lines, mapping: yaml.MappingNode, values: list[tuple[str, str]], path: str) -> int:
+def set_keys(lines: Lines, mapping: yaml.MappingNode, values: list[tuple[str, str]], path: str,
+             keep_quotes: bool = True) -> int:
     """Set ``key: value`` pairs in a mapping: in place when the key is there, else
     added after the last of them that is (or at the end of the mapping), in the
     mapping's own style.  Returns the 0-based line of the first key."""
@@ -214,7 +230,7 @@ def set_keys(lines: Lines, mapping: yaml.MappingNode, values: list[tuple[str, st
         if found is None:
             missing.append((key, new))
             continue
-        line = set_scalar(lines, found[1], new, path, key)
+        line = set_scalar(lines, found[1], new, path, key, keep_quotes)
         anchor = max(anchor if anchor is not None else -1, last_line(found[1]))
         first_line = line if first_line is None else first_line
     if missing:

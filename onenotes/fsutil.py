@@ -86,6 +86,8 @@ def replace_file(path: Path, expected: bytes, data: bytes) -> None:
     """
     folder = Path(path).parent
     info = os.stat(path, follow_symlinks=False)
+    if not info.st_mode & 0o222:  # read-only: renaming over it would ignore that
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     fd, tmp = _temp_file(folder, Path(path).name)
     try:
         with os.fdopen(fd, "wb") as fh:

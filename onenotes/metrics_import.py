@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from onenotes.config import Config, KpiDef, MetricsImport, parse_metrics_import
-from onenotes.edit import (Change, EditRefused, Lines, block_indent, file_line, frontmatter, key_node,
+from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writable, file_line, frontmatter, key_node,
                            parse_again, problem_codes, same_except, set_keys, set_scalar)
 from onenotes.errors import BadInputError, ConfigError, NoteError, RefusedError, WriteError
 from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
@@ -589,9 +589,9 @@ def set_metrics(lines: Lines, note: Note, values: dict[str, int | float]) -> lis
         if entry is None:
             missing.append((kpi, text))
         elif isinstance(entry[1], yaml.MappingNode):
-            set_keys(lines, entry[1], [("actual", text)], note.path)
+            set_keys(lines, entry[1], [("actual", text)], note.path, keep_quotes=False)
         else:
-            set_scalar(lines, entry[1], text, note.path, kpi)
+            set_scalar(lines, entry[1], text, note.path, kpi, keep_quotes=False)
     if missing:
         set_keys(lines, node, missing, note.path)
     return list(todo)
@@ -625,6 +625,7 @@ def verify_metrics(old: Note, new: Note, values: dict[str, int | float]) -> None
 def write_plan(plan: ImportPlan) -> list[Change]:
     """Write the planned notes: edits atomically (refused when the file changed
     since it was read), new notes exclusively.  Returns what was written."""
+    check_writable(plan.changes)
     done: list[Change] = []
     for change in sorted(plan.changes, key=lambda c: c.new_file):
         try:
@@ -638,6 +639,7 @@ def write_plan(plan: ImportPlan) -> list[Change]:
             raise RefusedError(f"{change.rel} changed while onenotes was writing; it was left as it is"
                                + written, hint="run the command again") from None
         except OSError as exc:
-            raise WriteError(f"cannot write {change.rel}: {exc.strerror or exc}") from None
+            written = "; already written: " + ", ".join(c.rel for c in done) if done else ""
+            raise WriteError(f"cannot write {change.rel}: {exc.strerror or exc}{written}") from None
         done.append(change)
     return done

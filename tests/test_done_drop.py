@@ -399,3 +399,12 @@ def test_the_dry_run_diff_applies_with_git_apply_also_on_crlf_notes(tmp_path, cl
     assert cli("--notebook", repo, "done", "bob-freight", "6496", "--today", "2026-11-23").exit_code == 0
     assert applied == {rel: (repo / rel).read_bytes() for rel in applied}
     assert b"    status: done\r\n    done_on: 2026-11-23\r\n" in applied[BOB]
+
+
+def test_nothing_is_written_when_one_of_the_notes_is_read_only(cli, acme):
+    (acme / BOB).chmod(0o444)
+    before = user_files(acme)
+    result = cli("--notebook", acme, "done", "alice-globex-proposal", "bob-freight", "--today", "2026-11-16")
+    assert result.exit_code == 4
+    assert "cannot write bob-okafor/2026-11-16.md: read-only; nothing was written" in result.stderr
+    assert user_files(acme) == before

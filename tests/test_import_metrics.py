@@ -329,3 +329,22 @@ def test_a_rep_alias_must_name_a_rep(cli, acme, tmp_path):
     result = cli("--notebook", acme, "import-metrics", export, "--map", mapping, "--date", "2026-11-16")
     assert result.exit_code == 1
     assert "sends 'Al' to 'alice-nguyn', which is not a rep; did you mean 'alice-nguyen'?" in result.stderr
+
+
+def test_a_quoted_figure_is_replaced_by_a_number(cli, notebook):
+    write(notebook / "ann" / "2026-11-16.md", '---\nmetrics:\n  revenue: "12"\n  sales_calls: {actual: \'3\'}\n---\n')
+    export = write(notebook / "e.csv", "Rep,Revenue,Sales calls\nAnn Lee,15,4\n")
+    result = cli("--notebook", notebook, "import-metrics", export, "--date", "2026-11-16")
+    assert result.exit_code == 0, result.stderr
+    assert (notebook / "ann" / "2026-11-16.md").read_text() == \
+        "---\nmetrics:\n  revenue: 15\n  sales_calls: {actual: 4}\n---\n"
+
+
+def test_a_read_only_note_is_not_replaced(cli, acme, tmp_path):
+    note = acme / "carla-mendes" / "2026-11-16.md"  # the last one written
+    note.chmod(0o444)
+    before = user_files(acme)
+    result = cli("--notebook", acme, "import-metrics", acme / "crm-export.csv", "--date", "2026-11-16")
+    assert result.exit_code == 4
+    assert "cannot write carla-mendes/2026-11-16.md: read-only; nothing was written" in result.stderr
+    assert user_files(acme) == before

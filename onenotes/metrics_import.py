@@ -46,7 +46,7 @@ REP_HEADERS = ("rep", "rep name", "sales rep", "salesperson", "owner", "owner na
                "owner email", "rep email", "sales rep email")
 KPI_HEADERS = ("kpi", "metric", "measure", "kpi name", "metric name")
 VALUE_HEADERS = ("value", "actual", "amount", "figure")
-BLANKS = ("", "-", "\u2013", "\u2014")
+BLANKS = ("", "-", "\u2013", "\u2014", "n/a", "N/A")
 CURRENCIES = {"$": "USD", "US$": "USD", "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY", "CHF": "CHF"}
 _CODE = re.compile(r"[A-Z]{3}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")

@@ -50,6 +50,7 @@ BLANKS = ("", "-", "\u2013", "\u2014", "n/a", "N/A")
 CURRENCIES = {"$": "USD", "US$": "USD", "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY", "CHF": "CHF"}
 _CODE = re.compile(r"[A-Z]{3}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_UNIT_SUFFIX = re.compile(r"\s*\(\s*([A-Z]{3}|%)\s*\)\s*$")  # "Amount (USD)", "Win rate (%)"
 
 
 @dataclass
@@ -82,8 +83,8 @@ class ImportPlan:
 
 # ------------------------------------------------------------- reading ---
 
-def read_csv(path: Path, delimiter: str | None = None) -> tuple[list[str], list[list[str]], list[int]]:
-    """(header, rows, file line of each row); :class:`BadInputError` when unreadable."""
+def read_csv(path: Path, delimiter: str | None = None) -> tuple[list[str], list[list[str]], list[int], int]:
+    """(header, rows, file line of each row, line of the header); :class:`BadInputError` when unreadable."""
     name = str(path)
     try:
         with open(path, "rb") as fh:
@@ -129,7 +130,7 @@ def read_csv(path: Path, delimiter: str | None = None) -> tuple[list[str], list[
     if not pairs:
         raise BadInputError(f"{name} has no header row (a row of column names)")
     header = [_clean_header(h) for h in pairs[0][0]]
-    return header, [r for r, _ in pairs[1:]], [s for _, s in pairs[1:]]
+    return header, [r for r, _ in pairs[1:]], [s for _, s in pairs[1:]], pairs[0][1]
 
 
 def _clean_header(text: str) -> str:
@@ -341,7 +342,7 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
     """Read and check the CSV, and plan every note edit (nothing is written)."""
     cfg = book.config
     mapping = mapping or cfg.metrics_import
-    header, rows, starts = read_csv(csv_path, mapping.delimiter)
+    header, rows, starts, header_line = read_csv(csv_path, mapping.delimiter)
     name = csv_path.name
     plan = ImportPlan(date)
     kpis = _kpi_lookup(cfg)
@@ -367,6 +368,9 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
             return target, None
         if key in kpis:
             return kpis[key], None
+        bare = fold(_UNIT_SUFFIX.sub("", label))  # "Revenue (USD)"
+        if bare in kpis:
+            return kpis[bare], None
         close = difflib.get_close_matches(key, list(kpis), n=1, cutoff=0.6)
         hint = f"did you mean {kpis[close[0]]!r}? " if close else ""
         return None, (f"unknown KPI {label!r}; {hint}map it under 'columns:' "
@@ -387,8 +391,13 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
             if index == rep_col or not label:
                 continue
             kpi, problem = kpi_of(label)
+            unit = _UNIT_SUFFIX.search(label)
+            kdef = cfg.kpis.get(kpi) if kpi else None
+            if problem is None and unit and kdef is not None and kdef.unit and \
+                    (kdef.unit == "%" or _CODE.match(kdef.unit)) and unit.group(1) != kdef.unit:
+                problem = f"the column is in {unit.group(1)}, but {kpi} is in {kdef.unit}"
             if problem:
-                plan.problems.append(RowProblem(f"{name}:1", f"column {label!r}: {problem}"))
+                plan.problems.append(RowProblem(f"{name}:{header_line}", f"column {label!r}: {problem}"))
             elif kpi is not None:
                 wide_kpis[index] = kpi
     for row, line in zip(rows, starts):

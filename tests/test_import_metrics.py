@@ -150,11 +150,16 @@ def test_european_semicolon_export_with_decimal_commas_and_emails(cli, tmp_path)
     assert metrics_of(root, "carla-mendes/2026-11-16.md")["discount_pct"] == (None, 8)  # blank: no figure
 
 
-def test_a_currency_that_is_not_the_kpis_unit_is_refused(cli, acme):
+def test_a_currency_that_is_not_the_kpis_unit_is_refused(cli, acme, tmp_path):
     result = cli("--notebook", acme, "import-metrics", DATA / "hubspot-eu.csv", "--map", DATA / "hubspot-eu.yaml",
                  "--date", "2026-11-16")
     assert result.exit_code == 1
-    assert "revenue is in USD, but the figure is in EUR" in result.stderr
+    assert "column 'Amount (EUR)': the column is in EUR, but revenue is in USD" in result.stderr
+    export = write(tmp_path / "e.csv", "Rep,Revenue,Close rate\nAlice Nguyen,\u20ac5,7%\nBob Okafor,$5,7 USD\n")
+    result = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16")
+    assert result.exit_code == 1
+    assert "e.csv:2: Revenue: revenue is in USD, but the figure is in EUR" in result.stderr
+    assert "e.csv:3: Close rate: close_rate is in %, but the figure is in USD" in result.stderr
 
 
 def test_long_format_tab_separated_with_labels_and_an_unknown_rep(cli, acme):
@@ -348,3 +353,23 @@ def test_a_read_only_note_is_not_replaced(cli, acme, tmp_path):
     assert result.exit_code == 4
     assert "cannot write carla-mendes/2026-11-16.md: read-only; nothing was written" in result.stderr
     assert user_files(acme) == before
+
+
+def test_hubspot_export_with_owner_emails_mapped_in_a_map_file(cli, acme):
+    result = cli("--notebook", acme, "import-metrics", acme / "hubspot-export.csv",
+                 "--map", acme / "hubspot-mapping.yaml", "--date", "2026-11-16")
+    assert result.exit_code == 0, result.stderr
+    assert metrics_of(acme, "carla-mendes/2026-11-16.md")["revenue"] == (24180.5, None)
+    assert metrics_of(acme, "bob-okafor/2026-11-16.md")["sales_calls"] == (35, None)
+
+
+def test_a_unit_in_the_header_is_matched_and_checked(cli, acme, tmp_path):
+    export = write(tmp_path / "e.csv", "\"Report: week 47\"\nRep,Revenue (USD),Close rate (%)\n"
+                   "Alice Nguyen,5,6\n")
+    result = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16")
+    assert result.exit_code == 0, result.stderr
+    assert metrics_of(acme, "alice-nguyen/2026-11-16.md")["close_rate"] == (6, None)
+    export = write(tmp_path / "f.csv", "Rep,Revenue (EUR),Close rate (%)\nAlice Nguyen,5,6\n")
+    result = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16")
+    assert result.exit_code == 1
+    assert "f.csv:1: column 'Revenue (EUR)': the column is in EUR, but revenue is in USD" in result.stderr

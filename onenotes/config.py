@@ -25,7 +25,8 @@ MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_formats",
             "default_duration_minutes", "kpis", "reps", "diagnosis", "coaching_questions",
-            "escalate_after", "coaching_hours_target", "editor", "meeting_time", "share")
+            "escalate_after", "coaching_hours_target", "editor", "meeting_time", "share",
+            "metrics_import")
 DIAGNOSIS_KEYS = ("on_target", "lookback", "consistent")
 KPI_KEYS = ("kind", "goal", "unit", "better", "label", "ratio", "scale", "period")
 PERIODS = ("week", "month", "quarter")
@@ -84,6 +85,76 @@ class RepDef:
     goals: dict = field(default_factory=dict)
 
 
+IMPORT_KEYS = ("rep", "kpi", "value", "columns", "reps", "decimal", "delimiter")
+
+
+@dataclass(frozen=True)
+class MetricsImport:
+    """How `import-metrics` reads a CRM export (the ``metrics_import:`` section)."""
+
+    rep: str | None = None  # the column naming the rep (default: Rep, Owner, Deal Owner, ...)
+    kpi: str | None = None  # long format: the column naming the KPI
+    value: str | None = None  # long format: the column with the figure
+    columns: dict = field(default_factory=dict)  # CSV header (or long-format KPI text) -> KPI, None to ignore
+    reps: dict = field(default_factory=dict)  # CRM name or email -> rep folder
+    decimal: str | None = None  # "." or ","; default: proven by the figures, never guessed
+    delimiter: str | None = None  # ",", ";" or "\t"; default: detected
+
+
+class MetricsImportError(ValueError):
+    def __init__(self, key, message, hint=None, mapping=None):
+        super().__init__(message)
+        self.key, self.message, self.hint, self.mapping = key, message, hint, mapping
+
+
+def parse_metrics_import(raw, where: str = CONFIG_NAME) -> MetricsImport:
+    """Validate a ``metrics_import`` mapping; :class:`ConfigError` naming the key when wrong."""
+    try:
+        return _metrics_import(raw)
+    except MetricsImportError as exc:
+        line = exc.mapping.line_of(exc.key) if isinstance(exc.mapping, LineDict) else 0
+        loc = f"{where}:{line}" if line else where
+        raise ConfigError(f"{loc}: error: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""),
+                          problem=Problem(where, line, 0, "error", "config", exc.message, exc.hint)) from None
+
+
+def _metrics_import(raw) -> MetricsImport:
+    if raw is None:
+        return MetricsImport()
+    if not isinstance(raw, dict):
+        raise MetricsImportError(None, "metrics_import needs settings such as 'rep: Opportunity Owner'")
+    for key in raw:
+        if key not in IMPORT_KEYS:
+            raise MetricsImportError(key, f"unknown metrics_import setting {key!r}",
+                                     _did_you_mean(key, IMPORT_KEYS), raw)
+    texts = {}
+    for key in ("rep", "kpi", "value"):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            raise MetricsImportError(key, f"metrics_import {key} must be a column name", mapping=raw)
+        texts[key] = value
+    columns = raw.get("columns") or {}
+    if not isinstance(columns, dict) or not all(v is None or isinstance(v, str) for v in columns.values()):
+        raise MetricsImportError("columns", "metrics_import columns maps CSV headers to KPI names "
+                                 "(null to ignore a column)", "e.g. 'Sum of Amount: revenue'", raw)
+    reps = raw.get("reps") or {}
+    if not isinstance(reps, dict) or not all(isinstance(v, str) for v in reps.values()):
+        raise MetricsImportError("reps", "metrics_import reps maps CRM names or emails to rep folders",
+                                 "e.g. 'anguyen@acme.com: alice-nguyen'", raw)
+    decimal = raw.get("decimal")
+    if decimal is not None and decimal not in (".", ","):
+        raise MetricsImportError("decimal", "metrics_import decimal is \".\" or \",\"", mapping=raw)
+    delimiter = raw.get("delimiter")
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
+        if delimiter not in (",", ";", "\t", "|"):
+            raise MetricsImportError("delimiter", "metrics_import delimiter is \",\", \";\", \"|\" or tab",
+                                     mapping=raw)
+    return MetricsImport(texts["rep"], texts["kpi"], texts["value"],
+                         {str(k): v for k, v in columns.items()},
+                         {str(k): v for k, v in reps.items()}, decimal, delimiter)
+
+
 @dataclass
 class Config:
     path: Path | None = None  # None when the notebook has no onenotes.yaml
@@ -103,6 +174,7 @@ class Config:
     editor: tuple[str, ...] = ()  # the command `onenotes edit` runs (split like a shell, never run by one)
     meeting_time: dt.time | None = None  # when one-on-ones start (for `onenotes ics`)
     private_keys: tuple[str, ...] = DEFAULT_PRIVATE_KEYS  # frontmatter keys `share` leaves out
+    metrics_import: MetricsImport = field(default_factory=MetricsImport)
 
     @property
     def read_options(self) -> ReadOptions:
@@ -264,6 +336,16 @@ def _build(path: Path, raw: dict) -> Config:
         if not isinstance(value, list) or not all(isinstance(q, str) for q in value):
             _fail(path, questions, key, f"coaching_questions: {key!r} must be a list of questions")
         cfg.coaching_questions[str(key)] = tuple(value)
+    if raw.get("metrics_import") is not None:
+        try:
+            cfg.metrics_import = _metrics_import(raw["metrics_import"])
+        except MetricsImportError as exc:
+            where = exc.mapping if exc.key is not None else raw
+            _fail(path, where, exc.key if exc.key is not None else "metrics_import", exc.message, exc.hint)
+        for kpi in cfg.metrics_import.columns.values():
+            if kpi is not None and cfg.kpis and kpi not in cfg.kpis:
+                _fail(path, raw["metrics_import"], "columns", f"metrics_import: column mapped to unknown KPI {kpi!r}",
+                      _did_you_mean(kpi, cfg.kpis))
     reps = raw.get("reps") or {}
     if not isinstance(reps, dict):
         _fail(path, raw, "reps", "reps must map rep folder names to their settings")

@@ -71,20 +71,45 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def replace_file(path: Path, text: str) -> Path:
-    """Write ``path`` atomically, replacing it if it exists (for generated files only).
+class ChangedOnDisk(Exception):
+    """The file is no longer what was read: someone (an editor, a sync) changed it."""
 
-    The text goes to a hidden temporary file beside it, is fsynced, then
-    renamed over ``path``: a reader sees the old file or the new one, never
-    half of one.  Raises OSError when it cannot write.
+
+def replace_file(path: Path, data: bytes, *, expected: bytes | None = None) -> Path:
+    """Atomically write ``path`` with ``data``, replacing the file that is there.
+
+    For the commands that exist to change a file (``done``, ``import-metrics``)
+    and for generated files (reports, calendars).  The bytes go to a hidden
+    temporary file in the same folder (with the original's permissions), are
+    fsynced, and are renamed over ``path``: a reader sees the old file or the
+    new one, never half of one.  With ``expected``, the file is read again
+    just before the rename and :class:`ChangedOnDisk` is raised, the file left
+    alone, if it no longer holds those bytes.  A read-only file is refused
+    (renaming over it would ignore that).  Raises OSError when it cannot write.
     """
+    path = Path(path)
     folder = path.parent
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        info = None
+    if info is not None and not info.st_mode & 0o222:
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     fd, tmp = _temp_file(folder, path.name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if info is not None:
+            try:
+                os.chmod(tmp, info.st_mode & 0o7777)
+            except OSError:
+                pass
+        if expected is not None:
+            with open(path, "rb") as fh:
+                if fh.read() != expected:
+                    raise ChangedOnDisk(str(path))
         os.replace(tmp, path)
         _fsync_dir(folder)
     finally:

@@ -122,15 +122,4 @@ def write_calendar(path: Path, data: bytes) -> None:
             head = fh.read(64).lstrip(b"\xef\xbb\xbf")
         if head and not head.startswith(b"BEGIN:VCALENDAR"):
             raise FileExistsError(path)
-    fd, tmp = fsutil._temp_file(path.parent, path.name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+    fsutil.replace_file(path, data)

@@ -29,6 +29,7 @@ class Entry:
     line: int
     closed_in: str | None = None
     closed_on: dt.date | None = None  # an explicit done_on, else the date of the closing note
+    reason: str | None = None  # why it was dropped, as the closing note says
     mentions: list[tuple[str, dt.date, int]] = field(default_factory=list)
     slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = field(default_factory=list)
     # (note date, due before, due after) for every note that moved the due date
@@ -76,6 +77,7 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
             entry.status = m.status
             entry.closed_in = note.path
             entry.closed_on = m.done_on or note.date
+            entry.reason = m.reason
         entry.mentions.append((note.path, note.date, m.line))
     return sorted(entries.values(), key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
 

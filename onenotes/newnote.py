@@ -109,8 +109,14 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
 
 
 def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,
-                template: str | None = None, add: bool = False, another: bool = False) -> NewNote:
-    """Render and write the next note for a rep.  Never overwrites anything."""
+                template: str | None = None, add: bool = False, another: bool = False,
+                finish=None, write: bool = True) -> NewNote:
+    """Render and write the next note for a rep.  Never overwrites anything.
+
+    ``finish(text, note) -> text``, when given, changes the rendered and checked
+    text before it is written (``import-metrics`` fills in figures); it must
+    check its own result.  With ``write=False`` nothing is written (a dry run).
+    """
     created_rep = False
     try:
         rep = book.resolve(rep_input)
@@ -145,7 +151,11 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     context = build_context(book, rep, date, today)
     text = render(book.config.template if template is None else template, context,
                   book.root / "templates")
-    _verify(text, rel, rep, date, seq, context, book)
+    note = _verify(text, rel, rep, date, seq, context, book)
+    if finish is not None:
+        text = finish(text, note)
+    if not write:
+        return NewNote(folder / name, rel, rep, date, text, created_rep)
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:

@@ -34,7 +34,7 @@ from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
 MAX_NOTE_BYTES = 1024 * 1024
 STATUSES = ("open", "done", "dropped")
 OWNERS = ("rep", "manager")
-COMMITMENT_KEYS = ("id", "text", "owner", "due", "status", "since", "done_on")
+COMMITMENT_KEYS = ("id", "text", "owner", "due", "status", "since", "done_on", "reason")
 
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.M)
 _MD_HEADING = re.compile(r"^#{2,6} \S", re.M)
@@ -57,7 +57,11 @@ _ID_PATTERNS = (
 )
 _DONE_PATTERNS = (
     re.compile(r"\u2705\s*(\d{4}-\d{2}-\d{2})"),          # Obsidian Tasks: ✅
+    re.compile(r"\u274c\s*(\d{4}-\d{2}-\d{2})"),          # Obsidian Tasks: ❌ (cancelled)
     re.compile(r"\[(?:done|completion)::\s*([^\]]*?)\s*\]"),  # Dataview
+)
+_REASON_PATTERNS = (
+    re.compile(r"\[reason::\s*([^\]]*?)\s*\]"),  # why it was dropped (written by `onenotes drop`)
 )
 _SPACES = re.compile(r"\s+")
 
@@ -88,6 +92,7 @@ class Mention:
     line: int
     origin: str  # "frontmatter" or "body"
     done_on: dt.date | None = None  # when it was closed, if the note says
+    reason: str | None = None  # why it was dropped (or closed), if the note says
 
 
 @dataclass
@@ -411,12 +416,14 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
         due, due_raw = _date_field(note, item.get("due"), _line(item, "due", iline), "due date", options)
         since, _ = _date_field(note, item.get("since"), _line(item, "since", iline), "since", options)
         done_on, _ = _date_field(note, item.get("done_on"), _line(item, "done_on", iline), "done_on", options)
+        reason = item.get("reason")
+        reason = None if reason is None or str(reason).strip() == "" else str(reason).strip()
         for key in item:
             if key not in COMMITMENT_KEYS:
                 _problem(note, _line(item, key, iline), "warning", "commitment-key",
                          f"unknown commitment key {key!r}", "known keys: " + ", ".join(COMMITMENT_KEYS))
         note.mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter",
-                                     done_on))
+                                     done_on, reason))
 
 
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
@@ -430,6 +437,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      "use [ ] open, [x] done or [-] dropped")
             status = "open"
         text = raw.text
+        reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."
         due_value, text = _first(_DUE_PATTERNS, text)
         owner, text = _first(_OWNER_PATTERNS, text)
         cid, text = _first(_ID_PATTERNS, text)
@@ -447,4 +455,5 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
         done_on = None
         if done_value is not None:
             done_on, _ = _date_field(note, done_value, line, "done date", options)
-        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on))
+        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
+                                     reason or None))

@@ -222,8 +222,8 @@ def write_report(out: Path, text: str, charts: dict[str, str] | None = None,
         if folder is not None:
             folder.mkdir(exist_ok=True)
             for name, svg in charts.items():
-                written.append(replace_file(folder / name, svg))
-        written.append(replace_file(out, text))
+                written.append(replace_file(folder / name, svg.encode("utf-8")))
+        written.append(replace_file(out, text.encode("utf-8")))
     except OSError as exc:
         raise WriteError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
     return written

@@ -146,11 +146,12 @@ def test_another_writes_a_second_note_for_the_same_day(cli, acme):
 
 @pytest.mark.parametrize("bad", ["../x", "/etc", "a/b", "", " ", ".hidden", "templates"])
 def test_rep_names_that_are_paths_or_empty_are_refused(cli, acme, bad):
+    before = sorted(p.name for p in acme.iterdir())
+    assert {"alice-nguyen", "bob-okafor", "carla-mendes", "onenotes.yaml"} <= set(before)
     result = new(cli, acme, bad, "--add")
     assert result.exit_code == 2, result.output
     assert "error:" in result.stderr and "Traceback" not in result.output
-    assert sorted(p.name for p in acme.iterdir()) == ["README.md", "alice-nguyen", "bob-okafor",
-                                                     "carla-mendes", "onenotes.yaml"]
+    assert sorted(p.name for p in acme.iterdir()) == before
 
 
 def test_an_unknown_rep_is_refused_with_the_list_of_reps(cli, acme):

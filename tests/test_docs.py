@@ -40,7 +40,7 @@ def test_the_readme_main_command_works_on_the_example(cli, monkeypatch):
 
 def test_every_command_and_option_in_the_readme_table_exists(cli):
     table = README.split("## Commands", 1)[1].split("\n\n", 2)[1]
-    for command in re.findall(r"`onenotes (\w+)", table):
+    for command in re.findall(r"`onenotes ([\w-]+)", table):
         help_text = cli(command, "--help").stdout
         assert result_ok(help_text), command
         row = next(line for line in table.splitlines() if f"`onenotes {command}" in line)

@@ -1,0 +1,380 @@
+"""``onenotes done`` / ``onenotes drop``: close commitments in the rep's latest note.
+
+A commitment is closed where a manager would close it by hand: in the rep's
+latest note.  When that note mentions it, the mention is edited in place
+(``status: done`` and ``done_on:`` in the frontmatter, or ``- [ ]`` ticked to
+``- [x]`` with an Obsidian-style ``✅ DATE`` in the body); when it does not
+(the commitment was not carried yet), the carried entry is appended to the
+note's ``commitments:`` list, already closed.  Only those bytes change
+(:mod:`onenotes.edit`), and the result is parsed back and checked before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writable, file_line, frontmatter, key_node,
+                           last_line, parse_again, problem_codes, same_except, set_keys, single_line)
+from onenotes.errors import BadInputError, NoteError, RefusedError, WriteError
+from onenotes.fsutil import ChangedOnDisk, replace_file
+from onenotes.ledger import Entry, build_ledger
+from onenotes.note import MAX_NOTE_BYTES, Mention, Note, decode, parse_note
+from onenotes.notebook import Notebook, note_identity, read_bytes
+from onenotes.output import clean
+from onenotes.yamlsafe import to_yaml_scalar
+
+ACTIONS = {"done": "done", "drop": "dropped", "dropped": "dropped"}
+# "- [ ] text", "> 1. [ ] text", "- - [ ] text", or a box alone on an item's second line.
+_TASK_BOX = re.compile(r"^[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+)*\[([^\[\]])\]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass
+class Closed:
+    """One commitment named on the command line, and what happened to it."""
+
+    id: str
+    rep: str
+    text: str
+    status: str  # the status it has now
+    path: str  # where it was closed (or already was)
+    line: int
+    changed: bool  # False: it was already closed
+    carried: bool = False  # the entry was added to the latest note
+
+
+@dataclass
+class CloseResult:
+    closed: list[Closed] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entry:
+    """The one commitment an id (or the start of one) names; :class:`RefusedError` otherwise."""
+    given = given.strip()
+    if not given:
+        raise BadInputError("an empty commitment id")
+    pool = [e for e in entries if rep is None or e.rep == rep]
+    matches = [e for e in pool if e.id == given] or \
+        [e for e in pool if e.id.casefold() == given.casefold()] or \
+        [e for e in pool if e.id.casefold().startswith(given.casefold())]
+    if not matches:
+        close = difflib.get_close_matches(given, sorted({e.id for e in pool}), n=3)
+        hint = ("did you mean " + " or ".join(clean(c) for c in close) + "?") if close else \
+            "`onenotes followups` lists the open commitments with their ids"
+        raise RefusedError(f"no commitment with the id {clean(given)!r}" + (f" for {rep}" if rep else ""),
+                           hint=hint)
+    if len(matches) > 1:
+        listing = ", ".join(f"{clean(e.id)} ({e.rep}, {e.status})" for e in matches[:10])
+        more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+        same = len({e.id for e in matches}) == 1
+        raise RefusedError(f"{clean(given)!r} matches {len(matches)} commitments: {listing}{more}",
+                           hint="give --rep" if same else "type more of the id")
+    return matches[0]
+
+
+def check_reason(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    reason = reason.strip()
+    if not reason:
+        return None
+    if _CONTROL.search(reason):
+        raise BadInputError("--reason must be one line of text, without control characters")
+    if len(reason) > 500:
+        raise BadInputError("--reason is over 500 characters; keep the story in the note's body")
+    return reason
+
+
+def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
+                      reason: str | None = None, rep: str | None = None) -> CloseResult:
+    """Plan the edits that close ``ids`` (nothing is written; see :func:`write_changes`).
+
+    Every id is resolved first, so an unknown or ambiguous one changes nothing.
+    """
+    status = ACTIONS[action]
+    reason = check_reason(reason)
+    if reason is not None and status != "dropped":
+        raise BadInputError("--reason is for dropped commitments")
+    if rep is not None:
+        rep = book.resolve(rep)
+    entries = build_ledger(book.notes)
+    targets: list[Entry] = []
+    for given in ids:
+        entry = find_entry(entries, given, rep)
+        if entry not in targets:
+            targets.append(entry)
+    result = CloseResult()
+    by_note: dict[str, list[Entry]] = {}
+    for entry in targets:
+        if entry.status != "open":
+            result.closed.append(Closed(entry.id, entry.rep, entry.text, entry.status,
+                                        entry.closed_in or entry.source, 0, False))
+            continue
+        latest = _latest_note(book, entry.rep)
+        by_note.setdefault(latest.path, []).append(entry)
+    others = {n.path: n for n in book.notes}
+    for rel, group in by_note.items():
+        change, closed = _edit_note(book, rel, group, status, on, reason, others)
+        result.changes.append(change)
+        result.closed.extend(closed)
+    order = {e.id + "\0" + e.rep: i for i, e in enumerate(targets)}
+    result.closed.sort(key=lambda c: order[c.id + "\0" + c.rep])
+    return result
+
+
+def _latest_note(book: Notebook, rep: str) -> Note:
+    notes = book.notes_of(rep)
+    latest = notes[-1]
+    for problem in book.problems:
+        ident = note_identity(problem.path)
+        if ident and ident[0] == rep and (ident[1], ident[2]) > (latest.date, latest.seq):
+            raise RefusedError(f"{rep}'s latest note {problem.path} cannot be read, so the commitment "
+                               "cannot be closed there", hint="fix it first; `onenotes check` says what is wrong")
+    return latest
+
+
+def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt.date,
+               reason: str | None, others: dict[str, Note]) -> tuple[Change, list[Closed]]:
+    path = book.root / rel
+    try:
+        data = read_bytes(path, MAX_NOTE_BYTES)
+    except (OSError, ValueError) as exc:
+        raise WriteError(f"cannot read {rel}: {getattr(exc, 'strerror', None) or exc}") from None
+    options = book.config.read_options
+    rep, date, seq = note_identity(rel)
+    try:
+        note = parse_note(decode(data, rel), rel, rep, date, seq, options)
+    except NoteError as exc:
+        raise RefusedError(f"{exc.problem.format()}; nothing was changed") from None
+    lines = Lines(data)
+    closed: list[Closed] = []
+    notes_list: list[str] = []
+    for entry in group:
+        # Without a done_on, a commitment closed in a note counts as closed on the note's date.
+        line, carried = _close_one(lines, note, entry, status, None if on == note.date else on, reason)
+        lines.apply()
+        new_note = parse_again(lines, note, options)
+        _verify(note, new_note, entry, status, on, reason, carried)
+        rest = [n for p, n in others.items() if p != rel] + [new_note]
+        after = next(e for e in build_ledger(rest) if e.rep == entry.rep and e.id == entry.id)
+        if after.status != status or after.closed_on != on:
+            raise EditRefused(f"{rel}: after the edit, {entry.id} would still read as {after.status}; "
+                              "nothing was changed")
+        note = new_note
+        closed.append(Closed(entry.id, entry.rep, entry.text, status, rel, line + 1, True, carried))
+        what = f"added as {status} (carried)" if carried else status
+        notes_list.append(f"{rel}:{line + 1}: {entry.id}: {what}")
+    return Change(rel, path, data, lines.to_bytes(), notes_list), closed
+
+
+def _close_one(lines: Lines, note: Note, entry: Entry, status: str, on: dt.date,
+               reason: str | None) -> tuple[int, bool]:
+    mentions = [m for m in note.mentions if m.id == entry.id]
+    if not mentions:
+        return _carry(lines, note, entry, status, on, reason), True
+    first = None
+    for m in mentions:
+        if m.status != "open":
+            continue
+        if m.origin == "frontmatter":
+            line = _close_item(lines, note, m, status, on, reason)
+        else:
+            line = _close_task(lines, note, m, status, on, reason)
+        first = line if first is None else first
+    if first is None:  # pragma: no cover - the ledger said open
+        raise EditRefused(f"{note.path}: {entry.id} is not open there")
+    return first, False
+
+
+def _item_node(lines: Lines, note: Note, mention: Mention):
+    fm = frontmatter(lines, note.path)
+    found = key_node(fm.root, "commitments") if fm.root is not None else None
+    if found is None or not isinstance(found[1], yaml.SequenceNode):
+        raise EditRefused(f"{note.path}: cannot find the commitments list")
+    items = note.meta.get("commitments") or []
+    eligible = [i for i, item in enumerate(items) if isinstance(item, (str, dict))]
+    fm_mentions = [m for m in note.mentions if m.origin == "frontmatter"]
+    index = next(i for i, m in enumerate(fm_mentions) if m is mention)
+    if len(eligible) != len(fm_mentions) or len(found[1].value) != len(items):
+        raise EditRefused(f"{note.path}: the commitments list is unusual; close it by hand")
+    return found[1].value[eligible[index]]
+
+
+def _close_values(status: str, on: dt.date | None, reason: str | None, mention: Mention | None):
+    """The keys to set; ``on`` is None when the note's own date says when (no done_on needed)."""
+    values = [("status", status)]
+    if on is not None and (mention is None or mention.done_on is None):
+        values.append(("done_on", on.isoformat()))
+    if reason is not None:
+        values.append(("reason", to_yaml_scalar(reason)))
+    return values
+
+
+def _close_item(lines: Lines, note: Note, mention: Mention, status: str, on: dt.date,
+                reason: str | None) -> int:
+    node = _item_node(lines, note, mention)
+    values = _close_values(status, on, reason, mention)
+    if isinstance(node, yaml.ScalarNode):  # "- Write the plan": becomes a {text: ...} mapping
+        if not single_line(node):
+            raise EditRefused(f"{note.path}:{mention.line}: the commitment spans lines; close it by hand")
+        line = file_line(node.start_mark)
+        source = lines.content(line)[node.start_mark.column:node.end_mark.column]
+        text = source if node.style in ('"', "'") else to_yaml_scalar(node.value)
+        pairs = ", ".join(f"{k}: {v}" for k, v in [("text", text)] + values)
+        lines.replace(line, node.start_mark.column, node.end_mark.column, "{" + pairs + "}")
+        return line
+    return set_keys(lines, node, values, note.path)
+
+
+def _close_task(lines: Lines, note: Note, mention: Mention, status: str, on: dt.date,
+                reason: str | None) -> int:
+    line = mention.line - 1
+    content = lines.content(line)
+    m = _TASK_BOX.match(content)
+    if not m:
+        raise EditRefused(f"{note.path}:{mention.line}: cannot find the task's [ ] box; close it by hand")
+    lines.replace(line, m.start(1), m.end(1), "x" if status == "done" else "-")
+    extra = ""
+    if on is not None and mention.done_on is None:
+        extra += (" \u2705 " if status == "done" else " \u274c ") + on.isoformat()
+    if reason is not None:
+        if "]" in reason or "[" in reason:
+            raise BadInputError("a --reason for a task in the body cannot hold [ or ]")
+        extra += f" [reason:: {reason}]"
+    end = len(content.rstrip(" \t"))
+    if content.rstrip(" \t").endswith("\\"):  # a hard line break: keep it last
+        end -= 1
+    lines.replace(line, end, end, extra)
+    return line
+
+
+def _carry(lines: Lines, note: Note, entry: Entry, status: str, on: dt.date,
+           reason: str | None) -> int:
+    """Append the commitment, closed, to the note's commitments list."""
+    fields = [("id", to_yaml_scalar(entry.id)), ("text", to_yaml_scalar(entry.text)),
+              ("owner", to_yaml_scalar(entry.owner))]
+    if entry.due is not None:
+        fields.append(("due", entry.due.isoformat()))
+    elif entry.due_raw:
+        fields.append(("due", to_yaml_scalar(entry.due_raw)))
+    fields.append(("status", status))
+    if entry.since is not None:
+        fields.append(("since", entry.since.isoformat()))
+    fields += [kv for kv in _close_values(status, on, reason, None) if kv[0] != "status"]
+    fm = frontmatter(lines, note.path)
+
+    def block(dash: int, key: int) -> list[str]:
+        out = []
+        for i, (k, v) in enumerate(fields):
+            lead = " " * dash + "-" + " " * (key - dash - 1) if i == 0 else " " * key
+            out.append(f"{lead}{k}: {v}")
+        return out
+
+    if not fm.present:
+        lines.insert_after(-1, ["---", "commitments:", *block(2, 4), "---"])
+        return 2
+    found = key_node(fm.root, "commitments") if fm.root is not None else None
+    if found is None:
+        indent = block_indent(fm.root)
+        lines.insert_after(fm.close - 1, ["commitments:", *block(indent, indent + 2)])
+        return fm.close + 1
+    key, seq = found
+    indent = block_indent(fm.root)
+    if isinstance(seq, yaml.SequenceNode) and not seq.flow_style:
+        dash = seq.start_mark.column
+        first = seq.value[0]
+        keycol = first.value[0][0].start_mark.column \
+            if isinstance(first, yaml.MappingNode) and not first.flow_style and first.value else dash + 2
+        anchor = last_line(seq)
+        lines.insert_after(anchor, block(dash, keycol))
+        return anchor + 1
+    if isinstance(seq, yaml.SequenceNode) and seq.value:  # [{...}, {...}]
+        line, column = file_line(seq.end_mark), seq.end_mark.column - 1
+        if lines.content(line)[column:column + 1] != "]":
+            raise EditRefused(f"{note.path}:{line + 1}: cannot find the end of the commitments list")
+        lines.replace(line, column, column, ", {" + ", ".join(f"{k}: {v}" for k, v in fields) + "}")
+        return line
+    empty_scalar = isinstance(seq, yaml.ScalarNode) and seq.tag == "tag:yaml.org,2002:null"
+    if not (isinstance(seq, yaml.SequenceNode) or empty_scalar) or not single_line(seq):
+        raise EditRefused(f"{note.path}:{file_line(key.start_mark) + 1}: commitments is not a list; "
+                          "fix it first (onenotes check)")
+    # "commitments: []", "commitments: ~" or "commitments:": the items go below it.
+    line = file_line(seq.start_mark)
+    start, end = seq.start_mark.column, seq.end_mark.column
+    if start != end:
+        content = lines.content(line)
+        if start > 0 and content[start - 1] == " ":
+            start -= 1
+        lines.replace(line, start, end, "")
+    lines.insert_after(line, block(indent, indent + 2))
+    return line + 1
+
+
+def _mention_key(m: Mention) -> tuple:
+    return (m.id, m.text, m.owner, m.status, m.due, m.due_raw, m.since, m.origin, m.done_on, m.reason)
+
+
+def _verify(old: Note, new: Note, entry: Entry, status: str, on: dt.date, reason: str | None,
+            carried: bool) -> None:
+    """Refuse unless exactly the intended commitment reads differently."""
+    written = None if on == old.date else on
+    def refuse(what: str):
+        raise EditRefused(f"{old.path}: the edit would change {what}; nothing was changed "
+                          "(please report this)")
+
+    if not same_except(old.meta, new.meta, ("commitments",)):
+        refuse("other frontmatter")
+    if [(m.name, m.actual, m.goal) for m in old.metrics] != [(m.name, m.actual, m.goal) for m in new.metrics]:
+        refuse("the metrics")
+    old_items = old.meta.get("commitments") or []
+    new_items = new.meta.get("commitments") or []
+    if [_mention_key(m) for m in old.mentions if m.id != entry.id] != \
+            [_mention_key(m) for m in new.mentions if m.id != entry.id]:
+        refuse("other commitments")
+    before = [m for m in old.mentions if m.id == entry.id]
+    after = [m for m in new.mentions if m.id == entry.id]
+    if carried:
+        ok = len(after) == 1 and after[0].origin == "frontmatter" and \
+            (after[0].text, after[0].owner, after[0].status, after[0].since, after[0].done_on, after[0].reason) == \
+            (entry.text, entry.owner, status, entry.since, written, reason) and \
+            (after[0].due == entry.due if entry.due else after[0].due_raw == entry.due_raw)
+        if not ok or len(new_items) != len(old_items) + 1:
+            refuse(f"the carried entry of {entry.id}")
+    else:
+        if len(before) != len(after):
+            refuse(f"the mentions of {entry.id}")
+        for b, a in zip(before, after):
+            if b.status != "open":
+                if _mention_key(a) != _mention_key(b):
+                    refuse(f"a closed mention of {entry.id}")
+                continue
+            expect = (b.id, b.text, b.owner, status, b.due, b.due_raw, b.since, b.origin,
+                      b.done_on or written, reason if reason is not None else b.reason)
+            if _mention_key(a) != expect:
+                refuse(f"{entry.id} beyond its status")
+        if len(new_items) != len(old_items):
+            refuse("the commitments list")
+    extra = problem_codes(new) - problem_codes(old)
+    allowed = {"commitment-date", "commitment-owner"} if carried else set()
+    if any(code not in allowed for _, code in extra):
+        refuse("what `check` reports: " + ", ".join(sorted(code for _, code in extra)))
+
+
+def write_changes(changes: list[Change]) -> None:
+    """Write each change atomically; refuse a file that changed since it was read."""
+    check_writable(changes)
+    for change in changes:
+        try:
+            replace_file(change.path, change.new, expected=change.old)
+        except ChangedOnDisk:
+            raise RefusedError(f"{change.rel} changed while onenotes was editing it; it was left as it is",
+                               hint="run the command again") from None
+        except OSError as exc:
+            raise WriteError(f"cannot write {change.rel}: {exc.strerror or exc}") from None

@@ -105,6 +105,15 @@ def test_the_page_fits_a_laptop_screen_and_prints(acme_page):
         assert list(ARTIFACTS.glob("report-print-*.png"))
 
 
+
+def test_a_narrow_screen_scrolls_the_tables_not_the_page(browser, tmp_path):
+    out = tmp_path / "report.html"
+    _write_report(EXAMPLE, out)
+    for width in (1024, 390):  # a small laptop, a phone reading the e-mail
+        page = browser.open(out.as_uri(), width=width, height=800)
+        assert page.evaluate("document.documentElement.scrollWidth") == width
+        assert page.evaluate("document.querySelector('table.team').parentElement.scrollWidth") > width - 56
+
 def test_clicking_a_heading_sorts_the_team_table(acme_page):
     order = acme_page.evaluate("""(() => {
         const th = Array.from(document.querySelectorAll('table.team th')).find(h => h.textContent === 'Revenue');

@@ -25,7 +25,7 @@ from onenotes.errors import RefusedError, WriteError
 from onenotes.followups import followups
 from onenotes.kpis import KpiRow, attainment, figure, scorecard
 from onenotes.fsutil import replace_file
-from onenotes.notebook import Notebook
+from onenotes.notebook import NOTE_NAME, Notebook
 
 # Heatmap cell states, in the order a legend shows them.
 MET, MISSED, DUE, NOT_DUE = "met", "missed", "due", "not_due"
@@ -208,6 +208,11 @@ def write_report(out: Path, text: str, charts: dict[str, str] | None = None,
     if not out.parent.is_dir():
         raise WriteError(f"cannot write {out}: the folder {out.parent} does not exist",
                          hint="create the folder first")
+    if notebook_root is not None and NOTE_NAME.match(out.name) and \
+            out.resolve().is_relative_to(notebook_root.resolve()):
+        raise RefusedError(f"{out} would be read as a one-on-one note of the notebook",
+                           hint="give the report a name that is not a date, such as team.html, "
+                                "or write it outside the notebook")
     targets = [out]
     folder = None
     if charts:

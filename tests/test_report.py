@@ -455,3 +455,14 @@ def test_an_out_ending_in_a_slash_is_refused_not_written_as_a_file(cli, example_
     result = cli("--notebook", example_notebook, "report", "--out", f"{tmp_path}/reports/")
     assert result.exit_code == 2 and "names a folder" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_is_never_written_where_it_would_be_read_as_a_note(cli, acme):
+    before = sorted(p for p in acme.rglob("*") if ".onenotes" not in p.parts)
+    for fmt in ("html", "markdown"):
+        result = cli("--notebook", acme, "report", "--today", TODAY, "--format", fmt,
+                     "--out", acme / "bob-okafor" / "2026-11-30.md")
+        assert result.exit_code == 1 and "would be read as a one-on-one note" in result.stderr
+    assert sorted(p for p in acme.rglob("*") if ".onenotes" not in p.parts) == before
+    out = acme / "bob-okafor" / "summary.html"  # not a note's name: fine anywhere
+    assert cli("--notebook", acme, "report", "--today", TODAY, "--out", out).exit_code == 0

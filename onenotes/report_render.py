@@ -19,6 +19,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -320,7 +321,7 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
                     name = _asset_name(r.rep, s.kpi, used)
                     charts[name] = svg
                     alt = md(f"{s.label} trend of {r.name}")
-                    trend = f"![{alt}]({assets}/{name})"
+                    trend = f"![{alt}]({quote(f'{assets}/{name}')})"  # a space or ( in --out
                 else:
                     trend = "`" + sparkline([p.value for p in s.points]).replace(" ", "\u00a0") + "`" \
                         if s.points else ""

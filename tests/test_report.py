@@ -466,3 +466,14 @@ def test_a_report_is_never_written_where_it_would_be_read_as_a_note(cli, acme):
     assert sorted(p for p in acme.rglob("*") if ".onenotes" not in p.parts) == before
     out = acme / "bob-okafor" / "summary.html"  # not a note's name: fine anywhere
     assert cli("--notebook", acme, "report", "--today", TODAY, "--out", out).exit_code == 0
+
+
+def test_markdown_chart_links_work_for_an_out_name_with_spaces_and_brackets(cli, example_notebook, tmp_path):
+    from urllib.parse import unquote
+    out = tmp_path / "team report (nov).md"
+    result = cli("--notebook", example_notebook, "report", "--today", TODAY, "--format", "markdown", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    tokens = MarkdownIt("commonmark").enable("table").parse(out.read_text(encoding="utf-8"))
+    images = [c.attrs["src"] for t in tokens if t.type == "inline" for c in t.children if c.type == "image"]
+    assert len(images) == 27
+    assert all((tmp_path / unquote(src)).is_file() for src in images)

@@ -75,8 +75,10 @@ def headlines(report: Report) -> list[dict]:
             text += f" (no output figures: {', '.join(unknown)})"
         out.append({"figure": f"{len(on)} of {n}" if n else "0", "text": text, "alert": False})
     overdue = len(report.overdue)
+    managers = sum(c["owner"] == "manager" for c in report.overdue)  # the manager's own promises
     out.append({"figure": f"{overdue} of {report.open_count}",
-                "text": "open commitments are overdue", "alert": overdue > 0})
+                "text": "open commitments are overdue" + (f", {managers} of them the manager's" if managers else ""),
+                "alert": overdue > 0})
     rates = [r.accountability.kept_on_time_rate for r in report.reps
              if r.accountability.kept_on_time_rate is not None]
     kept = sum(r.accountability.kept_on_time for r in report.reps)

@@ -477,3 +477,12 @@ def test_markdown_chart_links_work_for_an_out_name_with_spaces_and_brackets(cli,
     images = [c.attrs["src"] for t in tokens if t.type == "inline" for c in t.children if c.type == "image"]
     assert len(images) == 27
     assert all((tmp_path / unquote(src)).is_file() for src in images)
+
+
+def test_the_overdue_headline_counts_the_managers_own_commitments(cli, example_notebook, acme_html):
+    rows = run_json(cli, example_notebook, "followups", "--today", TODAY, "--overdue")
+    mine = sum(r["owner"] == "manager" for r in rows)
+    assert mine == 4
+    doc, _, _ = parse(acme_html)
+    second = doc.find("ul", class_="headlines").find_all("li")[1].text()
+    assert second == f"15 of 29open commitments are overdue, {mine} of them the manager's"

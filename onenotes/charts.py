@@ -51,9 +51,12 @@ def trend_svg(series, start: dt.date, end: dt.date, on_target: float, uid: str,
     span = max(1, (end - start).days)
     points = [p for p in series.points if start <= p.date <= end]
     values = [p.value for p in points if p.value is not None]
+    # A goal per week/month/quarter (row.period) is for the figures added up,
+    # not for one meeting's: no goal line, and no point is judged against it.
+    line_goal = None if series.row.period else series.row.goal
     goals = [p.goal for p in points if p.goal is not None]
-    if not goals and series.row.goal is not None:
-        goals = [series.row.goal]
+    if not goals and line_goal is not None:
+        goals = [line_goal]
     unit = series.unit
 
     def x_of(day: dt.date) -> float:
@@ -94,8 +97,10 @@ def trend_svg(series, start: dt.date, end: dt.date, on_target: float, uid: str,
                      f'text-anchor="end" fill="{colour}">{mark} {esc(format_percent(row.attainment))}</text>')
     latest = format_number(row.latest, unit)
     goal_text = f"goal {format_number(row.goal, unit)}" if row.goal is not None else "no goal"
+    if row.goal is not None and row.period:
+        goal_text += f"/{row.period}"
     subtitle = f"latest {latest} \u00b7 {goal_text}" + (" \u00b7 derived" if series.derived else "")
-    parts.append(f'<text x="{left}" y="31" font-size="10.5" fill="{GREY}">{esc(_fit(subtitle, 42))}</text>')
+    parts.append(f'<text x="{left}" y="31" font-size="10.5" fill="{GREY}">{esc(_fit(subtitle, 38))}</text>')
     # Axis baseline and the dates at both ends.
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
                  f'stroke="#e0e0e0"/>')
@@ -103,9 +108,9 @@ def trend_svg(series, start: dt.date, end: dt.date, on_target: float, uid: str,
                  f'{esc(short_date(start))}</text>')
     parts.append(f'<text x="{width - right}" y="{height - 6}" font-size="9.5" fill="{GREY}" '
                  f'text-anchor="end">{esc(short_date(end))}</text>')
-    parts.append(_goal_path(points, series.row.goal, x_of, y_of, left, width - right))
-    if not values:
-        parts.append(f'<text x="{width / 2}" y="{top + plot_h / 2 + 4}" font-size="10.5" '
+    parts.append(_goal_path(points, line_goal, x_of, y_of, left, width - right))
+    if not values:  # above the middle, where a lone goal line is drawn
+        parts.append(f'<text x="{width / 2}" y="{top + plot_h / 2 - 6}" font-size="10.5" '
                      f'text-anchor="middle" fill="{GREY}">no figures in these weeks</text>')
     parts.append(_value_path(points, x_of, y_of))
     for p in points:
@@ -180,6 +185,8 @@ def _describe(series, points, on_target: float) -> str:
     out = f"{series.label}: " + ("; ".join(figures) if figures else "no figures in these weeks") + "."
     if row.goal is not None:
         out += f" Goal {format_number(row.goal, unit)}"
+        if row.period:
+            out += f" a {row.period}, for the figures added up"
         if series.better == "lower":
             out += " (lower is better)"
         out += "."

@@ -12,6 +12,7 @@ commands print.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from onenotes.errors import RefusedError, WriteError
 from onenotes.followups import followups
 from onenotes.kpis import KpiRow, attainment, figure, scorecard
 from onenotes.fsutil import replace_file
-from onenotes.notebook import Notebook
+from onenotes.notebook import NOTE_NAME, Notebook
 
 # Heatmap cell states, in the order a legend shows them.
 MET, MISSED, DUE, NOT_DUE = "met", "missed", "due", "not_due"
@@ -105,7 +106,8 @@ class Report:
 
     @property
     def reps_overdue_meeting(self) -> list[RepReport]:
-        return [r for r in self.reps if r.cadence.overdue]
+        """Reps late for their one-on-one, and reps who never had one."""
+        return [r for r in self.reps if r.cadence.overdue or r.cadence.last_meeting is None]
 
 
 def build_report(book: Notebook, today: dt.date, weeks: int = 8,
@@ -113,7 +115,10 @@ def build_report(book: Notebook, today: dt.date, weeks: int = 8,
     """The report of ``reps`` (default: every rep) as of ``today``, charts over ``weeks`` weeks.
 
     ``reps`` are slugs (resolve typed names with :meth:`Notebook.resolve` first).
+    The report is as of ``today``: notes dated after it are left out of every
+    part (figures, diagnosis, commitments), as they are of the cadence.
     """
+    book = dataclasses.replace(book, notes=[n for n in book.notes if n.date <= today])
     cfg = book.config
     chosen = list(dict.fromkeys(reps)) if reps else book.reps()
     start = today - dt.timedelta(days=7 * weeks)
@@ -138,6 +143,8 @@ def build_report(book: Notebook, today: dt.date, weeks: int = 8,
                 metric = next((m for m in note.metrics if m.name == row.kpi), None)
                 goal = metric.goal if metric is not None and metric.goal is not None \
                     else cfg.goal_for(slug, row.kpi)
+                if kdef.period:
+                    goal = None  # a goal for the week/month/quarter: one meeting's figure is a part of it
                 points.append(Point(note.date, value, goal, attainment(value, goal, kdef.better)))
             series.append(Series(row.kpi, row.label, row.kind, row.unit, row.better,
                                  row.kpi in derived, row, points))
@@ -201,6 +208,11 @@ def write_report(out: Path, text: str, charts: dict[str, str] | None = None,
     if not out.parent.is_dir():
         raise WriteError(f"cannot write {out}: the folder {out.parent} does not exist",
                          hint="create the folder first")
+    if notebook_root is not None and NOTE_NAME.match(out.name) and \
+            out.resolve().is_relative_to(notebook_root.resolve()):
+        raise RefusedError(f"{out} would be read as a one-on-one note of the notebook",
+                           hint="give the report a name that is not a date, such as team.html, "
+                                "or write it outside the notebook")
     targets = [out]
     folder = None
     if charts:
@@ -218,12 +230,15 @@ def write_report(out: Path, text: str, charts: dict[str, str] | None = None,
             raise RefusedError(f"{path} exists and is not a report written by onenotes; not replaced",
                                hint="choose another --out, or move that file away")
     written = []
+    target = folder if folder is not None else out
     try:
         if folder is not None:
             folder.mkdir(exist_ok=True)
             for name, svg in charts.items():
-                written.append(replace_file(folder / name, svg.encode("utf-8")))
+                target = folder / name
+                written.append(replace_file(target, svg.encode("utf-8")))
+        target = out
         written.append(replace_file(out, text.encode("utf-8")))
-    except OSError as exc:
-        raise WriteError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
+    except OSError as exc:  # named by the file the user asked for, never by its temporary file
+        raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from None
     return written

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -67,11 +68,17 @@ def headlines(report: Report) -> list[dict]:
         out.append({"figure": f"{len(off)} of {n}", "text": f"reps below goal on an output: {names}",
                     "alert": True})
     else:
-        out.append({"figure": f"{n} of {n}" if n else "0", "text": "reps on goal on every output",
-                    "alert": False})
+        on = [r for r in report.reps if r.diagnosis.outputs_on_track]
+        unknown = [r.name for r in report.reps if r.diagnosis.outputs_on_track is None]
+        text = "reps on goal on every output"
+        if unknown:
+            text += f" (no output figures: {', '.join(unknown)})"
+        out.append({"figure": f"{len(on)} of {n}" if n else "0", "text": text, "alert": False})
     overdue = len(report.overdue)
+    managers = sum(c["owner"] == "manager" for c in report.overdue)  # the manager's own promises
     out.append({"figure": f"{overdue} of {report.open_count}",
-                "text": "open commitments are overdue", "alert": overdue > 0})
+                "text": "open commitments are overdue" + (f", {managers} of them the manager's" if managers else ""),
+                "alert": overdue > 0})
     rates = [r.accountability.kept_on_time_rate for r in report.reps
              if r.accountability.kept_on_time_rate is not None]
     kept = sum(r.accountability.kept_on_time for r in report.reps)
@@ -82,7 +89,8 @@ def headlines(report: Report) -> list[dict]:
                     f"{format_percent(min(rates))})" if rates else ""),
                 "alert": False})  # no target for it in the config: shown, not judged
     if late:
-        names = ", ".join(f"{r.name} ({r.cadence.days_overdue} days)" for r in late)
+        names = ", ".join(f"{r.name} ({r.cadence.days_overdue} days)" if r.cadence.last_meeting
+                          else f"{r.name} (never had one)" for r in late)
         out.append({"figure": str(len(late)), "text": f"overdue for a one-on-one: {names}", "alert": True})
     else:
         out.append({"figure": "0", "text": "reps overdue for a one-on-one", "alert": False})
@@ -102,6 +110,9 @@ def _output_cell(row, on_target: float) -> dict:
     below = row.attainment < on_target
     title = (f"{row.label}: {format_number(row.latest, row.unit)} against a goal of "
              f"{format_number(row.goal, row.unit)} on {row.latest_date}")
+    if row.period:
+        title = (f"{row.label}: {format_number(row.period_total, row.unit)} so far this {row.period} "
+                 f"against a goal of {format_number(row.goal, row.unit)} a {row.period}, judged on pace")
     return {"kpi": row.kpi, "text": format_percent(row.attainment), "below": below,
             "mark": BELOW_MARK if below else OK_MARK, "sort": f"{row.attainment:.4f}", "title": title}
 
@@ -140,7 +151,7 @@ def team_rows(report: Report) -> list[dict]:
             "kept_sort": "" if acc.kept_on_time_rate is None else f"{acc.kept_on_time_rate:.4f}",
             "open": acc.open, "overdue": acc.open_overdue,
             "last_text": last_text, "last_sort": last_text if cad.last_meeting else "0000-00-00",
-            "meeting_overdue": cad.overdue, "meeting_note": meeting_note,
+            "meeting_overdue": cad.overdue or cad.last_meeting is None, "meeting_note": meeting_note,
         })
     return rows
 
@@ -312,7 +323,7 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
                     name = _asset_name(r.rep, s.kpi, used)
                     charts[name] = svg
                     alt = md(f"{s.label} trend of {r.name}")
-                    trend = f"![{alt}]({assets}/{name})"
+                    trend = f"![{alt}]({quote(f'{assets}/{name}')})"  # a space or ( in --out
                 else:
                     trend = "`" + sparkline([p.value for p in s.points]).replace(" ", "\u00a0") + "`" \
                         if s.points else ""
@@ -321,8 +332,10 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
                 if row.attainment is not None:
                     mark = (BELOW_MARK if row.attainment < report.on_target else OK_MARK) + " "
                 kind = "output" if s.kind == "output" else "input"
+                goal = format_number(row.goal, row.unit) + (f"/{row.period}" if row.period and row.goal is not None
+                                                            else "")
                 lines.append(f"| {md(s.label)} ({kind}) | {trend} | {md(format_number(row.latest, row.unit))} | "
-                             f"{md(format_number(row.goal, row.unit))} | {mark}{format_percent(row.attainment)} |")
+                             f"{md(goal)} | {mark}{format_percent(row.attainment)} |")
         lines.append("")
     lines += ["## Cadence: one-on-ones held", "",
               f"One one-on-one every {period_name(report).removeprefix('a ')}; each column is "

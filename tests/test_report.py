@@ -357,3 +357,132 @@ def test_a_goal_that_changed_is_drawn_as_a_step_and_a_kpi_without_goal_has_no_li
     assert revenue.count('class="pt below"') == 1 and revenue.count('class="pt"') == 1
     demos = trend_svg(series["demos"], report.start, report.today, 1.0, "d")
     assert 'class="goal"' not in demos and "no goal" in demos and demos.count('class="pt"') == 2
+
+
+# ------------------------------------------------- as of, edge cases ---
+
+def test_a_past_today_leaves_out_the_notes_written_after_it(cli, acme):
+    html = report_html(cli, acme, "--today", "2026-10-31")  # the last --today wins
+    assert "Made by onenotes" in html and "As of 2026-10-31" in html
+    for path in acme.glob("*/*.md"):  # the notebook as it was on 2026-10-31
+        if path.stem > "2026-10-31":
+            path.unlink()
+    day = ("--today", "2026-10-31")
+    kpis = run_json(cli, acme, "kpis", *day)
+    kept = {r["rep"]: r for r in run_json(cli, acme, "accountability", *day)}
+    team = team_rows(html)
+    for r in kpis:
+        if r["kind"] == "output" and r["attainment"] is not None:
+            cell = team[r["rep"]].find("td", data_kpi=r["kpi"])
+            assert float(cell.attrs["data-value"]) == pytest.approx(r["attainment"], abs=1e-4), r
+            assert str(r["latest_date"]) in cell.attrs["title"]
+    for rep, row in kept.items():
+        assert team[rep].find("td", data_field="open").text() == str(row["open"])
+        assert team[rep].find("td", data_field="open_overdue").text() == str(row["open_overdue"])
+    overdue = run_json(cli, acme, "followups", *day, "--overdue")
+    doc, _, _ = parse(html)
+    listed = doc.find("table", class_="overdue").find("tbody").find_all("tr")
+    assert sorted(tr.attrs["data-id"] for tr in listed) == sorted(r["id"] for r in overdue)
+
+
+def test_reps_without_output_figures_are_not_counted_on_goal(cli, notebook):
+    write(notebook / "ann" / "2026-11-16.md", note_text(metrics="  sales_calls: 45\n"))
+    html = report_html(cli, notebook)
+    doc, _, _ = parse(html)
+    first = doc.find("ul", class_="headlines").find_all("li")[0].text()
+    assert first == "0 of 1reps on goal on every output (no output figures: Ann Lee)"
+
+
+def test_a_rep_who_never_had_a_one_on_one_is_flagged(cli, notebook):
+    html = report_html(cli, notebook)
+    doc, _, _ = parse(html)
+    last = doc.find("ul", class_="headlines").find_all("li")[-1]
+    assert "alert" in last.classes() and last.text() == "1overdue for a one-on-one: Ann Lee (never had one)"
+    row = team_rows(html)["ann"]
+    assert row.find("span", class_="flag").text() == "no one-on-one yet"
+
+
+def test_a_goal_per_month_is_not_drawn_against_each_meeting(notebook):
+    import datetime as dt
+    from onenotes.charts import trend_svg
+    config = notebook / "onenotes.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "revenue: {kind: output, goal: 25000, unit: USD}",
+        "revenue: {kind: output, goal: 100000, unit: USD, period: month}"), encoding="utf-8")
+    for day in ("2026-11-02", "2026-11-09", "2026-11-16"):
+        write(notebook / "ann" / f"{day}.md", note_text(date=day, metrics="  revenue: 30000\n"))
+    report = build_report(load_notebook(notebook), dt.date(2026, 11, 23), weeks=4)
+    revenue = report.reps[0].series[0]
+    assert revenue.row.period == "month" and revenue.row.attainment >= 1  # 90,000 is on pace
+    assert all(p.goal is None and p.attainment is None for p in revenue.points)
+    svg = trend_svg(revenue, report.start, report.today, 1.0, "m")
+    assert 'class="pt below"' not in svg and 'class="goal"' not in svg
+    assert "Goal 100,000 USD a month" in svg and "(below goal)" not in svg
+
+
+def test_chart_text_stays_clear_of_the_goal_line_and_the_frame(notebook):
+    import datetime as dt
+    from onenotes.charts import trend_svg
+    config = notebook / "onenotes.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("goal: 25000, unit: USD", "goal: 1500000, unit: USD"),
+                      encoding="utf-8")
+    report = build_report(load_notebook(notebook), dt.date(2026, 11, 23), weeks=4)  # no figures yet
+    svg = trend_svg(report.reps[0].series[0], report.start, report.today, 1.0, "e")
+    goal_y = float(re.search(r'<path class="goal" d="M[\d.]+ ([\d.]+)H', svg).group(1))
+    text_y = float(re.search(r'<text x="[\d.]+" y="([\d.]+)"[^>]*>no figures in these weeks', svg).group(1))
+    assert goal_y - text_y >= 4  # the message is not struck through by the goal line
+    write(notebook / "ann" / "2026-11-16.md", note_text(metrics="  revenue: 1234567\n"))
+    report = build_report(load_notebook(notebook), dt.date(2026, 11, 23), weeks=4)
+    svg = trend_svg(report.reps[0].series[0], report.start, report.today, 1.0, "e")
+    subtitle = re.search(r'<text x="10" y="31"[^>]*>([^<]*)</text>', svg).group(1)
+    assert len(subtitle) <= 38 and subtitle.startswith("latest 1,234,567 USD")  # 220 px of text
+
+
+def test_a_write_error_names_the_report_not_its_temporary_file(cli, example_notebook, tmp_path, monkeypatch):
+    import errno
+    import onenotes.fsutil
+
+    def refuse(folder, name):
+        raise OSError(errno.EROFS, "Read-only file system", str(folder / f".{name}.1234.tmp"))
+
+    monkeypatch.setattr(onenotes.fsutil, "_temp_file", refuse)
+    result = cli("--notebook", example_notebook, "report", "--out", tmp_path / "team.html")
+    assert result.exit_code == 4
+    assert result.stderr == f"onenotes: error: cannot write {tmp_path / 'team.html'}: Read-only file system\n"
+
+
+def test_an_out_ending_in_a_slash_is_refused_not_written_as_a_file(cli, example_notebook, tmp_path):
+    result = cli("--notebook", example_notebook, "report", "--out", f"{tmp_path}/reports/")
+    assert result.exit_code == 2 and "names a folder" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_is_never_written_where_it_would_be_read_as_a_note(cli, acme):
+    before = sorted(p for p in acme.rglob("*") if ".onenotes" not in p.parts)
+    for fmt in ("html", "markdown"):
+        result = cli("--notebook", acme, "report", "--today", TODAY, "--format", fmt,
+                     "--out", acme / "bob-okafor" / "2026-11-30.md")
+        assert result.exit_code == 1 and "would be read as a one-on-one note" in result.stderr
+    assert sorted(p for p in acme.rglob("*") if ".onenotes" not in p.parts) == before
+    out = acme / "bob-okafor" / "summary.html"  # not a note's name: fine anywhere
+    assert cli("--notebook", acme, "report", "--today", TODAY, "--out", out).exit_code == 0
+
+
+def test_markdown_chart_links_work_for_an_out_name_with_spaces_and_brackets(cli, example_notebook, tmp_path):
+    from urllib.parse import unquote
+    out = tmp_path / "team report (nov).md"
+    result = cli("--notebook", example_notebook, "report", "--today", TODAY, "--format", "markdown", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    tokens = MarkdownIt("commonmark").enable("table").parse(out.read_text(encoding="utf-8"))
+    images = [c.attrs["src"] for t in tokens if t.type == "inline" for c in t.children if c.type == "image"]
+    assert len(images) == 27
+    assert all((tmp_path / unquote(src)).is_file() for src in images)
+
+
+def test_the_overdue_headline_counts_the_managers_own_commitments(cli, example_notebook, acme_html):
+    rows = run_json(cli, example_notebook, "followups", "--today", TODAY, "--overdue")
+    mine = sum(r["owner"] == "manager" for r in rows)
+    assert mine == 4
+    doc, _, _ = parse(acme_html)
+    second = doc.find("ul", class_="headlines").find_all("li")[1].text()
+    assert second == f"15 of 29open commitments are overdue, {mine} of them the manager's"

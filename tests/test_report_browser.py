@@ -105,6 +105,28 @@ def test_the_page_fits_a_laptop_screen_and_prints(acme_page):
         assert list(ARTIFACTS.glob("report-print-*.png"))
 
 
+
+def test_a_narrow_screen_scrolls_the_tables_not_the_page(browser, tmp_path):
+    out = tmp_path / "report.html"
+    _write_report(EXAMPLE, out)
+    for width in (1024, 390):  # a small laptop, a phone reading the e-mail
+        page = browser.open(out.as_uri(), width=width, height=800)
+        assert page.evaluate("document.documentElement.scrollWidth") == width
+        assert page.evaluate("document.querySelector('table.team').parentElement.scrollWidth") > width - 56
+
+
+def test_a_team_table_with_many_kpis_still_fits_the_printed_page(browser, acme, tmp_path):
+    config = acme / "onenotes.yaml"
+    extra = "".join(f"  extra_{i}:\n    kind: output\n    goal: 10\n    label: Weighted pipeline coverage {i}\n"
+                    for i in range(4))
+    config.write_text(config.read_text(encoding="utf-8").replace("kpis:\n", "kpis:\n" + extra, 1),
+                      encoding="utf-8")
+    out = tmp_path / "report.html"
+    _write_report(acme, out)
+    page = browser.open(out.as_uri(), width=1047, height=700)  # A4 landscape less its margins, at 96 dpi
+    page.media("print")
+    assert page.evaluate("document.querySelector('table.team').getBoundingClientRect().right") <= 1047
+
 def test_clicking_a_heading_sorts_the_team_table(acme_page):
     order = acme_page.evaluate("""(() => {
         const th = Array.from(document.querySelectorAll('table.team th')).find(h => h.textContent === 'Revenue');

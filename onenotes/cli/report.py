@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -32,6 +33,9 @@ def command(ctx, out, today_text, weeks, reps, fmt):
     files): the team table, trend charts of each KPI against goal, the cadence
     heatmap and the overdue commitments.
     """
+    if out is not None and out.endswith(("/", os.sep)):
+        raise click.BadParameter(f"{clean(out)} names a folder; give a file name such as "
+                                 f"{clean(out)}team.html", param_hint="'--out'")
     root = notebook_root(ctx)
     book = load_notebook(root)
     now = today(book.config, today_text)

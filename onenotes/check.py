@@ -114,9 +114,12 @@ def _check_templates(root: Path) -> list[Problem]:
             env.get_template(path.name)
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(rel, exc.lineno or 0, 0, "error", "template-syntax",
-                                    f"template syntax error: {exc.message}"))
+                                    f"template syntax error: {exc.message}",
+                                    "fix the Jinja syntax on that line (see docs/templates.md)"))
         except (TemplateError, jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(rel, 0, 0, "error", "template", str(exc)))
+            problems.append(Problem(rel, 0, 0, "error", "template", str(exc),
+                                    exc.hint if isinstance(exc, TemplateError) and exc.hint else
+                                    "keep templates as real UTF-8 files inside the notebook's templates/ folder"))
     return problems
 
 

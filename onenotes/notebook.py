@@ -85,7 +85,8 @@ def _link_problem(root: Path, rel: str, result: Scan) -> None:
     else:
         why = "links are not followed; the target is read where it is"
     if rel.endswith(".md") or os.path.isdir(root / rel):
-        result.problems.append(Problem(rel, 0, 0, "warning", "symlink", f"skipped symbolic link: {why}"))
+        result.problems.append(Problem(rel, 0, 0, "warning", "symlink", f"skipped symbolic link: {why}",
+                                       "keep notes as real files inside the notebook folder"))
 
 
 def _walk(root: Path, rel_dir: str, result: Scan) -> None:
@@ -93,7 +94,8 @@ def _walk(root: Path, rel_dir: str, result: Scan) -> None:
         entries = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
     except OSError as exc:
         result.problems.append(Problem(rel_dir, 0, 0, "warning", "unreadable",
-                                       f"cannot read folder: {exc.strerror}"))
+                                       f"cannot read folder: {exc.strerror}",
+                                       "check the folder's permissions"))
         return
     for entry in entries:
         name = entry.name
@@ -180,7 +182,9 @@ def read_note(root: Path, rel: str, options: ReadOptions) -> Note:
                                 "move attachments or pasted data out of the note")) from None
     except OSError as exc:
         raise NoteError(Problem(rel, 0, 0, "warning", "unreadable",
-                                f"cannot read: {exc.strerror or exc}")) from None
+                                f"cannot read: {exc.strerror or exc}",
+                                "a note must be a regular file onenotes may read; "
+                                "check its permissions")) from None
     text = decode(data, rel)
     return parse_note(text, rel, rep, date, seq, options)
 

@@ -260,6 +260,7 @@ def load_yaml(text: str, line_offset: int = 0):
         raise YamlProblem(
             f"frontmatter is nested more than {MAX_NESTING} levels deep",
             line_offset + 1,
+            hint="notes hold plain 'key: value' lines and short lists; flatten it",
         )
     loader = None
     try:

@@ -1,0 +1,157 @@
+"""Every entry of the hostile-input catalog, through every command that reads notes.
+
+The cases are data in ``tests/hostile_cases.py``; each runs through the real
+entry point (``onenotes.cli.main``) with CliRunner and must give the exact exit
+code, a message naming file and line, the other notes still processed, and
+no byte written where nothing should be.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import hostile_cases as hc
+from conftest import ROOT
+
+CATALOG = Path("/work/shared/hostile-inputs.md")
+CHECK_DOC = ROOT / "docs" / "commands" / "check.md"
+MISTAKES = [c for c in hc.CASES if c.code and c.mistake]
+
+
+def test_every_catalog_entry_has_at_least_one_case():
+    assert {c.entry for c in hc.CASES} == set(range(1, 36))
+    if CATALOG.is_file():  # the catalog itself, where it is at hand
+        numbers = {int(n) for n in re.findall(r"^(\d+)\. ", CATALOG.read_text(encoding="utf-8"), re.M)}
+        assert numbers == set(range(1, 36))
+
+
+def test_case_ids_are_unique():
+    ids = [c.id for c in hc.CASES]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_command_that_reads_notes_is_run():
+    from onenotes.cli import COMMANDS
+
+    commands = hc.reading_commands()
+    assert set(hc.COMMAND_ARGS) <= set(commands)
+    assert set(commands) | hc.NOT_READING == set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", hc.reading_commands())
+@pytest.mark.parametrize("case", hc.CASES, ids=lambda c: c.id)
+def test_hostile_input(case, command, tmp_path):
+    outcome = hc.run_case(case, command, tmp_path)
+    assert outcome.crash is None, outcome.crash
+    assert outcome.unexpected == [], "\n".join(outcome.unexpected)
+
+
+@pytest.mark.parametrize("case", MISTAKES, ids=lambda c: c.id)
+def test_check_json_names_code_line_and_a_fix_hint(case, cli, tmp_path):
+    root = hc.build(case, tmp_path / "nb")
+    result = cli("--notebook", root, "check", "--format", "json")
+    report = json.loads(result.stdout)
+    path, _, line = (case.check_at or case.where).partition(":")
+    found = [p for p in report["problems"] if p["code"] == case.code and p["path"] == path]
+    assert found, report["problems"]
+    problem = found[0]
+    assert problem["line"] == (int(line) if line else 0)
+    assert problem["severity"] == case.severity
+    assert problem["hint"], problem
+    assert result.exit_code == (1 if report["errors"] else 0)
+
+
+def test_check_json_keys_are_exactly_the_documented_ones(cli, tmp_path):
+    case = next(c for c in hc.CASES if c.name == "duplicate-key")
+    root = hc.build(case, tmp_path / "nb")
+    report = json.loads(cli("--notebook", root, "check", "--format", "json").stdout)
+    assert list(report) == ["files", "errors", "warnings", "problems"]
+    assert report["problems"]
+    for problem in report["problems"]:
+        assert list(problem) == ["path", "line", "column", "severity", "code", "message", "hint"]
+    doc = CHECK_DOC.read_text(encoding="utf-8")
+    for key in list(report) + list(report["problems"][0]):
+        assert f"`{key}`" in doc, key
+
+
+def emitted_codes() -> set[str]:
+    """Every problem code the sources can emit: Problem(...) and _problem(...) calls, add(...) in check."""
+    codes = set()
+    for path in (ROOT / "onenotes").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        codes |= set(re.findall(r'"(?:error|warning)",\s*"([a-z][a-z0-9-]+)"', text))
+    return codes
+
+
+def test_emitted_codes_are_found():
+    # The collector must see the codes we know exist, or the next test proves nothing.
+    assert {"yaml", "encoding", "merge-conflict", "unknown-kpi", "config", "template-syntax",
+            "symlink", "too-large", "task-marker"} <= emitted_codes()
+
+
+def test_every_problem_code_is_documented_in_the_check_page():
+    doc = CHECK_DOC.read_text(encoding="utf-8")
+    section = doc.split("## Problem codes", 1)[1]
+    documented = set(re.findall(r"^\| `([a-z][a-z0-9-]+)` \|", section, re.M))
+    assert emitted_codes() <= documented, emitted_codes() - documented
+    assert documented <= emitted_codes(), documented - emitted_codes()
+
+
+def test_terminal_escapes_are_stripped_from_tables_and_kept_in_json(cli, tmp_path):
+    case = next(c for c in hc.CASES if c.entry == 35)
+    root = hc.build(case, tmp_path / "nb")
+    raw = case.listed[0]
+    for command in ("followups", "commitments"):
+        table = cli("--notebook", root, command, "--today", hc.TODAY)
+        assert table.exit_code == 0
+        assert "Call Acme evil now" in table.stdout
+        assert "\x1b" not in table.stdout and "\u202e" not in table.stdout
+        as_json = json.loads(cli("--notebook", root, command, "--today", hc.TODAY, "--format", "json").stdout)
+        assert raw in [r["text"] for r in as_json]
+    brief = cli("--notebook", root, "brief", "ann", "--today", "2026-11-10")
+    assert "\x1b" not in brief.stdout and "\u202e" not in brief.stdout
+
+
+# ------------------------------------------------- the harness can fail ---
+
+def test_the_harness_reports_a_wrong_exit_code_and_a_missing_message(tmp_path):
+    case = hc.Case(99, "wrong-expectation", {hc.H: "\ufeff" + hc.note()}, kind="accept",
+                   where=f"{hc.H}:1", exits={"followups": 3})
+    outcome = hc.run_case(case, "followups", tmp_path)
+    assert any("exit code 0, expected 3" in u for u in outcome.unexpected)
+    assert any("does not name" in u for u in outcome.unexpected)
+
+
+def test_the_harness_reports_a_write_a_lost_note_and_a_crash(tmp_path, monkeypatch):
+    import onenotes.cli.followups as fcli
+
+    original = fcli.followups
+
+    def writes_and_loses(book, **kwargs):
+        (book.root / "ann" / "2026-11-16.md").write_text("mangled", encoding="utf-8")
+        result = original(book, **kwargs)
+        result.rows = [r for r in result.rows if "Acme" not in r["text"]]
+        return result
+
+    monkeypatch.setattr(fcli, "followups", writes_and_loses)
+    outcome = hc.run_case(hc.Case(99, "plain", kind="accept"), "followups", tmp_path)
+    assert any("files changed" in u for u in outcome.unexpected)
+    assert any("'Call Acme about the renewal' listed 0 times" in u for u in outcome.unexpected)
+
+    def crashes(book, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(fcli, "followups", crashes)
+    outcome = hc.run_case(hc.Case(99, "plain", kind="accept"), "followups", tmp_path)
+    assert outcome.crash and "RuntimeError: boom" in outcome.crash
+
+
+def test_run_all_returns_the_report_figures(tmp_path, monkeypatch):
+    monkeypatch.setattr(hc, "CASES", [c for c in hc.CASES if c.name in ("utf8-bom", "duplicate-key")])
+    figures = hc.run_all(tmp_path)
+    assert figures == {"cases": 2, "command_runs": 2 * len(hc.reading_commands()), "crashes": 0,
+                       "unexpected": []}

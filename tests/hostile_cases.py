@@ -139,6 +139,9 @@ class Case:
     mistake: bool = True  # a user mistake: `check` gives a fix hint
     extra_args: dict = field(default_factory=dict)  # command -> args appended
     check_at: str | None = None  # "path:line" of the problem in `check`, when `where` is a phrase
+    hint: str = ""  # a fragment of the fix hint `check` gives
+    brief_title: str = "# Brief: Ann Lee,"  # how `brief` names the rep
+    env: dict = field(default_factory=dict)  # environment variables for the run
 
     @property
     def id(self) -> str:
@@ -252,7 +255,7 @@ CASES: list[Case] = [
                         .replace("\n", "\r").encode()},
          kind="accept", listed=("CR commitment", "CR task")),
     Case(3, "latin-1", {H: note(body="# Notes\n\n- [ ] Caf\xe9 meeting\n").encode("latin-1")},
-         kind="warn", where=f"{H}:7", message="not valid UTF-8", code="encoding",
+         kind="warn", where=f"{H}:7", message="not valid UTF-8", code="encoding", hint="UTF-8",
          not_listed=("Caf",)),
     Case(3, "utf-16", {H: note(body="- [ ] wide task\n").encode("utf-16")},
          kind="warn", where=f"{H}:1", message="UTF-16", code="encoding", not_listed=("wide task",)),
@@ -269,7 +272,7 @@ CASES: list[Case] = [
          not_listed=("Hidden task",)),
     Case(5, "rule-not-frontmatter",
          {H: "---\n\nIntro paragraph about the week\n\n---\n\n- [ ] Rule task\n"},
-         where=f"{H}:2", message="not a str", code="frontmatter-not-mapping",
+         where=f"{H}:2", message="not a str", code="frontmatter-not-mapping", hint="***",
          not_listed=("Rule task",)),
     Case(6, "dots-closing", {H: "---\nrep: ann\ndate: 2026-11-09\n"
                                 "commitments:\n  - text: Dots commitment\n...\n\n- [ ] Dots task\n\n---\n"},
@@ -291,7 +294,7 @@ CASES: list[Case] = [
     Case(10, "conflict-in-frontmatter",
          {H: "---\nrep: ann\n<<<<<<< HEAD\ndate: 2026-11-09\n=======\ndate: 2026-11-10\n"
              ">>>>>>> theirs\n---\n- [ ] Conflicted task\n"},
-         where=f"{H}:3", message="unresolved merge conflict", code="merge-conflict",
+         where=f"{H}:3", message="unresolved merge conflict", code="merge-conflict", hint="<<<<<<<",
          not_listed=("Conflicted task",)),
     Case(10, "conflict-in-body",
          {H: note(body="<<<<<<< HEAD\n- [ ] Ours task\n=======\n- [ ] Theirs task\n>>>>>>> b\n")},
@@ -317,11 +320,12 @@ CASES: list[Case] = [
          {H: note(fm="commitments:\n  - id: 01234\n    text: 9:30\n  - id: 0800\n    text: '1.10'\n")},
          kind="accept", listed=("9:30", "1.10")),
     Case(14, "duplicate-key", {H: note(fm="rep: ann\ncommitments:\n  - text: Dup task\n")},
-         where=f"{H}:4", message="first on line 2", code="yaml", not_listed=("Dup task",)),
+         where=f"{H}:4", message="first on line 2", code="yaml", hint="keep one",
+         not_listed=("Dup task",)),
     Case(15, "tab-indent", {H: note(fm="commitments:\n\t- text: Tabbed\n")},
-         where=f"{H}:5", message="tab", code="yaml", not_listed=("Tabbed",)),
+         where=f"{H}:5", message="tab", code="yaml", hint="spaces", not_listed=("Tabbed",)),
     Case(15, "colon-in-value", {H: note(fm="commitments:\n  - text: Call Ann: VIP account\n")},
-         where=f"{H}:5", message="invalid YAML", code="yaml"),
+         where=f"{H}:5", message="invalid YAML", code="yaml", hint="double quotes"),
     Case(16, "python-tag", {H: note(fm='x: !!python/object/apply:os.system ["touch {root}/pwned"]\n')},
          where=f"{H}:4", message="tag", code="yaml"),
     Case(17, "billion-laughs", {H: note(fm=BILLION)},
@@ -374,7 +378,7 @@ CASES: list[Case] = [
          {"jos\u00e9/2026-11-16.md": note(rep="jos\u00e9", date="2026-11-16",
                                           fm="commitments:\n  - text: Jose commitment\n")},
          kind="accept", rep="Jose\u0301", rep_filter=True, new_rel="jos\u00e9/2026-11-23.md",
-         listed=("Jose commitment",), carried=("Jose commitment",)),
+         listed=("Jose commitment",), carried=("Jose commitment",), brief_title="# Brief: Jos\u00e9,"),
     Case(24, "note-exists", {NEW: note(date="2026-11-23", body="- [ ] Already written\n")},
          kind="accept", where=NEW + " already exists; it was not changed", warned_by=("new",), mistake=False,
          exits={"new": 1}, listed=("Already written",), extra_args={"new": ["--date", "2026-11-23"]}),
@@ -400,6 +404,7 @@ CASES: list[Case] = [
           H: note(fm='commitments:\n  - text: "Line one\\nstatus: done"\n'
                      "  - text: 'no'\n    owner: manager\n  - text: \"#not-a-comment: [x]\"\n")},
          kind="accept", listed=("Line one\nstatus: done", "no", "#not-a-comment: [x]"),
+         brief_title="# Brief: Ann: VIP,",
          carried=ANN_TEXTS + ("Line one\nstatus: done", "no", "#not-a-comment: [x]")),
     Case(30, "template-reaches-internals",
          _template("---\nrep: {{ rep.slug | yaml }}\n---\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n"),
@@ -410,20 +415,30 @@ CASES: list[Case] = [
          where="resolves outside", code="template", warned_by=("new", "check"),
          check_at="templates/one-on-one.md",
          exits={"new": 3, "check": 1}),
+    Case(30, "template-huge-value", _template("---\nrep: ann\n---\n{{ 'a' * 10**8 }}\n"),
+         where="one-on-one.md:4", message="too large", warned_by=("new",), exits={"new": 3},
+         mistake=False),
     Case(30, "template-name-is-a-path", where="not a template name", warned_by=("new",),
          exits={"new": 3}, mistake=False, extra_args={"new": ["--template", "../../etc/passwd"]}),
     Case(31, "config-unknown-key", {"onenotes.yaml": CONFIG.replace("cadence:", "cadance:")},
          where="onenotes.yaml:2", message="did you mean 'cadence'?", code="config",
+         hint="did you mean 'cadence'?",
          exits={c: 3 for c in COMMAND_ARGS if c != "check"}),
     Case(31, "config-yaml11-word-key", {"onenotes.yaml": CONFIG + "on: true\n"},
          where="onenotes.yaml:10", message="unknown setting 'on'", code="config",
          exits={c: 3 for c in COMMAND_ARGS if c != "check"}),
     Case(31, "config-yaml11-word-values",
          {"onenotes.yaml": CONFIG.replace("{name: Ann Lee}", "{name: Yes}").replace("Sam Rivera", "No")},
-         kind="accept", extra_args={}),
+         kind="accept", brief_title="# Brief: Yes,"),
     Case(31, "config-duplicate-key", {"onenotes.yaml": CONFIG + "cadence: monthly\n"},
          where="onenotes.yaml:10", message="duplicate key", code="config",
          exits={c: 3 for c in COMMAND_ARGS if c != "check"}),
+    Case(31, "editor-not-through-a-shell",
+         {"a$(touch pwned);touch pwned2/2026-11-16.md": note(rep="a$(touch pwned);touch pwned2",
+                                                              date="2026-11-16")},
+         kind="accept", rep="a$(touch pwned);touch pwned2", env={"EDITOR": "true"},
+         new_rel="a$(touch pwned);touch pwned2/2026-11-23.md", carried=(), mistake=False,
+         brief_title="# Brief: A$(touch Pwned);touch Pwned2,", extra_args={"new": ["--edit"]}),
     # ----------------------------------------------------- 32-35 tasks, dates
     Case(32, "task-markers", {H: note(body=TASKS_32)},
          where=f"{H}:15", message="unknown task marker [/]", code="task-marker", severity="warning",
@@ -433,7 +448,7 @@ CASES: list[Case] = [
          not_listed=("plus task done", "ordered paren task done", "cancelled task", "backtick fenced",
                      "tilde fenced", "indented code", "in a comment")),
     Case(33, "ambiguous-date", {H: note(fm="commitments:\n  - text: Dotted date\n    due: 03.04.2026\n")},
-         where=f"{H}:6", message="is not a date", code="commitment-date",
+         where=f"{H}:6", message="is not a date", code="commitment-date", hint="date_formats",
          warned_by=("check", "followups", "new"), listed=("Dotted date",)),
     Case(33, "configured-date-format",
          {"onenotes.yaml": CONFIG + "date_formats: ['%d.%m.%Y', '%d.%m.']\n",
@@ -541,17 +556,24 @@ def generic_args(command: str) -> list[str]:
     return args
 
 
-def invoke(args: list[str], in_subprocess: bool = False):
-    """(exit code, stdout, stderr, crash reason or None)."""
+def invoke(args: list[str], in_subprocess: bool = False, env: dict | None = None, cwd: Path | None = None):
+    """(exit code, stdout, stderr, crash reason or None).  Runs in ``cwd``, so anything a
+    hostile input makes onenotes write to a relative path lands where it is seen."""
+    with contextlib.chdir(cwd or os.getcwd()):
+        return _invoke(args, in_subprocess, {**CLEAN_ENV, **(env or {})})
+
+
+def _invoke(args, in_subprocess, env):
     if in_subprocess:
-        env = {k: v for k, v in os.environ.items() if k not in CLEAN_ENV}
+        env = {**{k: v for k, v in os.environ.items() if k not in CLEAN_ENV},
+               **{k: v for k, v in env.items() if v is not None}}
         env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + env.get("PYTHONPATH", "")
         proc = subprocess.run([sys.executable, "-m", "onenotes", *args], capture_output=True, env=env,
                               timeout=120)
         out, err = proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
         crash = None if proc.returncode >= 0 else f"killed by signal {-proc.returncode}"
         return proc.returncode, out, err, crash
-    result = CliRunner().invoke(_Entry(), args, env=CLEAN_ENV, catch_exceptions=True)
+    result = CliRunner().invoke(_Entry(), args, env=env, catch_exceptions=True)
     crash = None
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         crash = "exception escaped: " + "".join(
@@ -567,7 +589,7 @@ def run_case(case: Case, command: str, tmp_root: Path) -> Outcome:
         before = snapshot(root)
         args = argv(case, command, root)
         with (case.patch() if case.patch else contextlib.nullcontext()):
-            code, out, err, crash = invoke(args, command in case.subprocess_commands)
+            code, out, err, crash = invoke(args, command in case.subprocess_commands, case.env, root)
         after = snapshot(root)
         outcome = Outcome(case, command, code, out, err, crash)
         if crash is None and ("Traceback (most recent call last)" in out + err):
@@ -700,9 +722,7 @@ def _probe_new(o: Outcome, root: Path) -> None:
 
 
 def _probe_brief(o: Outcome, root: Path) -> None:
-    wants = ("# Brief: Ann Lee",) + ANN_TEXTS[:1] if not o.case.rep_filter else ("# Brief:",)
-    if o.case.files.get("onenotes.yaml") and "Ann Lee" not in o.case.files["onenotes.yaml"]:
-        wants = ("# Brief:",) + ANN_TEXTS[:1]
+    wants = (o.case.brief_title,) + (ANN_TEXTS[:1] if o.case.rep == "ann" else ())
     for want in wants:
         if want not in o.stdout:
             o.unexpected.append(f"the brief lacks {want!r}")

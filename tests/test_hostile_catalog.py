@@ -62,6 +62,9 @@ def test_check_json_names_code_line_and_a_fix_hint(case, cli, tmp_path):
     assert problem["line"] == (int(line) if line else 0)
     assert problem["severity"] == case.severity
     assert problem["hint"], problem
+    assert case.hint in problem["hint"]
+    documented = CHECK_DOC.read_text(encoding="utf-8").split("## Problem codes", 1)[1]
+    assert f"| `{problem['code']}` |" in documented
     assert result.exit_code == (1 if report["errors"] else 0)
 
 

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 
 from onenotes.config import Config, load_config
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import ConfigError, NoteError, Problem, TemplateError
 from onenotes.note import Note
 from onenotes.notebook import fold, read_note, scan
-from onenotes.render import TEMPLATE_SUFFIX, make_environment
+from onenotes.render import NOT_NOTES, TEMPLATE_SUFFIX, make_environment
 from onenotes.yamlsafe import LineDict
 
 # Stable JSON keys of one problem (documented in docs/commands.md).
@@ -102,6 +104,46 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
     return found
 
 
+def _context_names(template: str) -> set[str]:
+    """The names a template can use: those its renderer passes (from an empty notebook)."""
+    import datetime as dt
+
+    from onenotes.brief import build_brief
+    from onenotes.newnote import build_context
+    from onenotes.notebook import Notebook, Scan
+
+    book = Notebook(Path("."), Config(), [], [], Scan())
+    day = dt.date(2026, 1, 5)
+    context = build_brief(book, "x", day) if template in NOT_NOTES else build_context(book, "x", day, day)
+    return set(context)
+
+
+def _lint_template(env, rel: str, name: str, source: str) -> list[Problem]:
+    """Names the renderer does not pass, and reaches for Python internals (the sandbox refuses both)."""
+    problems = []
+    ast = env.parse(source)
+    known = _context_names(name[: -len(TEMPLATE_SUFFIX)]) | set(env.globals)
+    undeclared = jinja2.meta.find_undeclared_variables(ast) - known
+    reported = set()
+    for node in ast.find_all(jinja2.nodes.Name):
+        if node.ctx == "load" and node.name in undeclared and node.name not in reported:
+            reported.add(node.name)
+            close = difflib.get_close_matches(node.name, sorted(known), n=1)
+            problems.append(Problem(rel, node.lineno, 0, "error", "template-undefined",
+                                    f"{node.name!r} is not a name templates can use",
+                                    f"did you mean {close[0]!r}?" if close else
+                                    "see docs/templates.md for the names a template can use"))
+    for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
+        attr = node.attr if isinstance(node, jinja2.nodes.Getattr) else (
+            node.arg.value if isinstance(node.arg, jinja2.nodes.Const) else None)
+        if isinstance(attr, str) and attr.startswith("_"):
+            problems.append(Problem(rel, node.lineno, 0, "error", "template-unsafe",
+                                    f"the template reaches for Python internals ({attr!r}); "
+                                    "the sandbox refuses it",
+                                    "use only the names and filters in docs/templates.md"))
+    return problems
+
+
 def _check_templates(root: Path) -> list[Problem]:
     folder = root / "templates"
     if not folder.is_dir():
@@ -112,6 +154,8 @@ def _check_templates(root: Path) -> list[Problem]:
         rel = f"templates/{path.name}"
         try:
             env.get_template(path.name)
+            source = env.loader.get_source(env, path.name)[0]
+            problems.extend(_lint_template(env, rel, path.name, source))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(rel, exc.lineno or 0, 0, "error", "template-syntax",
                                     f"template syntax error: {exc.message}",

@@ -106,6 +106,9 @@ COMMAND_ARGS = {
 REP_ARGS = {"followups": ["--rep", "{rep}"], "commitments": ["{rep}"],
             "accountability": ["{rep}"], "kpis": ["{rep}"]}
 NOT_READING = {"init"}  # commands that read no notes
+# Commands that show commitments, so warn of an unreadable due date or an odd task marker
+# (`new` only of its own rep's, and only errors).
+COMMITMENT_COMMANDS = ("check", "followups", "commitments", "accountability", "brief", "new")
 
 
 def reading_commands() -> list[str]:
@@ -315,7 +318,7 @@ CASES: list[Case] = [
          {H: note(fm="commitments:\n  - text: Impossible date\n    due: 2026-02-30\n"
                      "  - text: Slash date\n    due: 11/30\n")},
          where=f"{H}:6", message="not a real date", code="commitment-date",
-         warned_by=("check", "followups", "new"), listed=("Impossible date", "Slash date")),
+         warned_by=COMMITMENT_COMMANDS, listed=("Impossible date", "Slash date")),
     Case(13, "octal-and-sexagesimal",
          {H: note(fm="commitments:\n  - id: 01234\n    text: 9:30\n  - id: 0800\n    text: '1.10'\n")},
          kind="accept", listed=("9:30", "1.10")),
@@ -443,14 +446,14 @@ CASES: list[Case] = [
     # ----------------------------------------------------- 32-35 tasks, dates
     Case(32, "task-markers", {H: note(body=TASKS_32)},
          where=f"{H}:15", message="unknown task marker [/]", code="task-marker", severity="warning",
-         warned_by=("check", "followups"),
+         warned_by=COMMITMENT_COMMANDS[:-1],
          listed=("dash task", "star task", "ordered dot task", "indented task", "quoted task",
                  "half-done task"),
          not_listed=("plus task done", "ordered paren task done", "cancelled task", "backtick fenced",
                      "tilde fenced", "indented code", "in a comment")),
     Case(33, "ambiguous-date", {H: note(fm="commitments:\n  - text: Dotted date\n    due: 03.04.2026\n")},
          where=f"{H}:6", message="is not a date", code="commitment-date", hint="date_formats",
-         warned_by=("check", "followups", "new"), listed=("Dotted date",)),
+         warned_by=COMMITMENT_COMMANDS, listed=("Dotted date",)),
     Case(33, "configured-date-format",
          {"onenotes.yaml": CONFIG + "date_formats: ['%d.%m.%Y', '%d.%m.']\n",
           H: note(fm="commitments:\n  - text: European date\n    due: 03.04.2026\n"

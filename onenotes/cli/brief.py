@@ -6,6 +6,7 @@ import click
 
 from onenotes.brief import render_brief
 from onenotes.cli.common import notebook_root, today, warn
+from onenotes.followups import listing_problems
 from onenotes.notebook import load_notebook
 
 
@@ -20,7 +21,7 @@ def command(ctx, rep, today_text):
     coming due, the upcoming calls noted last time, and the coaching focus.
     """
     book = load_notebook(notebook_root(ctx))
-    warn([p for p in book.problems])
+    warn(listing_problems(book))
     now = today(book.config, today_text)
     slug = book.resolve(rep)
     click.echo(render_brief(book, slug, now), nl=False)

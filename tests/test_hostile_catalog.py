@@ -158,3 +158,15 @@ def test_run_all_returns_the_report_figures(tmp_path, monkeypatch):
     figures = hc.run_all(tmp_path)
     assert figures == {"cases": 2, "command_runs": 2 * len(hc.reading_commands()), "crashes": 0,
                        "unexpected": []}
+
+
+def test_a_command_added_later_is_run_too(tmp_path, monkeypatch):
+    from onenotes.cli import COMMANDS
+
+    monkeypatch.setitem(COMMANDS, "kpis-copy", ("onenotes.cli.kpis", "A reading command the catalog does not know."))
+    assert "kpis-copy" in hc.reading_commands()
+    assert hc.generic_args("kpis-copy") == ["kpis-copy", "--today", hc.TODAY, "--format", "json"]
+    broken_config = next(c for c in hc.CASES if c.name == "config-unknown-key")
+    assert hc.run_case(broken_config, "kpis-copy", tmp_path).unexpected == []
+    wrong = hc.Case(99, "expects-a-failure", exits={"*": 3})
+    assert "exit code 0, expected 3" in hc.run_case(wrong, "kpis-copy", tmp_path).unexpected[0]

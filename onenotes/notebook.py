@@ -90,39 +90,53 @@ def _link_problem(root: Path, rel: str, result: Scan) -> None:
 
 
 def _walk(root: Path, rel_dir: str, result: Scan) -> None:
+    """Depth-first in name order, with a stack rather than recursion: folders nested
+    thousands deep cannot exhaust Python's recursion limit."""
+    stack = [(rel_dir, None)]
+    while stack:
+        folder, entries = stack.pop()
+        if entries is None:
+            try:
+                entries = iter(sorted(os.scandir(root / folder), key=lambda e: e.name))
+            except OSError as exc:
+                result.problems.append(Problem(folder, 0, 0, "warning", "unreadable",
+                                               f"cannot read folder: {exc.strerror}",
+                                               "check the folder's permissions"))
+                continue
+        for entry in entries:
+            sub = _visit(root, folder, entry, result)
+            if sub is not None:
+                stack.append((folder, entries))  # come back for the rest of this folder
+                stack.append((sub, None))
+                break
+
+
+def _visit(root: Path, rel_dir: str, entry: os.DirEntry, result: Scan) -> str | None:
+    """Sort one entry into the scan; returns its relative path when it is a folder to walk."""
+    name = entry.name
+    if name.startswith(".") or name.startswith("~") or name.endswith("~"):
+        return None
+    rel = f"{rel_dir}/{name}"
+    if entry.is_symlink():
+        _link_problem(root, rel, result)
+        return None
     try:
-        entries = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
-    except OSError as exc:
-        result.problems.append(Problem(rel_dir, 0, 0, "warning", "unreadable",
-                                       f"cannot read folder: {exc.strerror}",
-                                       "check the folder's permissions"))
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") or name.startswith("~") or name.endswith("~"):
-            continue
-        rel = f"{rel_dir}/{name}"
-        if entry.is_symlink():
-            _link_problem(root, rel, result)
-            continue
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            continue
-        if is_dir:
-            _walk(root, rel, result)
-            continue
-        if not name.endswith(".md"):
-            continue
-        if _CONFLICT_COPY.search(name):
-            result.problems.append(Problem(rel, 0, 0, "warning", "sync-conflict",
-                                           "looks like a sync-conflict copy; not read",
-                                           "merge it into the real note and delete it"))
-            continue
-        if NOTE_NAME.match(name):
-            result.notes.append(rel)
-        else:
-            result.other_md.append(rel)
+        is_dir = entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return None
+    if is_dir:
+        return rel
+    if not name.endswith(".md"):
+        return None
+    if _CONFLICT_COPY.search(name):
+        result.problems.append(Problem(rel, 0, 0, "warning", "sync-conflict",
+                                       "looks like a sync-conflict copy; not read",
+                                       "merge it into the real note and delete it"))
+    elif NOTE_NAME.match(name):
+        result.notes.append(rel)
+    else:
+        result.other_md.append(rel)
+    return None
 
 
 def note_identity(rel: str) -> tuple[str, dt.date, int] | None:

@@ -26,7 +26,6 @@ import contextlib
 import errno
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -186,6 +185,33 @@ def _all(*setups):
         for s in setups:
             s(root)
     return setup
+
+
+def _deep_folders(root: Path) -> None:
+    folder = str(root / "ann")
+    for _ in range(DEEP):
+        folder = os.path.join(folder, "d")
+        os.mkdir(folder)
+    with open(os.path.join(folder, "2026-11-02.md"), "w", encoding="utf-8") as fh:
+        fh.write(note(date="2026-11-02", body="- [ ] Deep down task\n"))
+
+
+DEEP = 400  # folders: deeper than the recursion limit `_low_recursion_limit` leaves
+
+
+@contextlib.contextmanager
+def _low_recursion_limit():
+    """Python's limit (1000 frames) is far; folders 1,100 deep would make the test slow,
+    so the run gets 300 frames beyond the current depth: a walk that recurses per folder fails."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 300)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def _read_only(root: Path) -> None:
@@ -357,6 +383,8 @@ CASES: list[Case] = [
     Case(20, "symlink-rep-folder", setup=_link("carl", "{root}/bob"), kind="warn", where="carl",
          message="symbolic link", code="symlink", severity="warning",
          warned_by=tuple(c for c in COMMAND_ARGS if c != "new")),
+    Case(20, "deeply-nested-folders", setup=_deep_folders, patch=_low_recursion_limit, kind="accept",
+         listed=(("Deep down task", "ann/" + "d/" * DEEP + "2026-11-02.md:5"),)),
     Case(21, "fifo-note", setup=_fifo("ann/2026-11-02.md"), kind="warn", where="ann/2026-11-02.md",
          message="not a regular file", code="unreadable", severity="warning"),
     Case(22, "dot-entries-and-templates",
@@ -516,25 +544,36 @@ def build(case: Case, root: Path) -> Path:
     return root
 
 
+def _tree(root: Path):
+    """(relative path, path, lstat) of everything under ``root``, without recursion
+    (folders may be nested deeper than Python's recursion limit)."""
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        for name in sorted(os.listdir(os.path.join(root, rel_dir) if rel_dir else root)):
+            rel = os.path.join(rel_dir, name) if rel_dir else name
+            path = os.path.join(root, rel)
+            info = os.lstat(path)
+            yield rel, path, info
+            if stat.S_ISDIR(info.st_mode):
+                stack.append(rel)
+
+
 def snapshot(root: Path) -> dict:
     """Every user file's bytes (links as their target, FIFOs by kind); not ``.onenotes/``."""
     found = {}
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not (folder == str(root) and d == ".onenotes"))
-        rel_dir = os.path.relpath(folder, root)
-        for name in sorted(dirs + files):
-            path = os.path.join(folder, name)
-            rel = os.path.normpath(os.path.join(rel_dir, name))
-            info = os.lstat(path)
-            if stat.S_ISLNK(info.st_mode):
-                found[rel] = ("link", os.readlink(path))
-            elif stat.S_ISREG(info.st_mode):
-                with open(path, "rb") as fh:
-                    found[rel] = ("file", fh.read())
-            elif stat.S_ISDIR(info.st_mode):
-                found[rel] = ("dir", None)
-            else:
-                found[rel] = ("other", stat.S_IFMT(info.st_mode))
+    for rel, path, info in _tree(root):
+        if rel == ".onenotes" or rel.startswith(".onenotes" + os.sep):
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            found[rel] = ("link", os.readlink(path))
+        elif stat.S_ISREG(info.st_mode):
+            with open(path, "rb") as fh:
+                found[rel] = ("file", fh.read())
+        elif stat.S_ISDIR(info.st_mode):
+            found[rel] = ("dir", None)
+        else:
+            found[rel] = ("other", stat.S_IFMT(info.st_mode))
     return found
 
 
@@ -615,9 +654,17 @@ def run_case(case: Case, command: str, tmp_root: Path) -> Outcome:
 
 
 def _remove(path: Path) -> None:
-    for folder, dirs, files in os.walk(path):
-        os.chmod(folder, 0o755)
-    shutil.rmtree(path, ignore_errors=True)
+    os.chmod(path, 0o755)
+    entries = list(_tree(path))
+    for rel, full, info in entries:
+        if stat.S_ISDIR(info.st_mode):
+            os.chmod(full, 0o755)
+    for rel, full, info in reversed(entries):  # children before their folder
+        if stat.S_ISDIR(info.st_mode):
+            os.rmdir(full)
+        else:
+            os.unlink(full)
+    os.rmdir(path)
 
 
 def _judge(o: Outcome, root: Path, before: dict, after: dict) -> None:

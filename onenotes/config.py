@@ -248,8 +248,18 @@ def _build(path: Path, raw: dict) -> Config:
     if not isinstance(reps, dict):
         _fail(path, raw, "reps", "reps must map rep folder names to their settings")
     for slug, spec in reps.items():
+        if not _folder_name(str(slug)):
+            # A shared onenotes.yaml must not send `new` outside the notebook.
+            _fail(path, reps, slug, f"rep {str(slug)!r} is not a folder name",
+                  "use the rep's folder name inside the notebook, e.g. alice-nguyen")
         cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg)
     return cfg
+
+
+def _folder_name(name: str) -> bool:
+    """A rep slug that names one folder inside the notebook: no path, not hidden, printable."""
+    return (bool(name.strip()) and "/" not in name and "\\" not in name and not name.startswith(".")
+            and name.isprintable() and len(name.encode("utf-8")) <= 100)
 
 
 def _diagnosis(path, raw) -> DiagnosisRules:

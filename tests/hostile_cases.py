@@ -415,6 +415,18 @@ CASES: list[Case] = [
                                           fm="commitments:\n  - text: Jose commitment\n")},
          kind="accept", rep="Jose\u0301", rep_filter=True, new_rel="jos\u00e9/2026-11-23.md",
          listed=("Jose commitment",), carried=("Jose commitment",), brief_title="# Brief: Jos\u00e9,"),
+    Case(23, "rep-nfd-folder-nfc-typed",
+         {"jose\u0301/2026-11-16.md": note(rep="jose\u0301", date="2026-11-16",
+                                           fm="commitments:\n  - text: NFD folder commitment\n")},
+         kind="accept", rep="Jos\u00e9", rep_filter=True, new_rel="jose\u0301/2026-11-23.md",
+         listed=("NFD folder commitment",), carried=("NFD folder commitment",),
+         brief_title="# Brief: Jose\u0301,"),
+    Case(23, "rep-other-case-and-display-name", kind="accept", rep="ANN LEE", rep_filter=True,
+         listed=ANN_TEXTS, carried=ANN_TEXTS),
+    Case(23, "rep-path-in-config",
+         {"onenotes.yaml": CONFIG + "  ../escape: {name: Eve Smith}\n"}, rep="eve",
+         where="onenotes.yaml:10", message="not a folder name", code="config", hint="folder name",
+         exits={"*": 3, "check": 1}),
     Case(24, "note-exists", {NEW: note(date="2026-11-23", body="- [ ] Already written\n")},
          kind="accept", where=NEW + " already exists; it was not changed", warned_by=("new",), mistake=False,
          exits={"new": 1}, listed=("Already written",), extra_args={"new": ["--date", "2026-11-23"]}),
@@ -560,10 +572,10 @@ def _tree(root: Path):
 
 
 def snapshot(root: Path) -> dict:
-    """Every user file's bytes (links as their target, FIFOs by kind); not ``.onenotes/``."""
+    """Every user file's bytes (links as their target, FIFOs by kind); not a ``.onenotes/`` cache."""
     found = {}
     for rel, path, info in _tree(root):
-        if rel == ".onenotes" or rel.startswith(".onenotes" + os.sep):
+        if ".onenotes" in rel.split(os.sep):
             continue
         if stat.S_ISLNK(info.st_mode):
             found[rel] = ("link", os.readlink(path))
@@ -634,11 +646,11 @@ def run_case(case: Case, command: str, tmp_root: Path) -> Outcome:
     """Run ``case`` through ``command`` in a fresh notebook under ``tmp_root``."""
     root = build(case, Path(tempfile.mkdtemp(dir=tmp_root)) / "nb")
     try:
-        before = snapshot(root)
+        before = snapshot(root.parent)  # the notebook and beside it: nothing may escape
         args = argv(case, command, root)
         with (case.patch() if case.patch else contextlib.nullcontext()):
             code, out, err, crash = invoke(args, command in case.subprocess_commands, case.env, root)
-        after = snapshot(root)
+        after = snapshot(root.parent)
         outcome = Outcome(case, command, code, out, err, crash)
         if crash is None and ("Traceback (most recent call last)" in out + err):
             outcome.crash = "a traceback was printed"
@@ -691,7 +703,7 @@ def _judge(o: Outcome, root: Path, before: dict, after: dict) -> None:
         fail(f"files changed or removed: {changed}")
     allowed = set()
     if command == "new" and o.exit_code == 0 and case.new_rel:
-        allowed = {os.path.normpath(case.new_rel)}
+        allowed = {os.path.join(root.name, os.path.normpath(case.new_rel))}
         if allowed - set(created):
             fail(f"new did not write {case.new_rel}: created {sorted(created)}")
     extra = sorted(set(created) - allowed)

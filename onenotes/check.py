@@ -67,7 +67,7 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
             when = to_date(meta["date"], formats=config.date_formats, year=note.date.year,
                            tz=config.read_options.tz)
         except DateProblem as exc:
-            add("date", "error", "bad-date", f"date: {exc}")
+            add("date", "error", "bad-date", f"date: {exc}", "write the meeting's date as YYYY-MM-DD")
         else:
             if when is not None and when != note.date:
                 add("date", "error", "date-mismatch",
@@ -77,13 +77,14 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
     if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))
                                 or minutes <= 0):
         add("duration_minutes", "error", "bad-duration",
-            f"duration_minutes must be a number of minutes, not {minutes!r}")
+            f"duration_minutes must be a number of minutes, not {minutes!r}", "e.g. 'duration_minutes: 45'")
     if config.kpis:
         for metric in note.metrics:
             if metric.name in config.kpis and config.kpis[metric.name].derived:
                 add(None, "warning", "derived-kpi",
                     f"{metric.name!r} is computed from {' / '.join(config.kpis[metric.name].ratio)}; "
-                    "the figure written here is ignored", None, metric.line)
+                    "the figure written here is ignored",
+                    f"delete it, and record {' and '.join(config.kpis[metric.name].ratio)} instead", metric.line)
             elif metric.name not in config.kpis:
                 close = difflib.get_close_matches(metric.name, list(config.kpis), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "add it under 'kpis' in onenotes.yaml"

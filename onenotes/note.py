@@ -29,7 +29,7 @@ from frontmatter.default_handlers import BaseHandler
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import NoteError, Problem
 from onenotes.tasks import MARKERS, scan_tasks
-from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
+from onenotes.yamlsafe import GENERIC_HINT, LineDict, YamlProblem, load_yaml
 
 MAX_NOTE_BYTES = 1024 * 1024
 STATUSES = ("open", "done", "dropped")
@@ -39,6 +39,7 @@ COMMITMENT_KEYS = ("id", "text", "owner", "due", "status", "since", "done_on")
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.M)
 _MD_HEADING = re.compile(r"^#{2,6} \S", re.M)
 _YAML_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:(?: |$)", re.M)
+_MD_AFTER_BLANK = re.compile(r"\n\n(?:#{1,6} |[-*+] \[.\] |\d+[.)] \[.\] )")
 
 # Inline metadata in a task's text, in the syntaxes people already use.
 _DUE_PATTERNS = (
@@ -239,9 +240,13 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
         try:
             loaded = HANDLER.load(yaml_text, line_offset=1)
         except YamlProblem as exc:
-            hint = exc.hint
-            if hint is None and not _YAML_KEY_LINE.search(yaml_text):
-                hint = "if line 1 is a horizontal rule and not frontmatter, write *** instead"
+            hint = None if exc.hint == GENERIC_HINT else exc.hint
+            if not _YAML_KEY_LINE.search(yaml_text):
+                hint = hint or "if line 1 is a horizontal rule and not frontmatter, write *** instead"
+            elif _MD_AFTER_BLANK.search(yaml_text):  # Markdown after a blank line: the body
+                hint = (f"is the closing --- missing? the frontmatter now runs to line {body_line - 1}"
+                        + (f"; {hint}" if hint else ""))
+            hint = hint or exc.hint
             raise NoteError(Problem(path, exc.line, exc.column, "error", "yaml",
                                     exc.message, hint)) from None
         if loaded is None:
@@ -331,7 +336,8 @@ def _read_plans(note: Note) -> None:
             for name, value in targets.items():
                 if _number(value) is None:
                     _problem(note, _line(targets, name, _line(meta, "behaviour_plan")), "error",
-                             "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}")
+                             "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}",
+                             "write a plain number of activities a week, e.g. 'sales_calls: 40'")
                 else:
                     note.behaviour_plan[str(name)] = value
     sure = meta.get("confidence")
@@ -343,7 +349,8 @@ def _read_plans(note: Note) -> None:
             for name, value in sure.items():
                 if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
                     _problem(note, _line(sure, name, _line(meta, "confidence")), "error",
-                             "confidence-invalid", f"confidence for {name!r} must be 1 to 5, not {value!r}")
+                             "confidence-invalid", f"confidence for {name!r} must be 1 to 5, not {value!r}",
+                             "write a whole number from 1 (unsure) to 5 (sure)")
                 else:
                     note.confidence[str(name)] = value
 
@@ -374,7 +381,8 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
     line = _line(note.meta, "commitments")
     if not isinstance(items, list):
         _problem(note, line, "error", "commitment-invalid",
-                 "'commitments' must be a list of items starting with '- '")
+                 "'commitments' must be a list of items starting with '- '",
+                 "write each commitment on its own line as '  - text: ...'")
         return
     for index, item in enumerate(items):
         item_line = items.lines[index] if getattr(items, "lines", None) else line + 1 + index

@@ -115,7 +115,8 @@ def test_terminal_escapes_are_stripped_from_tables_and_kept_in_json(cli, tmp_pat
         assert "\x1b" not in table.stdout and "\u202e" not in table.stdout
         as_json = json.loads(cli("--notebook", root, command, "--today", hc.TODAY, "--format", "json").stdout)
         assert raw in [r["text"] for r in as_json]
-    brief = cli("--notebook", root, "brief", "ann", "--today", "2026-11-10")
+    brief = cli("--notebook", root, "brief", "ann", "--today", "2026-11-10")  # the note of 11-09 is the last
+    assert "Call Acme evil now" in brief.stdout
     assert "\x1b" not in brief.stdout and "\u202e" not in brief.stdout
 
 
@@ -170,3 +171,44 @@ def test_a_command_added_later_is_run_too(tmp_path, monkeypatch):
     assert hc.run_case(broken_config, "kpis-copy", tmp_path).unexpected == []
     wrong = hc.Case(99, "expects-a-failure", exits={"*": 3})
     assert "exit code 0, expected 3" in hc.run_case(wrong, "kpis-copy", tmp_path).unexpected[0]
+
+
+KITCHEN_SINK = {
+    "onenotes.yaml": hc.CONFIG.replace(
+        "  sales_calls: {kind: input, goal: 40}\n",
+        "  sales_calls: {kind: input, goal: 40}\n  close_rate: {kind: output, ratio: [revenue, sales_calls]}\n"),
+    "ann/2026-11-02.md": (
+        "---\nrep: ann\ndate: someday\nduration_minutes: -5\n"
+        "metrics:\n  close_rate: 3\n  revenu: 5\n  sales_calls: lots\n  revenue: {goal: 1, actual: 2, when: x}\n"
+        "behaviour_plan:\n  sales_calls: many\nconfidence:\n  revenue: 9\n  revenu: 3\ncoaching_plan: [a, b]\n"
+        "commitments:\n  - 42\n  - text: ''\n  - text: x\n    status: pending\n    owner: boss\n"
+        "    due: someday\n    colour: red\n  - id: d1\n    text: A\n  - id: d1\n    text: B\n"
+        "---\n- [?] odd marker\n"),
+    "ann/2026-10-26.md": "---\nrep: bob\ndate: 2026-10-27\ncommitments: 5\nmetrics: 5\n"
+                         "behaviour_plan: 5\nconfidence: 5\n---\n",
+    "ann/notes.md": "not a note\n",
+    "ann/2026-13-45.md": "---\n---\n",
+}
+
+
+def test_every_problem_check_reports_carries_a_fix_hint(cli, tmp_path):
+    """Beyond the catalog: every kind of mistake a note can hold gets a hint."""
+    root = tmp_path / "nb"
+    for rel, text in {**hc.BASE, **KITCHEN_SINK}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    report = json.loads(cli("--notebook", root, "check", "--format", "json").stdout)
+    codes = {p["code"] for p in report["problems"]}
+    assert codes >= {"bad-date", "bad-duration", "derived-kpi", "unknown-kpi", "metric-not-number",
+                     "metric-invalid", "plan-invalid", "confidence-invalid", "commitment-invalid",
+                     "commitment-text", "commitment-status", "commitment-owner", "commitment-date",
+                     "commitment-key", "duplicate-id", "task-marker", "rep-mismatch", "date-mismatch",
+                     "not-a-note", "note-name"}, codes
+    assert [p for p in report["problems"] if not p["hint"]] == []
+
+
+@pytest.mark.parametrize("case", hc.CASES, ids=lambda c: c.id)
+def test_no_problem_from_a_catalog_case_lacks_a_hint(case, cli, tmp_path):
+    root = hc.build(case, tmp_path / "nb")
+    report = json.loads(cli("--notebook", root, "check", "--format", "json").stdout)
+    assert [p for p in report["problems"] if not p["hint"]] == []

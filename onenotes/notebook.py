@@ -66,6 +66,8 @@ def scan(root: Path) -> Scan:
     for entry in top:
         if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
             continue
+        if not _utf8_name(entry.name, entry.name, result):
+            continue
         if entry.is_symlink():
             _link_problem(root, entry.name, result)
             continue
@@ -73,6 +75,21 @@ def scan(root: Path) -> Scan:
             result.rep_dirs.append(entry.name)
             _walk(root, entry.name, result)
     return result
+
+
+def _utf8_name(name: str, rel: str, result: Scan) -> bool:
+    """A name that is not UTF-8 (Python keeps its bytes as surrogates) is skipped with a
+    warning: it could not be printed, hashed or written into a note."""
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        if name.endswith(".md") or "." not in name:
+            result.problems.append(Problem(shown, 0, 0, "warning", "encoding",
+                                           "the name is not valid UTF-8; not read",
+                                           "rename it: type the name again on a UTF-8 system"))
+        return False
 
 
 def _link_problem(root: Path, rel: str, result: Scan) -> None:
@@ -117,6 +134,8 @@ def _visit(root: Path, rel_dir: str, entry: os.DirEntry, result: Scan) -> str | 
     if name.startswith(".") or name.startswith("~") or name.endswith("~"):
         return None
     rel = f"{rel_dir}/{name}"
+    if not _utf8_name(name, rel, result):
+        return None
     if entry.is_symlink():
         _link_problem(root, rel, result)
         return None

@@ -214,6 +214,15 @@ def _low_recursion_limit():
         sys.setrecursionlimit(old)
 
 
+def _latin1_names(root: Path) -> None:
+    folder = os.path.join(os.fsencode(root), b"caf\xe9")
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"2026-11-16.md"), "w", encoding="utf-8") as fh:
+        fh.write(note(rep="x", date="2026-11-16", body="- [ ] Latin-1 folder task\n"))
+    with open(os.path.join(os.fsencode(root), b"ann", b"2026-11-02-\xe9.md"), "wb") as fh:
+        fh.write(b"- [ ] Latin-1 name task\n")
+
+
 def _read_only(root: Path) -> None:
     for folder, dirs, files in os.walk(root):
         for name in files:
@@ -297,6 +306,12 @@ CASES: list[Case] = [
          kind="warn", where=f"{H}:6", message="NUL", code="encoding", not_listed=("nul",)),
     Case(3, "binary", {H: bytes(range(128, 256)) * 8},
          kind="warn", where=f"{H}:1", message="not valid UTF-8", code="encoding"),
+    Case(3, "names-not-utf8", setup=_latin1_names, kind="warn", where="caf\ufffd",
+         message="not valid UTF-8", code="encoding", severity="warning",
+         warned_by=tuple(c for c in COMMAND_ARGS if c != "new"),
+         not_listed=("Latin-1 folder task", "Latin-1 name task")),
+    Case(3, "note-name-not-utf8", setup=_latin1_names, kind="warn", where="ann/2026-11-02-\ufffd.md",
+         message="not valid UTF-8", code="encoding", severity="warning"),
     Case(4, "unclosed", {H: "---\nrep: ann\ncommitments:\n  - text: Lost commitment\n"},
          where=f"{H}:1", message="never closed", code="frontmatter-unclosed",
          not_listed=("Lost commitment",)),

@@ -9,6 +9,7 @@ no byte written where nothing should be.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -118,6 +119,14 @@ def test_terminal_escapes_are_stripped_from_tables_and_kept_in_json(cli, tmp_pat
     brief = cli("--notebook", root, "brief", "ann", "--today", "2026-11-10")  # the note of 11-09 is the last
     assert "Call Acme evil now" in brief.stdout
     assert "\x1b" not in brief.stdout and "\u202e" not in brief.stdout
+
+
+def test_a_notebook_path_that_is_not_utf8_is_printed_as_its_bytes(cli, tmp_path):
+    root = os.path.join(os.fsencode(tmp_path), b"nb\xe9")
+    hc.build(hc.Case(99, "plain"), Path(os.fsdecode(root)))
+    result = cli("--notebook", os.fsdecode(root), "new", "ann", "--today", hc.TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == root + b"/ann/2026-11-23.md\n"
 
 
 # ------------------------------------------------- the harness can fail ---

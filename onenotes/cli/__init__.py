@@ -62,6 +62,11 @@ def cli(ctx: click.Context, notebook: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn errors into messages and exit codes."""
+    for stream in (sys.stdout, sys.stderr):  # a path that is not UTF-8 prints as its bytes
+        try:
+            stream.reconfigure(errors="surrogateescape")
+        except (AttributeError, ValueError, OSError):
+            pass
     try:
         # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
         code = cli.main(args=argv, prog_name="onenotes", standalone_mode=False)

@@ -888,3 +888,9 @@ def run_all(tmp_root: Path) -> dict:
             crashes += outcome.crash is not None
             unexpected += [f"{case.id} {command}: {u}" for u in outcome.unexpected]
     return {"cases": len(CASES), "command_runs": runs, "crashes": crashes, "unexpected": unexpected}
+
+
+if __name__ == "__main__":  # python tests/hostile_cases.py: the figures as JSON
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    with tempfile.TemporaryDirectory() as scratch:
+        print(json.dumps(run_all(Path(scratch)), indent=2))

@@ -224,3 +224,26 @@ def test_no_problem_from_a_catalog_case_lacks_a_hint(case, cli, tmp_path):
     root = hc.build(case, tmp_path / "nb")
     report = json.loads(cli("--notebook", root, "check", "--format", "json").stdout)
     assert [p for p in report["problems"] if not p["hint"]] == []
+
+
+@pytest.mark.parametrize("zone, overdue", [("Europe/Berlin", 1), ("UTC", 0), ("America/Chicago", 0)])
+def test_today_is_the_notebooks_date_not_the_machines(zone, overdue, cli, tmp_path, monkeypatch):
+    """Catalog 34: at 23:30 UTC on 30 November it is already 1 December in Berlin."""
+    import datetime as dt
+    import types
+
+    import onenotes.dates
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.timezone.utc).astimezone(tz)
+
+    monkeypatch.setattr(onenotes.dates, "dt", types.SimpleNamespace(
+        datetime=Clock, date=dt.date, timedelta=dt.timedelta))
+    case = hc.Case(34, "clock", {"onenotes.yaml": hc.CONFIG + f"timezone: {zone}\n"})
+    root = hc.build(case, tmp_path / "nb")
+    rows = json.loads(cli("--notebook", root, "followups", "--format", "json").stdout)
+    acme = next(r for r in rows if r["text"] == "Call Acme about the renewal")
+    assert acme["due"] == "2026-11-20"
+    assert acme["days_overdue"] == 10 + overdue

@@ -130,6 +130,22 @@ def test_a_notebook_path_that_is_not_utf8_is_printed_as_its_bytes(cli, tmp_path)
     assert result.stdout_bytes == root + b"/ann/2026-11-23.md\n"
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_output_to_a_full_disk_is_a_message_and_exit_4(tmp_path):
+    """Catalog 26 (writes fail): stdout on a full disk. A real file descriptor: a child process."""
+    import subprocess
+    import sys
+
+    root = hc.build(hc.Case(99, "plain"), tmp_path / "nb")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "onenotes", "--notebook", str(root), "followups",
+                               "--today", hc.TODAY], stdout=full, stderr=subprocess.PIPE, text=True,
+                              cwd=ROOT)
+    assert proc.returncode == 4
+    assert "onenotes: error: No space left on device" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 # ------------------------------------------------- the harness can fail ---
 
 def test_the_harness_reports_a_wrong_exit_code_and_a_missing_message(tmp_path):

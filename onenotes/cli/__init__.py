@@ -14,7 +14,7 @@ import sys
 import click
 
 from onenotes import __version__
-from onenotes.errors import OnenotesError
+from onenotes.errors import OnenotesError, WriteError
 
 COMMANDS = {
     "init": ("onenotes.cli.init", "Create a notebook: a commented onenotes.yaml and a .gitignore."),
@@ -93,4 +93,19 @@ def main(argv: list[str] | None = None) -> None:
         except OSError:
             pass
         sys.exit(0)
+    except OSError as exc:
+        # The output cannot be written (`> /dev/full`, a full disk), or a file failed in a
+        # way the core did not foresee: a message and exit 4, never a traceback.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        message = exc.strerror or str(exc)
+        if exc.filename:
+            message = f"{exc.filename}: {message}"
+        try:
+            click.echo(f"onenotes: error: {message}", err=True)
+        except OSError:
+            pass
+        sys.exit(WriteError.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

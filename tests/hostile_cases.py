@@ -144,6 +144,7 @@ class Case:
     hint: str = ""  # a fragment of the fix hint `check` gives
     brief_title: str = "# Brief: Ann Lee,"  # how `brief` names the rep
     env: dict = field(default_factory=dict)  # environment variables for the run
+    terminal_safe: bool = False  # no escape or bidi control reaches text output (JSON keeps data)
 
     @property
     def id(self) -> str:
@@ -528,8 +529,14 @@ CASES: list[Case] = [
           H: note(fm="commitments:\n  - text: Late UTC\n    due: 2026-11-30T23:30:00Z\n")},
          kind="accept", listed=(("Late UTC", "due=2026-12-01"),)),
     Case(35, "terminal-escapes",
-         {H: note(body="- [ ] Call \x1b[2J\x1b[31mAcme\x1b[0m \u202eevil\u202c now\n")},
-         kind="accept", listed=("Call \x1b[2J\x1b[31mAcme\x1b[0m \u202eevil\u202c now",)),
+         {H: note(body="- [ ] Call \x1b[2J\x1b[31mAcme\x1b[0m \u202eevil\u202c now\n"),
+          "ann/2026-11-16.md": ANN_GOOD + "\n## Upcoming calls\n\n- Initech \x1b]0;pwned\x07\u202eevil\n"},
+         kind="accept", listed=("Call \x1b[2J\x1b[31mAcme\x1b[0m \u202eevil\u202c now",),
+         terminal_safe=True),
+    Case(35, "terminal-escapes-in-an-error",
+         {"onenotes.yaml": CONFIG.replace("monday", '"\\e]0;pwned\\a\u202emonday"')},
+         where="onenotes.yaml:3", message="unknown meeting_day", code="config", terminal_safe=True,
+         exits={"*": 3, "check": 1}),
 ]
 
 
@@ -727,6 +734,10 @@ def _judge(o: Outcome, root: Path, before: dict, after: dict) -> None:
     if case.kind == "accept" and command in COMMAND_ARGS and command != "check" and H in o.stderr \
             and not warned:
         fail(f"a note that is fine was warned about: {o.stderr.strip()[:300]}")
+    if case.terminal_safe:
+        shown = o.stderr + ("" if "json" in argv(case, command, root) else o.stdout)
+        if "\x1b" in o.stdout + o.stderr or "\u202e" in shown or "\x07" in shown:
+            fail(f"a terminal escape or bidi control was printed: {shown[:300]!r}")
     # Nothing written, except the one note `new` is for.
     created = {k: v for k, v in after.items() if k not in before}
     changed = sorted(k for k in before if after.get(k) != before[k])

@@ -130,6 +130,13 @@ def test_a_notebook_path_that_is_not_utf8_is_printed_as_its_bytes(cli, tmp_path)
     assert result.stdout_bytes == root + b"/ann/2026-11-23.md\n"
 
 
+def test_error_messages_carry_no_terminal_escapes(cli, tmp_path):
+    result = cli("--notebook", tmp_path / "\x1b]0;pwned\x07\u202egone", "followups")
+    assert result.exit_code == 2
+    assert "is not a folder" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\u202e" not in result.stderr
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_output_to_a_full_disk_is_a_message_and_exit_4(tmp_path):
     """Catalog 26 (writes fail): stdout on a full disk. A real file descriptor: a child process."""

@@ -71,10 +71,12 @@ def main(argv: list[str] | None = None) -> None:
         # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
         code = cli.main(args=argv, prog_name="onenotes", standalone_mode=False)
     except OnenotesError as exc:
+        from onenotes.output import clean_block
+
         message = f"onenotes: error: {exc.message}"
         if exc.hint:
             message += f"\n  hint: {exc.hint}"
-        click.echo(message, err=True)
+        click.echo(clean_block(message), err=True)  # values from notes: no terminal escapes
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("onenotes: aborted", err=True)

@@ -8,6 +8,7 @@ from onenotes.brief import render_brief
 from onenotes.cli.common import notebook_root, today, warn
 from onenotes.followups import listing_problems
 from onenotes.notebook import load_notebook
+from onenotes.output import clean_block
 
 
 @click.command("brief")
@@ -24,4 +25,5 @@ def command(ctx, rep, today_text):
     warn(listing_problems(book))
     now = today(book.config, today_text)
     slug = book.resolve(rep)
-    click.echo(render_brief(book, slug, now), nl=False)
+    # Note text (the upcoming calls) goes to a terminal: no escapes or bidi controls.
+    click.echo(clean_block(render_brief(book, slug, now)), nl=False)

@@ -135,9 +135,10 @@ def load_config(root: Path) -> Config:
         with open(path, "rb") as fh:
             data = fh.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
-        raise _error(path, 0, 0, f"cannot read: {exc.strerror}") from None
+        raise _error(path, 0, 0, f"cannot read: {exc.strerror}", "check the file's permissions") from None
     if len(data) > MAX_CONFIG_BYTES:
-        raise _error(path, 0, 0, f"over {MAX_CONFIG_BYTES // 1024} KiB; is this the right file?")
+        raise _error(path, 0, 0, f"over {MAX_CONFIG_BYTES // 1024} KiB; is this the right file?",
+                     "onenotes.yaml holds a few settings: start again from 'onenotes init'")
     try:
         text = decode(data, str(path))
         raw = load_yaml(text, 0)
@@ -149,7 +150,8 @@ def load_config(root: Path) -> Config:
     if raw is None:
         raw = LineDict()
     if not isinstance(raw, dict):
-        raise _error(path, 1, 0, "onenotes.yaml must be 'key: value' settings")
+        raise _error(path, 1, 0, "onenotes.yaml must be 'key: value' settings",
+                     "see docs/format.md for the settings")
     return _build(path, raw)
 
 
@@ -161,7 +163,7 @@ def _error(path: Path, line: int, column: int, message: str, hint: str | None = 
 
 def _fail(path: Path, mapping, key, message: str, hint: str | None = None):
     line = mapping.line_of(key) if isinstance(mapping, LineDict) else 0
-    raise _error(path, line, 0, message, hint)
+    raise _error(path, line, 0, message, hint or "docs/format.md lists every setting and its values")
 
 
 def _goal(path, mapping, key, value):

@@ -276,9 +276,10 @@ TASKS_32 = """\
 -->
 """
 
-BILLION = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-    for p, c in zip("abcde", "bcdef"))
+# On one line, so the error's line is the same whether it names the anchor or the alias.
+BILLION = "lol: {a: &a [x, x, x, x, x, x, x, x, x], " + ", ".join(
+    f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]"
+    for p, c in zip("abcde", "bcdef")) + "}\n"
 
 BIG_NOTE = note(fm="filler: |\n" + ("  " + "x" * 70 + "\n") * 60000)  # about 4 MB
 BIG_YAML = note(fm="filler: |\n" + ("  " + "y" * 70 + "\n") * 4000)  # 290 KiB of frontmatter
@@ -390,7 +391,7 @@ CASES: list[Case] = [
          {"onenotes.yaml": CONFIG + 'manager_x: !!python/object/apply:os.system ["touch {root}/pwned"]\n'},
          where="onenotes.yaml:10", message="tag", code="config", hint="remove the tag",
          exits={"*": 3, "check": 1}),
-    Case(17, "aliases-in-config", {"onenotes.yaml": CONFIG.replace("reps:", "x: &a [1]\ny: *a\nreps:")},
+    Case(17, "aliases-in-config", {"onenotes.yaml": CONFIG.replace("reps:", "x: [&a [1], *a]\nreps:")},
          where="onenotes.yaml:7", message="aliases", code="config", exits={"*": 3, "check": 1}),
     Case(19, "huge-config", {"onenotes.yaml": CONFIG + "# " + "z" * 300_000 + "\n"},
          where="onenotes.yaml", message="KiB", code="config", exits={"*": 3, "check": 1}),
@@ -689,8 +690,9 @@ def _invoke(args, in_subprocess, env):
 
 def run_case(case: Case, command: str, tmp_root: Path) -> Outcome:
     """Run ``case`` through ``command`` in a fresh notebook under ``tmp_root``."""
-    root = build(case, Path(tempfile.mkdtemp(dir=tmp_root)) / "nb")
+    scratch = Path(tempfile.mkdtemp(dir=tmp_root))
     try:
+        root = build(case, scratch / "nb")
         before = snapshot(root.parent)  # the notebook and beside it: nothing may escape
         args = argv(case, command, root)
         with (case.patch() if case.patch else contextlib.nullcontext()):
@@ -707,7 +709,7 @@ def run_case(case: Case, command: str, tmp_root: Path) -> Outcome:
             _judge(outcome, root, before, after)
         return outcome
     finally:
-        _remove(root.parent)
+        _remove(scratch)
 
 
 def _remove(path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
     return found
 
 
-def _context_names(template: str) -> set[str]:
+@functools.lru_cache(maxsize=None)
+def _context_names(template: str) -> frozenset[str]:
     """The names a template can use: those its renderer passes (from an empty notebook)."""
     import datetime as dt
 
@@ -116,7 +118,7 @@ def _context_names(template: str) -> set[str]:
     book = Notebook(Path("."), Config(), [], [], Scan())
     day = dt.date(2026, 1, 5)
     context = build_brief(book, "x", day) if template in NOT_NOTES else build_context(book, "x", day, day)
-    return set(context)
+    return frozenset(context)
 
 
 def _lint_template(env, rel: str, name: str, source: str) -> list[Problem]:
@@ -134,9 +136,14 @@ def _lint_template(env, rel: str, name: str, source: str) -> list[Problem]:
                                     f"{node.name!r} is not a name templates can use",
                                     f"did you mean {close[0]!r}?" if close else
                                     "see docs/templates.md for the names a template can use"))
-    for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
-        attr = node.attr if isinstance(node, jinja2.nodes.Getattr) else (
-            node.arg.value if isinstance(node.arg, jinja2.nodes.Const) else None)
+    for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter)):
+        if isinstance(node, jinja2.nodes.Getattr):
+            attr = node.attr
+        elif isinstance(node, jinja2.nodes.Getitem):
+            attr = node.arg.value if isinstance(node.arg, jinja2.nodes.Const) else None
+        else:  # x | attr("__class__")
+            first = node.args[0] if node.name == "attr" and node.args else None
+            attr = first.value if isinstance(first, jinja2.nodes.Const) else None
         if isinstance(attr, str) and attr.startswith("_"):
             problems.append(Problem(rel, node.lineno, 0, "error", "template-unsafe",
                                     f"the template reaches for Python internals ({attr!r}); "

@@ -41,24 +41,26 @@ _MD_HEADING = re.compile(r"^#{2,6} \S", re.M)
 _YAML_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:(?: |$)", re.M)
 _MD_AFTER_BLANK = re.compile(r"\n\n(?:#{1,6} |[-*+] \[.\] |\d+[.)] \[.\] )")
 
-# Inline metadata in a task's text, in the syntaxes people already use.
+# Inline metadata in a task's text, in the syntaxes people already use.  A bracketed
+# value is at most 100 characters and trimmed in code: a pattern like \s*(.*?)\s*\]
+# takes quadratic time on a long line without the closing bracket (a hang).
 _DUE_PATTERNS = (
-    re.compile(r"\[due::\s*([^\]]*?)\s*\]"),          # Dataview
-    re.compile(r"@due\(\s*([^)]*?)\s*\)"),            # TaskPaper
+    re.compile(r"\[due::([^\]]{0,100})\]"),              # Dataview
+    re.compile(r"@due\(([^)]{0,100})\)"),                # TaskPaper
     re.compile(r"\U0001F4C5\ufe0f?\s*(\S+)"),         # Obsidian Tasks: 📅
     re.compile(r"(?:(?<=\s)|^)due:\s*(\S+)", re.I),   # plain "due: 2026-11-30"
 )
 _OWNER_PATTERNS = (
-    re.compile(r"\[owner::\s*([^\]]*?)\s*\]"),
+    re.compile(r"\[owner::([^\]]{0,100})\]"),
     re.compile(r"(?:(?<=\s)|^)owner:\s*(\S+)", re.I),
 )
 _ID_PATTERNS = (
-    re.compile(r"\[id::\s*([^\]]*?)\s*\]"),
+    re.compile(r"\[id::([^\]]{0,100})\]"),
     re.compile(r"\U0001F194\s*(\S+)"),                # 🆔
 )
 _DONE_PATTERNS = (
     re.compile(r"\u2705\s*(\d{4}-\d{2}-\d{2})"),          # Obsidian Tasks: ✅
-    re.compile(r"\[(?:done|completion)::\s*([^\]]*?)\s*\]"),  # Dataview
+    re.compile(r"\[(?:done|completion)::([^\]]{0,100})\]"),  # Dataview
 )
 _SPACES = re.compile(r"\s+")
 
@@ -207,7 +209,7 @@ def _first(patterns, text: str):
     for pattern in patterns:
         m = pattern.search(text)
         if m:
-            return m.group(1), (text[:m.start()] + " " + text[m.end():])
+            return m.group(1).strip(), (text[:m.start()] + " " + text[m.end():])
     return None, text
 
 

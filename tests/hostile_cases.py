@@ -41,6 +41,7 @@ TODAY = "2026-11-23"
 H = "ann/2026-11-09.md"  # where most hostile notes go: an older note of rep ann
 NEW = "ann/2026-11-23.md"  # what `new ann --today 2026-11-23` writes
 OK_EXITS = {0, 1, 2, 3, 4, 130}
+HANG_SECONDS = 60  # a run in a child process that takes this long is a hang (normal: < 1 s)
 
 CONFIG = """\
 manager: Sam Rivera
@@ -145,6 +146,7 @@ class Case:
     brief_title: str = "# Brief: Ann Lee,"  # how `brief` names the rep
     env: dict = field(default_factory=dict)  # environment variables for the run
     terminal_safe: bool = False  # no escape or bidi control reaches text output (JSON keeps data)
+    only: tuple | None = None  # run through these commands only (all parse notes the same way)
 
     @property
     def id(self) -> str:
@@ -400,6 +402,11 @@ CASES: list[Case] = [
     Case(18, "deep-block-nesting",
          {H: note(fm="x:\n" + "".join("  " * i + "- \n" for i in range(1, 400)))},
          where=f"{H}:2", message="nested", code="yaml"),
+    Case(19, "long-line-no-closing-bracket",
+         {H: note(body="- [ ] [due::" + " " * 60_000 + "x @due(" + " " * 60_000 + "x\n")},
+         kind="accept", listed=(), subprocess_commands=("followups",), only=("followups",)),
+    Case(32, "list-markers-30000-deep", {H: note(body="- " * 30_000 + "[ ] deep\n")},
+         kind="accept", not_listed=("deep",), subprocess_commands=("followups",), only=("followups",)),
     Case(19, "huge-note", {H: BIG_NOTE}, kind="warn", where=H, message="over the 1024 KiB limit",
          code="too-large", severity="warning"),
     Case(19, "huge-frontmatter", {H: BIG_YAML}, where=f"{H}:2", message="over the 256 KiB limit",
@@ -678,8 +685,11 @@ def _invoke(args, in_subprocess, env):
         env = {**{k: v for k, v in os.environ.items() if k not in CLEAN_ENV},
                **{k: v for k, v in env.items() if v is not None}}
         env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + env.get("PYTHONPATH", "")
-        proc = subprocess.run([sys.executable, "-m", "onenotes", *args], capture_output=True, env=env,
-                              timeout=120)
+        try:
+            proc = subprocess.run([sys.executable, "-m", "onenotes", *args], capture_output=True, env=env,
+                                  timeout=HANG_SECONDS)
+        except subprocess.TimeoutExpired:  # not a speed test: a run this long is a hang
+            return None, "", "", f"no result after {HANG_SECONDS} s (a hang)"
         out, err = proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
         crash = None if proc.returncode >= 0 else f"killed by signal {-proc.returncode}"
         return proc.returncode, out, err, crash
@@ -894,24 +904,28 @@ PROBES = {"followups": _probe_listing, "commitments": _probe_listing, "check": _
           "cadence": _probe_cadence, "kpis": _probe_kpis}
 
 
+def pairs() -> list[tuple[Case, str]]:
+    """Every (case, command) to run."""
+    return [(case, command) for case in CASES for command in reading_commands()
+            if case.only is None or command in case.only]
+
+
 def run_all(tmp_root: Path) -> dict:
     """Every case through every command that reads notes: figures for the reliability report."""
     tmp_root = Path(tmp_root)
     tmp_root.mkdir(parents=True, exist_ok=True)
     runs = crashes = 0
     unexpected: list[str] = []
-    for case in CASES:
-        for command in reading_commands():
-            try:
-                outcome = run_case(case, command, tmp_root)
-            except Exception as exc:  # the harness itself must not stop the report
-                runs += 1
-                crashes += 1
-                unexpected.append(f"{case.id} {command}: harness error {exc!r}")
-                continue
-            runs += 1
-            crashes += outcome.crash is not None
-            unexpected += [f"{case.id} {command}: {u}" for u in outcome.unexpected]
+    for case, command in pairs():
+        runs += 1
+        try:
+            outcome = run_case(case, command, tmp_root)
+        except Exception as exc:  # the harness itself must not stop the report
+            crashes += 1
+            unexpected.append(f"{case.id} {command}: harness error {exc!r}")
+            continue
+        crashes += outcome.crash is not None
+        unexpected += [f"{case.id} {command}: {u}" for u in outcome.unexpected]
     return {"cases": len(CASES), "command_runs": runs, "crashes": crashes, "unexpected": unexpected}
 
 

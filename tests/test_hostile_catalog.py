@@ -44,8 +44,7 @@ def test_every_command_that_reads_notes_is_run():
         assert hc.argv(hc.CASES[0], command, Path("nb"))[2] == command
 
 
-@pytest.mark.parametrize("command", hc.reading_commands())
-@pytest.mark.parametrize("case", hc.CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("case, command", hc.pairs(), ids=lambda x: x if isinstance(x, str) else x.id)
 def test_hostile_input(case, command, tmp_path):
     outcome = hc.run_case(case, command, tmp_path)
     assert outcome.crash is None, outcome.crash
@@ -192,6 +191,8 @@ def test_run_all_returns_the_report_figures(tmp_path, monkeypatch):
     figures = hc.run_all(tmp_path)
     assert figures == {"cases": 2, "command_runs": 2 * len(hc.reading_commands()), "crashes": 0,
                        "unexpected": []}
+    monkeypatch.setattr(hc, "CASES", [hc.Case(99, "one-command", kind="accept", only=("followups",))])
+    assert hc.run_all(tmp_path)["command_runs"] == 1
 
 
 def test_a_command_added_later_is_run_too(tmp_path, monkeypatch):

@@ -16,8 +16,16 @@ the run differed from the catalog:
   bytes after the run (a ``.onenotes/`` cache folder is ignored); ``new``
   adds exactly the one note it was asked for.
 
+A command added later (in ``onenotes.cli.COMMANDS`` but not in
+:data:`COMMAND_ARGS`) is run too, with generic arguments, and judged on
+surviving only: no crash, no user file changed.  Add it to
+:data:`COMMAND_ARGS` (and :data:`PROBES`) to judge it exactly.  A case that
+could crash or hang the interpreter runs in a child process, where a hang
+(no result after :data:`HANG_SECONDS`) counts as a crash.
+
 :func:`run_all` runs every case through every command and returns figures
-for the reliability report.  ``tests/test_hostile_catalog.py`` holds the tests.
+for the reliability report (``python tests/hostile_cases.py`` prints them).
+``tests/test_hostile_catalog.py`` holds the tests.
 """
 
 from __future__ import annotations

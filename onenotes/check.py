@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 
 from onenotes.config import Config, load_config
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import ConfigError, NoteError, Problem, TemplateError
 from onenotes.note import MAX_NOTE_BYTES, Note, decode
 from onenotes.notebook import fold, read_bytes, read_note, scan
-from onenotes.render import TEMPLATE_SUFFIX, make_environment
+from onenotes.render import NOT_NOTES, TEMPLATE_SUFFIX, make_environment
 from onenotes.yamlsafe import LineDict
 
 # Stable JSON keys of one problem (documented in docs/commands.md).
@@ -65,7 +68,7 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
             when = to_date(meta["date"], formats=config.date_formats, year=note.date.year,
                            tz=config.read_options.tz)
         except DateProblem as exc:
-            add("date", "error", "bad-date", f"date: {exc}")
+            add("date", "error", "bad-date", f"date: {exc}", "write the meeting's date as YYYY-MM-DD")
         else:
             if when is not None and when != note.date:
                 add("date", "error", "date-mismatch",
@@ -75,13 +78,14 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
     if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))
                                 or minutes <= 0):
         add("duration_minutes", "error", "bad-duration",
-            f"duration_minutes must be a number of minutes, not {minutes!r}")
+            f"duration_minutes must be a number of minutes, not {minutes!r}", "e.g. 'duration_minutes: 45'")
     if config.kpis:
         for metric in note.metrics:
             if metric.name in config.kpis and config.kpis[metric.name].derived:
                 add(None, "warning", "derived-kpi",
                     f"{metric.name!r} is computed from {' / '.join(config.kpis[metric.name].ratio)}; "
-                    "the figure written here is ignored", None, metric.line)
+                    "the figure written here is ignored",
+                    f"delete it, and record {' and '.join(config.kpis[metric.name].ratio)} instead", metric.line)
             elif metric.name not in config.kpis:
                 close = difflib.get_close_matches(metric.name, list(config.kpis), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "add it under 'kpis' in onenotes.yaml"
@@ -102,6 +106,52 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def _context_names(template: str) -> frozenset[str]:
+    """The names a template can use: those its renderer passes (from an empty notebook)."""
+    import datetime as dt
+
+    from onenotes.brief import build_brief
+    from onenotes.newnote import build_context
+    from onenotes.notebook import Notebook, Scan
+
+    book = Notebook(Path("."), Config(), [], [], Scan())
+    day = dt.date(2026, 1, 5)
+    context = build_brief(book, "x", day) if template in NOT_NOTES else build_context(book, "x", day, day)
+    return frozenset(context)
+
+
+def _lint_template(env, rel: str, name: str, source: str) -> list[Problem]:
+    """Names the renderer does not pass, and reaches for Python internals (the sandbox refuses both)."""
+    problems = []
+    ast = env.parse(source)
+    known = _context_names(name[: -len(TEMPLATE_SUFFIX)]) | set(env.globals)
+    undeclared = jinja2.meta.find_undeclared_variables(ast) - known
+    reported = set()
+    for node in ast.find_all(jinja2.nodes.Name):
+        if node.ctx == "load" and node.name in undeclared and node.name not in reported:
+            reported.add(node.name)
+            close = difflib.get_close_matches(node.name, sorted(known), n=1)
+            problems.append(Problem(rel, node.lineno, 0, "error", "template-undefined",
+                                    f"{node.name!r} is not a name templates can use",
+                                    f"did you mean {close[0]!r}?" if close else
+                                    "see docs/templates.md for the names a template can use"))
+    for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter)):
+        if isinstance(node, jinja2.nodes.Getattr):
+            attr = node.attr
+        elif isinstance(node, jinja2.nodes.Getitem):
+            attr = node.arg.value if isinstance(node.arg, jinja2.nodes.Const) else None
+        else:  # x | attr("__class__")
+            first = node.args[0] if node.name == "attr" and node.args else None
+            attr = first.value if isinstance(first, jinja2.nodes.Const) else None
+        if isinstance(attr, str) and attr.startswith("_"):
+            problems.append(Problem(rel, node.lineno, 0, "error", "template-unsafe",
+                                    f"the template reaches for Python internals ({attr!r}); "
+                                    "the sandbox refuses it",
+                                    "use only the names and filters in docs/templates.md"))
+    return problems
+
+
 def _check_templates(root: Path) -> list[Problem]:
     folder = root / "templates"
     if not folder.is_dir():
@@ -112,11 +162,16 @@ def _check_templates(root: Path) -> list[Problem]:
         rel = f"templates/{path.name}"
         try:
             env.get_template(path.name)
+            source = env.loader.get_source(env, path.name)[0]
+            problems.extend(_lint_template(env, rel, path.name, source))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(rel, exc.lineno or 0, 0, "error", "template-syntax",
-                                    f"template syntax error: {exc.message}"))
+                                    f"template syntax error: {exc.message}",
+                                    "fix the Jinja syntax on that line (see docs/templates.md)"))
         except (TemplateError, jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(rel, 0, 0, "error", "template", str(exc)))
+            problems.append(Problem(rel, 0, 0, "error", "template", str(exc),
+                                    exc.hint if isinstance(exc, TemplateError) and exc.hint else
+                                    "keep templates as real UTF-8 files inside the notebook's templates/ folder"))
     return problems
 
 

@@ -217,9 +217,10 @@ def load_config(root: Path) -> Config:
         with open(path, "rb") as fh:
             data = fh.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
-        raise _error(path, 0, 0, f"cannot read: {exc.strerror}") from None
+        raise _error(path, 0, 0, f"cannot read: {exc.strerror}", "check the file's permissions") from None
     if len(data) > MAX_CONFIG_BYTES:
-        raise _error(path, 0, 0, f"over {MAX_CONFIG_BYTES // 1024} KiB; is this the right file?")
+        raise _error(path, 0, 0, f"over {MAX_CONFIG_BYTES // 1024} KiB; is this the right file?",
+                     "onenotes.yaml holds a few settings: start again from 'onenotes init'")
     try:
         text = decode(data, str(path))
         raw = load_yaml(text, 0)
@@ -231,7 +232,8 @@ def load_config(root: Path) -> Config:
     if raw is None:
         raw = LineDict()
     if not isinstance(raw, dict):
-        raise _error(path, 1, 0, "onenotes.yaml must be 'key: value' settings")
+        raise _error(path, 1, 0, "onenotes.yaml must be 'key: value' settings",
+                     "see docs/format.md for the settings")
     return _build(path, raw)
 
 
@@ -243,7 +245,7 @@ def _error(path: Path, line: int, column: int, message: str, hint: str | None = 
 
 def _fail(path: Path, mapping, key, message: str, hint: str | None = None):
     line = mapping.line_of(key) if isinstance(mapping, LineDict) else 0
-    raise _error(path, line, 0, message, hint)
+    raise _error(path, line, 0, message, hint or "docs/format.md lists every setting and its values")
 
 
 def _goal(path, mapping, key, value):
@@ -350,6 +352,10 @@ def _build(path: Path, raw: dict) -> Config:
     if not isinstance(reps, dict):
         _fail(path, raw, "reps", "reps must map rep folder names to their settings")
     for slug, spec in reps.items():
+        if not _folder_name(str(slug)):
+            # A shared onenotes.yaml must not send `new` outside the notebook.
+            _fail(path, reps, slug, f"rep {str(slug)!r} is not a folder name",
+                  "use the rep's folder name inside the notebook, e.g. alice-nguyen")
         cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg)
     return cfg
 
@@ -386,6 +392,10 @@ def _share(path, raw) -> tuple[str, ...]:
         _fail(path, spec, "private_keys", "private_keys is a list of frontmatter keys, "
               "e.g. [confidence, private]")
     return tuple(k.strip() for k in keys)
+def _folder_name(name: str) -> bool:
+    """A rep slug that names one folder inside the notebook: no path, not hidden, printable."""
+    return (bool(name.strip()) and "/" not in name and "\\" not in name and not name.startswith(".")
+            and name.isprintable() and len(name.encode("utf-8")) <= 100)
 
 
 def _diagnosis(path, raw) -> DiagnosisRules:

@@ -17,6 +17,15 @@ FOLLOWUP_KEYS = ("id", "rep", "text", "owner", "due", "since", "source", "line",
 _LISTING_CODES = ("commitment-", "task-")
 
 
+def listing_problems(book: Notebook) -> list[Problem]:
+    """Notes skipped, and problems that change how commitments are listed (an unreadable
+    due date, an odd task marker): every command that shows commitments warns of these."""
+    problems = list(book.problems)
+    for note in book.notes:
+        problems.extend(p for p in note.problems if p.code.startswith(_LISTING_CODES))
+    return problems
+
+
 @dataclass
 class Followups:
     rows: list[dict]
@@ -25,9 +34,7 @@ class Followups:
 
 def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: str | None = None,
               overdue_only: bool = False, due_before: dt.date | None = None) -> Followups:
-    problems = list(book.problems)
-    for note in book.notes:
-        problems.extend(p for p in note.problems if p.code.startswith(_LISTING_CODES))
+    problems = listing_problems(book)
     entries = open_commitments(build_ledger(book.notes))
     if rep is not None:
         slug = book.resolve(rep)

@@ -120,6 +120,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     created_rep = False
     try:
         rep = book.resolve(rep_input)
+        check_slug(rep)  # a slug from onenotes.yaml too: never a path out of the notebook
     except RefusedError:
         if not add:
             raise

@@ -29,7 +29,7 @@ from frontmatter.default_handlers import BaseHandler
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import NoteError, Problem
 from onenotes.tasks import MARKERS, scan_tasks
-from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
+from onenotes.yamlsafe import GENERIC_HINT, LineDict, YamlProblem, load_yaml
 
 MAX_NOTE_BYTES = 1024 * 1024
 STATUSES = ("open", "done", "dropped")
@@ -39,29 +39,32 @@ COMMITMENT_KEYS = ("id", "text", "owner", "due", "status", "since", "done_on", "
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.M)
 _MD_HEADING = re.compile(r"^#{2,6} \S", re.M)
 _YAML_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:(?: |$)", re.M)
+_MD_AFTER_BLANK = re.compile(r"\n\n(?:#{1,6} |[-*+] \[.\] |\d+[.)] \[.\] )")
 
-# Inline metadata in a task's text, in the syntaxes people already use.
+# Inline metadata in a task's text, in the syntaxes people already use.  A bracketed
+# value is at most 100 characters and trimmed in code: a pattern like \s*(.*?)\s*\]
+# takes quadratic time on a long line without the closing bracket (a hang).
 _DUE_PATTERNS = (
-    re.compile(r"\[due::\s*([^\]]*?)\s*\]"),          # Dataview
-    re.compile(r"@due\(\s*([^)]*?)\s*\)"),            # TaskPaper
+    re.compile(r"\[due::([^\]]{0,100})\]"),              # Dataview
+    re.compile(r"@due\(([^)]{0,100})\)"),                # TaskPaper
     re.compile(r"\U0001F4C5\ufe0f?\s*(\S+)"),         # Obsidian Tasks: 📅
     re.compile(r"(?:(?<=\s)|^)due:\s*(\S+)", re.I),   # plain "due: 2026-11-30"
 )
 _OWNER_PATTERNS = (
-    re.compile(r"\[owner::\s*([^\]]*?)\s*\]"),
+    re.compile(r"\[owner::([^\]]{0,100})\]"),
     re.compile(r"(?:(?<=\s)|^)owner:\s*(\S+)", re.I),
 )
 _ID_PATTERNS = (
-    re.compile(r"\[id::\s*([^\]]*?)\s*\]"),
+    re.compile(r"\[id::([^\]]{0,100})\]"),
     re.compile(r"\U0001F194\s*(\S+)"),                # 🆔
 )
 _DONE_PATTERNS = (
     re.compile(r"\u2705\s*(\d{4}-\d{2}-\d{2})"),          # Obsidian Tasks: ✅
     re.compile(r"\u274c\s*(\d{4}-\d{2}-\d{2})"),          # Obsidian Tasks: ❌ (cancelled)
-    re.compile(r"\[(?:done|completion)::\s*([^\]]*?)\s*\]"),  # Dataview
+    re.compile(r"\[(?:done|completion)::([^\]]{0,100})\]"),  # Dataview
 )
 _REASON_PATTERNS = (
-    re.compile(r"\[reason::\s*([^\]]*?)\s*\]"),  # why it was dropped (written by `onenotes drop`)
+    re.compile(r"\[reason::([^\]]{0,600})\]"),  # why it was dropped (written by `onenotes drop`, 500 at most)
 )
 _SPACES = re.compile(r"\s+")
 
@@ -211,7 +214,7 @@ def _first(patterns, text: str):
     for pattern in patterns:
         m = pattern.search(text)
         if m:
-            return m.group(1), (text[:m.start()] + " " + text[m.end():])
+            return m.group(1).strip(), (text[:m.start()] + " " + text[m.end():])
     return None, text
 
 
@@ -244,9 +247,13 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
         try:
             loaded = HANDLER.load(yaml_text, line_offset=1)
         except YamlProblem as exc:
-            hint = exc.hint
-            if hint is None and not _YAML_KEY_LINE.search(yaml_text):
-                hint = "if line 1 is a horizontal rule and not frontmatter, write *** instead"
+            hint = None if exc.hint == GENERIC_HINT else exc.hint
+            if not _YAML_KEY_LINE.search(yaml_text):
+                hint = hint or "if line 1 is a horizontal rule and not frontmatter, write *** instead"
+            elif _MD_AFTER_BLANK.search(yaml_text):  # Markdown after a blank line: the body
+                hint = (f"is the closing --- missing? the frontmatter now runs to line {body_line - 1}"
+                        + (f"; {hint}" if hint else ""))
+            hint = hint or exc.hint
             raise NoteError(Problem(path, exc.line, exc.column, "error", "yaml",
                                     exc.message, hint)) from None
         if loaded is None:
@@ -336,7 +343,8 @@ def _read_plans(note: Note) -> None:
             for name, value in targets.items():
                 if _number(value) is None:
                     _problem(note, _line(targets, name, _line(meta, "behaviour_plan")), "error",
-                             "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}")
+                             "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}",
+                             "write a plain number of activities a week, e.g. 'sales_calls: 40'")
                 else:
                     note.behaviour_plan[str(name)] = value
     sure = meta.get("confidence")
@@ -348,7 +356,8 @@ def _read_plans(note: Note) -> None:
             for name, value in sure.items():
                 if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
                     _problem(note, _line(sure, name, _line(meta, "confidence")), "error",
-                             "confidence-invalid", f"confidence for {name!r} must be 1 to 5, not {value!r}")
+                             "confidence-invalid", f"confidence for {name!r} must be 1 to 5, not {value!r}",
+                             "write a whole number from 1 (unsure) to 5 (sure)")
                 else:
                     note.confidence[str(name)] = value
 
@@ -358,7 +367,8 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
     try:
         return to_date(value, formats=options.date_formats, year=note.date.year, tz=options.tz), None
     except DateProblem as exc:
-        _problem(note, line, "error", "commitment-date", f"{what}: {exc}")
+        _problem(note, line, "error", "commitment-date", f"{what}: {exc}",
+                 "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return None, f"{value} (read as a number)"  # what was typed is lost
         return None, str(value)
@@ -378,7 +388,8 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
     line = _line(note.meta, "commitments")
     if not isinstance(items, list):
         _problem(note, line, "error", "commitment-invalid",
-                 "'commitments' must be a list of items starting with '- '")
+                 "'commitments' must be a list of items starting with '- '",
+                 "write each commitment on its own line as '  - text: ...'")
         return
     for index, item in enumerate(items):
         item_line = items.lines[index] if getattr(items, "lines", None) else line + 1 + index

@@ -66,6 +66,8 @@ def scan(root: Path) -> Scan:
     for entry in top:
         if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
             continue
+        if not _utf8_name(entry.name, entry.name, result):
+            continue
         if entry.is_symlink():
             _link_problem(root, entry.name, result)
             continue
@@ -73,6 +75,21 @@ def scan(root: Path) -> Scan:
             result.rep_dirs.append(entry.name)
             _walk(root, entry.name, result)
     return result
+
+
+def _utf8_name(name: str, rel: str, result: Scan) -> bool:
+    """A name that is not UTF-8 (Python keeps its bytes as surrogates) is skipped with a
+    warning: it could not be printed, hashed or written into a note."""
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        if name.endswith(".md") or "." not in name:
+            result.problems.append(Problem(shown, 0, 0, "warning", "encoding",
+                                           "the name is not valid UTF-8; not read",
+                                           "rename it: type the name again on a UTF-8 system"))
+        return False
 
 
 def _link_problem(root: Path, rel: str, result: Scan) -> None:
@@ -85,42 +102,60 @@ def _link_problem(root: Path, rel: str, result: Scan) -> None:
     else:
         why = "links are not followed; the target is read where it is"
     if rel.endswith(".md") or os.path.isdir(root / rel):
-        result.problems.append(Problem(rel, 0, 0, "warning", "symlink", f"skipped symbolic link: {why}"))
+        result.problems.append(Problem(rel, 0, 0, "warning", "symlink", f"skipped symbolic link: {why}",
+                                       "keep notes as real files inside the notebook folder"))
 
 
 def _walk(root: Path, rel_dir: str, result: Scan) -> None:
+    """Depth-first in name order, with a stack rather than recursion: folders nested
+    thousands deep cannot exhaust Python's recursion limit."""
+    stack = [(rel_dir, None)]
+    while stack:
+        folder, entries = stack.pop()
+        if entries is None:
+            try:
+                entries = iter(sorted(os.scandir(root / folder), key=lambda e: e.name))
+            except OSError as exc:
+                result.problems.append(Problem(folder, 0, 0, "warning", "unreadable",
+                                               f"cannot read folder: {exc.strerror}",
+                                               "check the folder's permissions"))
+                continue
+        for entry in entries:
+            sub = _visit(root, folder, entry, result)
+            if sub is not None:
+                stack.append((folder, entries))  # come back for the rest of this folder
+                stack.append((sub, None))
+                break
+
+
+def _visit(root: Path, rel_dir: str, entry: os.DirEntry, result: Scan) -> str | None:
+    """Sort one entry into the scan; returns its relative path when it is a folder to walk."""
+    name = entry.name
+    if name.startswith(".") or name.startswith("~") or name.endswith("~"):
+        return None
+    rel = f"{rel_dir}/{name}"
+    if not _utf8_name(name, rel, result):
+        return None
+    if entry.is_symlink():
+        _link_problem(root, rel, result)
+        return None
     try:
-        entries = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
-    except OSError as exc:
-        result.problems.append(Problem(rel_dir, 0, 0, "warning", "unreadable",
-                                       f"cannot read folder: {exc.strerror}"))
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") or name.startswith("~") or name.endswith("~"):
-            continue
-        rel = f"{rel_dir}/{name}"
-        if entry.is_symlink():
-            _link_problem(root, rel, result)
-            continue
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            continue
-        if is_dir:
-            _walk(root, rel, result)
-            continue
-        if not name.endswith(".md"):
-            continue
-        if _CONFLICT_COPY.search(name):
-            result.problems.append(Problem(rel, 0, 0, "warning", "sync-conflict",
-                                           "looks like a sync-conflict copy; not read",
-                                           "merge it into the real note and delete it"))
-            continue
-        if NOTE_NAME.match(name):
-            result.notes.append(rel)
-        else:
-            result.other_md.append(rel)
+        is_dir = entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return None
+    if is_dir:
+        return rel
+    if not name.endswith(".md"):
+        return None
+    if _CONFLICT_COPY.search(name):
+        result.problems.append(Problem(rel, 0, 0, "warning", "sync-conflict",
+                                       "looks like a sync-conflict copy; not read",
+                                       "merge it into the real note and delete it"))
+    elif NOTE_NAME.match(name):
+        result.notes.append(rel)
+    else:
+        result.other_md.append(rel)
+    return None
 
 
 def note_identity(rel: str) -> tuple[str, dt.date, int] | None:
@@ -180,7 +215,9 @@ def read_note(root: Path, rel: str, options: ReadOptions) -> Note:
                                 "move attachments or pasted data out of the note")) from None
     except OSError as exc:
         raise NoteError(Problem(rel, 0, 0, "warning", "unreadable",
-                                f"cannot read: {exc.strerror or exc}")) from None
+                                f"cannot read: {exc.strerror or exc}",
+                                "a note must be a regular file onenotes may read; "
+                                "check its permissions")) from None
     text = decode(data, rel)
     return parse_note(text, rel, rep, date, seq, options)
 

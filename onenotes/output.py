@@ -35,6 +35,11 @@ def clean(text) -> str:
     return text.replace("\t", " ").replace("\n", " ")
 
 
+def clean_block(text) -> str:
+    """Like :func:`clean`, for text of several lines (Markdown): line breaks and tabs are kept."""
+    return "" if text is None else _UNSAFE.sub("", str(text))
+
+
 def format_number(value, unit: str | None = None) -> str:
     """12500 -> '12,500', 27.5 with unit '%' -> '27.5%', None -> '–'."""
     if value is None:

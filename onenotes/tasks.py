@@ -44,6 +44,11 @@ _HTML_7 = re.compile(
 )
 _HTML_SIMPLE_ENDS = {2: "-->", 3: "?>", 4: ">", 5: "]]>"}
 
+# Containers (quotes, list items) nested deeper than this are read as text, as
+# markdown-it's maxNesting does: every level costs a pass over the rest of the
+# line, so "- - - - ..." 30,000 deep would take minutes.
+MAX_NESTING = 100
+
 # A quick test that a body might hold a task at all: most bodies are skipped.
 MAYBE_TASK = re.compile(r"\[[^\[\]]\](?:[ \t]|$)", re.M)
 
@@ -237,7 +242,8 @@ def scan_tasks(body: str) -> list[RawTask]:
                     fresh = False
                 break
             stripped = rest[ind:]
-            if stripped.startswith(">"):
+            deep = len(stack) >= MAX_NESTING
+            if stripped.startswith(">") and not deep:
                 stack.append(("q", 0))
                 rest = stripped[1:]
                 if rest.startswith(" "):
@@ -262,7 +268,7 @@ def scan_tasks(body: str) -> list[RawTask]:
                 task_open = False
                 fresh = False
                 break
-            marker = _list_marker(stripped)
+            marker = None if deep else _list_marker(stripped)
             if marker:
                 offset, blank, start = marker
                 can_interrupt = not blank and (start is None or start == 1)

@@ -225,6 +225,10 @@ _HINTS = (
 )
 
 
+GENERIC_HINT = ("check this line's 'key: value' and indentation; put a value with special "
+                "characters in double quotes")
+
+
 # Block nesting shows as a long run of indentation and "- " / "? " / ": "
 # indicators at the start of a line; libyaml crashes on it as on deep [[[.
 _DEEP_BLOCK = re.compile(r"^[ \t?:-]{%d,}" % (3 * MAX_NESTING), re.M)
@@ -260,6 +264,7 @@ def load_yaml(text: str, line_offset: int = 0):
         raise YamlProblem(
             f"frontmatter is nested more than {MAX_NESTING} levels deep",
             line_offset + 1,
+            hint="notes hold plain 'key: value' lines and short lists; flatten it",
         )
     loader = None
     try:
@@ -285,7 +290,7 @@ def load_yaml(text: str, line_offset: int = 0):
                 raise YamlProblem("tab character in the indentation", line,
                                   indent.index("\t") + 1, hint="indent with spaces, not tabs") from None
         hint = next((h for needle, h in _HINTS if needle in text_all), None)
-        raise YamlProblem(f"invalid YAML: {problem}", line, column, hint) from None
+        raise YamlProblem(f"invalid YAML: {problem}", line, column, hint or GENERIC_HINT) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         position = getattr(exc, "position", None)
         line = line_offset + 1 + (text.count("\n", 0, position) if position is not None else 0)

@@ -106,9 +106,10 @@ def test_check_template_syntax_error(cli, notebook):
     write(notebook / "templates" / "one-on-one.md", "# {{ rep\nhello {% if %}\n")
     result = _check(cli, notebook)
     lines = result.stdout.splitlines()
-    assert len(lines) == 1
+    assert len(lines) == 2
     assert lines[0].startswith("templates/one-on-one.md:2: error: template syntax error: ")
     assert lines[0].endswith(" [template-syntax]")
+    assert lines[1] == "    hint: fix the Jinja syntax on that line (see docs/templates.md)"
     assert result.stderr.splitlines() == ["checked 0 notes: 1 errors, 0 warnings"]
     assert result.exit_code == 1
 

@@ -14,7 +14,7 @@ import sys
 import click
 
 from onenotes import __version__
-from onenotes.errors import OnenotesError
+from onenotes.errors import OnenotesError, WriteError
 
 COMMANDS = {
     "init": ("onenotes.cli.init", "Create a notebook: a commented onenotes.yaml and a .gitignore."),
@@ -70,14 +70,21 @@ def cli(ctx: click.Context, notebook: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn errors into messages and exit codes."""
+    for stream in (sys.stdout, sys.stderr):  # a path that is not UTF-8 prints as its bytes
+        try:
+            stream.reconfigure(errors="surrogateescape")
+        except (AttributeError, ValueError, OSError):
+            pass
     try:
         # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
         code = cli.main(args=argv, prog_name="onenotes", standalone_mode=False)
     except OnenotesError as exc:
+        from onenotes.output import clean_block
+
         message = f"onenotes: error: {exc.message}"
         if exc.hint:
             message += f"\n  hint: {exc.hint}"
-        click.echo(message, err=True)
+        click.echo(clean_block(message), err=True)  # values from notes: no terminal escapes
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("onenotes: aborted", err=True)
@@ -96,4 +103,19 @@ def main(argv: list[str] | None = None) -> None:
         except OSError:
             pass
         sys.exit(0)
+    except OSError as exc:
+        # The output cannot be written (`> /dev/full`, a full disk), or a file failed in a
+        # way the core did not foresee: a message and exit 4, never a traceback.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        message = exc.strerror or str(exc)
+        if exc.filename:
+            message = f"{exc.filename}: {message}"
+        try:
+            click.echo(f"onenotes: error: {message}", err=True)
+        except OSError:
+            pass
+        sys.exit(WriteError.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

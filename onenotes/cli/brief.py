@@ -6,7 +6,9 @@ import click
 
 from onenotes.brief import render_brief
 from onenotes.cli.common import complete_rep, notebook_root, today, warn
+from onenotes.followups import listing_problems
 from onenotes.notebook import load_notebook
+from onenotes.output import clean_block
 
 
 @click.command("brief")
@@ -20,7 +22,8 @@ def command(ctx, rep, today_text):
     coming due, the upcoming calls noted last time, and the coaching focus.
     """
     book = load_notebook(notebook_root(ctx))
-    warn([p for p in book.problems])
+    warn(listing_problems(book))
     now = today(book.config, today_text)
     slug = book.resolve(rep)
-    click.echo(render_brief(book, slug, now), nl=False)
+    # Note text (the upcoming calls) goes to a terminal: no escapes or bidi controls.
+    click.echo(clean_block(render_brief(book, slug, now)), nl=False)

@@ -156,7 +156,8 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
     lines = Lines(data)
     closed: list[Closed] = []
     notes_list: list[str] = []
-    for entry in group:
+    # Top to bottom: an edit moves only the lines below it, so every line reported stays true.
+    for entry in sorted(group, key=lambda e: _file_order(note, e)):
         # Without a done_on, a commitment closed in a note counts as closed on the note's date.
         line, carried = _close_one(lines, note, entry, status, None if on == note.date else on, reason)
         lines.apply()
@@ -172,6 +173,16 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
         what = f"added as {status} (carried)" if carried else status
         notes_list.append(f"{rel}:{line + 1}: {entry.id}: {what}")
     return Change(rel, path, data, lines.to_bytes(), notes_list), closed
+
+
+def _file_order(note: Note, entry: Entry) -> tuple[int, int]:
+    """Where the edit for ``entry`` falls: frontmatter items, then a carried entry
+    (appended to the list), then body tasks."""
+    opened = [m for m in note.mentions if m.id == entry.id and m.status == "open"]
+    if not opened:
+        return (1, 0)
+    first = min(opened, key=lambda m: m.line)
+    return (0 if first.origin == "frontmatter" else 2, first.line)
 
 
 def _close_one(lines: Lines, note: Note, entry: Entry, status: str, on: dt.date,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
-from conftest import TODAY
+from conftest import TODAY, write
+from onenotes.ledger import build_ledger
+from onenotes.notebook import load_notebook
 
 
 def test_a_reader_that_goes_away_is_not_an_error(acme):
@@ -20,3 +23,20 @@ def test_a_reader_that_goes_away_is_not_an_error(acme):
         os.close(write_end)
     assert proc.returncode == 0, proc.stderr
     assert b"Traceback" not in proc.stderr
+
+
+def test_each_line_reported_by_done_is_where_the_edit_is(cli, notebook):
+    """Ids given bottom-up: the line printed for the lower one must count the lines added above it."""
+    note = notebook / "ann" / "2026-11-09.md"
+    write(note, "---\ncommitments:\n  - id: first\n    text: one\n  - id: second\n    text: two\n---\n"
+                "- [ ] body task\n")
+    body_id = next(e.id for e in build_ledger(load_notebook(notebook).notes) if e.text == "body task")
+    result = cli("--notebook", notebook, "done", body_id, "second", "first", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    lines = note.read_text().splitlines()
+    reported = re.findall(r"ann/2026-11-09\.md:(\d+): (\S+): done", result.stderr)
+    assert len(reported) == 3
+    for number, ident in reported:
+        line = lines[int(number) - 1]
+        assert ("status: done" in line) if ident != body_id else line.startswith("- [x] body task"), \
+            (number, ident, line)

@@ -40,3 +40,10 @@ def test_each_line_reported_by_done_is_where_the_edit_is(cli, notebook):
         line = lines[int(number) - 1]
         assert ("status: done" in line) if ident != body_id else line.startswith("- [x] body task"), \
             (number, ident, line)
+
+
+def test_an_unknown_rep_hint_names_a_command_that_exists(cli, acme):
+    """`ics`, `share`, `edit` have no --add: the hint names `onenotes new REP --add`."""
+    result = cli("--notebook", acme, "ics", "--rep", "dana", "--today", TODAY)
+    assert result.exit_code == 1
+    assert "onenotes new 'dana' --add" in result.stderr

@@ -47,3 +47,18 @@ def test_an_unknown_rep_hint_names_a_command_that_exists(cli, acme):
     result = cli("--notebook", acme, "ics", "--rep", "dana", "--today", TODAY)
     assert result.exit_code == 1
     assert "onenotes new 'dana' --add" in result.stderr
+
+
+def test_table_columns_line_up_for_accented_and_cjk_rep_names(cli, notebook):
+    """An NFD folder name (combining accents) and a CJK name: columns align on screen."""
+    import unicodedata
+
+    def display_width(text):  # an oracle independent of onenotes.output
+        return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) == "W" else 1
+                   for c in text)
+
+    for folder in (unicodedata.normalize("NFD", "josé-garcía"), "李雷"):
+        write(notebook / folder / "2026-11-16.md", "---\n---\n")
+    out = cli("--notebook", notebook, "reps", "--today", TODAY).stdout.splitlines()
+    starts = {display_width(line[:line.index("2026-11-16")]) for line in out[1:] if "2026-11-16" in line}
+    assert len(starts) == 1, out

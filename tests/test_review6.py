@@ -62,3 +62,18 @@ def test_table_columns_line_up_for_accented_and_cjk_rep_names(cli, notebook):
     out = cli("--notebook", notebook, "reps", "--today", TODAY).stdout.splitlines()
     starts = {display_width(line[:line.index("2026-11-16")]) for line in out[1:] if "2026-11-16" in line}
     assert len(starts) == 1, out
+
+
+def test_share_and_report_complete_rep_slugs_and_share_completes_paths(example_notebook):
+    from click.shell_completion import ShellComplete
+
+    from onenotes.cli import cli as group
+
+    def complete(args, incomplete):
+        items = ShellComplete(group, {}, "onenotes", "_ONENOTES_COMPLETE").get_completions(
+            ["--notebook", str(example_notebook), *args], incomplete)
+        return [(item.value, item.type) for item in items]
+
+    assert complete(["share"], "ali") == [("alice-nguyen", "plain")]
+    assert complete(["report", "--rep"], "bo") == [("bob-okafor", "plain")]
+    assert complete(["share"], "alice-nguyen/2026") == [("alice-nguyen/2026", "file")]

@@ -77,3 +77,9 @@ def test_share_and_report_complete_rep_slugs_and_share_completes_paths(example_n
     assert complete(["share"], "ali") == [("alice-nguyen", "plain")]
     assert complete(["report", "--rep"], "bo") == [("bob-okafor", "plain")]
     assert complete(["share"], "alice-nguyen/2026") == [("alice-nguyen/2026", "file")]
+
+
+def test_share_takes_its_format_name_in_any_case_like_the_listing_commands(cli, acme):
+    result = cli("--notebook", acme, "share", "alice", "--format", "HTML", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("<!DOCTYPE html>")

@@ -83,3 +83,28 @@ def test_share_takes_its_format_name_in_any_case_like_the_listing_commands(cli, 
     result = cli("--notebook", acme, "share", "alice", "--format", "HTML", "--today", TODAY)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("<!DOCTYPE html>")
+
+
+def test_a_map_file_too_big_is_refused_not_read_cut_off(cli, acme, tmp_path):
+    """Cut at 256 KiB of bytes, accented names decode to fewer characters than the YAML
+    size limit: the file below would be parsed without the alias on its last line."""
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("reps:\n" + "".join(f"  'Zoë Ñúñez-Öğüt {i}': bob-okafor\n" for i in range(8000))
+                       + "  Ally: alice-nguyen\n", encoding="utf-8")
+    first = mapping.read_bytes()[:256 * 1024 + 1].decode("utf-8", "ignore")
+    assert mapping.stat().st_size > 256 * 1024 > len(first)
+    csv = tmp_path / "export.csv"
+    csv.write_text("Rep,Revenue\nAlly,100\n")
+    result = cli("--notebook", acme, "import-metrics", csv, "--map", mapping, "--date", "2026-11-16")
+    assert result.exit_code == 3, result.stderr
+    assert "is over 256 KiB" in result.stderr
+
+
+def test_a_broken_map_file_keeps_the_yaml_hint(cli, acme, tmp_path):
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("reps:\n\tAlly: alice-nguyen\n")
+    csv = tmp_path / "export.csv"
+    csv.write_text("Rep,Revenue\nAlly,100\n")
+    result = cli("--notebook", acme, "import-metrics", csv, "--map", mapping, "--date", "2026-11-16")
+    assert result.exit_code == 3
+    assert "map.yaml:2: tab character in the indentation\n  hint: indent with spaces" in result.stderr

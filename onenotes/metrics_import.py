@@ -51,6 +51,7 @@ BLANKS = ("", "-", "\u2013", "\u2014", "n/a", "N/A")
 CURRENCIES = {"$": "USD", "US$": "USD", "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY", "CHF": "CHF"}
 _CODE = re.compile(r"[A-Z]{3}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_TOTAL = re.compile(r"(grand )?(sub)?totals?\b|sum\b")  # folded text of a report's total line
 _UNIT_SUFFIX = re.compile(r"\s*\(\s*([A-Z]{3}|%)\s*\)\s*$")  # "Amount (USD)", "Win rate (%)"
 
 
@@ -414,8 +415,8 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
             if any(row[i].strip() for i in range(len(row)) if i != rep_col):
                 plan.problems.append(RowProblem(where, "no rep in this row"))
             continue
-        if re.match(r"(grand )?(sub)?totals?\b|sum\b", fold(rep_text)):
-            continue  # a report's total line
+        if _TOTAL.match(fold(rep_text)) and matcher.match(rep_text)[0] is None:
+            continue  # a report's total line (a rep called "Sum, Kim" is a rep)
         if long_format:
             raw_cells.append((where, rep_text, row[kpi_col].strip(), row[value_col]))
         else:

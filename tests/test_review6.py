@@ -108,3 +108,13 @@ def test_a_broken_map_file_keeps_the_yaml_hint(cli, acme, tmp_path):
     result = cli("--notebook", acme, "import-metrics", csv, "--map", mapping, "--date", "2026-11-16")
     assert result.exit_code == 3
     assert "map.yaml:2: tab character in the indentation\n  hint: indent with spaces" in result.stderr
+
+
+def test_a_rep_whose_name_starts_like_a_total_line_is_imported(cli, notebook, tmp_path):
+    """"Sum, Kim" (Last, First) is a rep, not a report's "Sum" line to skip silently."""
+    write(notebook / "kim-sum" / "2026-11-09.md", "---\n---\n")
+    csv = tmp_path / "export.csv"
+    csv.write_text("Owner,Revenue\n\"Sum, Kim\",\"$1,200.00\"\nTotal,\"$1,200.00\"\n")
+    result = cli("--notebook", notebook, "import-metrics", csv, "--date", "2026-11-16", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert "actual: 1200}" in (notebook / "kim-sum" / "2026-11-16.md").read_text()

@@ -118,3 +118,19 @@ def test_a_rep_whose_name_starts_like_a_total_line_is_imported(cli, notebook, tm
     result = cli("--notebook", notebook, "import-metrics", csv, "--date", "2026-11-16", "--today", TODAY)
     assert result.exit_code == 0, result.stderr
     assert "actual: 1200}" in (notebook / "kim-sum" / "2026-11-16.md").read_text()
+
+
+def test_ics_out_through_a_symlink_writes_the_target_and_keeps_the_link(cli, acme, tmp_path):
+    """A calendar kept in a synced folder and linked: the link stays, the target gets the
+    calendar with its own permissions (not the link's 0777)."""
+    real = tmp_path / "synced" / "team.ics"
+    real.parent.mkdir()
+    real.write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    real.chmod(0o640)
+    link = tmp_path / "team.ics"
+    link.symlink_to(real)
+    result = cli("--notebook", acme, "ics", "--out", link, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    assert b"SUMMARY:One-on-one: Alice Nguyen" in real.read_bytes()
+    assert real.stat().st_mode & 0o777 == 0o640

@@ -158,6 +158,9 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
     notes_list: list[str] = []
     # Top to bottom: an edit moves only the lines below it, so every line reported stays true.
     for entry in sorted(group, key=lambda e: _file_order(note, e)):
+        # A done_on the note already gives is kept (see _close_values), so it is the closing date.
+        kept = next((m.done_on for m in note.mentions
+                     if m.id == entry.id and m.status == "open" and m.done_on), None)
         # Without a done_on, a commitment closed in a note counts as closed on the note's date.
         line, carried = _close_one(lines, note, entry, status, None if on == note.date else on, reason)
         lines.apply()
@@ -165,9 +168,9 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
         _verify(note, new_note, entry, status, on, reason, carried)
         rest = [n for p, n in others.items() if p != rel] + [new_note]
         after = next(e for e in build_ledger(rest) if e.rep == entry.rep and e.id == entry.id)
-        if after.status != status or after.closed_on != on:
-            raise EditRefused(f"{rel}: after the edit, {entry.id} would still read as {after.status}; "
-                              "nothing was changed")
+        if after.status != status or after.closed_on != (kept or on):
+            raise EditRefused(f"{rel}: after the edit, {entry.id} would read as {after.status} on "
+                              f"{after.closed_on}; nothing was changed")
         note = new_note
         closed.append(Closed(entry.id, entry.rep, entry.text, status, rel, line + 1, True, carried))
         what = f"added as {status} (carried)" if carried else status

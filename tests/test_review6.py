@@ -134,3 +134,13 @@ def test_ics_out_through_a_symlink_writes_the_target_and_keeps_the_link(cli, acm
     assert link.is_symlink()
     assert b"SUMMARY:One-on-one: Alice Nguyen" in real.read_bytes()
     assert real.stat().st_mode & 0o777 == 0o640
+
+
+def test_an_open_commitment_that_already_has_a_done_on_can_be_closed(cli, notebook):
+    """`done_on:` written by hand but `status:` forgotten: `done` sets the status and keeps the date."""
+    note = notebook / "ann" / "2026-11-09.md"
+    write(note, "---\ncommitments:\n  - id: a1\n    text: x\n    done_on: 2026-11-01\n---\n")
+    result = cli("--notebook", notebook, "done", "a1", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert note.read_text() == ("---\ncommitments:\n  - id: a1\n    text: x\n    done_on: 2026-11-01\n"
+                                "    status: done\n---\n")

@@ -144,3 +144,16 @@ def test_an_open_commitment_that_already_has_a_done_on_can_be_closed(cli, notebo
     assert result.exit_code == 0, result.stderr
     assert note.read_text() == ("---\ncommitments:\n  - id: a1\n    text: x\n    done_on: 2026-11-01\n"
                                 "    status: done\n---\n")
+
+
+def test_import_into_a_block_mapping_kpi_and_a_new_kpi_below_it(cli, notebook, tmp_path):
+    """Two lines inserted after one line (the nested actual, then a new KPI) keep their order;
+    they were swapped, and the import refused as 'would make the note unreadable'."""
+    note = notebook / "ann" / "2026-11-16.md"
+    write(note, "---\nmetrics:\n  revenue:\n    goal: 5\n---\n")
+    csv = tmp_path / "export.csv"
+    csv.write_text("Rep,Revenue,Sales calls\nann,1200,40\n")
+    result = cli("--notebook", notebook, "import-metrics", csv, "--date", "2026-11-16", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert note.read_text() == ("---\nmetrics:\n  revenue:\n    goal: 5\n    actual: 1200\n"
+                                "  sales_calls: 40\n---\n")

@@ -157,3 +157,15 @@ def test_import_into_a_block_mapping_kpi_and_a_new_kpi_below_it(cli, notebook, t
     assert result.exit_code == 0, result.stderr
     assert note.read_text() == ("---\nmetrics:\n  revenue:\n    goal: 5\n    actual: 1200\n"
                                 "  sales_calls: 40\n---\n")
+
+
+def test_share_refuses_when_the_latest_note_cannot_be_read_instead_of_sharing_an_older_one(cli, acme):
+    """Today's note has a merge conflict: mailing last week's note instead, unnoticed, is wrong."""
+    write(acme / "alice-nguyen" / "2026-11-23.md", "---\n<<<<<<< HEAD\nrep: a\n=======\nrep: b\n>>>>>>> x\n---\n")
+    result = cli("--notebook", acme, "share", "alice", "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "alice-nguyen/2026-11-23.md cannot be read, so it cannot be shared" in result.stderr
+    dated = cli("--notebook", acme, "share", "alice", "--date", "2026-11-23", "--today", TODAY)
+    assert dated.exit_code == 1 and "cannot be shared" in dated.stderr
+    assert cli("--notebook", acme, "share", "alice", "--date", "2026-11-16", "--today", TODAY).exit_code == 0

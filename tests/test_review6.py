@@ -169,3 +169,12 @@ def test_share_refuses_when_the_latest_note_cannot_be_read_instead_of_sharing_an
     dated = cli("--notebook", acme, "share", "alice", "--date", "2026-11-23", "--today", TODAY)
     assert dated.exit_code == 1 and "cannot be shared" in dated.stderr
     assert cli("--notebook", acme, "share", "alice", "--date", "2026-11-16", "--today", TODAY).exit_code == 0
+
+
+def test_edit_opens_the_latest_note_even_when_it_cannot_be_read(cli, acme):
+    """A merge conflict in today's note: `edit` opens it (to fix it), not last week's note."""
+    broken = acme / "bob-okafor" / "2026-11-23.md"
+    write(broken, "---\n<<<<<<< HEAD\nrep: a\n=======\nrep: b\n>>>>>>> x\n---\n")
+    result = cli("--notebook", acme, "edit", "bob", env={"EDITOR": "true"})
+    assert result.exit_code == 0, result.stderr
+    assert f"onenotes: editing {broken}\n" in result.stderr

@@ -62,8 +62,14 @@ def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entr
         raise BadInputError("an empty commitment id")
     pool = [e for e in entries if rep is None or e.rep == rep]
     matches = [e for e in pool if e.id == given] or \
-        [e for e in pool if e.id.casefold() == given.casefold()] or \
-        [e for e in pool if e.id.casefold().startswith(given.casefold())]
+        [e for e in pool if e.id.casefold() == given.casefold()]
+    if not matches:
+        matches = [e for e in pool if e.id.casefold().startswith(given.casefold())]
+        # `followups` shows open ids only: a start that is unique among them names that one
+        # (closing a closed commitment would do nothing anyway).
+        opened = [e for e in matches if e.status == "open"]
+        if len(matches) > 1 and len(opened) == 1:
+            matches = opened
     if not matches:
         close = difflib.get_close_matches(given, sorted({e.id for e in pool}), n=3)
         hint = ("did you mean " + " or ".join(clean(c) for c in close) + "?") if close else \

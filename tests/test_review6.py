@@ -178,3 +178,16 @@ def test_edit_opens_the_latest_note_even_when_it_cannot_be_read(cli, acme):
     result = cli("--notebook", acme, "edit", "bob", env={"EDITOR": "true"})
     assert result.exit_code == 0, result.stderr
     assert f"onenotes: editing {broken}\n" in result.stderr
+
+
+def test_an_id_start_unique_among_open_commitments_names_the_open_one(cli, notebook):
+    """`followups` lists open ids only; a closed one sharing the start does not make it ambiguous."""
+    note = notebook / "ann" / "2026-11-09.md"
+    write(note, "---\ncommitments:\n  - id: c0ffee01\n    text: old\n    status: done\n"
+                "  - id: c0ffee02\n    text: new\n---\n")
+    result = cli("--notebook", notebook, "done", "c0ff", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert "c0ffee02: done" in result.stderr
+    both_open = notebook / "ann" / "2026-11-16.md"
+    write(both_open, "---\ncommitments:\n  - id: beef01\n    text: a\n  - id: beef02\n    text: b\n---\n")
+    assert cli("--notebook", notebook, "done", "beef", "--today", TODAY).exit_code == 1  # still ambiguous

@@ -62,8 +62,14 @@ def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entr
         raise BadInputError("an empty commitment id")
     pool = [e for e in entries if rep is None or e.rep == rep]
     matches = [e for e in pool if e.id == given] or \
-        [e for e in pool if e.id.casefold() == given.casefold()] or \
-        [e for e in pool if e.id.casefold().startswith(given.casefold())]
+        [e for e in pool if e.id.casefold() == given.casefold()]
+    if not matches:
+        matches = [e for e in pool if e.id.casefold().startswith(given.casefold())]
+        # `followups` shows open ids only: a start that is unique among them names that one
+        # (closing a closed commitment would do nothing anyway).
+        opened = [e for e in matches if e.status == "open"]
+        if len(matches) > 1 and len(opened) == 1:
+            matches = opened
     if not matches:
         close = difflib.get_close_matches(given, sorted({e.id for e in pool}), n=3)
         hint = ("did you mean " + " or ".join(clean(c) for c in close) + "?") if close else \
@@ -156,7 +162,11 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
     lines = Lines(data)
     closed: list[Closed] = []
     notes_list: list[str] = []
-    for entry in group:
+    # Top to bottom: an edit moves only the lines below it, so every line reported stays true.
+    for entry in sorted(group, key=lambda e: _file_order(note, e)):
+        # A done_on the note already gives is kept (see _close_values), so it is the closing date.
+        kept = next((m.done_on for m in note.mentions
+                     if m.id == entry.id and m.status == "open" and m.done_on), None)
         # Without a done_on, a commitment closed in a note counts as closed on the note's date.
         line, carried = _close_one(lines, note, entry, status, None if on == note.date else on, reason)
         lines.apply()
@@ -164,14 +174,24 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
         _verify(note, new_note, entry, status, on, reason, carried)
         rest = [n for p, n in others.items() if p != rel] + [new_note]
         after = next(e for e in build_ledger(rest) if e.rep == entry.rep and e.id == entry.id)
-        if after.status != status or after.closed_on != on:
-            raise EditRefused(f"{rel}: after the edit, {entry.id} would still read as {after.status}; "
-                              "nothing was changed")
+        if after.status != status or after.closed_on != (kept or on):
+            raise EditRefused(f"{rel}: after the edit, {entry.id} would read as {after.status} on "
+                              f"{after.closed_on}; nothing was changed")
         note = new_note
         closed.append(Closed(entry.id, entry.rep, entry.text, status, rel, line + 1, True, carried))
         what = f"added as {status} (carried)" if carried else status
         notes_list.append(f"{rel}:{line + 1}: {entry.id}: {what}")
     return Change(rel, path, data, lines.to_bytes(), notes_list), closed
+
+
+def _file_order(note: Note, entry: Entry) -> tuple[int, int]:
+    """Where the edit for ``entry`` falls: frontmatter items, then a carried entry
+    (appended to the list), then body tasks."""
+    opened = [m for m in note.mentions if m.id == entry.id and m.status == "open"]
+    if not opened:
+        return (1, 0)
+    first = min(opened, key=lambda m: m.line)
+    return (0 if first.origin == "frontmatter" else 2, first.line)
 
 
 def _close_one(lines: Lines, note: Note, entry: Entry, status: str, on: dt.date,

@@ -65,12 +65,15 @@ class Lines:
         self._edits.append((line, start, end, new))
 
     def insert_after(self, line: int, new_lines: list[str]) -> None:
-        """Insert whole lines after ``line`` (-1: at the top), in the file's line ends."""
+        """Insert whole lines after ``line`` (-1: at the top), in the file's line ends.
+        Lines inserted after the same line keep the order they were queued in."""
         self._edits.append((line, float("inf"), 0, list(new_lines)))
 
     def apply(self) -> None:
-        """Apply the pending edits, last position first, so positions stay valid."""
-        for line, start, end, new in sorted(self._edits, key=lambda e: (e[0], e[1]), reverse=True):
+        """Apply the pending edits, last position first, so positions stay valid (and at one
+        position the last queued first, so the edits end up in the order they were queued)."""
+        ordered = sorted(enumerate(self._edits), key=lambda e: (e[1][0], e[1][1], e[0]), reverse=True)
+        for line, start, end, new in (edit for _, edit in ordered):
             if isinstance(new, list):
                 if not new:
                     continue

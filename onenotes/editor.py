@@ -16,8 +16,7 @@ from pathlib import Path
 
 from onenotes.config import Config
 from onenotes.errors import BadInputError, RefusedError
-from onenotes.note import Note
-from onenotes.notebook import Notebook
+from onenotes.notebook import Notebook, note_identity
 
 
 class EditorError(RefusedError):
@@ -41,12 +40,18 @@ def editor_command(env: Mapping[str, str], config: Config) -> tuple[list[str], s
                       hint="set $EDITOR (e.g. export EDITOR=nano) or 'editor: nano' in onenotes.yaml")
 
 
-def latest_note(book: Notebook, rep: str) -> Note:
-    """The rep's latest note by date, an agenda for a coming meeting included."""
-    notes = book.notes_of(rep)
-    if not notes:
+def latest_note(book: Notebook, rep: str) -> str:
+    """The rep's latest note by date (relative path), an agenda for a coming meeting included,
+    also when it cannot be read: opening it is how the manager fixes it."""
+    candidates = {(n.date, n.seq): n.path for n in book.notes_of(rep)}
+    for problem in book.problems:
+        ident = note_identity(problem.path)
+        if ident and ident[0] == rep and (book.root / problem.path).is_file() \
+                and not (book.root / problem.path).is_symlink():
+            candidates.setdefault((ident[1], ident[2]), problem.path)
+    if not candidates:
         raise RefusedError(f"{rep} has no notes yet", hint=f"write one with: onenotes edit {rep} --new")
-    return notes[-1]
+    return candidates[max(candidates)]
 
 
 def run_editor(words: list[str], source: str, path: Path) -> None:

@@ -85,12 +85,15 @@ def replace_file(path: Path, data: bytes, *, expected: bytes | None = None) -> P
     new one, never half of one.  With ``expected``, the file is read again
     just before the rename and :class:`ChangedOnDisk` is raised, the file left
     alone, if it no longer holds those bytes.  A read-only file is refused
-    (renaming over it would ignore that).  Raises OSError when it cannot write.
+    (renaming over it would ignore that).  A symbolic link is written through,
+    not replaced.  Raises OSError when it cannot write.
     """
-    path = Path(path)
+    # Through a symbolic link (a calendar kept in a synced folder): write its target,
+    # with the target's permissions, and keep the link.
+    path = Path(os.path.realpath(path))
     folder = path.parent
     try:
-        info = os.stat(path, follow_symlinks=False)
+        info = os.stat(path)
     except FileNotFoundError:
         info = None
     if info is not None and not info.st_mode & 0o222:

@@ -17,7 +17,6 @@ when the calendar does or the day turns (a stable file is kind to git).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo

@@ -37,9 +37,10 @@ from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
 from onenotes.newnote import create_note
 from onenotes.note import MAX_FIGURE, MAX_NOTE_BYTES, Note, decode, parse_note
 from onenotes.notebook import Notebook, read_bytes
-from onenotes.yamlsafe import load_yaml, to_yaml_scalar
+from onenotes.yamlsafe import YamlProblem, load_yaml, to_yaml_scalar
 
 MAX_CSV_BYTES = 16 * 1024 * 1024
+MAX_MAPPING_BYTES = 256 * 1024
 # Column headers that name the rep, as CRMs write them (compared folded).
 REP_HEADERS = ("rep", "rep name", "sales rep", "salesperson", "owner", "owner name", "opportunity owner",
                "deal owner", "account owner", "record owner", "user", "full name", "name", "email",
@@ -50,6 +51,7 @@ BLANKS = ("", "-", "\u2013", "\u2014", "n/a", "N/A")
 CURRENCIES = {"$": "USD", "US$": "USD", "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY", "CHF": "CHF"}
 _CODE = re.compile(r"[A-Z]{3}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_TOTAL = re.compile(r"(grand )?(sub)?totals?\b|sum\b")  # folded text of a report's total line
 _UNIT_SUFFIX = re.compile(r"\s*\(\s*([A-Z]{3}|%)\s*\)\s*$")  # "Amount (USD)", "Win rate (%)"
 
 
@@ -265,16 +267,17 @@ def load_mapping(path: Path) -> MetricsImport:
     """A ``--map`` file: the keys of ``metrics_import:`` at its top level."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read(256 * 1024 + 1)
+            data = fh.read(MAX_MAPPING_BYTES + 1)
     except OSError as exc:
         raise BadInputError(f"cannot read the mapping {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_MAPPING_BYTES:  # never parse a cut-off file: it could drop rep aliases silently
+        raise ConfigError(f"{path} is over {MAX_MAPPING_BYTES // 1024} KiB; is it the right file?")
     try:
         raw = load_yaml(decode(data, str(path)), 0)
     except NoteError as exc:
         raise ConfigError(f"{path}: {exc.problem.message}") from None
-    except Exception as exc:  # YamlProblem
-        line = getattr(exc, "line", 0)
-        raise ConfigError(f"{path}:{line}: {getattr(exc, 'message', exc)}") from None
+    except YamlProblem as exc:
+        raise ConfigError(f"{path}:{exc.line}: {exc.message}", hint=exc.hint) from None
     if isinstance(raw, dict) and set(raw) == {"metrics_import"}:
         raw = raw["metrics_import"]
     return parse_metrics_import(raw or {}, str(path))
@@ -412,8 +415,8 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
             if any(row[i].strip() for i in range(len(row)) if i != rep_col):
                 plan.problems.append(RowProblem(where, "no rep in this row"))
             continue
-        if re.match(r"(grand )?(sub)?totals?\b|sum\b", fold(rep_text)):
-            continue  # a report's total line
+        if _TOTAL.match(fold(rep_text)) and matcher.match(rep_text)[0] is None:
+            continue  # a report's total line (a rep called "Sum, Kim" is a rep)
         if long_format:
             raw_cells.append((where, rep_text, row[kpi_col].strip(), row[value_col]))
         else:

@@ -319,4 +319,4 @@ def resolve_rep(known: list[str], names: dict[str, str], given: str) -> str:
                               hint="type more of the name")
     listing = ", ".join(known) if known else "none yet"
     raise UnknownRepError(f"unknown rep {given!r}; known reps: {listing}",
-                          hint="check the spelling, or add a new rep with --add")
+                          hint=f"check the spelling, or start their notes with: onenotes new {given!r} --add")

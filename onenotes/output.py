@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -88,6 +89,12 @@ class Column:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         return clean(value)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: accents that combine take none, CJK takes two."""
+    return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) in ("Me", "Cf")
+               else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def use_color(stream) -> bool:
@@ -174,13 +181,15 @@ def render(rows: list[dict], columns: list[Column], fmt: str, *, color: bool = F
         return "\n".join(lines) + "\n"
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
-    widths = [max([len(c.header)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
+    widths = [max([display_width(c.header)] + [display_width(r[i]) for r in table])
+              for i, c in enumerate(columns)]
 
     def line(cells: list[str]) -> str:
         parts = []
         for i, (c, text) in enumerate(zip(columns, cells)):
             last = i == len(columns) - 1
-            parts.append(text if last and c.align == "<" else f"{text:{c.align}{widths[i]}}")
+            pad = " " * (widths[i] - display_width(text))
+            parts.append(text if last and c.align == "<" else text + pad if c.align == "<" else pad + text)
         return "  ".join(parts).rstrip()
 
     out = [line([c.header for c in columns])]

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from onenotes.errors import BadInputError, Problem, RefusedError
 from onenotes.note import HANDLER, MAX_NOTE_BYTES, Note, decode
-from onenotes.notebook import NOTE_NAME, Notebook, read_bytes, read_note
+from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
 from onenotes.output import _UNSAFE, format_number
 
 FORMATS = ("markdown", "html")
@@ -339,7 +339,17 @@ def find_note(book: Notebook, given: str, *, date: dt.date | None, today: dt.dat
         return read_note(book.root, rel, book.config.read_options)
     slug = book.resolve(given)
     notes = book.notes_of(slug)
+
+    def refuse_unreadable(wanted) -> None:
+        """A note that would have been chosen but cannot be read: refuse rather than share another."""
+        for problem in book.problems:
+            ident = note_identity(problem.path)
+            if ident and ident[0] == slug and wanted(ident[1], ident[2]):
+                raise RefusedError(f"{slug}'s note {problem.path} cannot be read, so it cannot be shared",
+                                   hint="fix it first; `onenotes check` says what is wrong")
+
     if date is not None:
+        refuse_unreadable(lambda day, seq: day == date)
         chosen = [n for n in notes if n.date == date]
         if not chosen:
             raise RefusedError(f"{slug} has no note dated {date.isoformat()}",
@@ -349,6 +359,7 @@ def find_note(book: Notebook, given: str, *, date: dt.date | None, today: dt.dat
                                + ", ".join(n.path for n in chosen), hint="give the note's path")
         return chosen[0]
     held = [n for n in notes if n.date <= today]
+    refuse_unreadable(lambda day, seq: day <= today and (not held or (day, seq) > (held[-1].date, held[-1].seq)))
     if not held:
         raise RefusedError(f"{slug} has no note dated today or earlier",
                            hint="give a note's path to share a note from the future")

@@ -37,7 +37,17 @@ COMMANDS = {
 }
 
 
+class ReaderGone(Exception):
+    """stdout's reader went away (``| head``); raised past click, which would exit 1."""
+
+
 class LazyGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise ReaderGone() from None
+
     def list_commands(self, ctx):
         return list(COMMANDS)
 
@@ -96,11 +106,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`): not an error worth a traceback.
+    except (BrokenPipeError, ReaderGone):
+        # The reader went away (e.g. `| head`): not an error, exit 0 as `cat` would.
+        # What is still buffered goes to /dev/null, so the flush at exit cannot fail.
         try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.dup2(devnull, sys.stderr.fileno())
+        except (OSError, ValueError):
             pass
         sys.exit(0)
     except OSError as exc:

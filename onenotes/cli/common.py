@@ -100,6 +100,13 @@ def complete_rep(ctx: click.Context, param: click.Parameter, incomplete: str):
         return []
 
 
+def complete_note(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """A rep slug, or a note's path once the text holds a '/' (the shell completes files then)."""
+    if "/" in incomplete or "\\" in incomplete:
+        return [CompletionItem(incomplete, type="file")]
+    return complete_rep(ctx, param, incomplete)
+
+
 def complete_commitment_id(ctx: click.Context, param: click.Parameter, incomplete: str):
     """Ids of open commitments, with their text as help, oldest due first.
 

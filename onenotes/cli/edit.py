@@ -36,6 +36,6 @@ def command(ctx, rep, new, today_text):
     else:
         slug = book.resolve(rep)
         warn([p for p in book.problems if p.path.startswith(slug + "/")])
-        path = book.root / latest_note(book, slug).path
+        path = book.root / latest_note(book, slug)
     click.echo(f"onenotes: editing {clean(path)}", err=True)
     run_editor(words, source, path)

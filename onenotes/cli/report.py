@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from onenotes.cli.common import notebook_root, today, warn
+from onenotes.cli.common import complete_rep, notebook_root, today, warn
 from onenotes.notebook import load_notebook
 from onenotes.output import clean
 from onenotes.report import assets_folder, build_report, write_report
@@ -21,7 +21,8 @@ from onenotes.report_render import render_html, render_markdown
 @click.option("--today", "today_text", metavar="DATE", help="The report's date (default: today).")
 @click.option("--weeks", type=click.IntRange(1, 104), default=8, show_default=True,
               help="How many weeks the trend charts and the cadence heatmap cover.")
-@click.option("--rep", "reps", metavar="REP", multiple=True, help="Only this rep (repeat for several).")
+@click.option("--rep", "reps", metavar="REP", multiple=True, shell_complete=complete_rep,
+              help="Only this rep (repeat for several).")
 @click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html", show_default=True,
               help="html: one page with inline SVG charts. markdown: tables, with the charts as "
                    "SVG files in FILE-assets/ beside FILE (with --out only).")

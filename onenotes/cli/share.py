@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from onenotes.cli.common import cli_date, notebook_root, today, warn
+from onenotes.cli.common import cli_date, complete_note, format_option, notebook_root, today, warn
 from onenotes.errors import RefusedError, WriteError
 from onenotes.fsutil import write_new_file
 from onenotes.notebook import load_notebook
@@ -15,11 +15,10 @@ from onenotes.share import FORMATS, find_note, share_note, to_html
 
 
 @click.command("share")
-@click.argument("note")
+@click.argument("note", shell_complete=complete_note)
 @click.option("--date", "date_text", metavar="DATE", help="With a rep: their note of DATE (default: the latest up to today).")
 @click.option("--out", "out", metavar="FILE", help="Write to FILE (a new file) instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True,
-              help="Markdown to paste or mail, or a standalone HTML page.")
+@format_option(FORMATS, default="markdown", help="Markdown to paste or mail, or a standalone HTML page.")
 @click.option("--today", "today_text", metavar="DATE", help="Pretend today is DATE.")
 @click.pass_context
 def command(ctx, note, date_text, out, fmt, today_text):

@@ -10,9 +10,10 @@ each are listed in :data:`MUST_BE_ZERO`; a caller fails when one is not zero.
 
 How kills are spread (no test hook in onenotes itself):
 
-* ``timed`` kills wait a uniform random delay from 0 to 1.5 times a normal
-  run's duration (measured here, and updated as runs finish), so they land
-  anywhere from interpreter start-up to after the exit;
+* ``timed`` kills wait a uniform random delay from 0 to 1.2 times a whole
+  run's duration (measured on the machine's current load: an average of the
+  latest uninterrupted runs), so they land anywhere from interpreter start-up
+  to after the exit;
 * ``watch`` kills (one in three) poll the rep folder and fire as soon as the
   hidden temporary file of the write or the note itself appears (at once, or
   after a random pause of up to 3 ms), so they land inside the write itself:
@@ -132,7 +133,7 @@ def _has_traceback(text: str) -> bool:
 
 # --------------------------------------------------------------- kill loop ---
 
-def kill_loop(iterations: int, workdir: Path, *, seed: int | None = None) -> dict:
+def kill_loop(iterations: int, workdir: Path, *, seed: int | None = None, progress=None) -> dict:
     """Kill ``onenotes new`` at random moments ``iterations`` times; check the notebook after each.
 
     Returns ``kills`` (SIGKILLs sent), ``killed_mid_run`` (processes that died of
@@ -144,6 +145,7 @@ def kill_loop(iterations: int, workdir: Path, *, seed: int | None = None) -> dic
     following ``new`` did not do the right thing: 0), ``tmp_left`` (temporary
     files left at the end) and ``tmp_not_ignored`` (reading commands whose
     output changed because of them: 0).  ``problems`` lists what went wrong.
+    ``progress(i)``, if given, is called after each iteration.
     """
     rng = random.Random(seed)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -163,7 +165,7 @@ def kill_loop(iterations: int, workdir: Path, *, seed: int | None = None) -> dic
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env())
         start = time.monotonic()
         if mode == "timed":
-            deadline = start + rng.uniform(0, 1.5 * duration)
+            deadline = start + rng.uniform(0, 1.2 * duration)
             while proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(min(0.002, max(0.0, deadline - time.monotonic())))
         else:
@@ -182,14 +184,13 @@ def kill_loop(iterations: int, workdir: Path, *, seed: int | None = None) -> dic
             proc.send_signal(signal.SIGKILL)
             figures["kills"] += 1
         rc = proc.wait()
-        if rc == 0:
-            duration = 0.8 * duration + 0.2 * (time.monotonic() - start)
-        elif rc == -signal.SIGKILL:
+        if rc == -signal.SIGKILL:
             figures["killed_mid_run"] += 1
             if set(temp_files(root)) - tmps_before:
                 figures["killed_in_write"] += 1
-        else:
+        elif rc != 0:
             problems.append(f"iteration {i}: onenotes new exited {rc} on its own")
+            figures["next_run_failures"] += 1
 
         # The notebook right after the kill.
         after = user_files(root)
@@ -207,7 +208,10 @@ def kill_loop(iterations: int, workdir: Path, *, seed: int | None = None) -> dic
                 problems.append(f"iteration {i}: {rel} changed, appeared or vanished")
 
         # The next run: writes the whole note, or refuses to touch the one that is there.
+        started = time.monotonic()
         nxt = onenotes(root, *NEW_ARGS)
+        # A whole run's duration under the machine's load now: the next kills' range.
+        duration = 0.5 * duration + 0.5 * (time.monotonic() - started)
         now = (root / NOTE).read_bytes() if (root / NOTE).exists() else None
         if note is None:
             ok = nxt.returncode == 0 and now == expected and not _has_traceback(nxt.stderr)
@@ -219,6 +223,8 @@ def kill_loop(iterations: int, workdir: Path, *, seed: int | None = None) -> dic
             problems.append(f"iteration {i}: next run exited {nxt.returncode}: {nxt.stderr.strip()}")
         if (root / NOTE).exists():
             (root / NOTE).unlink()
+        if progress is not None:
+            progress(i + 1)
 
     # Left-over temporary files are not notes: plant a half-written one too, so this is
     # always tested, then every reading command must answer as if none were there.

@@ -373,13 +373,15 @@ _BULK_WRITER = textwrap.dedent("""
     folder.mkdir(exist_ok=True)
     day, end, count = dt.date(2020, 1, 6), time.monotonic() + seconds, 0
     filler = "".join(f"Talked through account {n}, next step agreed.\\n" for n in range(1200))
-    while time.monotonic() < end and count < 30:
+    while True:  # at least one note, however slow the start
         d = day.isoformat()
         text = (f"---\\nrep: {rep}\\ndate: {d}\\n---\\n\\n# One-on-one {d}\\n\\n"
                 f"- [ ] head {d} due: {d}\\n\\n{filler}\\n- [ ] tail {d} due: {d}\\n")
         write_new_file(folder, f"{d}.md", text)
         day += dt.timedelta(days=7)
         count += 1
+        if time.monotonic() >= end or count >= 30:
+            break
         time.sleep(seconds / 35)  # spread the writes over the whole run
     print(count)
 """)
@@ -387,12 +389,12 @@ _BULK_WRITER = textwrap.dedent("""
 # Runs the real entry point in a loop (one interpreter, so many runs a second)
 # and prints one JSON line per run.
 _READER = textwrap.dedent("""
-    import io, json, sys, time
+    import io, json, os, sys
     from contextlib import redirect_stderr, redirect_stdout
     from onenotes.cli import main
-    seconds, args = float(sys.argv[1]), json.loads(sys.argv[2])
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    stop, args = sys.argv[1], json.loads(sys.argv[2])
+    while True:  # until the writers are done, and at least once
+        done = os.path.exists(stop)
         for argv in args:
             out, err = io.StringIO(), io.StringIO()
             with redirect_stdout(out), redirect_stderr(err):
@@ -402,21 +404,24 @@ _READER = textwrap.dedent("""
                 except SystemExit as exc:
                     code = exc.code if isinstance(exc.code, int) else 1
             print(json.dumps({"argv": argv, "rc": code, "out": out.getvalue(), "err": err.getvalue()}))
+        if done:
+            break
 """)
 
 # Reads the newest bulk notes the way every command does (scan, then read_note),
 # in a tight loop: many reads a second, so a write that is not atomic gets caught.
 _NOTE_READER = textwrap.dedent("""
-    import json, sys, time
+    import json, os, sys
     from pathlib import Path
     from onenotes.note import ReadOptions
     from onenotes.notebook import read_note, scan
     from onenotes.errors import NoteError
-    root, seconds, rep = Path(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-    end, reads, bad = time.monotonic() + seconds, 0, []
-    while time.monotonic() < end:
+    root, stop, rep = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+    reads, bad, done = 0, [], False
+    while not done:  # until the writers are done, and once more
+        done = os.path.exists(stop)
         # The newest notes first: the one being written, if any, is among them.
-        for rel in sorted(r for r in scan(root).notes if r.startswith(rep + "/"))[-3:][::-1]:
+        for rel in sorted(r for r in scan(root).notes if r.startswith(rep + "/"))[-2:][::-1]:
             reads += 1
             try:
                 note = read_note(root, rel, ReadOptions())
@@ -436,7 +441,7 @@ _NEW_WRITER = textwrap.dedent("""
     from onenotes.cli import main
     seconds, argv = float(sys.argv[1]), json.loads(sys.argv[2])
     end, fails = time.monotonic() + seconds, 0
-    while time.monotonic() < end:
+    while True:  # at least once
         err = io.StringIO()
         with redirect_stdout(io.StringIO()), redirect_stderr(err):
             try:
@@ -445,6 +450,8 @@ _NEW_WRITER = textwrap.dedent("""
                 if exc.code:
                     fails += 1
                     print(err.getvalue(), file=sys.stderr)
+        if time.monotonic() >= end:
+            break
     print(fails)
 """)
 
@@ -456,7 +463,9 @@ def readers_during_writes(workdir: Path, *, seconds: float = 4.0, readers: int =
     loop, and a bulk writer of up to 30 notes of 55 KB (each with a task at its head and
     one at its tail) through :func:`onenotes.fsutil.write_new_file`.  Every
     reader run must exit 0 with valid JSON, no warning, and never a note whose
-    head task is listed without its tail task.  Returns ``reads``,
+    head task is listed without its tail task.  The readers run until the
+    writers are done, then once more (so each reads at least once, however
+    loaded the machine).  Returns ``reads``, ``note_reads``,
     ``notes_written``, ``bad_reads`` (0), ``half_notes_seen`` (0),
     ``writer_failures`` (0) and ``problems``.
     """
@@ -473,10 +482,16 @@ def readers_during_writes(workdir: Path, *, seconds: float = 4.0, readers: int =
                           json.dumps(base + NEW_ARGS + ["--another"])],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env),
     ]
-    reader_procs = [subprocess.Popen([sys.executable, "-c", _READER, str(seconds), json.dumps(read_args)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-                    for _ in range(readers)]
-    note_reader = subprocess.Popen([sys.executable, "-c", _NOTE_READER, str(root), str(seconds), _BULK_REP],
+    stop = workdir / "writers-done"
+    stop.unlink(missing_ok=True)
+    # Into files, not pipes: a full pipe would stall a reader while the writers write.
+    outputs = [workdir / f"reader-{n}.jsonl" for n in range(readers)]
+    reader_procs = []
+    for path in outputs:
+        with open(path, "w", encoding="utf-8") as out:
+            reader_procs.append(subprocess.Popen([sys.executable, "-c", _READER, str(stop), json.dumps(read_args)],
+                                                 stdout=out, stderr=subprocess.PIPE, text=True, env=env))
+    note_reader = subprocess.Popen([sys.executable, "-c", _NOTE_READER, str(root), str(stop), _BULK_REP],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     problems: list[str] = []
     figures = {"reads": 0, "note_reads": 0, "notes_written": 0, "bad_reads": 0, "half_notes_seen": 0,
@@ -493,6 +508,7 @@ def readers_during_writes(workdir: Path, *, seconds: float = 4.0, readers: int =
             elif int(lines[-1]):
                 figures["writer_failures"] += int(lines[-1])
                 problems.append(f"onenotes new --another failed: {err.strip()[-500:]}")
+    stop.touch()  # the readers stop after one more round
     written = len(temp_files(root))  # none may be left by writers that finished
     if written:
         problems.append(f"{written} temporary files left by writers that were not killed")
@@ -507,8 +523,9 @@ def readers_during_writes(workdir: Path, *, seconds: float = 4.0, readers: int =
         figures["note_reads"] = got["reads"]
         figures["half_notes_seen"] += got["bad_count"]
         problems.extend(f"read half a note: {why}" for why in got["bad"])
-    for proc in reader_procs:
-        out, err = proc.communicate(timeout=600)
+    for proc, path in zip(reader_procs, outputs):
+        _, err = proc.communicate(timeout=600)
+        out = path.read_text(encoding="utf-8")
         if proc.returncode != 0:
             figures["bad_reads"] += 1
             problems.append(f"a reader crashed: {err.strip()[-500:]}")

@@ -161,6 +161,7 @@ def kill_loop(iterations: int, workdir: Path, *, seed: int | None = None, progre
     for i in range(iterations):
         mode = "watch" if i % 3 == 2 else "timed"
         tmps_before = set(temp_files(root))
+        old_names = {rel.rsplit("/", 1)[-1] for rel in tmps_before}
         proc = subprocess.Popen([sys.executable, "-m", "onenotes", "--notebook", str(root), *NEW_ARGS],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env())
         start = time.monotonic()
@@ -175,7 +176,7 @@ def kill_loop(iterations: int, workdir: Path, *, seed: int | None = None, progre
                     names = os.listdir(folder)
                 except OSError:
                     names = []
-                if any(n == f"{DATE}.md" or (n.startswith(tmp_prefix) and n not in tmps_before)
+                if any(n == f"{DATE}.md" or (n.startswith(tmp_prefix) and n not in old_names)
                        for n in names):
                     if pause:
                         time.sleep(pause)

@@ -317,3 +317,17 @@ def test_reading_commands_on_10000_notes_warn_about_the_broken_one_and_use_the_r
         assert broken not in {row["source"] for row in rows}
     else:
         assert got.stdout.strip()
+
+
+def test_new_on_10000_notes_warns_about_the_rep_s_broken_note_and_writes(big_notebook, cli):
+    root, broken = big_notebook
+    rep = f"rep-{BROKEN_REP:02d}"
+    got = cli("--notebook", root, "new", rep, "--today", TODAY)
+    try:
+        assert got.exit_code == 0, got.stderr
+        assert f"onenotes: {broken}:{BROKEN_LINE}:1: error: tab character in the indentation" in got.stderr
+        written = Path(got.stdout.strip())
+        assert written.parent == root / rep and written.is_file()
+    finally:
+        if got.stdout.strip():
+            Path(got.stdout.strip()).unlink(missing_ok=True)

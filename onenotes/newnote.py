@@ -16,6 +16,9 @@ from onenotes.notebook import Notebook, check_slug, slugify
 from onenotes.render import NOT_NOTES, render
 from onenotes.schedule import next_meeting
 
+# --another gives up after this many notes on one day (racing writers included).
+MAX_SAME_DAY = 1000
+
 
 @dataclass(frozen=True)
 class NewNote:
@@ -161,11 +164,20 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise WriteError(f"cannot create the rep folder {folder}: {exc.strerror}") from None
-    try:
-        path = write_new_file(folder, name, text)
-    except FileExistsError:
-        raise NoteExistsError(f"{folder / name} already exists; it was not changed",
-                              hint="pick another --date, or use --another for a second meeting that day") from None
-    except OSError as exc:
-        raise WriteError(f"cannot write {folder / name}: {exc.strerror or exc}") from None
+    while True:
+        try:
+            path = write_new_file(folder, name, text)
+            break
+        except FileExistsError:
+            if not another or seq >= MAX_SAME_DAY:
+                raise NoteExistsError(f"{folder / name} already exists; it was not changed",
+                                      hint="pick another --date, or use --another for a second "
+                                           "meeting that day") from None
+            # Another process took that name since we looked: take the next one
+            # (the text does not depend on the number).
+            seq += 1
+            name = f"{date.isoformat()}-{seq}.md"
+            rel = f"{rep}/{name}"
+        except OSError as exc:
+            raise WriteError(f"cannot write {folder / name}: {exc.strerror or exc}") from None
     return NewNote(path, rel, rep, date, text, created_rep)

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from typing import TYPE_CHECKING
+
 from onenotes.errors import ConfigError, NoteError, Problem
-from onenotes.note import ReadOptions, decode
-from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
+
+if TYPE_CHECKING:  # the YAML loader is imported where a file is parsed (a warm cache needs none)
+    from onenotes.note import ReadOptions
 
 CONFIG_NAME = "onenotes.yaml"
 MAX_CONFIG_BYTES = 256 * 1024
@@ -96,6 +99,8 @@ class Config:
 
     @property
     def read_options(self) -> ReadOptions:
+        from onenotes.note import ReadOptions
+
         return ReadOptions(self.date_formats, self.timezone)
 
     def goal_for(self, rep: str, kpi: str):
@@ -128,6 +133,9 @@ def _did_you_mean(word: str, choices) -> str:
 
 def load_config(root: Path) -> Config:
     """Read ``root/onenotes.yaml``; defaults when it does not exist; :class:`ConfigError` when wrong."""
+    from onenotes.note import decode
+    from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
+
     path = root / CONFIG_NAME
     try:
         if not path.is_file():
@@ -160,7 +168,7 @@ def _error(path: Path, line: int, column: int, message: str, hint: str | None = 
 
 
 def _fail(path: Path, mapping, key, message: str, hint: str | None = None):
-    line = mapping.line_of(key) if isinstance(mapping, LineDict) else 0
+    line = mapping.line_of(key) if hasattr(mapping, "line_of") else 0
     raise _error(path, line, 0, message, hint)
 
 

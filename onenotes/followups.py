@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from onenotes.errors import Problem
-from onenotes.ledger import build_ledger, followups_order, open_commitments
+from onenotes.ledger import followups_order
 from onenotes.notebook import Notebook
 
 # The keys of one row in ``followups --format json``, in order (documented).
@@ -26,9 +26,8 @@ class Followups:
 def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: str | None = None,
               overdue_only: bool = False, due_before: dt.date | None = None) -> Followups:
     problems = list(book.problems)
-    for note in book.notes:
-        problems.extend(p for p in note.problems if p.code.startswith(_LISTING_CODES))
-    entries = open_commitments(build_ledger(book.notes))
+    problems.extend(p for p in book.note_problems() if p.code.startswith(_LISTING_CODES))
+    entries = book.open_entries()
     if rep is not None:
         slug = book.resolve(rep)
         entries = [e for e in entries if e.rep == slug]

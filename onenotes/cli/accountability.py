@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from onenotes.accountability import accountability
-from onenotes.cli.common import cli_date, format_option, notebook_root, today, warn
-from onenotes.notebook import load_notebook
+from onenotes.cli.common import cli_date, format_option, open_notebook, today, warn
 from onenotes.output import Column, format_percent, render
 
 COLUMNS = [
@@ -33,7 +32,7 @@ def command(ctx, rep, since_text, today_text, fmt):
 
     The kept-on-time rate counts done commitments that had a due date.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn(book.problems)
     now = today(book.config, today_text)
     since = cli_date(since_text, now, "--since") if since_text else None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from onenotes.brief import render_brief
-from onenotes.cli.common import notebook_root, today, warn
-from onenotes.notebook import load_notebook
+from onenotes.cli.common import open_notebook, today, warn
 
 
 @click.command("brief")
@@ -19,7 +18,7 @@ def command(ctx, rep, today_text):
     What changed in the KPIs, the diagnosis, commitments made, closed and
     coming due, the upcoming calls noted last time, and the coaching focus.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn([p for p in book.problems])
     now = today(book.config, today_text)
     slug = book.resolve(rep)

@@ -7,8 +7,7 @@ import sys
 import click
 
 from onenotes.accountability import STATUSES, commitments
-from onenotes.cli.common import format_option, notebook_root, today, warn
-from onenotes.notebook import load_notebook
+from onenotes.cli.common import format_option, open_notebook, today, warn
 from onenotes.output import Column, render, use_color
 
 
@@ -44,7 +43,7 @@ def command(ctx, rep, status, today_text, fmt):
     A commitment carried more often than `escalate_after` (onenotes.yaml,
     default 3) is flagged for escalation.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn(book.problems)
     now = today(book.config, today_text)
     slug = book.resolve(rep) if rep else None

@@ -12,13 +12,24 @@ import click
 from onenotes.config import Config
 from onenotes.dates import DateProblem, parse_cli_date, today_in
 from onenotes.errors import BadInputError, Problem
-from onenotes.notebook import find_root
+from onenotes.notebook import Notebook, find_root, load_notebook
 from onenotes.output import FORMATS, clean
 
 
 def notebook_root(ctx: click.Context) -> Path:
     obj = ctx.find_root().obj or {}
     return find_root(obj.get("notebook"), os.environ.get("ONENOTES_NOTEBOOK"), Path.cwd())
+
+
+def use_cache(ctx: click.Context) -> bool:
+    """False with ``--no-cache`` or ``ONENOTES_NO_CACHE`` set to anything but empty or 0."""
+    obj = ctx.find_root().obj or {}
+    return not (obj.get("no_cache") or os.environ.get("ONENOTES_NO_CACHE", "") not in ("", "0"))
+
+
+def open_notebook(ctx: click.Context) -> Notebook:
+    """The notebook of this run, its notes read through the cache unless told not to."""
+    return load_notebook(notebook_root(ctx), cache=use_cache(ctx))
 
 
 def today(config: Config, value: str | None) -> dt.date:

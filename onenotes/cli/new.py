@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from onenotes.cli.common import cli_date, notebook_root, today, warn
+from onenotes.cli.common import cli_date, open_notebook, today, warn
 from onenotes.newnote import create_note
-from onenotes.notebook import load_notebook
 
 
 @click.command("new")
@@ -29,7 +28,7 @@ def command(ctx, rep, date_text, template, edit, add, another, today_text):
     It is written as REP/YYYY-MM-DD.md and never overwrites a file; the path
     is printed on stdout.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     now = today(book.config, today_text)
     date = cli_date(date_text, now, "--date") if date_text else None
     result = create_note(book, rep, today=now, date=date, template=template, add=add, another=another)

@@ -41,6 +41,7 @@ import secrets
 import sqlite3
 import sys
 import time
+import zlib
 from pathlib import Path, PurePath
 
 from onenotes import __version__
@@ -64,7 +65,7 @@ _SOURCES = ("cache.py", "note.py", "yamlsafe.py", "tasks.py", "dates.py", "noteb
 _FORMAT: str | None = None
 
 
-def format_version() -> str:
+def format_version(folder: Path | None = None) -> str:
     """A hash of everything that decides what a cached note holds.
 
     It hashes the source files of the parsing modules, so a change to the
@@ -73,16 +74,17 @@ def format_version() -> str:
     (a frozen build): the cache is then not used at all.
     """
     global _FORMAT
-    if _FORMAT is None:
+    if folder is not None or _FORMAT is None:
         digest = hashlib.sha256(f"{SCHEMA}\n{__version__}\n{sys.version_info[:2]}\n".encode())
-        here = Path(__file__).parent
+        here = folder if folder is not None else Path(__file__).parent
         try:
             for name in _SOURCES:
                 digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
         except OSError:
-            _FORMAT = ""
-            return _FORMAT
+            return ""
         digest.update(_yaml_identity().encode())
+        if folder is not None:
+            return digest.hexdigest()
         _FORMAT = digest.hexdigest()
     return _FORMAT
 
@@ -231,6 +233,11 @@ class Row:
     note: object = None  # the Note itself when it could not be encoded (never cached)
 
 
+def _lstat(path: str) -> os.stat_result:
+    """The stat of a note, never following a link (tests replace it to mimic coarse clocks)."""
+    return os.lstat(path)
+
+
 def stat_key(st: os.stat_result) -> tuple:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
@@ -245,7 +252,7 @@ def parse_row(root: str, rel: str, options, now: int) -> Row:
 
     rep = rel.partition("/")[0]
     try:
-        st = os.stat(os.path.join(root, rel), follow_symlinks=False)  # before reading: a later edit shows
+        st = _lstat(os.path.join(root, rel))  # before reading: a later edit shows as a change
     except OSError:
         st = None
     key = stat_key(st) if st is not None else None
@@ -325,7 +332,9 @@ def cache_locations(root: Path) -> list[Path]:
 _SCHEMA_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
 CREATE TABLE notes (path TEXT PRIMARY KEY, rep TEXT NOT NULL, size INTEGER, mtime INTEGER,
-                    ctime INTEGER, ino INTEGER, racy INTEGER, digest BLOB, data TEXT, problems TEXT);
+                    ctime INTEGER, ino INTEGER, racy INTEGER, digest BLOB, readable INTEGER,
+                    problems TEXT);
+CREATE TABLE bodies (path TEXT PRIMARY KEY, data BLOB NOT NULL);  -- zlib-compressed encoded Note
 CREATE INDEX notes_rep ON notes (rep);
 CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open TEXT NOT NULL);
 """
@@ -341,19 +350,19 @@ class Store:
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, root: Path, options_key: str, where: Path | None = None) -> "Store | None":
-        """The cache for ``root``, valid for these read options; None when no cache can be used."""
+    def open(cls, root: Path, where: Path | None = None) -> "Store | None":
+        """The cache for ``root``; None when no cache can be used (nothing is ever raised)."""
         version = format_version()
         if not version:
             return None
         for path in ([Path(where)] if where is not None else cache_locations(root)):
-            store = cls._open_at(path, version, options_key)
+            store = cls._open_at(path, version)
             if store is not None:
                 return store
         return None
 
     @classmethod
-    def _open_at(cls, path: Path, version: str, options_key: str) -> "Store | None":
+    def _open_at(cls, path: Path, version: str) -> "Store | None":
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.parent.name == CACHE_DIR:
@@ -363,44 +372,96 @@ class Store:
         if path.exists():
             try:
                 conn = _connect(path)
-                if _valid(conn, version, options_key):
+                if _valid(conn, version):
                     return cls(path, conn)
                 conn.close()
             except sqlite3.Error:
                 pass
         # Missing, corrupt, foreign or stale: a fresh file, swapped in atomically.
         try:
-            return cls(path, _fresh(path, version, options_key))
+            return cls(path, _fresh(path, version))
         except (OSError, sqlite3.Error):
             return None
 
     @classmethod
-    def replace(cls, path: Path, options_key: str) -> "Store | None":
+    def replace(cls, path: Path) -> "Store | None":
         try:
-            return cls(path, _fresh(path, format_version(), options_key))
+            return cls(path, _fresh(path, format_version()))
         except (OSError, sqlite3.Error):
             return None
+
+    def use_options(self, options_key: str) -> bool:
+        """Notes were parsed with these read options (date formats, time zone): forget them if not."""
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'options'").fetchone()
+            if row is not None and row[0] == options_key:
+                return True
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("DELETE FROM notes")
+                self.conn.execute("DELETE FROM bodies")
+                self.conn.execute("DELETE FROM ledgers")
+                self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('options', ?)", (options_key,))
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                self.conn.execute("ROLLBACK")
+                raise
+            return True
+        except sqlite3.Error:
+            return False
+
+    def config(self, root: Path):
+        """The notebook's config: from the cache when ``onenotes.yaml`` is byte for byte the same."""
+        from onenotes.config import CONFIG_NAME, load_config
+
+        def fingerprint() -> str:
+            try:
+                with open(Path(root) / CONFIG_NAME, "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                data = f"unreadable {exc.errno}".encode()
+            return hashlib.sha256(os.path.realpath(root).encode("utf-8", "surrogatepass") + b"\0"
+                                  + data).hexdigest()
+
+        before = fingerprint()
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+            if row is not None:
+                digest, _, text = row[0].partition("\n")
+                if digest == before:
+                    return decode(text)
+        except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError):
+            pass
+        config = load_config(root)  # a broken config raises here, and is never cached
+        if fingerprint() == before:
+            try:
+                text = encode(config)
+                self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (before + "\n" + text,))
+            except (TypeError, ValueError, sqlite3.Error):
+                pass
+        return config
 
     # -- reading -----------------------------------------------------------
 
     def index(self) -> dict[str, tuple]:
         """path -> (size, mtime, ctime, ino, racy, digest, readable, rep, problems)."""
         rows = self.conn.execute(
-            "SELECT path, size, mtime, ctime, ino, racy, digest, data IS NOT NULL, rep, problems FROM notes")
+            "SELECT path, size, mtime, ctime, ino, racy, digest, readable, rep, problems FROM notes")
         return {r[0]: r[1:] for r in rows}
 
     def note_data(self, paths_keys: dict[str, tuple]) -> dict[str, str]:
         """Encoded notes for these paths, only where the stored key is still the given one."""
         found = {}
         for path, size, mtime, ctime, ino, data in self.conn.execute(
-                "SELECT path, size, mtime, ctime, ino, data FROM notes WHERE data IS NOT NULL"):
+                "SELECT n.path, size, mtime, ctime, ino, data FROM notes n JOIN bodies b ON n.path = b.path"):
             if paths_keys.get(path) == (size, mtime, ctime, ino):
-                found[path] = data
+                found[path] = _unpack(data)
         return found
 
     def rep_notes(self, rep: str) -> list[tuple]:
         return self.conn.execute(
-            "SELECT path, size, mtime, ctime, ino, data FROM notes WHERE rep = ? AND data IS NOT NULL",
+            "SELECT n.path, size, mtime, ctime, ino, data FROM notes n JOIN bodies b ON n.path = b.path"
+            " WHERE rep = ?",
             (rep,)).fetchall()
 
     def ledgers(self) -> dict[str, str]:
@@ -424,10 +485,14 @@ class Store:
         try:
             conn.executemany(
                 "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(r.path, r.rep, *r.key, int(r.racy), r.digest, r.data, r.problems) for r in rows
+                [(r.path, r.rep, *r.key, int(r.racy), r.digest, int(r.readable), r.problems) for r in rows
                  if r.key is not None])
-            conn.executemany("DELETE FROM notes WHERE path = ?",
-                             [(p,) for p in removed] + [(r.path,) for r in rows if r.key is None])
+            conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
+                             [(r.path, _pack(r.data)) for r in rows if r.key is not None and r.data is not None])
+            gone = [(p,) for p in removed] + [(r.path,) for r in rows if r.key is None]
+            conn.executemany("DELETE FROM notes WHERE path = ?", gone)
+            conn.executemany("DELETE FROM bodies WHERE path = ?",
+                             gone + [(r.path,) for r in rows if r.key is not None and r.data is None])
             conn.executemany("UPDATE notes SET racy = 0 WHERE path = ?", [(p,) for p in confirmed])
             conn.executemany("INSERT OR REPLACE INTO ledgers VALUES (?, ?)",
                              [(rep, text) for rep, text in ledgers.items() if text is not None])
@@ -442,11 +507,27 @@ class Store:
                 pass
             return False
 
+    def discard(self) -> None:
+        """Forget a damaged cache: the next run starts a new one."""
+        self.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
     def close(self) -> None:
         try:
             self.conn.close()
         except sqlite3.Error:
             pass
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _unpack(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -456,21 +537,21 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _valid(conn: sqlite3.Connection, version: str, options_key: str) -> bool:
+def _valid(conn: sqlite3.Connection, version: str) -> bool:
     if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         return False
     meta = dict(conn.execute("SELECT key, value FROM meta"))
-    return meta.get("format") == version and meta.get("options") == options_key
+    return meta.get("format") == version
 
 
-def _fresh(path: Path, version: str, options_key: str) -> sqlite3.Connection:
+def _fresh(path: Path, version: str) -> sqlite3.Connection:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         conn = sqlite3.connect(str(tmp), isolation_level=None)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.executescript(_SCHEMA_SQL)
         conn.executemany("INSERT INTO meta VALUES (?, ?)",
-                         [("format", version), ("options", options_key), ("onenotes", __version__)])
+                         [("format", version), ("onenotes", __version__)])
         conn.close()
         os.replace(tmp, path)
     finally:
@@ -479,7 +560,7 @@ def _fresh(path: Path, version: str, options_key: str) -> sqlite3.Connection:
         except FileNotFoundError:
             pass
     conn = _connect(path)
-    if not _valid(conn, version, options_key):  # someone else swapped in theirs
+    if not _valid(conn, version):  # someone else swapped in theirs
         conn.close()
         raise sqlite3.DatabaseError("cache replaced while opening")
     return conn
@@ -509,9 +590,25 @@ def file_digest(path: str) -> bytes | None:
         return None
 
 
+class Damaged(ValueError):
+    """A cache row that does not decode: the file was damaged or tampered with."""
+
+
+def _decode_cached(text):
+    try:
+        return decode(text)
+    except Exception as exc:  # noqa: BLE001 - any failure means a damaged row, never a crash
+        raise Damaged(str(exc)) from None
+
+
 @dataclasses.dataclass
 class Loaded:
-    """The notes of a notebook as read through the cache: one row per note, in scan order."""
+    """The notes of a notebook as read through the cache: one row per note, in scan order.
+
+    Rows read from the cache hold only their key and problems; notes are
+    decoded when a command asks for them.  A row that does not decode is read
+    again from its file and the cache file is dropped, to be rebuilt next run.
+    """
 
     rows: dict[str, Row]
     ledgers: dict[str, str] | None  # rep -> encoded open entries (None: fold from the notes)
@@ -519,47 +616,83 @@ class Loaded:
     root: Path | None = None
     options: object = None
 
+    def _damaged(self) -> None:
+        if self.store is not None:
+            self.store.discard()
+            self.store = None
+        self.ledgers = None
+
+    def _reread(self, path: str) -> Row:
+        options = self.options() if callable(self.options) else self.options
+        row = parse_row(str(self.root), path, options, time.time_ns())
+        self.rows[path] = row
+        return row
+
+    def _note(self, row: Row, text: str | None):
+        if row.note is not None:
+            return row.note
+        if text is not None:
+            try:
+                return _decode_cached(text)
+            except Damaged:
+                self._damaged()
+        row = self._reread(row.path)  # changed since this run looked, or damaged
+        if not row.readable:
+            return None
+        return row.note if row.note is not None else decode(row.data)
+
     def notes(self) -> list:
-        """Every readable note, decoded (rows loaded lazily come from the cache, or a fresh read)."""
-        need = {p: r.key for p, r in self.rows.items()
-                if r.readable and r.data is None and r.note is None}
+        """Every readable note, decoded."""
+        need = {p: r.key for p, r in self.rows.items() if r.readable and r.data is None and r.note is None}
         texts: dict[str, str] = {}
         if need and self.store is not None:
             try:
                 texts = self.store.note_data(need)
-            except sqlite3.Error:
-                texts = {}
+            except (sqlite3.Error, zlib.error, UnicodeDecodeError):
+                self._damaged()
         notes = []
-        for path, row in self.rows.items():
-            if not row.readable:
-                continue
-            if row.note is not None:
-                notes.append(row.note)
-                continue
-            text = row.data if row.data is not None else texts.get(path)
-            if text is None:  # changed since this run looked: read it again
-                options = self.options() if callable(self.options) else self.options
-                again = parse_row(str(self.root), path, options, time.time_ns())
-                if not again.readable:
-                    continue
-                notes.append(again.note if again.note is not None else decode(again.data))
-                continue
-            notes.append(decode(text))
+        for path, row in list(self.rows.items()):
+            if row.readable:
+                note = self._note(row, row.data if row.data is not None else texts.get(path))
+                if note is not None:
+                    notes.append(note)
         return notes
+
+    def row_problems(self, row: Row) -> list[Problem]:
+        if not row.problems:
+            return []
+        try:
+            return _decode_cached(row.problems)
+        except Damaged:
+            self._damaged()
+            row = self._reread(row.path)
+            return decode(row.problems) if row.problems else []
 
     def problems(self, readable: bool) -> list[Problem]:
         """Why notes could not be read (``readable=False``), or the problems inside readable notes."""
         found = []
-        for row in self.rows.values():
+        for row in list(self.rows.values()):
             if row.readable == readable and row.problems:
-                found.extend(decode(row.problems))
+                found.extend(self.row_problems(row))
         return found
 
+    def open_entries(self) -> list | None:
+        """The open commitments of every rep, as cached; None when they must be folded from notes."""
+        if self.ledgers is None:
+            return None
+        try:
+            return [e for rep in sorted(self.ledgers) for e in _decode_cached(self.ledgers[rep])]
+        except Damaged:
+            self._damaged()
+            return None
 
-def load(root: Path, rels: list[str], options, options_key: str, *, where: Path | None = None,
-         use: bool = True, jobs: int | None = None) -> Loaded:
-    """Read the notes ``rels`` of the notebook at ``root``, through the cache when ``use``."""
-    store = Store.open(root, options_key, where) if use else None
+
+def load(root: Path, rels: list[str], options, options_key: str, store: Store | None,
+         jobs: int | None = None) -> Loaded:
+    """Read the notes ``rels`` of the notebook at ``root``, through ``store`` when there is one."""
+    if store is not None and not store.use_options(options_key):
+        store.close()
+        store = None
     for attempt in (1, 2):
         if store is None:
             break
@@ -568,7 +701,9 @@ def load(root: Path, rels: list[str], options, options_key: str, *, where: Path 
         except sqlite3.Error:
             store.close()
             # Damaged after it opened (a truncated page, say): start it afresh, once.
-            store = Store.replace(store.path, options_key) if attempt == 1 else None
+            store = Store.replace(store.path) if attempt == 1 else None
+            if store is not None and not store.use_options(options_key):
+                store = None
     rows = parse_rows(root, rels, options, jobs)
     return Loaded({r.path: r for r in rows}, None, None, root, options)
 
@@ -580,14 +715,16 @@ def _load_cached(root: Path, rels: list[str], options, store: Store, jobs) -> Lo
     rows: dict[str, Row] = {}
     todo: list[str] = []
     confirmed: list[str] = []
+    prefix = os.path.join(base, "")
+    lstat = _lstat
     for rel in rels:
-        path = os.path.join(base, rel)
+        path = prefix + rel
         try:
-            st = os.stat(path, follow_symlinks=False)
+            st = lstat(path)
         except OSError:
             todo.append(rel)
             continue
-        key = stat_key(st)
+        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         hit = known.get(rel)
         if hit is None or hit[:4] != key:
             todo.append(rel)
@@ -636,7 +773,7 @@ def _rep_ledger(rep: str, rows: dict[str, Row], store: Store) -> str:
     if need:
         for path, *key, data in store.rep_notes(rep):
             if need.get(path) == tuple(key):
-                notes.append(decode(data))
+                notes.append(decode(_unpack(data)))
                 del need[path]
     if need:  # rewritten by another process since this run looked
         raise sqlite3.DatabaseError("cache rows changed while reading")

@@ -237,12 +237,10 @@ class Notebook:
     def note_problems(self) -> list[Problem]:
         """The problems found inside readable notes, in the order of :attr:`notes`."""
         if self._notes is None and self._loaded is not None:
-            from onenotes.cache import decode
-
             found = []
-            for row in sorted((r for r in self._loaded.rows.values() if r.readable), key=_row_order):
-                if row.problems:
-                    found.extend(decode(row.problems))
+            for row in sorted((r for r in self._loaded.rows.values() if r.readable and r.problems),
+                              key=_row_order):
+                found.extend(self._loaded.row_problems(row))
             return found
         return [p for n in self.notes for p in n.problems]
 
@@ -250,11 +248,10 @@ class Notebook:
         """Every open commitment (the ledger's open entries), in the ledger's order."""
         from onenotes.ledger import build_ledger, open_commitments
 
-        if self._notes is None and self._loaded is not None and self._loaded.ledgers is not None:
-            from onenotes.cache import decode
-
-            entries = [e for rep in sorted(self._loaded.ledgers) for e in decode(self._loaded.ledgers[rep])]
-            return sorted(entries, key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
+        if self._notes is None and self._loaded is not None:
+            entries = self._loaded.open_entries()
+            if entries is not None:
+                return sorted(entries, key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
         return open_commitments(build_ledger(self.notes))
 
     def reps(self) -> list[str]:
@@ -287,13 +284,14 @@ def load_notebook(root: Path, config: Config | None = None, *, cache: bool | Pat
     result is the same either way.  ``jobs``: worker processes for parsing
     (default: one per core, when there are many notes to parse).
     """
-    from onenotes.cache import load
+    from onenotes.cache import Store, load
 
-    config = config if config is not None else load_config(root)
+    store = Store.open(root, cache if isinstance(cache, Path) else None) if cache else None
+    if config is None:
+        config = store.config(root) if store is not None else load_config(root)
     found = scan(root)
     options = lambda: config.read_options  # noqa: E731  (imports the parser: only when parsing)
-    where = cache if isinstance(cache, Path) else None
-    loaded = load(root, found.notes, options, options_key(config), where=where, use=bool(cache), jobs=jobs)
+    loaded = load(root, found.notes, options, options_key(config), store, jobs=jobs)
     problems = list(found.problems) + loaded.problems(readable=False)
     return Notebook(root, config, None, problems, found, loaded)
 

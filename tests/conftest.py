@@ -27,7 +27,7 @@ def example_notebook() -> Path:
 def acme(tmp_path) -> Path:
     """A private copy of examples/acme-sales that a test may change."""
     dest = tmp_path / "acme-sales"
-    shutil.copytree(EXAMPLE, dest)
+    shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns(".onenotes"))
     return dest
 
 

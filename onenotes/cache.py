@@ -37,7 +37,6 @@ import hashlib
 import importlib
 import json
 import os
-import secrets
 import sqlite3
 import sys
 import time
@@ -545,7 +544,7 @@ def _valid(conn: sqlite3.Connection, version: str) -> bool:
 
 
 def _fresh(path: Path, version: str) -> sqlite3.Connection:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     try:
         conn = sqlite3.connect(str(tmp), isolation_level=None)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

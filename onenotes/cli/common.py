@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -34,7 +33,12 @@ def open_notebook(ctx: click.Context) -> Notebook:
 
 def today(config: Config, value: str | None) -> dt.date:
     """``--today`` or today's date in the notebook's time zone, once per run."""
-    now = today_in(ZoneInfo(config.timezone) if config.timezone else None)
+    if config.timezone:
+        from zoneinfo import ZoneInfo
+
+        now = today_in(ZoneInfo(config.timezone))
+    else:
+        now = today_in(None)
     if value is None:
         return now
     return cli_date(value, now, "--today")

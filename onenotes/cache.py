@@ -226,9 +226,10 @@ class Row:
     key: tuple | None  # (size, mtime_ns, ctime_ns, inode) when read; None: do not cache
     racy: bool
     digest: bytes | None
-    data: str | None  # the encoded Note (None: not read here, or unreadable)
+    data: bytes | None  # the encoded Note, compressed (None: not read here, or unreadable)
     problems: str | None  # encoded list of Problem (the note's, or why it could not be read)
     readable: bool = True
+    mentions: str | None = None  # the encoded commitments alone, for folding the ledger
     note: object = None  # the Note itself when it could not be encoded (never cached)
 
 
@@ -266,10 +267,11 @@ def parse_row(root: str, rel: str, options, now: int) -> Row:
         return Row(rel, rep, None if transient else key, racy, digest, None, encode([exc.problem]),
                    readable=False)
     try:
-        text = encode(note)
+        text = _pack(encode(note))
     except (TypeError, ValueError, RecursionError):  # a value we cannot keep: parsed every time
         return Row(rel, rep, None, False, digest, None, None, note=note)
-    return Row(rel, rep, key, racy, digest, text, encode(note.problems) if note.problems else None)
+    return Row(rel, rep, key, racy, digest, text, encode(note.problems) if note.problems else None,
+               mentions=encode(note.mentions))
 
 
 def _parse_chunk(root: str, rels: list[str], options, now: int) -> list[Row]:
@@ -332,7 +334,7 @@ _SCHEMA_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
 CREATE TABLE notes (path TEXT PRIMARY KEY, rep TEXT NOT NULL, size INTEGER, mtime INTEGER,
                     ctime INTEGER, ino INTEGER, racy INTEGER, digest BLOB, readable INTEGER,
-                    problems TEXT);
+                    problems TEXT, mentions TEXT);
 CREATE TABLE bodies (path TEXT PRIMARY KEY, data BLOB NOT NULL);  -- zlib-compressed encoded Note
 CREATE INDEX notes_rep ON notes (rep);
 CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open TEXT NOT NULL);
@@ -454,13 +456,12 @@ class Store:
         for path, size, mtime, ctime, ino, data in self.conn.execute(
                 "SELECT n.path, size, mtime, ctime, ino, data FROM notes n JOIN bodies b ON n.path = b.path"):
             if paths_keys.get(path) == (size, mtime, ctime, ino):
-                found[path] = _unpack(data)
+                found[path] = data
         return found
 
-    def rep_notes(self, rep: str) -> list[tuple]:
+    def rep_mentions(self, rep: str) -> list[tuple]:
         return self.conn.execute(
-            "SELECT n.path, size, mtime, ctime, ino, data FROM notes n JOIN bodies b ON n.path = b.path"
-            " WHERE rep = ?",
+            "SELECT path, size, mtime, ctime, ino, mentions FROM notes WHERE rep = ? AND readable = 1",
             (rep,)).fetchall()
 
     def ledgers(self) -> dict[str, str]:
@@ -483,11 +484,12 @@ class Store:
             return False
         try:
             conn.executemany(
-                "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(r.path, r.rep, *r.key, int(r.racy), r.digest, int(r.readable), r.problems) for r in rows
+                "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(r.path, r.rep, *r.key, int(r.racy), r.digest, int(r.readable), r.problems, r.mentions)
+                 for r in rows
                  if r.key is not None])
             conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
-                             [(r.path, _pack(r.data)) for r in rows if r.key is not None and r.data is not None])
+                             [(r.path, r.data) for r in rows if r.key is not None and r.data is not None])
             gone = [(p,) for p in removed] + [(r.path,) for r in rows if r.key is None]
             conn.executemany("DELETE FROM notes WHERE path = ?", gone)
             conn.executemany("DELETE FROM bodies WHERE path = ?",
@@ -595,7 +597,7 @@ class Damaged(ValueError):
 
 def _decode_cached(text):
     try:
-        return decode(text)
+        return decode(_unpack(text) if isinstance(text, bytes) else text)
     except Exception as exc:  # noqa: BLE001 - any failure means a damaged row, never a crash
         raise Damaged(str(exc)) from None
 
@@ -638,7 +640,7 @@ class Loaded:
         row = self._reread(row.path)  # changed since this run looked, or damaged
         if not row.readable:
             return None
-        return row.note if row.note is not None else decode(row.data)
+        return row.note if row.note is not None else decode(_unpack(row.data))
 
     def notes(self) -> list:
         """Every readable note, decoded."""
@@ -697,7 +699,7 @@ def load(root: Path, rels: list[str], options, options_key: str, store: Store | 
             break
         try:
             return _load_cached(root, rels, options, store, jobs)
-        except sqlite3.Error:
+        except (sqlite3.Error, Damaged):
             store.close()
             # Damaged after it opened (a truncated page, say): start it afresh, once.
             store = Store.replace(store.path) if attempt == 1 else None
@@ -754,6 +756,23 @@ def _load_cached(root: Path, rels: list[str], options, store: Store, jobs) -> Lo
     return loaded
 
 
+class _LedgerNote:
+    """What the ledger reads of a note: where it is, and its commitments."""
+
+    __slots__ = ("path", "rep", "date", "seq", "mentions")
+
+    def __init__(self, path: str, mentions: list):
+        from onenotes.notebook import note_identity
+
+        self.path = path
+        self.rep, self.date, self.seq = note_identity(path)
+        self.mentions = mentions
+
+    @property
+    def sort_key(self):
+        return (self.date, self.seq, self.path)
+
+
 def _rep_ledger(rep: str, rows: dict[str, Row], store: Store) -> str:
     """The open commitments of one rep, folded by the real ledger, encoded."""
     from onenotes.ledger import build_ledger, open_commitments
@@ -765,14 +784,14 @@ def _rep_ledger(rep: str, rows: dict[str, Row], store: Store) -> str:
             continue
         if row.note is not None:
             notes.append(row.note)
-        elif row.data is not None:
-            notes.append(decode(row.data))
+        elif row.mentions is not None:
+            notes.append(_LedgerNote(path, _decode_cached(row.mentions)))
         else:
             need[path] = row.key
     if need:
-        for path, *key, data in store.rep_notes(rep):
-            if need.get(path) == tuple(key):
-                notes.append(decode(_unpack(data)))
+        for path, *key, mentions in store.rep_mentions(rep):
+            if need.get(path) == tuple(key) and mentions is not None:
+                notes.append(_LedgerNote(path, _decode_cached(mentions)))
                 del need[path]
     if need:  # rewritten by another process since this run looked
         raise sqlite3.DatabaseError("cache rows changed while reading")

@@ -127,8 +127,11 @@ class _CoarseStat:
                                        "st_atime_ns": second})
 
 
-def _same_second_same_size_edit(cli, acme, monkeypatch):
+def _same_second_same_size_edit(cli, acme, monkeypatch, racy_ns):
     monkeypatch.setattr(cache, "_lstat", _CoarseStat(os.lstat))
+    # The window is wide here so that a slow, loaded machine cannot turn the
+    # edit "within the same second" into an old one.
+    monkeypatch.setattr(cache, "RACY_NS", racy_ns)
     note = acme / "bob-okafor" / "2026-11-16.md"
     note.write_bytes(note.read_bytes())  # written just now, as by an editor
     before = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
@@ -142,18 +145,18 @@ def _same_second_same_size_edit(cli, acme, monkeypatch):
 
 
 def test_an_edit_in_the_same_second_with_the_same_size_is_seen(cli, acme, monkeypatch):
-    after = _same_second_same_size_edit(cli, acme, monkeypatch)
+    after = _same_second_same_size_edit(cli, acme, monkeypatch, 600 * 10**9)
     assert "Build a list of 70" in after.stdout
 
 
 def test_without_the_content_hash_that_edit_would_be_missed(cli, acme, monkeypatch):
     """Proves the test above sets up a change that stat alone cannot see."""
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    after = _same_second_same_size_edit(cli, acme, monkeypatch)
+    after = _same_second_same_size_edit(cli, acme, monkeypatch, 0)
     assert "Build a list of 50" in after.stdout
 
 
 def test_a_racy_entry_is_confirmed_once_its_time_is_old(cli, acme, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 600 * 10**9)  # every note was written "just now"
     cli("--notebook", acme, "followups", "--today", TODAY)
     with sqlite3.connect(cache_file(acme)) as conn:
         assert conn.execute("SELECT count(*) FROM notes WHERE racy = 1").fetchone()[0] > 0

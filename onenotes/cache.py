@@ -223,7 +223,7 @@ class Row:
 
     path: str
     rep: str
-    key: tuple | None  # (size, mtime_ns, ctime_ns, inode) when read; None: do not cache
+    key: str | None  # "size:mtime_ns:ctime_ns:inode" when read; None: do not cache
     racy: bool
     digest: bytes | None
     data: bytes | None  # the encoded Note, compressed (None: not read here, or unreadable)
@@ -238,8 +238,8 @@ def _lstat(path: str) -> os.stat_result:
     return os.lstat(path)
 
 
-def stat_key(st: os.stat_result) -> tuple:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+def stat_key(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def _racy(st: os.stat_result, now: int) -> bool:
@@ -332,9 +332,8 @@ def cache_locations(root: Path) -> list[Path]:
 
 _SCHEMA_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
-CREATE TABLE notes (path TEXT PRIMARY KEY, rep TEXT NOT NULL, size INTEGER, mtime INTEGER,
-                    ctime INTEGER, ino INTEGER, racy INTEGER, digest BLOB, readable INTEGER,
-                    problems TEXT, mentions TEXT);
+CREATE TABLE notes (path TEXT PRIMARY KEY, rep TEXT NOT NULL, key TEXT NOT NULL, racy INTEGER,
+                    digest BLOB, readable INTEGER, problems TEXT, mentions TEXT);
 CREATE TABLE bodies (path TEXT PRIMARY KEY, data BLOB NOT NULL);  -- zlib-compressed encoded Note
 CREATE INDEX notes_rep ON notes (rep);
 CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open TEXT NOT NULL);
@@ -444,25 +443,28 @@ class Store:
 
     # -- reading -----------------------------------------------------------
 
-    def index(self) -> dict[str, tuple]:
-        """path -> (size, mtime, ctime, ino, racy, digest, readable, rep, problems)."""
-        rows = self.conn.execute(
-            "SELECT path, size, mtime, ctime, ino, racy, digest, readable, rep, problems FROM notes")
-        return {r[0]: r[1:] for r in rows}
+    def index(self) -> dict[str, str]:
+        """path -> stat key, for every note in the cache."""
+        return dict(self.conn.execute("SELECT path, key FROM notes"))
 
-    def note_data(self, paths_keys: dict[str, tuple]) -> dict[str, str]:
+    def special(self) -> dict[str, tuple]:
+        """path -> (racy, digest, readable, problems) for the few notes that are racy or have problems."""
+        return {r[0]: r[1:] for r in self.conn.execute(
+            "SELECT path, racy, digest, readable, problems FROM notes"
+            " WHERE racy = 1 OR readable = 0 OR problems IS NOT NULL")}
+
+    def note_data(self, paths_keys: dict[str, str]) -> dict[str, bytes]:
         """Encoded notes for these paths, only where the stored key is still the given one."""
         found = {}
-        for path, size, mtime, ctime, ino, data in self.conn.execute(
-                "SELECT n.path, size, mtime, ctime, ino, data FROM notes n JOIN bodies b ON n.path = b.path"):
-            if paths_keys.get(path) == (size, mtime, ctime, ino):
+        for path, key, data in self.conn.execute(
+                "SELECT n.path, key, data FROM notes n JOIN bodies b ON n.path = b.path"):
+            if paths_keys.get(path) == key:
                 found[path] = data
         return found
 
     def rep_mentions(self, rep: str) -> list[tuple]:
         return self.conn.execute(
-            "SELECT path, size, mtime, ctime, ino, mentions FROM notes WHERE rep = ? AND readable = 1",
-            (rep,)).fetchall()
+            "SELECT path, key, mentions FROM notes WHERE rep = ? AND readable = 1", (rep,)).fetchall()
 
     def ledgers(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT rep, open FROM ledgers"))
@@ -484,8 +486,8 @@ class Store:
             return False
         try:
             conn.executemany(
-                "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [(r.path, r.rep, *r.key, int(r.racy), r.digest, int(r.readable), r.problems, r.mentions)
+                "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?)",
+                [(r.path, r.rep, r.key, int(r.racy), r.digest, int(r.readable), r.problems, r.mentions)
                  for r in rows
                  if r.key is not None])
             conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
@@ -604,13 +606,17 @@ def _decode_cached(text):
 
 @dataclasses.dataclass
 class Loaded:
-    """The notes of a notebook as read through the cache: one row per note, in scan order.
+    """The notes of a notebook as read through the cache.
 
-    Rows read from the cache hold only their key and problems; notes are
-    decoded when a command asks for them.  A row that does not decode is read
-    again from its file and the cache file is dropped, to be rebuilt next run.
+    ``keys`` holds every note, in scan order, with the stat key this run saw;
+    ``rows`` only the notes parsed in this run and those the cache knows to be
+    unreadable, racy or with problems.  A note in ``keys`` but not in ``rows``
+    is readable and without problems, and is decoded from the cache when a
+    command asks for it.  A row that does not decode is read again from its
+    file and the cache file is dropped, to be rebuilt next run.
     """
 
+    keys: dict[str, str | None]
     rows: dict[str, Row]
     ledgers: dict[str, str] | None  # rep -> encoded open entries (None: fold from the notes)
     store: Store | None = None
@@ -629,34 +635,39 @@ class Loaded:
         self.rows[path] = row
         return row
 
-    def _note(self, row: Row, text: str | None):
-        if row.note is not None:
+    def _note(self, path: str, row: Row | None, text: bytes | None):
+        if row is not None and row.note is not None:
             return row.note
         if text is not None:
             try:
                 return _decode_cached(text)
             except Damaged:
                 self._damaged()
-        row = self._reread(row.path)  # changed since this run looked, or damaged
+        row = self._reread(path)  # changed since this run looked, or damaged
         if not row.readable:
             return None
         return row.note if row.note is not None else decode(_unpack(row.data))
 
     def notes(self) -> list:
         """Every readable note, decoded."""
-        need = {p: r.key for p, r in self.rows.items() if r.readable and r.data is None and r.note is None}
-        texts: dict[str, str] = {}
+        rows = self.rows
+        need = {p: k for p, k in self.keys.items()
+                if p not in rows or (rows[p].readable and rows[p].data is None and rows[p].note is None)}
+        texts: dict[str, bytes] = {}
         if need and self.store is not None:
             try:
                 texts = self.store.note_data(need)
-            except (sqlite3.Error, zlib.error, UnicodeDecodeError):
+            except sqlite3.Error:
                 self._damaged()
         notes = []
-        for path, row in list(self.rows.items()):
-            if row.readable:
-                note = self._note(row, row.data if row.data is not None else texts.get(path))
-                if note is not None:
-                    notes.append(note)
+        for path in list(self.keys):
+            row = rows.get(path)
+            if row is not None and not row.readable:
+                continue
+            text = row.data if row is not None and row.data is not None else texts.get(path)
+            note = self._note(path, row, text)
+            if note is not None:
+                notes.append(note)
         return notes
 
     def row_problems(self, row: Row) -> list[Problem]:
@@ -672,8 +683,10 @@ class Loaded:
     def problems(self, readable: bool) -> list[Problem]:
         """Why notes could not be read (``readable=False``), or the problems inside readable notes."""
         found = []
-        for row in list(self.rows.values()):
-            if row.readable == readable and row.problems:
+        rows = self.rows
+        for path in self.keys:
+            row = rows.get(path)
+            if row is not None and row.readable == readable and row.problems:
                 found.extend(self.row_problems(row))
         return found
 
@@ -706,17 +719,22 @@ def load(root: Path, rels: list[str], options, options_key: str, store: Store | 
             if store is not None and not store.use_options(options_key):
                 store = None
     rows = parse_rows(root, rels, options, jobs)
-    return Loaded({r.path: r for r in rows}, None, None, root, options)
+    return Loaded({r.path: r.key for r in rows}, {r.path: r for r in rows}, None, None, root, options)
+
+
+def _rep_of(rel: str) -> str:
+    return rel.partition("/")[0]
 
 
 def _load_cached(root: Path, rels: list[str], options, store: Store, jobs) -> Loaded:
     known = store.index()
-    base = str(root)
+    special = store.special()
     now = time.time_ns()
+    keys: dict[str, str | None] = {}
     rows: dict[str, Row] = {}
     todo: list[str] = []
     confirmed: list[str] = []
-    prefix = os.path.join(base, "")
+    prefix = os.path.join(str(root), "")
     lstat = _lstat
     for rel in rels:
         path = prefix + rel
@@ -725,33 +743,48 @@ def _load_cached(root: Path, rels: list[str], options, store: Store, jobs) -> Lo
         except OSError:
             todo.append(rel)
             continue
-        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        hit = known.get(rel)
-        if hit is None or hit[:4] != key:
+        key = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+        if known.get(rel) != key:
             todo.append(rel)
             continue
-        if hit[4]:  # racy: the stat cannot tell; the content can
-            if hit[5] is None or file_digest(path) != hit[5]:
+        keys[rel] = key
+        extra = special.get(rel)
+        if extra is None:
+            continue
+        racy, digest, readable, problems = extra
+        if racy:  # the stat cannot tell; the content can
+            if digest is None or file_digest(path) != digest:
+                del keys[rel]
                 todo.append(rel)
                 continue
             if not _racy(st, now):
                 confirmed.append(rel)
-        rows[rel] = Row(rel, hit[7], key, False, hit[5], None, hit[8], readable=bool(hit[6]))
+        if problems or not readable:
+            rows[rel] = Row(rel, _rep_of(rel), key, False, digest, None, problems, readable=bool(readable))
     parsed = parse_rows(root, todo, options, jobs) if todo else []
     for row in parsed:
         rows[row.path] = row
-    present = set(rels)
-    removed = [p for p in known if p not in present]
-    changed = {r.rep for r in parsed} | {known[p][7] for p in removed}
-    reps = {r.rep for r in rows.values()}
+        keys[row.path] = row.key
+    if parsed:  # back to scan order
+        keys = {rel: keys[rel] for rel in rels}
+    removed = [p for p in known if p not in keys]
+    changed = {r.rep for r in parsed} | {_rep_of(p) for p in removed}
+    reps = {_rep_of(rel) for rel in keys}
     stored = store.ledgers()
     ledgers = {rep: stored[rep] for rep in reps if rep in stored and rep not in changed}
     writes: dict[str, str | None] = {rep: None for rep in changed - reps}
     kept_out = {r.rep for r in parsed if r.key is None}  # a note we could not keep
-    for rep in sorted(reps - set(ledgers)):
-        ledgers[rep] = _rep_ledger(rep, rows, store)
-        writes[rep] = None if rep in kept_out else ledgers[rep]
-    loaded = Loaded({rel: rows[rel] for rel in rels}, ledgers, store, root, options)
+    missing = reps - set(ledgers)
+    if missing:
+        members: dict[str, list[str]] = {}
+        for rel in keys:
+            rep = _rep_of(rel)
+            if rep in missing:
+                members.setdefault(rep, []).append(rel)
+        for rep in sorted(missing):
+            ledgers[rep] = _rep_ledger(rep, members.get(rep, []), keys, rows, store)
+            writes[rep] = None if rep in kept_out else ledgers[rep]
+    loaded = Loaded(keys, rows, ledgers, store, root, options)
     store.write(parsed, removed, writes, confirmed)
     return loaded
 
@@ -773,24 +806,25 @@ class _LedgerNote:
         return (self.date, self.seq, self.path)
 
 
-def _rep_ledger(rep: str, rows: dict[str, Row], store: Store) -> str:
+def _rep_ledger(rep: str, paths: list[str], keys: dict, rows: dict[str, Row], store: Store) -> str:
     """The open commitments of one rep, folded by the real ledger, encoded."""
     from onenotes.ledger import build_ledger, open_commitments
 
     notes = []
     need = {}
-    for path, row in rows.items():
-        if row.rep != rep or not row.readable:
+    for path in paths:
+        row = rows.get(path)
+        if row is not None and not row.readable:
             continue
-        if row.note is not None:
+        if row is not None and row.note is not None:
             notes.append(row.note)
-        elif row.mentions is not None:
+        elif row is not None and row.mentions is not None:
             notes.append(_LedgerNote(path, _decode_cached(row.mentions)))
         else:
-            need[path] = row.key
+            need[path] = keys[path]
     if need:
-        for path, *key, mentions in store.rep_mentions(rep):
-            if need.get(path) == tuple(key) and mentions is not None:
+        for path, key, mentions in store.rep_mentions(rep):
+            if need.get(path) == key and mentions is not None:
                 notes.append(_LedgerNote(path, _decode_cached(mentions)))
                 del need[path]
     if need:  # rewritten by another process since this run looked

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import importlib
 import json
 import os
@@ -45,6 +44,18 @@ from pathlib import Path, PurePath
 
 from onenotes import __version__
 from onenotes.errors import NoteError, Problem
+
+try:  # the hash functions without OpenSSL (hashlib loads it: a few ms of every start-up)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b as _blake2b
+try:
+    from _sha2 import sha256 as _sha256  # Python 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256 as _sha256  # Python 3.11
+    except ImportError:  # pragma: no cover
+        from hashlib import sha256 as _sha256
 
 SCHEMA = 1
 APPLICATION_ID = 0x6F6E6E31  # "onn1": marks the file as ours
@@ -74,7 +85,7 @@ def format_version(folder: Path | None = None) -> str:
     """
     global _FORMAT
     if folder is not None or _FORMAT is None:
-        digest = hashlib.sha256(f"{SCHEMA}\n{__version__}\n{sys.version_info[:2]}\n".encode())
+        digest = _sha256(f"{SCHEMA}\n{__version__}\n{sys.version_info[:2]}\n".encode())
         here = folder if folder is not None else Path(__file__).parent
         try:
             for name in _SOURCES:
@@ -260,7 +271,7 @@ def parse_row(root: str, rel: str, options, now: int) -> Row:
     digest = None
     try:
         data = note_bytes(Path(root), rel)
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+        digest = _blake2b(data, digest_size=16).digest()
         note = parse_note_bytes(rel, data, options)
     except NoteError as exc:
         transient = exc.problem.code == "unreadable"  # permissions, I/O: try again next time
@@ -320,7 +331,7 @@ def user_cache_dir() -> Path:
 def cache_locations(root: Path) -> list[Path]:
     """Where the cache of the notebook at ``root`` may live, best first."""
     real = os.path.realpath(root)
-    outside = user_cache_dir() / (hashlib.sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    outside = user_cache_dir() / (_sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:24]
                                   + ".sqlite")
     from onenotes.config import CONFIG_NAME
 
@@ -420,7 +431,7 @@ class Store:
                     data = fh.read()
             except OSError as exc:
                 data = f"unreadable {exc.errno}".encode()
-            return hashlib.sha256(os.path.realpath(root).encode("utf-8", "surrogatepass") + b"\0"
+            return _sha256(os.path.realpath(root).encode("utf-8", "surrogatepass") + b"\0"
                                   + data).hexdigest()
 
         before = fingerprint()
@@ -588,7 +599,7 @@ def file_digest(path: str) -> bytes | None:
 
     try:
         from onenotes.note import MAX_NOTE_BYTES
-        return hashlib.blake2b(read_bytes(Path(path), MAX_NOTE_BYTES), digest_size=16).digest()
+        return _blake2b(read_bytes(Path(path), MAX_NOTE_BYTES), digest_size=16).digest()
     except (OSError, ValueError):
         return None
 

@@ -8,11 +8,9 @@ typo never silently does nothing.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from typing import TYPE_CHECKING
 
@@ -127,6 +125,8 @@ def parse_cadence(text: str) -> Cadence:
 
 
 def _did_you_mean(word: str, choices) -> str:
+    import difflib  # only for a mistake: kept off the start-up path
+
     close = difflib.get_close_matches(str(word), list(choices), n=1)
     return f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(choices)
 
@@ -203,6 +203,8 @@ def _build(path: Path, raw: dict) -> Config:
     if raw.get("template") is not None:
         cfg.template = str(raw["template"])
     if raw.get("timezone") is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             ZoneInfo(str(raw["timezone"]))
         except (ZoneInfoNotFoundError, ValueError):

@@ -335,9 +335,11 @@ def cache_locations(root: Path) -> list[Path]:
                                   + ".sqlite")
     from onenotes.config import CONFIG_NAME
 
-    inside = Path(root) / CACHE_DIR / CACHE_NAME
-    if (Path(root) / CONFIG_NAME).is_file() or (Path(root) / CACHE_DIR).is_dir():
-        return [inside, outside]
+    folder = Path(root) / CACHE_DIR
+    if folder.is_symlink() or (folder / CACHE_NAME).is_symlink():
+        return [outside]  # a link could send our writes anywhere: never follow it
+    if (Path(root) / CONFIG_NAME).is_file() or folder.is_dir():
+        return [folder / CACHE_NAME, outside]
     return [outside]  # not (yet) a notebook: leave the folder alone
 
 

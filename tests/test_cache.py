@@ -368,3 +368,17 @@ def test_the_example_notebook_is_unchanged_by_a_cached_run(cli, tmp_path):
     after = {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*")
              if p.is_file() and ".onenotes" not in p.parts}
     assert after == before
+
+
+def test_a_cache_folder_that_is_a_link_is_never_written_through(cli, acme, tmp_path, monkeypatch):
+    """A notebook cloned with .onenotes -> elsewhere must not let onenotes replace files there."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "cache").write_text("someone's file\n", encoding="utf-8")
+    (acme / ".onenotes").symlink_to(elsewhere, target_is_directory=True)
+    result = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert result.exit_code == 0 and "bob-freight-prospect-list" in result.stdout
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["cache"]
+    assert (elsewhere / "cache").read_text(encoding="utf-8") == "someone's file\n"
+    assert len(list((tmp_path / "xdg" / "onenotes").glob("*.sqlite"))) == 1

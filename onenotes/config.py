@@ -9,16 +9,17 @@ typo never silently does nothing.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from typing import TYPE_CHECKING
 
 from onenotes.errors import ConfigError, NoteError, Problem
-from onenotes.note import ReadOptions, decode
-from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
+
+if TYPE_CHECKING:  # the YAML loader is imported where a file is parsed (a warm cache needs none)
+    from onenotes.note import ReadOptions
 
 CONFIG_NAME = "onenotes.yaml"
 MAX_CONFIG_BYTES = 256 * 1024
@@ -112,7 +113,7 @@ def parse_metrics_import(raw, where: str = CONFIG_NAME) -> MetricsImport:
     try:
         return _metrics_import(raw)
     except MetricsImportError as exc:
-        line = exc.mapping.line_of(exc.key) if isinstance(exc.mapping, LineDict) else 0
+        line = exc.mapping.line_of(exc.key) if hasattr(exc.mapping, "line_of") else 0
         loc = f"{where}:{line}" if line else where
         raise ConfigError(f"{loc}: error: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""),
                           problem=Problem(where, line, 0, "error", "config", exc.message, exc.hint)) from None
@@ -178,6 +179,8 @@ class Config:
 
     @property
     def read_options(self) -> ReadOptions:
+        from onenotes.note import ReadOptions
+
         return ReadOptions(self.date_formats, self.timezone)
 
     def goal_for(self, rep: str, kpi: str):
@@ -204,12 +207,17 @@ def parse_cadence(text: str) -> Cadence:
 
 
 def _did_you_mean(word: str, choices) -> str:
+    import difflib  # only for a mistake: kept off the start-up path
+
     close = difflib.get_close_matches(str(word), list(choices), n=1)
     return f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(choices)
 
 
 def load_config(root: Path) -> Config:
     """Read ``root/onenotes.yaml``; defaults when it does not exist; :class:`ConfigError` when wrong."""
+    from onenotes.note import decode
+    from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
+
     path = root / CONFIG_NAME
     try:
         if not path.is_file():
@@ -244,7 +252,7 @@ def _error(path: Path, line: int, column: int, message: str, hint: str | None = 
 
 
 def _fail(path: Path, mapping, key, message: str, hint: str | None = None):
-    line = mapping.line_of(key) if isinstance(mapping, LineDict) else 0
+    line = mapping.line_of(key) if hasattr(mapping, "line_of") else 0
     raise _error(path, line, 0, message, hint or "docs/format.md lists every setting and its values")
 
 
@@ -279,6 +287,8 @@ def _build(path: Path, raw: dict) -> Config:
     if raw.get("template") is not None:
         cfg.template = str(raw["template"])
     if raw.get("timezone") is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             ZoneInfo(str(raw["timezone"]))
         except (ZoneInfoNotFoundError, ValueError):

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # zoneinfo loads only where a time zone is used
+    from zoneinfo import ZoneInfo
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$")

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from onenotes.errors import Problem
-from onenotes.ledger import build_ledger, followups_order, open_commitments
+from onenotes.ledger import followups_order
 from onenotes.notebook import Notebook
 
 # The keys of one row in ``followups --format json``, in order (documented).
@@ -21,8 +21,7 @@ def listing_problems(book: Notebook) -> list[Problem]:
     """Notes skipped, and problems that change how commitments are listed (an unreadable
     due date, an odd task marker): every command that shows commitments warns of these."""
     problems = list(book.problems)
-    for note in book.notes:
-        problems.extend(p for p in note.problems if p.code.startswith(_LISTING_CODES))
+    problems.extend(p for p in book.note_problems() if p.code.startswith(_LISTING_CODES))
     return problems
 
 
@@ -35,7 +34,7 @@ class Followups:
 def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: str | None = None,
               overdue_only: bool = False, due_before: dt.date | None = None) -> Followups:
     problems = listing_problems(book)
-    entries = open_commitments(build_ledger(book.notes))
+    entries = book.open_entries()
     if rep is not None:
         slug = book.resolve(rep)
         entries = [e for e in entries if e.rep == slug]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from onenotes.note import Mention, Note
+if TYPE_CHECKING:  # no parser import for a ledger read from the cache
+    from onenotes.note import Mention, Note
 
 
 @dataclass

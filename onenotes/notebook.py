@@ -22,9 +22,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from onenotes.config import CONFIG_NAME, Config, display_name, load_config
 from onenotes.errors import BadInputError, NoteError, Problem, UnknownRepError
-from onenotes.note import MAX_NOTE_BYTES, Note, ReadOptions, decode, parse_note
+
+if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed
+    from onenotes.cache import Loaded
+    from onenotes.ledger import Entry
+    from onenotes.note import Note, ReadOptions
 
 NOTE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.md$")
 _CONFLICT_COPY = re.compile(
@@ -202,13 +208,24 @@ def read_bytes(path: Path, limit: int) -> bytes:
 
 def read_note(root: Path, rel: str, options: ReadOptions) -> Note:
     """Read and parse one note; :class:`NoteError` when it cannot be read."""
+    return parse_note_bytes(rel, note_bytes(root, rel), options)
+
+
+def _identity(rel: str) -> tuple[str, dt.date, int]:
     ident = note_identity(rel)
     if ident is None:
         raise NoteError(Problem(rel, 0, 0, "error", "note-name",
                                 "not a note name", "name notes YYYY-MM-DD.md"))
-    rep, date, seq = ident
+    return ident
+
+
+def note_bytes(root: Path, rel: str) -> bytes:
+    """A note's bytes; :class:`NoteError` when it cannot be read."""
+    from onenotes.note import MAX_NOTE_BYTES
+
+    _identity(rel)
     try:
-        data = read_bytes(root / rel, MAX_NOTE_BYTES)
+        return read_bytes(root / rel, MAX_NOTE_BYTES)
     except ValueError as exc:
         raise NoteError(Problem(rel, 0, 0, "warning", "too-large",
                                 f"note is {exc}, over the {MAX_NOTE_BYTES // 1024} KiB limit; skipped",
@@ -218,17 +235,66 @@ def read_note(root: Path, rel: str, options: ReadOptions) -> Note:
                                 f"cannot read: {exc.strerror or exc}",
                                 "a note must be a regular file onenotes may read; "
                                 "check its permissions")) from None
-    text = decode(data, rel)
-    return parse_note(text, rel, rep, date, seq, options)
 
 
-@dataclass
+def parse_note_bytes(rel: str, data: bytes, options: ReadOptions) -> Note:
+    """Decode and parse the bytes of the note at ``rel``; :class:`NoteError` when it cannot be read."""
+    from onenotes.note import decode, parse_note
+
+    rep, date, seq = _identity(rel)
+    return parse_note(decode(data, rel), rel, rep, date, seq, options)
+
+
 class Notebook:
-    root: Path
-    config: Config
-    notes: list[Note]
-    problems: list[Problem]  # notes that could not be read, skipped links, ...
-    scan: Scan
+    """A notebook's config and notes.  Read through the cache, the notes are decoded
+    only when a command asks for them, and open commitments come pre-folded."""
+
+    def __init__(self, root: Path, config: Config, notes: list[Note] | None, problems: list[Problem],
+                 scan: Scan, loaded: Loaded | None = None):
+        self.root = root
+        self.config = config
+        self._notes = notes
+        self.problems = problems  # notes that could not be read, skipped links, ...
+        self.scan = scan
+        self._loaded = loaded
+
+    @property
+    def notes(self) -> list[Note]:
+        """Every readable note, by rep, then date."""
+        if self._notes is None:
+            notes = self._loaded.notes() if self._loaded is not None else []
+            notes.sort(key=lambda n: (n.rep, n.sort_key))
+            self._notes = notes
+        return self._notes
+
+    @notes.setter
+    def notes(self, value: list[Note]) -> None:
+        self._notes = value
+
+    def note_problems(self) -> list[Problem]:
+        """The problems found inside readable notes, in the order of :attr:`notes`."""
+        if self._notes is None and self._loaded is not None:
+            found = []
+            for row in sorted((r for r in self._loaded.rows.values() if r.readable and r.problems),
+                              key=_row_order):
+                found.extend(self._loaded.row_problems(row))
+            return found
+        return [p for n in self.notes for p in n.problems]
+
+    def open_entries(self) -> list[Entry]:
+        """Every open commitment (the ledger's open entries), in the ledger's order."""
+        from onenotes.ledger import build_ledger, open_commitments
+
+        if self._notes is None and self._loaded is not None:
+            entries = self._loaded.open_entries()
+            if entries is not None:
+                return sorted(entries, key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
+        return open_commitments(build_ledger(self.notes))
+
+    def as_of(self, date: dt.date) -> "Notebook":
+        """The same notebook with only the notes dated ``date`` or earlier."""
+        return Notebook(self.root, self.config, [n for n in self.notes if n.date <= date],
+                        self.problems, self.scan)
 
     def reps(self) -> list[str]:
         """Every rep: folders in the notebook and reps named in the config."""
@@ -246,20 +312,35 @@ class Notebook:
         return sorted((n for n in self.notes if n.rep == rep), key=lambda n: n.sort_key)
 
 
-def load_notebook(root: Path, config: Config | None = None) -> Notebook:
-    """Scan and read every note.  Unreadable notes become problems, never exceptions."""
-    config = config if config is not None else load_config(root)
+def _row_order(row) -> tuple:
+    rep, date, seq = note_identity(row.path)
+    return (rep, date, seq, row.path)
+
+
+def load_notebook(root: Path, config: Config | None = None, *, cache: bool | Path = False,
+                  jobs: int | None = None) -> Notebook:
+    """Scan and read every note.  Unreadable notes become problems, never exceptions.
+
+    ``cache``: False reads every note; True keeps parsed notes in the notebook's
+    cache (see :mod:`onenotes.cache`); a path keeps them in that file.  The
+    result is the same either way.  ``jobs``: worker processes for parsing
+    (default: one per core, when there are many notes to parse).
+    """
+    from onenotes.cache import Store, load
+
+    store = Store.open(root, cache if isinstance(cache, Path) else None) if cache else None
+    if config is None:
+        config = store.config(root) if store is not None else load_config(root)
     found = scan(root)
-    notes: list[Note] = []
-    problems = list(found.problems)
-    options = config.read_options
-    for rel in found.notes:
-        try:
-            notes.append(read_note(root, rel, options))
-        except NoteError as exc:
-            problems.append(exc.problem)
-    notes.sort(key=lambda n: (n.rep, n.sort_key))
-    return Notebook(root, config, notes, problems, found)
+    options = lambda: config.read_options  # noqa: E731  (imports the parser: only when parsing)
+    loaded = load(root, found.notes, options, options_key(config), store, jobs=jobs)
+    problems = list(found.problems) + loaded.problems(readable=False)
+    return Notebook(root, config, None, problems, found, loaded)
+
+
+def options_key(config: Config) -> str:
+    """What of the config changes how notes are parsed (see :class:`onenotes.note.ReadOptions`)."""
+    return repr((tuple(config.date_formats), config.timezone))
 
 
 # ------------------------------------------------------------------ reps ---

@@ -12,7 +12,6 @@ commands print.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,7 +117,7 @@ def build_report(book: Notebook, today: dt.date, weeks: int = 8,
     The report is as of ``today``: notes dated after it are left out of every
     part (figures, diagnosis, commitments), as they are of the cadence.
     """
-    book = dataclasses.replace(book, notes=[n for n in book.notes if n.date <= today])
+    book = book.as_of(today)
     cfg = book.config
     chosen = list(dict.fromkeys(reps)) if reps else book.reps()
     start = today - dt.timedelta(days=7 * weeks)

@@ -27,7 +27,7 @@ def example_notebook() -> Path:
 def acme(tmp_path) -> Path:
     """A private copy of examples/acme-sales that a test may change."""
     dest = tmp_path / "acme-sales"
-    shutil.copytree(EXAMPLE, dest)
+    shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns(".onenotes"))
     return dest
 
 
@@ -102,3 +102,17 @@ def note_text(rep="ann", date="2026-11-16", commitments="", body="", metrics="")
 
 
 __all__ = ["write", "note_text", "TODAY", "EXAMPLE", "ROOT", "os"]
+
+
+@pytest.fixture(autouse=True)
+def _no_cache_by_default(monkeypatch, tmp_path_factory):
+    """Commands read every note afresh in tests (tests/test_cache.py turns the cache on).
+
+    ``ONENOTES_TEST_CACHE=1 python -m pytest`` runs the whole suite through the
+    cache instead; either way the user's own cache folder is never touched.
+    """
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    if os.environ.get("ONENOTES_TEST_CACHE", "") in ("", "0"):
+        monkeypatch.setenv("ONENOTES_NO_CACHE", "1")
+    else:
+        monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)

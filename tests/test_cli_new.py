@@ -146,12 +146,12 @@ def test_another_writes_a_second_note_for_the_same_day(cli, acme):
 
 @pytest.mark.parametrize("bad", ["../x", "/etc", "a/b", "", " ", ".hidden", "templates"])
 def test_rep_names_that_are_paths_or_empty_are_refused(cli, acme, bad):
-    before = sorted(p.name for p in acme.iterdir())
+    before = sorted(p.name for p in acme.iterdir() if p.name != ".onenotes")
     assert {"alice-nguyen", "bob-okafor", "carla-mendes", "onenotes.yaml"} <= set(before)
     result = new(cli, acme, bad, "--add")
     assert result.exit_code == 2, result.output
     assert "error:" in result.stderr and "Traceback" not in result.output
-    assert sorted(p.name for p in acme.iterdir()) == before
+    assert sorted(p.name for p in acme.iterdir() if p.name != ".onenotes") == before
 
 
 def test_an_unknown_rep_is_refused_with_the_list_of_reps(cli, acme):
@@ -173,7 +173,7 @@ def test_a_decomposed_unicode_name_matches_the_existing_folder(cli, notebook):
     (notebook / unicodedata.normalize("NFC", "josé")).mkdir()
     result = new(cli, notebook, unicodedata.normalize("NFD", "José"))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in notebook.iterdir() if p.is_dir()) == ["ann", "josé"]
+    assert sorted(p.name for p in notebook.iterdir() if p.is_dir() and p.name != ".onenotes") == ["ann", "josé"]
 
 
 def test_hostile_names_and_texts_cannot_break_or_inject_yaml(cli, notebook):

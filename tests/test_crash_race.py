@@ -8,7 +8,6 @@ They assert outcomes only, never how long anything took.
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 

@@ -67,15 +67,18 @@ class LazyGroup(click.Group):
 @click.option("--notebook", "notebook", metavar="DIR", envvar=None, type=click.Path(file_okay=False),
               help="The notebook folder. Default: $ONENOTES_NOTEBOOK, else the nearest "
                    "folder upwards holding onenotes.yaml, else the current folder.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Read every note afresh instead of using the cache of parsed notes "
+                   "(NOTEBOOK/.onenotes/cache). Also: ONENOTES_NO_CACHE=1.")
 @click.version_option(__version__, "--version", prog_name="onenotes")
 @click.pass_context
-def cli(ctx: click.Context, notebook: str | None) -> None:
+def cli(ctx: click.Context, notebook: str | None, no_cache: bool) -> None:
     """Weekly sales one-on-ones as plain Markdown files.
 
     Keeps each meeting as REP/YYYY-MM-DD.md with YAML frontmatter: the rep's
     KPIs against goal, and the commitments (homework) carried from week to week.
     """
-    ctx.obj = {"notebook": notebook}
+    ctx.obj = {"notebook": notebook, "no_cache": no_cache}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,9 +8,8 @@ from dataclasses import fields
 import click
 
 from onenotes.accountability import RepAccountability, accountability
-from onenotes.cli.common import cli_date, complete_rep, format_option, notebook_root, today, warn
+from onenotes.cli.common import cli_date, complete_rep, format_option, open_notebook, today, warn
 from onenotes.followups import listing_problems
-from onenotes.notebook import load_notebook
 from onenotes.output import Column, format_percent, render, use_color
 
 COLUMNS = [
@@ -37,7 +36,7 @@ def command(ctx, rep, since_text, today_text, fmt):
 
     The kept-on-time rate counts done commitments that had a due date.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn(listing_problems(book))
     now = today(book.config, today_text)
     since = cli_date(since_text, now, "--since") if since_text else None

@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from onenotes.brief import render_brief
-from onenotes.cli.common import complete_rep, notebook_root, today, warn
+from onenotes.cli.common import complete_rep, open_notebook, today, warn
 from onenotes.followups import listing_problems
-from onenotes.notebook import load_notebook
 from onenotes.output import clean_block
 
 
@@ -21,7 +20,7 @@ def command(ctx, rep, today_text):
     What changed in the KPIs, the diagnosis, commitments made, closed and
     coming due, the upcoming calls noted last time, and the coaching focus.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn(listing_problems(book))
     now = today(book.config, today_text)
     slug = book.resolve(rep)

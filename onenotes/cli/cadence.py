@@ -8,8 +8,7 @@ from dataclasses import fields
 import click
 
 from onenotes.cadence import RepCadence, cadence_health
-from onenotes.cli.common import format_option, notebook_root, today, warn
-from onenotes.notebook import load_notebook
+from onenotes.cli.common import format_option, open_notebook, today, warn
 from onenotes.output import Column, render, use_color
 
 COLUMNS = [
@@ -39,7 +38,7 @@ def command(ctx, today_text, strict, fmt):
     Coaching hours come from each note's duration_minutes (default:
     default_duration_minutes) against coaching_hours_target (default 3 a month).
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn(book.problems)
     now = today(book.config, today_text)
     rows = [vars(r) for r in cadence_health(book, now)]

@@ -7,9 +7,8 @@ import sys
 import click
 
 from onenotes.accountability import COMMITMENT_KEYS, STATUSES, commitments
-from onenotes.cli.common import complete_rep, format_option, notebook_root, today, warn
+from onenotes.cli.common import complete_rep, format_option, open_notebook, today, warn
 from onenotes.followups import listing_problems
-from onenotes.notebook import load_notebook
 from onenotes.output import Column, render, use_color
 
 
@@ -45,7 +44,7 @@ def command(ctx, rep, status, today_text, fmt):
     A commitment carried more often than `escalate_after` (onenotes.yaml,
     default 3) is flagged for escalation.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn(listing_problems(book))
     now = today(book.config, today_text)
     slug = book.resolve(rep) if rep else None

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import os
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from click.shell_completion import CompletionItem
@@ -17,7 +16,7 @@ from onenotes.config import Config, display_name, load_config
 from onenotes.dates import DateProblem, parse_cli_date, today_in
 from onenotes.errors import BadInputError, Problem
 from onenotes.ledger import build_ledger, followups_order, open_commitments
-from onenotes.notebook import find_root, fold, load_notebook, scan
+from onenotes.notebook import Notebook, find_root, fold, load_notebook, scan
 from onenotes.output import FORMATS, clean
 
 
@@ -26,9 +25,25 @@ def notebook_root(ctx: click.Context) -> Path:
     return find_root(obj.get("notebook"), os.environ.get("ONENOTES_NOTEBOOK"), Path.cwd())
 
 
+def use_cache(ctx: click.Context) -> bool:
+    """False with ``--no-cache`` or ``ONENOTES_NO_CACHE`` set to anything but empty or 0."""
+    obj = ctx.find_root().obj or {}
+    return not (obj.get("no_cache") or os.environ.get("ONENOTES_NO_CACHE", "") not in ("", "0"))
+
+
+def open_notebook(ctx: click.Context) -> Notebook:
+    """The notebook of this run, its notes read through the cache unless told not to."""
+    return load_notebook(notebook_root(ctx), cache=use_cache(ctx))
+
+
 def today(config: Config, value: str | None) -> dt.date:
     """``--today`` or today's date in the notebook's time zone, once per run."""
-    now = today_in(ZoneInfo(config.timezone) if config.timezone else None)
+    if config.timezone:
+        from zoneinfo import ZoneInfo
+
+        now = today_in(ZoneInfo(config.timezone))
+    else:
+        now = today_in(None)
     if value is None:
         return now
     return cli_date(value, now, "--today")

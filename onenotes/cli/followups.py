@@ -6,9 +6,8 @@ import sys
 
 import click
 
-from onenotes.cli.common import cli_date, complete_rep, format_option, notebook_root, today, warn
+from onenotes.cli.common import cli_date, complete_rep, format_option, open_notebook, today, warn
 from onenotes.followups import FOLLOWUP_KEYS, followups
-from onenotes.notebook import load_notebook
 from onenotes.output import Column, render, use_color
 
 
@@ -45,7 +44,7 @@ def command(ctx, rep, owner, overdue, due_before, today_text, fmt):
     Sorted by due date (undated last), then rep: overdue ones come first.
     Notes that cannot be read are skipped with a warning on stderr.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     now = today(book.config, today_text)
     before = cli_date(due_before, now, "--due-before") if due_before else None
     result = followups(book, today=now, rep=rep, owner=owner, overdue_only=overdue, due_before=before)

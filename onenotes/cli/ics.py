@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from onenotes.cli.common import complete_rep, notebook_root, today, warn
+from onenotes.cli.common import complete_rep, open_notebook, today, warn
 from onenotes.errors import RefusedError, WriteError
 from onenotes.ics import build_calendar, write_calendar
-from onenotes.notebook import load_notebook
 from onenotes.output import clean
 
 
@@ -26,7 +25,7 @@ def command(ctx, rep, out, today_text):
     date as an all-day event. UIDs are stable, so importing a newer file
     updates the events instead of adding copies.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn(book.problems)
     now = today(book.config, today_text)
     reps = [book.resolve(rep)] if rep else None

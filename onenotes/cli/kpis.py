@@ -6,9 +6,8 @@ import sys
 
 import click
 
-from onenotes.cli.common import complete_rep, format_option, notebook_root, today, warn
+from onenotes.cli.common import complete_rep, format_option, open_notebook, today, warn
 from onenotes.kpis import scorecard, sparkline
-from onenotes.notebook import load_notebook
 from onenotes.output import Column, format_number, format_percent, format_signed, render, use_color
 
 JSON_KEYS = ("rep", "kpi", "kind", "unit", "better", "goal", "latest", "latest_date",
@@ -54,7 +53,7 @@ def command(ctx, rep, today_text, last, fmt):
 
     Outputs come before inputs. A missing figure is a gap, not a zero.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn(book.problems)
     slug = None
     if rep is not None:

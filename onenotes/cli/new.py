@@ -6,10 +6,9 @@ import os
 
 import click
 
-from onenotes.cli.common import cli_date, complete_rep, notebook_root, today, warn
+from onenotes.cli.common import cli_date, complete_rep, open_notebook, today, warn
 from onenotes.editor import editor_command, run_editor
 from onenotes.newnote import create_note
-from onenotes.notebook import load_notebook
 
 
 @click.command("new")
@@ -32,7 +31,7 @@ def command(ctx, rep, date_text, template, edit, add, another, today_text):
     It is written as REP/YYYY-MM-DD.md and never overwrites a file; the path
     is printed on stdout.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     now = today(book.config, today_text)
     date = cli_date(date_text, now, "--date") if date_text else None
     result = create_note(book, rep, today=now, date=date, template=template, add=add, another=another)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from onenotes.cli.common import complete_rep, notebook_root, today, warn
-from onenotes.notebook import load_notebook
+from onenotes.cli.common import complete_rep, open_notebook, today, warn
 from onenotes.output import clean
 from onenotes.report import assets_folder, build_report, write_report
 from onenotes.report_render import render_html, render_markdown
@@ -37,8 +36,8 @@ def command(ctx, out, today_text, weeks, reps, fmt):
     if out is not None and out.endswith(("/", os.sep)):
         raise click.BadParameter(f"{clean(out)} names a folder; give a file name such as "
                                  f"{clean(out)}team.html", param_hint="'--out'")
-    root = notebook_root(ctx)
-    book = load_notebook(root)
+    book = open_notebook(ctx)
+    root = book.root
     now = today(book.config, today_text)
     slugs = [book.resolve(r) for r in reps] or None
     report = build_report(book, now, weeks, slugs)

@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from onenotes.cli.common import format_option, notebook_root, today, warn
-from onenotes.notebook import load_notebook
+from onenotes.cli.common import format_option, open_notebook, today, warn
 from onenotes.output import Column, render, use_color
 from onenotes.reps import REP_KEYS, rep_summaries
 
@@ -33,7 +32,7 @@ def command(ctx, today_text, fmt):
     LAST is the latest note up to today; NEXT is the next note already
     written, else the next meeting by the cadence and meeting day.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     warn(book.problems)
     now = today(book.config, today_text)
     rows = []

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from onenotes.cli.common import cli_date, complete_note, format_option, notebook_root, today, warn
+from onenotes.cli.common import cli_date, complete_note, format_option, open_notebook, today, warn
 from onenotes.errors import RefusedError, WriteError
 from onenotes.fsutil import write_new_file
-from onenotes.notebook import load_notebook
 from onenotes.output import clean
 from onenotes.share import FORMATS, find_note, share_note, to_html
 
@@ -32,7 +31,7 @@ def command(ctx, note, date_text, out, fmt, today_text):
     the frontmatter becomes a readable header. Broken private markup is
     refused with its file and line, and nothing is written.
     """
-    book = load_notebook(notebook_root(ctx))
+    book = open_notebook(ctx)
     now = today(book.config, today_text)
     date = cli_date(date_text, now, "--date") if date_text else None
     chosen = find_note(book, note, date=date, today=now, cwd=Path.cwd())

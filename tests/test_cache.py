@@ -1,0 +1,384 @@
+"""The cache of parsed notes (onenotes/cache.py): never wrong, only faster.
+
+Every test here turns the cache on (the suite runs with ONENOTES_NO_CACHE=1,
+see conftest.py) and compares what commands print through the cache with what
+they print reading every note afresh.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import onenotes.cache as cache
+import onenotes.notebook as notebook_module
+from conftest import EXAMPLE, TODAY, write
+
+COMMANDS = [
+    ("followups", "--today", TODAY, "--format", "json"),
+    ("followups", "--today", TODAY),
+    ("commitments", "--status", "all", "--today", TODAY, "--format", "json"),
+    ("accountability", "--today", TODAY, "--format", "json"),
+    ("kpis", "--format", "json"),
+    ("cadence", "--today", TODAY, "--format", "json"),
+    ("brief", "bob", "--today", TODAY),
+]
+
+BROKEN = {
+    "ann/2026-11-02.md": "---\nrep: ann\ncommitments:\n  - text: Send the deck\n    due: next friday\n---\n"
+                         "- [?] Odd marker task\n",
+    "ann/2026-11-09.md": "---\nrep: ann\nmetrics: [1, 2\n---\nbroken YAML\n",
+    "ann/2026-11-16.md": "---\nrep: ann\n\n## not closed\n",
+    "bob/2026-11-16.md": "---\nrep: bob\ncommitments:\n  - text: Call Initech\n    due: 2026-11-20\n---\n"
+                         "- [ ] Book the demo due: 2026-11-18\n",
+}
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(monkeypatch):
+    monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """How many notes were parsed (in this process) since the fixture started."""
+    calls = []
+    real = notebook_module.parse_note_bytes
+
+    def counting(rel, data, options):
+        calls.append(rel)
+        return real(rel, data, options)
+
+    monkeypatch.setattr(notebook_module, "parse_note_bytes", counting)
+    return calls
+
+
+@pytest.fixture
+def broken(acme) -> Path:
+    for rel, text in BROKEN.items():
+        write(acme / rel, text)
+    (acme / "carla-mendes" / "2026-10-26.md").write_bytes(b"---\nrep: carla\n---\n\xff\xfe bad bytes\n")
+    return acme
+
+
+def outputs(cli, root, *extra, commands=COMMANDS):
+    return [(r.exit_code, r.stdout, r.stderr) for r in
+            (cli("--notebook", root, *extra, *args) for args in commands)]
+
+
+def cache_file(root: Path) -> Path:
+    return root / ".onenotes" / "cache"
+
+
+def test_every_command_prints_the_same_cold_warm_and_without_the_cache(cli, broken):
+    fresh = outputs(cli, broken, "--no-cache")
+    assert not (broken / ".onenotes").exists(), "--no-cache wrote a cache"
+    cold = outputs(cli, broken)
+    assert cache_file(broken).is_file()
+    warm = outputs(cli, broken)
+    assert cold == fresh
+    assert warm == fresh
+    assert any("not valid UTF-8" in err for _, _, err in warm), "the broken notes' warnings are kept"
+
+
+def test_a_warm_run_parses_nothing_and_an_edit_parses_one_note(cli, acme, parses):
+    first = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert len(parses) == 23
+    parses.clear()
+    again = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert parses == [] and again.stdout == first.stdout
+    note = acme / "bob-okafor" / "2026-11-16.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("Build a list of 50", "Build a list of 60"),
+                    encoding="utf-8")
+    edited = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert parses == ["bob-okafor/2026-11-16.md"]
+    assert "Build a list of 60" in edited.stdout and "Build a list of 50" not in edited.stdout
+
+
+def test_added_and_deleted_notes_are_seen(cli, acme):
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    write(acme / "dana" / "2026-11-16.md", "---\nrep: dana\n---\n- [ ] Dana's new task\n")
+    (acme / "bob-okafor" / "2026-11-16.md").unlink()
+    warm = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    fresh = cli("--notebook", acme, "--no-cache", "followups", "--today", TODAY, "--format", "json")
+    assert warm.stdout == fresh.stdout and "Dana's new task" in warm.stdout
+    assert "bob-okafor/2026-11-16.md" not in warm.stdout
+
+
+class _CoarseStat:
+    """A file system with one-second timestamps and no separate ctime (FAT, some network
+    shares): two writes in the same second with the same size look the same to stat."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __call__(self, path):
+        st = self.real(path)
+        second = st.st_mtime_ns // 1_000_000_000 * 1_000_000_000
+        values = list(st)
+        return os.stat_result(values, {"st_mtime_ns": second, "st_ctime_ns": second,
+                                       "st_atime_ns": second})
+
+
+def _same_second_same_size_edit(cli, acme, monkeypatch, racy_ns):
+    monkeypatch.setattr(cache, "_lstat", _CoarseStat(os.lstat))
+    # The window is wide here so that a slow, loaded machine cannot turn the
+    # edit "within the same second" into an old one.
+    monkeypatch.setattr(cache, "RACY_NS", racy_ns)
+    note = acme / "bob-okafor" / "2026-11-16.md"
+    note.write_bytes(note.read_bytes())  # written just now, as by an editor
+    before = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert "Build a list of 50" in before.stdout
+    st = os.stat(note)
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("Build a list of 50", "Build a list of 70"), encoding="utf-8")
+    os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same second, the same size
+    assert cache._lstat(str(note))[6:] == _CoarseStat(os.lstat)(str(note))[6:]
+    return cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+
+
+def test_an_edit_in_the_same_second_with_the_same_size_is_seen(cli, acme, monkeypatch):
+    after = _same_second_same_size_edit(cli, acme, monkeypatch, 600 * 10**9)
+    assert "Build a list of 70" in after.stdout
+
+
+def test_without_the_content_hash_that_edit_would_be_missed(cli, acme, monkeypatch):
+    """Proves the test above sets up a change that stat alone cannot see."""
+    after = _same_second_same_size_edit(cli, acme, monkeypatch, 0)
+    assert "Build a list of 50" in after.stdout
+
+
+def test_a_racy_entry_is_confirmed_once_its_time_is_old(cli, acme, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 600 * 10**9)  # every note was written "just now"
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    with sqlite3.connect(cache_file(acme)) as conn:
+        assert conn.execute("SELECT count(*) FROM notes WHERE racy = 1").fetchone()[0] > 0
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # as if the notes were written long ago
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    with sqlite3.connect(cache_file(acme)) as conn:
+        assert conn.execute("SELECT count(*) FROM notes WHERE racy = 1").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty", "tampered-rows"])
+def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(cli, broken, damage):
+    few = COMMANDS[:1] + COMMANDS[4:5]  # followups (ledgers, problems) and kpis (whole notes)
+    fresh = outputs(cli, broken, "--no-cache", commands=few)
+    outputs(cli, broken, commands=few)
+    path = cache_file(broken)
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database\n" * 100)
+    elif damage == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 3])
+    elif damage == "foreign":
+        path.unlink()
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE notes (path TEXT, data TEXT)")
+            conn.execute("INSERT INTO notes VALUES ('ann/2026-11-16.md', 'x')")
+        conn.close()
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE bodies SET data = x'789c'")
+            conn.execute("UPDATE notes SET problems = '{not json'")
+            conn.execute("UPDATE ledgers SET open = '[{\"@\": \"C\", \"c\": \"os:system\", \"f\": {}}]'")
+        conn.close()
+    assert outputs(cli, broken, commands=few) == fresh
+    assert outputs(cli, broken, commands=few) == fresh
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == cache.APPLICATION_ID
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_a_cache_from_another_parser_version_is_rebuilt(cli, acme, parses):
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    with sqlite3.connect(cache_file(acme)) as conn:
+        conn.execute("UPDATE meta SET value = 'an older parser' WHERE key = 'format'")
+    conn.close()
+    parses.clear()
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    assert len(parses) == 23
+
+
+def test_the_format_version_follows_the_parser_source(tmp_path):
+    package = Path(cache.__file__).parent
+    copy = tmp_path / "onenotes"
+    shutil.copytree(package, copy)
+    assert cache.format_version(copy) == cache.format_version()
+    with open(copy / "tasks.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# a change to the task scanner\n")
+    assert cache.format_version(copy) != cache.format_version()
+
+
+def _onenotes_imports(module: str) -> set[str]:
+    tree = ast.parse((Path(cache.__file__).parent / f"{module}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("onenotes."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("onenotes."))
+    return found
+
+
+def test_every_module_the_parser_uses_is_part_of_the_format_version():
+    """A new parsing module must be listed in cache._SOURCES, or old caches would be served."""
+    seen, todo = set(), ["note", "notebook", "ledger", "cache"]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        todo.extend(m for m in _onenotes_imports(module) if m not in ("cli",))
+    listed = {name[:-3] for name in cache._SOURCES}
+    assert seen <= listed, f"add to cache._SOURCES: {sorted(seen - listed)}"
+
+
+def test_changing_date_formats_or_time_zone_parses_again(cli, acme, parses):
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    config = acme / "onenotes.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("America/Chicago", "Europe/Berlin"),
+                      encoding="utf-8")
+    parses.clear()
+    warm = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert len(parses) == 23
+    assert warm.stdout == cli("--notebook", acme, "--no-cache", "followups", "--today", TODAY,
+                              "--format", "json").stdout
+
+
+def test_a_broken_config_is_reported_even_after_a_good_one_was_cached(cli, acme):
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    (acme / "onenotes.yaml").write_text("cadence: [unclosed\n", encoding="utf-8")
+    result = cli("--notebook", acme, "followups", "--today", TODAY)
+    assert result.exit_code == 3 and "onenotes.yaml" in result.stderr
+
+
+def test_two_processes_at_once_never_corrupt_it(acme, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "ONENOTES_NO_CACHE"}
+    args = [sys.executable, "-m", "onenotes", "--notebook", str(acme), "followups", "--today", TODAY,
+            "--format", "json"]
+    expected = subprocess.run(args[:3] + ["--no-cache"] + args[3:], capture_output=True, text=True,
+                              env=env).stdout
+    for _ in range(2):
+        procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                 for _ in range(3)]
+        results = [p.communicate(timeout=120) for p in procs]
+        assert [r[0] for r in results] == [expected] * 3
+        assert all(p.returncode == 0 for p in procs)
+        with sqlite3.connect(cache_file(acme)) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+        (acme / "bob-okafor" / "2026-11-16.md").touch()
+
+
+def test_a_writer_holding_the_lock_does_not_block_or_change_the_answer(cli, acme, monkeypatch):
+    expected = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json").stdout
+    (acme / "bob-okafor" / "2026-11-16.md").touch()
+    monkeypatch.setattr(cache, "LOCK_TIMEOUT", 0.05)
+    holder = sqlite3.connect(cache_file(acme), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 0 and result.stdout == expected
+
+
+def test_deleting_the_cache_changes_nothing_but_speed(cli, broken):
+    first = outputs(cli, broken)
+    shutil.rmtree(broken / ".onenotes")
+    assert outputs(cli, broken) == first
+
+
+def test_the_cache_folder_ignores_itself_in_git(cli, acme):
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    assert (acme / ".onenotes" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_no_cache_option_and_environment_variable_write_nothing(cli, acme, monkeypatch):
+    cli("--notebook", acme, "--no-cache", "followups", "--today", TODAY)
+    assert not (acme / ".onenotes").exists()
+    monkeypatch.setenv("ONENOTES_NO_CACHE", "1")
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    assert not (acme / ".onenotes").exists()
+
+
+def test_a_notebook_that_cannot_hold_the_cache_uses_the_user_cache_folder(cli, acme, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    (acme / ".onenotes").write_text("a file where the cache folder would go\n", encoding="utf-8")
+    first = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert first.exit_code == 0
+    files = list((tmp_path / "xdg" / "onenotes").glob("*.sqlite"))
+    assert len(files) == 1
+    assert cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json").stdout == first.stdout
+
+
+def test_a_folder_without_onenotes_yaml_is_left_alone(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    folder = tmp_path / "plain"
+    write(folder / "ann" / "2026-11-16.md", "- [ ] A task\n")
+    result = cli("--notebook", folder, "followups", "--today", TODAY, "--format", "json")
+    assert "A task" in result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["ann"]
+
+
+def test_encoding_a_note_keeps_every_field_and_line(example_notebook, broken):
+    from onenotes.notebook import load_notebook
+
+    for root in (example_notebook, broken):
+        for note in load_notebook(root).notes:
+            again = cache.decode(cache.encode(note))
+            assert again == note
+            assert cache.encode(again) == cache.encode(note)
+            assert again.meta.key_lines == note.meta.key_lines
+
+
+def test_only_onenotes_dataclasses_are_ever_built_from_a_cache():
+    with pytest.raises(ValueError):
+        cache.decode('{"@": "C", "c": "subprocess:Popen", "f": {}}')
+    with pytest.raises(ValueError):
+        cache.decode('{"@": "C", "c": "onenotes.cache:format_version", "f": {}}')
+
+
+def test_parallel_parsing_gives_the_same_notebook(acme, monkeypatch):
+    from onenotes.notebook import load_notebook
+
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 2)
+    one = load_notebook(acme, jobs=1)
+    two = load_notebook(acme, jobs=2)
+    assert [cache.encode(n) for n in two.notes] == [cache.encode(n) for n in one.notes]
+    assert two.problems == one.problems
+
+
+def test_the_example_notebook_is_unchanged_by_a_cached_run(cli, tmp_path):
+    copy = tmp_path / "acme"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns(".onenotes"))
+    before = {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*") if p.is_file()}
+    cli("--notebook", copy, "followups", "--today", TODAY)
+    after = {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*")
+             if p.is_file() and ".onenotes" not in p.parts}
+    assert after == before
+
+
+def test_a_cache_folder_that_is_a_link_is_never_written_through(cli, acme, tmp_path, monkeypatch):
+    """A notebook cloned with .onenotes -> elsewhere must not let onenotes replace files there."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "cache").write_text("someone's file\n", encoding="utf-8")
+    (acme / ".onenotes").symlink_to(elsewhere, target_is_directory=True)
+    result = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert result.exit_code == 0 and "bob-freight-prospect-list" in result.stdout
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["cache"]
+    assert (elsewhere / "cache").read_text(encoding="utf-8") == "someone's file\n"
+    assert len(list((tmp_path / "xdg" / "onenotes").glob("*.sqlite"))) == 1

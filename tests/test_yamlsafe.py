@@ -20,6 +20,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from onenotes import yamlsafe
 from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml, to_yaml_scalar
 
@@ -338,7 +339,7 @@ def _both_readers(scalar: str):
     return load_yaml(doc)["k"], yaml.safe_load(doc)["k"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 @example("no")
 @example("Ann: VIP")
@@ -355,7 +356,7 @@ def test_to_yaml_scalar_text_means_the_same_in_yaml_1_1_and_ours(text):
     assert pyyaml == text
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.integers())
 def test_to_yaml_scalar_integers_round_trip_in_both_readers(number):
     ours, pyyaml = _both_readers(to_yaml_scalar(number))
@@ -370,7 +371,7 @@ def test_to_yaml_scalar_everyday_floats_round_trip_in_both_readers(number):
     assert pyyaml == number and type(pyyaml) is float
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
 @example(1e16)
 def test_to_yaml_scalar_finite_floats_round_trip_in_both_readers(number):
@@ -392,7 +393,7 @@ def test_to_yaml_scalar_none_and_bools_round_trip_in_both_readers(value):
     assert pyyaml is value
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.dates())
 def test_to_yaml_scalar_dates_come_back_as_iso_strings_in_both_readers(day):
     ours, pyyaml = _both_readers(to_yaml_scalar(day))

@@ -123,3 +123,233 @@ def test_a_bad_byte_after_lone_cr_line_ends_names_its_own_line():
             assert exc.problem.line == line, (data, exc.problem)
         else:
             raise AssertionError(data)
+
+
+# ------------------------------------------------ `new` round-trips its input ---
+
+from onenotes.note import (_DONE_PATTERNS, _DUE_PATTERNS, _ID_PATTERNS, _OWNER_PATTERNS,  # noqa: E402
+                           derived_id)
+from onenotes.notebook import check_slug, fold  # noqa: E402
+from onenotes.yamlsafe import to_yaml_scalar as y  # noqa: E402
+
+NOTE1, NOTE2, MEETING = dt.date(2026, 11, 9), dt.date(2026, 11, 16), dt.date(2026, 11, 23)
+_SLUG_CHARS = st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Nd"), max_codepoint=0x3000) \
+    | st.sampled_from("-_.' ()&+,@")
+
+
+def _usable_slug(name: str) -> bool:
+    try:
+        return check_slug(name) == name and not name.startswith("~") and not name.endswith("~")
+    except Exception:
+        return False
+
+
+rep_slugs = st.one_of(
+    st.sampled_from(["ann", "zoë-o'brien", "no", "yes", "null", "9:30", "2026-11-30", "José Ñúñez",
+                     "ann (east)", "李雷", "-dash", "a.b", "true"]),
+    st.text(_SLUG_CHARS, min_size=1, max_size=24),
+).map(lambda s: __import__("unicodedata").normalize("NFC", s)).filter(_usable_slug)
+
+texts = notegen.hostile_text.filter(lambda t: t.strip())
+numbers = st.one_of(st.integers(-10 ** 15, 10 ** 15),
+                    st.floats(-1e15, 1e15, allow_nan=False, allow_infinity=False))
+UNREADABLE_DUES = ["next week", "2026-02-30", "soon: ASAP", "31/11", "Q4", "2026-13-01"]
+dues = st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)),
+                 st.sampled_from(UNREADABLE_DUES), st.sampled_from([15.1, 30.11, 2026.0]))
+owners = st.sampled_from(["rep", "manager", "Manager", " rep ", "MANAGER"])
+ids = texts.map(lambda t: t.replace("]", ")"))  # any text, written through YAML
+
+body_task_text = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")) | st.sampled_from(":#'\"`*_<>&!|\\"),
+    min_size=1, max_size=30,
+).filter(lambda t: t.strip() and not any(
+    p.search(t) for p in (*_DUE_PATTERNS, *_OWNER_PATTERNS, *_ID_PATTERNS, *_DONE_PATTERNS)))
+coaching_plans = st.one_of(
+    texts,
+    st.dictionaries(st.one_of(texts, st.sampled_from(["skill", "practice", "long_term", "no"]),
+                              st.integers(0, 9)),
+                    st.one_of(texts, st.none(), st.integers(-10 ** 6, 10 ** 6), st.booleans(),
+                              st.floats(-1e6, 1e6, allow_nan=False)), max_size=4),
+)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@st.composite
+def team(draw):
+    """A notebook's state: reps with odd names, KPIs, and two notes of one rep."""
+    slugs = draw(st.lists(rep_slugs, min_size=1, max_size=3, unique_by=fold))
+    kpi_names = draw(st.lists(texts, max_size=4, unique=True))
+    kpis = {name: {"kind": draw(st.sampled_from(["output", "input"])),
+                   "goal": draw(st.none() | numbers)} for name in kpi_names}
+    reps = {}
+    for slug in slugs:
+        spec = {}
+        if draw(st.booleans()):
+            spec["name"] = draw(texts)
+        if kpi_names and draw(st.booleans()):
+            spec["goals"] = draw(st.dictionaries(st.sampled_from(kpi_names), numbers, max_size=2))
+        reps[slug] = spec
+    who = slugs[0]
+    first = []  # commitments of note 1 (frontmatter): dicts as written
+    for cid in draw(st.lists(st.none() | ids, max_size=5)):
+        item = {"text": draw(texts), "owner": draw(owners), "due": draw(dues),
+                "status": draw(st.sampled_from(["open", "open", "open", "done", "dropped", None]))}
+        if cid is not None:
+            item["id"] = cid
+        if draw(st.booleans()):
+            item["since"] = draw(st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
+        first.append(item)
+    tasks = draw(st.lists(st.tuples(body_task_text, st.sampled_from([" ", "x", "-"]),
+                                    st.none() | st.dates(dt.date(2026, 1, 1), dt.date(2027, 12, 31)),
+                                    st.booleans()), max_size=4))
+    # Explicit ids are unique once stripped; texts without an id are unique as ids derive from them.
+    explicit = [c for c in first if "id" in c]
+    if len({c["id"].strip() for c in explicit}) != len(explicit) or any(not c["id"].strip() for c in explicit):
+        for n, c in enumerate(explicit):
+            c["id"] = f"c{n}"
+    derived_texts = [_norm(c["text"]) for c in first if "id" not in c] + [_norm(t[0]) for t in tasks]
+    if len(set(derived_texts)) != len(derived_texts):
+        tasks = []
+        for n, c in enumerate(first):
+            c.setdefault("id", f"d{n}")
+    # Note 2 restates or closes some commitments that have an id, and may replace the plans.
+    second = []
+    for c in first:
+        if "id" in c and draw(st.booleans()):
+            second.append({"id": c["id"], "text": draw(texts), "owner": draw(owners), "due": draw(dues),
+                           "status": draw(st.sampled_from(["open", "done", "dropped"]))})
+    plans = [{}, {}]
+    for plan in plans:
+        if draw(st.booleans()):
+            plan["coaching_plan"] = draw(coaching_plans)
+        if draw(st.booleans()):
+            plan["behaviour_plan"] = draw(st.dictionaries(texts, numbers, max_size=3))
+    manager = draw(st.none() | texts)
+    return {"slugs": slugs, "kpis": kpis, "reps": reps, "who": who, "first": first, "tasks": tasks,
+            "second": second, "plans": plans, "manager": manager}
+
+
+def _write_item(c: dict) -> str:
+    lines = []
+    for key, value in c.items():
+        lines.append(("  - " if not lines else "    ") + f"{key}: {y(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _write_plans(plans: dict) -> str:
+    out = ""
+    for key, plan in plans.items():
+        if isinstance(plan, dict):
+            out += f"{key}:" + ("\n" if plan else " {}\n")
+            out += "".join(f"  {y(k if isinstance(k, str) else k)}: {y(v)}\n" for k, v in plan.items())
+        else:
+            out += f"{key}: {y(plan)}\n"
+    return out
+
+
+def _write_team(root: Path, t: dict) -> None:
+    cfg = "" if t["manager"] is None else f"manager: {y(t['manager'])}\n"
+    cfg += "kpis:\n" if t["kpis"] else ""
+    for name, spec in t["kpis"].items():
+        cfg += f"  {y(name)}: {{kind: {spec['kind']}, goal: {y(spec['goal'])}}}\n"
+    cfg += "reps:\n"
+    for slug, spec in t["reps"].items():
+        cfg += f"  {y(slug)}:" + ("\n" if spec else " {}\n")
+        if "name" in spec:
+            cfg += f"    name: {y(spec['name'])}\n"
+        if "goals" in spec:
+            cfg += "    goals: " + y(spec["goals"]) + "\n"
+    (root / "onenotes.yaml").write_text(cfg, encoding="utf-8")
+    for slug in t["slugs"]:
+        (root / slug).mkdir()
+        if slug != t["who"]:  # another rep's commitment must not reach this rep's note
+            (root / slug / "2026-11-09.md").write_text(
+                f"---\ncommitments:\n  - id: {y(t['first'][0]['id']) if t['first'] and 'id' in t['first'][0] else 'x'}"
+                "\n    text: Not yours\n---\n- [ ] Nor this\n", encoding="utf-8")
+    body = "".join(f"- [{mark}] {text}" + (f" due: {due.isoformat()}" if due else "")
+                   + (" [owner:: manager]" if mgr else "") + "\n" for text, mark, due, mgr in t["tasks"])
+    (root / t["who"] / "2026-11-09.md").write_text(
+        "---\ncommitments:\n" + "".join(_write_item(c) for c in t["first"]) + (
+            "" if t["first"] else "  []\n") + _write_plans(t["plans"][0]) + "---\n" + body, encoding="utf-8")
+    (root / t["who"] / "2026-11-16.md").write_text(
+        "---\ncommitments:" + ("\n" + "".join(_write_item(c) for c in t["second"]) if t["second"] else " []\n")
+        + _write_plans(t["plans"][1]) + "---\n", encoding="utf-8")
+
+
+def _expected_due(due):
+    """(date, raw text) the new note must carry for a due value as written."""
+    if isinstance(due, dt.date):
+        return due, None
+    if isinstance(due, float):
+        return None, f"{due} (read as a number)"
+    return None, due
+
+
+def _expected(t: dict) -> dict:
+    """What the next note must hold, worked out from the generated state alone."""
+    who, stem = t["who"], "2026-11-09"
+    entries: dict[str, dict] = {}
+    for c in t["first"]:
+        cid = c["id"].strip() if "id" in c else derived_id(who, stem, c["text"].strip())
+        since = min(c.get("since") or NOTE1, NOTE1)
+        entries[cid] = {"text": c["text"].strip(), "owner": c["owner"].strip().lower(),
+                        "due": _expected_due(c["due"]), "since": since,
+                        "open": c["status"] in ("open", None)}
+    for text, mark, due, mgr in t["tasks"]:
+        clean = " ".join(text.split())
+        entries[derived_id(who, stem, clean)] = {"text": clean, "owner": "manager" if mgr else "rep",
+                                                 "due": (due, None), "since": NOTE1, "open": mark == " "}
+    for c in t["second"]:
+        entry = entries[c["id"].strip()]
+        entry.update(text=c["text"].strip(), owner=c["owner"].strip().lower(), due=_expected_due(c["due"]))
+        entry["open"] = entry["open"] and c["status"] == "open"
+    commitments = {cid: (e["text"], e["owner"], e["due"], e["since"])
+                   for cid, e in entries.items() if e["open"]}
+
+    def coaching(plan):
+        if isinstance(plan, str):
+            return {"skill": plan}
+        return {str(k): "" if v is None else str(v) for k, v in plan.items()}
+
+    latest = {}
+    for key, convert in (("coaching_plan", coaching), ("behaviour_plan", dict)):
+        found = [convert(p[key]) for p in t["plans"] if key in p]
+        found = [p for p in found if p]
+        latest[key] = found[-1] if found else {}
+    goals = t["reps"][who].get("goals", {})
+    metrics = {name: goals.get(name, spec["goal"]) for name, spec in t["kpis"].items()}
+    return {"commitments": commitments, "metrics": metrics, **latest}
+
+
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                             HealthCheck.filter_too_much])
+@given(team())
+def test_what_new_writes_reads_back_to_the_notebook_state_it_was_given(cli, t):
+    root = Path(tempfile.mkdtemp(prefix="props-rt-"))
+    try:
+        _write_team(root, t)
+        result = cli("--notebook", root, "new", "--today", "2026-11-23", "--date", "2026-11-23", "--", t["who"])
+        assert result.exit_code == 0, result.output
+        path = Path(result.stdout.strip())
+        assert path == root / t["who"] / "2026-11-23.md"
+        note = read_note(root, f"{t['who']}/2026-11-23.md", ReadOptions())
+        want = _expected(t)
+        got = {m.id: (m.text, m.owner, (m.due, m.due_raw), m.since)
+               for m in note.mentions if m.origin == "frontmatter"}
+        assert got == want["commitments"]
+        assert all(m.status == "open" for m in note.mentions)
+        assert note.coaching_plan == want["coaching_plan"]
+        assert note.behaviour_plan == want["behaviour_plan"]
+        assert {m.name: (m.goal, m.actual) for m in note.metrics} == \
+            {name: (goal, None) for name, goal in want["metrics"].items()}
+        assert note.meta["rep"] == t["who"]
+        if t["manager"] is not None:
+            assert note.meta["manager"] == t["manager"]
+        unreadable = any(d[1] for _, _, d, _ in want["commitments"].values())
+        assert [p for p in note.problems if p.severity == "error"
+                and not (unreadable and p.code == "commitment-date")] == []
+    finally:
+        shutil.rmtree(root)

@@ -353,3 +353,84 @@ def test_what_new_writes_reads_back_to_the_notebook_state_it_was_given(cli, t):
                 and not (unreadable and p.code == "commitment-date")] == []
     finally:
         shutil.rmtree(root)
+
+
+# ------------------------------------------------ the ledger ignores order ---
+
+import dataclasses  # noqa: E402
+from unittest import mock  # noqa: E402
+
+from onenotes import notebook as notebook_module  # noqa: E402
+from onenotes.ledger import build_ledger  # noqa: E402
+from onenotes.notebook import load_notebook  # noqa: E402
+
+_POOL = ["deck", "call", "quote", "Send", "no", "a: b"]  # ids (and texts) shared between notes
+
+
+@st.composite
+def ledger_notebook(draw) -> dict[str, str]:
+    """Relative path -> note text: reps whose notes carry, restate, slip and close
+    the same commitments, in the frontmatter and as tasks, some on the same day."""
+    files = {}
+    for rep in draw(st.lists(st.sampled_from(["ann", "bob", "zoë"]), min_size=1, max_size=3, unique=True)):
+        days = draw(st.lists(st.dates(dt.date(2026, 10, 1), dt.date(2026, 11, 30)), min_size=1,
+                             max_size=5, unique=True))
+        for day in days:
+            for seq in range(1, draw(st.integers(1, 2)) + 1):
+                name = f"{rep}/{day.isoformat()}" + ("" if seq == 1 else f"-{seq}") + ".md"
+                items = ""
+                for _ in range(draw(st.integers(0, 3))):
+                    cid = draw(st.sampled_from(_POOL) | st.none())
+                    items += ("  - " + (f"id: {y(cid)}\n    " if cid else "")
+                              + f"text: {y(draw(st.sampled_from(_POOL)) + draw(st.sampled_from(['', ' v2'])))}\n"
+                              + f"    status: {draw(st.sampled_from(['open', 'open', 'done', 'dropped']))}\n"
+                              + f"    due: {y(draw(st.none() | st.dates(dt.date(2026, 10, 1), dt.date(2026, 12, 31))))}\n"
+                              + f"    owner: {draw(st.sampled_from(['rep', 'manager']))}\n")
+                    if draw(st.booleans()):
+                        items += f"    since: {y(draw(st.dates(dt.date(2026, 9, 1), dt.date(2026, 12, 1))))}\n"
+                    if draw(st.booleans()):
+                        items += f"    done_on: {y(draw(st.dates(dt.date(2026, 10, 1), dt.date(2026, 12, 1))))}\n"
+                tasks = "".join(
+                    f"- [{draw(st.sampled_from([' ', 'x', '-']))}] {draw(st.sampled_from(_POOL))}"
+                    + draw(st.sampled_from(["", " due: 2026-11-20", " [id:: deck]", " [id:: call] due: 2026-12-01"]))
+                    + "\n" for _ in range(draw(st.integers(0, 3))))
+                files[name] = "---\ncommitments:\n" + (items or "  []\n") + "---\n" + tasks
+    return files
+
+
+def _ledger_snapshot(notes) -> list[dict]:
+    return [dataclasses.asdict(e) for e in build_ledger(notes)]
+
+
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ledger_notebook(), st.randoms(use_true_random=False))
+def test_ledger_and_listings_do_not_depend_on_file_order(cli, files, rnd):
+    roots = [Path(tempfile.mkdtemp(prefix="props-order-")) for _ in range(2)]
+    try:
+        for root, order in zip(roots, (sorted(files), rnd.sample(sorted(files), len(files)))):
+            for rel in order:  # creation order on disk differs between the two copies
+                (root / rel).parent.mkdir(exist_ok=True)
+                (root / rel).write_text(files[rel], encoding="utf-8")
+        book = load_notebook(roots[0])
+        expected = _ledger_snapshot(book.notes)
+        for _ in range(3):
+            assert _ledger_snapshot(rnd.sample(book.notes, len(book.notes))) == expected
+
+        real_scan = notebook_module.scan
+
+        def shuffled_scan(root):  # the order notes are listed and read in
+            found = real_scan(root)
+            rnd.shuffle(found.notes)
+            return found
+
+        outputs = []
+        for root, patched in ((roots[0], False), (roots[1], False), (roots[1], True)):
+            with mock.patch.object(notebook_module, "scan", shuffled_scan if patched else real_scan):
+                runs = [cli("--notebook", root, command, "--today", "2026-11-23", "--format", "json")
+                        for command in ("followups", "commitments", "accountability")]
+            assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]
+            outputs.append([r.stdout for r in runs])
+        assert outputs[1] == outputs[0] and outputs[2] == outputs[0]
+    finally:
+        for root in roots:
+            shutil.rmtree(root)

@@ -157,7 +157,18 @@ class _Constructor(SafeConstructor):
                 node.start_mark.column + 1,
                 hint="write the value out in full",
             )
-        return super().construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+            # An explicit tag on a value it cannot build: "!!int abc", "!!bool maybe".
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            value = node.value if isinstance(node.value, str) else "this value"
+            raise YamlProblem(
+                f"cannot read {value[:40]!r} as {tag}",
+                node.start_mark.line + 1 + self.line_offset,
+                node.start_mark.column + 1,
+                hint="remove the tag, or write a value of that type",
+            ) from None
 
     def construct_note_mapping(self, node):
         if not isinstance(node, yaml.MappingNode):  # pragma: no cover - tag misuse
@@ -191,6 +202,16 @@ class _Constructor(SafeConstructor):
         items.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
         return items
 
+    def construct_lenient_int(self, node):
+        # Python refuses to convert more than 4300 digits: keep such a run of
+        # digits as text, so the caller reports "not a number" at its line.
+        try:
+            return SafeConstructor.construct_yaml_int(self, node)
+        except ValueError:
+            if _LONG_DIGITS.fullmatch(str(node.value)):
+                return node.value
+            raise
+
     def construct_lenient_timestamp(self, node):
         # 2026-02-30 matches the pattern but is no date: keep the text, so the
         # caller can report it at its line instead of PyYAML's bare ValueError.
@@ -203,6 +224,8 @@ class _Constructor(SafeConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_note_mapping)
 _Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_note_seq)
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_lenient_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_lenient_int)
+_LONG_DIGITS = re.compile(r"[-+]?[0-9]+")
 
 
 class _Loader(_Parser, _Constructor, _Resolver):
@@ -291,6 +314,10 @@ def load_yaml(text: str, line_offset: int = 0):
         line = line_offset + 1 + (text.count("\n", 0, position) if position is not None else 0)
         raise YamlProblem("the frontmatter holds a control character that YAML does not allow",
                           line, hint="delete it, or write the value in double quotes with an escape") from None
+    except (ValueError, KeyError, AttributeError, TypeError, OverflowError):  # pragma: no cover
+        # A constructor failing outside construct_object (the generators of !!omap and the like).
+        raise YamlProblem("the frontmatter holds a value YAML cannot build", line_offset + 1,
+                          hint="remove '!!' tags from the values") from None
     except RecursionError:  # pragma: no cover - guarded by MAX_NESTING
         raise YamlProblem("frontmatter is nested too deeply", line_offset + 1) from None
     finally:

@@ -38,6 +38,7 @@ YAML_WORDS = [
     "9:30", "01234", "0x1F", "0o17", "1_000", "1e3", ".inf", "-.inf", ".nan", "+12",
     "2026-11-30", "2026-02-30", "2026-13-01", "2026-11-30T23:30:00Z", "2026-11-30 25:00:00",
     "30.11.2026", "Nov 30", "0000-00-00", "9999-12-31", "=", "<<", "-", "---", "...",
+    "9999-12-31T23:59:59-05:00", "0001-01-01 00:30:00 +14", "9999-12-31T23:00Z",
 ]
 
 HOSTILE_STRINGS = [
@@ -73,6 +74,8 @@ scalars = st.one_of(
     st.floats(), st.floats(allow_nan=False, allow_infinity=False, width=32),
     dates,
     st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2200, 1, 1)),
+    st.datetimes(timezones=st.builds(dt.timezone, st.timedeltas(-dt.timedelta(hours=23, minutes=59),
+                                                                dt.timedelta(hours=23, minutes=59)))),
     hostile_text,
 )
 keys = st.one_of(

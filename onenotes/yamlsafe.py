@@ -27,20 +27,27 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
-try:  # libyaml's C parser (the fast one); the pure-Python one is a fallback
+from yaml.composer import Composer
+from yaml.parser import Parser as _PyParser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
+
+
+class _PurePythonParser(Reader, Scanner, _PyParser, Composer):
+    """PyYAML's pure-Python parser: the fallback, and the second opinion on
+    what libyaml wrongly refuses (see :func:`load_yaml`)."""
+
+    def __init__(self, stream):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        _PyParser.__init__(self)
+        Composer.__init__(self)
+
+
+try:  # libyaml's C parser (the fast one)
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml.composer import Composer
-    from yaml.parser import Parser as _PyParser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, _PyParser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream):
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            _PyParser.__init__(self)
-            Composer.__init__(self)
+    _Parser = _PurePythonParser  # type: ignore[misc]
 
 
 MAX_YAML_BYTES = 256 * 1024
@@ -56,6 +63,10 @@ class YamlProblem(Exception):
         self.line = line
         self.column = column
         self.hint = hint
+
+
+class _AliasProblem(YamlProblem):
+    """An alias was met; :func:`load_yaml` moves the position to the ``*name``."""
 
 
 class LineDict(dict):
@@ -151,7 +162,7 @@ class _Constructor(SafeConstructor):
 
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise YamlProblem(
+            raise _AliasProblem(
                 "YAML aliases (*name) are not allowed in notes",
                 node.start_mark.line + 1 + self.line_offset,
                 node.start_mark.column + 1,
@@ -236,6 +247,36 @@ class _Loader(_Parser, _Constructor, _Resolver):
         self.line_offset = line_offset
 
 
+class _PurePythonLoader(_PurePythonParser, _Constructor, _Resolver):
+    def __init__(self, stream, line_offset=0):
+        _PurePythonParser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+        self.line_offset = line_offset
+
+
+def _libyaml_tab_quirk(exc: yaml.MarkedYAMLError) -> bool:
+    """libyaml refuses a tab that starts a block scalar's content line (after the
+    indentation spaces); YAML allows it and PyYAML's own parser reads it."""
+    return _Parser is not _PurePythonParser and "block scalar" in str(exc.context) \
+        and "tab character where an indentation space is expected" in str(exc.problem)
+
+
+def _first_alias(text: str):
+    """The mark of the first ``*alias`` in ``text``, or None."""
+    parser = _Parser(text)
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return None
+
+
 _HINTS = (
     ("found character '\\t'", "indent with spaces, not tabs"),
     ("mapping values are not allowed", "put a value containing ': ' in double quotes"),
@@ -286,8 +327,20 @@ def load_yaml(text: str, line_offset: int = 0):
         )
     loader = None
     try:
-        loader = _Loader(text, line_offset)
-        return loader.get_single_data()
+        try:
+            loader = _Loader(text, line_offset)
+            return loader.get_single_data()
+        except yaml.MarkedYAMLError as exc:
+            if not _libyaml_tab_quirk(exc):
+                raise
+            loader.dispose()
+            loader = _PurePythonLoader(text, line_offset)
+            return loader.get_single_data()
+    except _AliasProblem as exc:
+        mark = _first_alias(text)
+        if mark is not None:
+            exc.line, exc.column = mark.line + 1 + line_offset, mark.column + 1
+        raise
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:

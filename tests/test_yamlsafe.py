@@ -119,13 +119,19 @@ def test_alias_is_refused():
     assert info.value.hint == "write the value out in full"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (position): the alias error is reported at the anchor's line and column (line 1, "
-    "'&x Globex'), not where '*x' is used (line 3): the constructor only sees the shared node"))
 def test_alias_error_names_the_line_of_the_alias():
     with pytest.raises(YamlProblem) as info:
         load_yaml("a: &x Globex\nrep: ann\nb: *x\n")
     assert info.value.line == 3
+
+
+def test_alias_error_names_the_alias_in_a_nested_list_and_in_a_cycle():
+    with pytest.raises(YamlProblem) as info:
+        load_yaml("rep: ann\nlist: &l\n  - a\n  - [b, c]\nother:\n  - x\n  - *l\n", line_offset=1)
+    assert (info.value.line, info.value.column) == (8, 5)
+    with pytest.raises(YamlProblem) as info:
+        load_yaml("a: &x [1, *x]\n")
+    assert (info.value.line, info.value.column) == (1, 11)
 
 
 def test_billion_laughs_is_refused():
@@ -236,12 +242,19 @@ def test_tab_inside_a_quoted_value_is_fine():
     assert load_yaml('text: "Globex\tInitech"\n') == {"text": "Globex\tInitech"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: load_yaml's tab pre-check refuses a tab that starts a block-scalar content line "
-    "('notes: |' then '  <TAB>x'), which is valid YAML (PyYAML reads it as '\\tx\\n')"))
 def test_tab_at_the_start_of_a_block_scalar_line_is_part_of_the_value():
     assert load_yaml("notes: |\n  \tpasted from a spreadsheet\n") == {
         "notes": "\tpasted from a spreadsheet\n"}
+
+
+def test_a_block_scalar_with_tabs_keeps_the_lines_of_the_keys_after_it():
+    """libyaml refuses the tab; the pure-Python parser reads it, with the same positions."""
+    data = load_yaml("rep: ann\nnotes: >\n  \tcol1\tcol2\n  more\ndue: 2026-11-30\n", line_offset=1)
+    assert data == {"rep": "ann", "notes": "\tcol1\tcol2\nmore\n", "due": dt.date(2026, 11, 30)}
+    assert data.key_lines == {"rep": 2, "notes": 3, "due": 6}
+    with pytest.raises(YamlProblem) as info:  # a real error after it is still found, at its line
+        load_yaml("notes: |\n  \tx\nk: [1\n", line_offset=1)
+    assert info.value.line >= 4
 
 
 def test_unquoted_colon_space_in_a_value_gives_a_hint_about_quotes():

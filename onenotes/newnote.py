@@ -120,6 +120,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
         rep = slugify(check_slug(rep_input))
         if not rep:
             raise
+        check_slug(rep)  # "Templates!" slugs to templates/, a folder never read as notes
         created_rep = not (book.root / rep).exists()
     if date is None:
         notes = book.notes_of(rep)

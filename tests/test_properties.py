@@ -474,3 +474,46 @@ def test_a_number_too_long_for_python_stays_text_and_is_reported_as_not_a_number
     note = notegen.check_reading(b"---\nmetrics:\n  revenue: " + b"9" * 5000 + b"\n---\n- [ ] Call Bob\n")
     assert [(p.line, p.code) for p in note.problems] == [(3, "metric-not-number")]
     assert [m.text for m in note.mentions] == ["Call Bob"]
+
+
+# ------------------------------------------------ new reps with odd names ---
+
+rep_names = st.one_of(
+    st.sampled_from(["Templates!", "node_modules?", "__pycache__", "Zoe\u0308 O'Brien", "Zoë O'Brien",
+                     "  Ann  Lee ", "ANN LEE", "~ann", "ann~", "José Ñúñez", "李雷", "-x-", "a/b", "..",
+                     ".hidden", "\u202eevil", "no", "9:30", "ann\tlee", "x" * 120]),
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20),
+)
+
+
+@settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rep_names)
+def test_a_new_rep_with_any_name_gets_a_note_the_notebook_reads_or_a_clear_refusal(cli, name):
+    root = Path(tempfile.mkdtemp(prefix="props-add-"))
+    try:
+        (root / "onenotes.yaml").write_text("manager: Sam\n", encoding="utf-8")
+        made = cli("--notebook", root, "new", "--today", "2026-11-23", "--add", "--", name)
+        if made.exit_code != 0:
+            assert made.exit_code == 2 and made.stderr.startswith("onenotes: error: "), made.output
+            assert sorted(p.name for p in root.iterdir()) == ["onenotes.yaml"]  # nothing written
+            return
+        path = Path(made.stdout.strip())
+        rel = path.relative_to(root).as_posix()
+        book = load_notebook(root)
+        assert [n.path for n in book.notes] == [rel]  # the notebook reads the note it wrote
+        assert not book.problems
+        again = cli("--notebook", root, "new", "--today", "2026-11-23", "--", name)
+        assert again.exit_code == 0, again.output  # the same name finds the same rep
+        assert Path(again.stdout.strip()).parent == path.parent
+        assert len([p for p in root.iterdir() if p.is_dir()]) == 1
+    finally:
+        shutil.rmtree(root)
+
+
+def test_a_new_rep_whose_name_slugs_to_a_reserved_folder_is_refused(cli, notebook):
+    """Found by the property above: "Templates!" became templates/, the notebook's
+    template folder, where the note was written and never read again."""
+    for name in ("Templates!", "node_modules?"):
+        result = cli("--notebook", notebook, "new", "--today", "2026-11-23", "--add", name)
+        assert result.exit_code == 2 and "reserved" in result.stderr, result.output
+    assert sorted(p.name for p in notebook.iterdir()) == ["ann", "onenotes.yaml"]

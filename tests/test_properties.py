@@ -82,7 +82,10 @@ def test_an_undecodable_byte_is_reported_on_the_line_an_editor_shows(lines, data
 
 def _notebook_with(note: bytes) -> Path:
     root = Path(tempfile.mkdtemp(prefix="props-"))
-    (root / "onenotes.yaml").write_text("kpis:\n  revenue: {kind: output, goal: 100}\n", encoding="utf-8")
+    (root / "onenotes.yaml").write_text(
+        "timezone: Europe/Berlin\nkpis:\n  revenue: {kind: output, goal: 100, period: month}\n"
+        "  calls: {kind: input, goal: 40}\n  per_call: {kind: output, ratio: [revenue, calls], goal: 5}\n"
+        "coaching_questions:\n  revenue: [Why?]\n", encoding="utf-8")
     (root / "ann").mkdir()
     (root / "ann" / "2026-11-16.md").write_bytes(note)
     (root / "ann" / "2026-11-09.md").write_text(
@@ -92,7 +95,7 @@ def _notebook_with(note: bytes) -> Path:
 
 @settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(notegen.note_bytes())
-def test_check_and_followups_survive_any_note_and_still_list_the_others(cli, data):
+def test_every_reading_command_survives_any_note_and_still_reads_the_others(cli, data):
     root = _notebook_with(data)
     try:
         note = notegen.check_reading(data)
@@ -109,6 +112,13 @@ def test_check_and_followups_survive_any_note_and_still_list_the_others(cli, dat
         rows = json.loads(listed.stdout)
         assert "keep" in {r["id"] for r in rows}  # the other note is still read
         assert "Traceback" not in listed.stderr + checked.stderr
+        for command in (["commitments"], ["accountability"], ["kpis"], ["cadence"], ["brief", "ann"]):
+            result = cli("--notebook", root, *command, "--today", "2026-11-23",
+                         *([] if command[0] == "brief" else ["--format", "json"]))
+            assert result.exit_code == 0, (command, result.output)
+        made = cli("--notebook", root, "new", "ann", "--today", "2026-11-23", "--date", "2026-11-30")
+        assert made.exit_code == 0, made.output
+        assert read_note(root, "ann/2026-11-30.md", ReadOptions()).mentions  # "keep" carried
     finally:
         shutil.rmtree(root)
 

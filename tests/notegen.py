@@ -47,7 +47,7 @@ HOSTILE_STRINGS = [
     "{flow: map}", "[flow, list]", "@handle", "`tick`", "%TAG", "| block", "> folded",
     "line one\nrep: injected", "trailing\n", "\n", " ", "  padded  ", "tab\there",
     "CR\ronly", "CRLF\r\nline", "\u202eevil\u202c", "e\u0301\u0301\u0301", "\u05e9\u05dc\u05d5\u05dd",
-    "\x1b[31mred\x1b[0m", "x" * 300, "word " * 200,
+    "\x1b[31mred\x1b[0m", "x" * 300, "word " * 200, "z" * 100_000,
     "<<<<<<< HEAD", "<!-- comment -->", "- [ ] fake task", "```", "~~~",
 ]
 

@@ -8,21 +8,29 @@ profile is deterministic, HYPOTHESIS_PROFILE=nightly searches 25 times more.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-import random
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
+from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import notegen
 from conftest import examples
+from onenotes import notebook as notebook_module
 from onenotes.errors import NoteError
-from onenotes.note import ReadOptions, decode
-from onenotes.notebook import read_note
+from onenotes.ledger import build_ledger
+from onenotes.note import (_DONE_PATTERNS, _DUE_PATTERNS, _ID_PATTERNS, _OWNER_PATTERNS, ReadOptions,
+                           decode, derived_id)
+from onenotes.notebook import check_slug, fold, load_notebook, read_note
+from onenotes.yamlsafe import YamlProblem, load_yaml
+from onenotes.yamlsafe import to_yaml_scalar as y
 
 OPTIONS = ReadOptions(date_formats=("%d.%m.%Y", "%b %d"), timezone="Europe/Berlin")
 
@@ -137,10 +145,6 @@ def test_a_bad_byte_after_lone_cr_line_ends_names_its_own_line():
 
 # ------------------------------------------------ `new` round-trips its input ---
 
-from onenotes.note import (_DONE_PATTERNS, _DUE_PATTERNS, _ID_PATTERNS, _OWNER_PATTERNS,  # noqa: E402
-                           derived_id)
-from onenotes.notebook import check_slug, fold  # noqa: E402
-from onenotes.yamlsafe import to_yaml_scalar as y  # noqa: E402
 
 NOTE1, NOTE2, MEETING = dt.date(2026, 11, 9), dt.date(2026, 11, 16), dt.date(2026, 11, 23)
 _SLUG_CHARS = st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Nd"), max_codepoint=0x3000) \
@@ -158,7 +162,7 @@ rep_slugs = st.one_of(
     st.sampled_from(["ann", "zoë-o'brien", "no", "yes", "null", "9:30", "2026-11-30", "José Ñúñez",
                      "ann (east)", "李雷", "-dash", "a.b", "true"]),
     st.text(_SLUG_CHARS, min_size=1, max_size=24),
-).map(lambda s: __import__("unicodedata").normalize("NFC", s)).filter(_usable_slug)
+).map(lambda s: unicodedata.normalize("NFC", s)).filter(_usable_slug)
 
 texts = notegen.hostile_text.filter(lambda t: t.strip())
 numbers = st.one_of(st.integers(-10 ** 15, 10 ** 15),
@@ -367,12 +371,6 @@ def test_what_new_writes_reads_back_to_the_notebook_state_it_was_given(cli, t):
 
 # ------------------------------------------------ the ledger ignores order ---
 
-import dataclasses  # noqa: E402
-from unittest import mock  # noqa: E402
-
-from onenotes import notebook as notebook_module  # noqa: E402
-from onenotes.ledger import build_ledger  # noqa: E402
-from onenotes.notebook import load_notebook  # noqa: E402
 
 _POOL = ["deck", "call", "quote", "Send", "no", "a: b"]  # ids (and texts) shared between notes
 
@@ -448,10 +446,6 @@ def test_ledger_and_listings_do_not_depend_on_file_order(cli, files, rnd):
 
 
 # ------------------------------------------------ bugs the properties found ---
-
-import pytest  # noqa: E402
-
-from onenotes.yamlsafe import YamlProblem, load_yaml  # noqa: E402
 
 
 @pytest.mark.parametrize("due", ["9999-12-31T23:59:59-05:00", '"0001-01-01 00:30+14:00"'])

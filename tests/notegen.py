@@ -209,7 +209,7 @@ TASK_META = ["", " due: 2026-11-30", " due: 2026-02-30", " due: tomorrow", " [du
 def body_lines(draw, depth=0) -> list[str]:
     kind = draw(st.sampled_from(["task"] * 6 + ["list"] * 4 + [
         "fence", "indented", "comment", "quote", "quote", "heading", "para", "html", "rule", "table",
-        "raw", "long"]))
+        "raw", "long", "deep"]))
     if draw(st.integers(1, 40)) == 29:
         kind = "conflict"  # rare: it makes the whole note unreadable
     text = draw(hostile_text).replace("\n", " ").replace("\r", " ")
@@ -249,6 +249,12 @@ def body_lines(draw, depth=0) -> list[str]:
     if kind == "long":  # a pasted log or spreadsheet: one very long line
         return [draw(st.sampled_from(["- [ ] ", "", "> ", "    "])) + text * draw(st.integers(1, 50))
                 + "x" * draw(st.sampled_from([1000, 70000]))]
+    if kind == "deep":  # nesting on one line or over many: "* * * ... x", "> > > ...", indents
+        mark = draw(st.sampled_from(["* ", "- ", "> ", "1. ", "> - ", "+ "]))
+        count = draw(st.sampled_from([2, 31, 32, 33, 200, 5000]))
+        if draw(st.booleans()):
+            return [mark * count + "[ ] " + text]
+        return [" " * (2 * i) + "- [ ] " + text for i in range(min(count, 60))]
     if kind == "conflict":
         return draw(st.sampled_from([["<<<<<<< HEAD", text, "=======", ">>>>>>> branch"],
                                      ["<<<<<<<", text], [">>>>>>> x"]]))

@@ -521,3 +521,34 @@ def test_a_new_rep_whose_name_slugs_to_a_reserved_folder_is_refused(cli, noteboo
         result = cli("--notebook", notebook, "new", "--today", "2026-11-23", "--add", name)
         assert result.exit_code == 2 and "reserved" in result.stderr, result.output
     assert sorted(p.name for p in notebook.iterdir()) == ["ann", "onenotes.yaml"]
+
+
+def test_a_line_of_thousands_of_list_markers_opens_a_bounded_number_of_containers(monkeypatch):
+    """Found by hunting the reader's worst cases: "* * * ... x" nests a list item per
+    "* ", and the thematic-break regex backtracked at every level: a 100 KB line
+    took minutes.  Now at most MAX_NESTING containers open, and the check is linear."""
+    from onenotes import tasks
+
+    calls = []
+    real = tasks._list_marker
+    monkeypatch.setattr(tasks, "_list_marker", lambda text: calls.append(len(text)) or real(text))
+    found = tasks.scan_tasks("- [ ] first\n" + "* " * 20000 + "[ ] deep\n" + "* " * 3 + "[ ] shallow\n")
+    assert [t.text for t in found] == ["first", "shallow"]
+    assert len(calls) <= 2 * tasks.MAX_NESTING + 10
+
+
+@pytest.mark.parametrize("line, thematic", [
+    ("***", True), ("* * *", True), ("- - -  ", True), ("___\t", True), ("**", False),
+    ("* * * x", False), ("*-*", False), ("* " * 10000 + "x", False), ("- " * 10000, True), ("", False),
+])
+def test_thematic_breaks_are_recognised_without_a_backtracking_regex(line, thematic):
+    from onenotes.tasks import _thematic
+
+    assert _thematic(line) is thematic
+
+
+def test_tasks_nested_deeper_than_the_limit_are_text_and_shallower_ones_tasks():
+    from onenotes.tasks import MAX_NESTING, scan_tasks
+
+    body = "".join("  " * depth + f"- [ ] t{depth}\n" for depth in range(MAX_NESTING + 3))
+    assert [t.text.split()[0] for t in scan_tasks(body)] == [f"t{d}" for d in range(MAX_NESTING)]

@@ -86,6 +86,9 @@ class _Timeout(Exception):
     pass
 
 
+_USE_ALARM = True  # off under atheris: libFuzzer's -timeout owns SIGALRM there
+
+
 def _alarm(signum, frame):  # pragma: no cover - only on a hang
     raise _Timeout(f"one input took over {TIMEOUT_SECONDS} s")
 
@@ -103,7 +106,7 @@ def one_input(data: bytes, stats: Stats) -> bool:
     """Run one input; count it; save it when it crashes.  True when it crashed."""
     stats.inputs += 1
     start = time.perf_counter()
-    use_alarm = hasattr(signal, "SIGALRM") and os.name == "posix"
+    use_alarm = _USE_ALARM and hasattr(signal, "SIGALRM")
     if use_alarm:
         previous = signal.signal(signal.SIGALRM, _alarm)
         signal.alarm(TIMEOUT_SECONDS)
@@ -220,6 +223,8 @@ def fuzz_atheris(seconds: float, corpus: Path | None = None) -> None:  # pragma:
         import onenotes.tasks  # noqa: F401
         import onenotes.yamlsafe  # noqa: F401
 
+    global _USE_ALARM
+    _USE_ALARM = False
     stats = Stats()
     start = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="fuzz-corpus-")) if corpus is None else corpus

@@ -24,12 +24,11 @@ import json
 import re
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.resolver import BaseResolver
-
 from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.parser import Parser as _PyParser
 from yaml.reader import Reader
+from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 

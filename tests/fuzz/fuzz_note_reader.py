@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import random
@@ -46,9 +47,10 @@ REGRESSIONS = HERE / "regressions"
 SLOW_SECONDS = 5.0  # an input this slow is reported (a regex or loop gone quadratic)
 TIMEOUT_SECONDS = 30  # an input this slow is a crash (a hang)
 
-for path in (str(ROOT), str(TESTS)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
+if str(TESTS) not in sys.path:  # for tests/notegen.py
+    sys.path.insert(0, str(TESTS))
+if importlib.util.find_spec("onenotes") is None:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
 
 # Tokens that steer mutations (and atheris' dictionary) toward the reader's edges.
 TOKENS = [

@@ -47,7 +47,7 @@ HOSTILE_STRINGS = [
     "{flow: map}", "[flow, list]", "@handle", "`tick`", "%TAG", "| block", "> folded",
     "line one\nrep: injected", "trailing\n", "\n", " ", "  padded  ", "tab\there",
     "CR\ronly", "CRLF\r\nline", "\u202eevil\u202c", "e\u0301\u0301\u0301", "\u05e9\u05dc\u05d5\u05dd",
-    "\x1b[31mred\x1b[0m", "x" * 300, "word " * 200, "z" * 100_000,
+    "\x1b[31mred\x1b[0m", "x" * 300, "word " * 200,
     "<<<<<<< HEAD", "<!-- comment -->", "- [ ] fake task", "```", "~~~",
 ]
 
@@ -58,6 +58,7 @@ words = st.lists(st.sampled_from(["Send", "the", "deck", "to", "Globex", "call",
                  min_size=1, max_size=6).map(" ".join)
 hostile_text = st.one_of(
     words,
+    st.sampled_from([5000, 100_000]).map(lambda n: "z" * n),  # a very long line (small repr)
     st.sampled_from(HOSTILE_STRINGS),
     st.sampled_from(YAML_WORDS),
     st.text(st.sampled_from(HOSTILE_CHARS) | st.characters(blacklist_categories=("Cs", "Cc")),

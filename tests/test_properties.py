@@ -164,7 +164,12 @@ rep_slugs = st.one_of(
     st.text(_SLUG_CHARS, min_size=1, max_size=24),
 ).map(lambda s: unicodedata.normalize("NFC", s)).filter(_usable_slug)
 
-texts = notegen.hostile_text.filter(lambda t: t.strip())
+# (At most 20,000 characters: a few 100,000-character texts would take a note over
+# the 256 KiB frontmatter limit, which is tested elsewhere.)
+texts = notegen.hostile_text.filter(lambda t: t.strip() and len(t) <= 20_000)
+# YAML limits an implicit key to 1024 characters, so names used as keys stay shorter
+# (a longer coaching topic or KPI name cannot be written back: `new` refuses it).
+key_texts = texts.filter(lambda t: len(t) <= 1000)
 numbers = st.one_of(st.integers(-10 ** 15, 10 ** 15),
                     st.floats(-1e15, 1e15, allow_nan=False, allow_infinity=False))
 UNREADABLE_DUES = ["next week", "2026-02-30", "soon: ASAP", "31/11", "Q4", "2026-13-01"]
@@ -180,7 +185,7 @@ body_task_text = st.text(
     p.search(t) for p in (*_DUE_PATTERNS, *_OWNER_PATTERNS, *_ID_PATTERNS, *_DONE_PATTERNS)))
 coaching_plans = st.one_of(
     texts,
-    st.dictionaries(st.one_of(texts, st.sampled_from(["skill", "practice", "long_term", "no"]),
+    st.dictionaries(st.one_of(key_texts, st.sampled_from(["skill", "practice", "long_term", "no"]),
                               st.integers(0, 9)),
                     st.one_of(texts, st.none(), st.integers(-10 ** 6, 10 ** 6), st.booleans(),
                               st.floats(-1e6, 1e6, allow_nan=False)), max_size=4),
@@ -195,7 +200,7 @@ def _norm(text: str) -> str:
 def team(draw):
     """A notebook's state: reps with odd names, KPIs, and two notes of one rep."""
     slugs = draw(st.lists(rep_slugs, min_size=1, max_size=3, unique_by=fold))
-    kpi_names = draw(st.lists(texts, max_size=4, unique=True))
+    kpi_names = draw(st.lists(key_texts, max_size=4, unique=True))
     kpis = {name: {"kind": draw(st.sampled_from(["output", "input"])),
                    "goal": draw(st.none() | numbers)} for name in kpi_names}
     reps = {}
@@ -240,7 +245,7 @@ def team(draw):
         if draw(st.booleans()):
             plan["coaching_plan"] = draw(coaching_plans)
         if draw(st.booleans()):
-            plan["behaviour_plan"] = draw(st.dictionaries(texts, numbers, max_size=3))
+            plan["behaviour_plan"] = draw(st.dictionaries(key_texts, numbers, max_size=3))
     manager = draw(st.none() | texts)
     return {"slugs": slugs, "kpis": kpis, "reps": reps, "who": who, "first": first, "tasks": tasks,
             "second": second, "plans": plans, "manager": manager}

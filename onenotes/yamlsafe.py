@@ -169,7 +169,7 @@ class _Constructor(SafeConstructor):
             )
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+        except (ValueError, LookupError, AttributeError, TypeError, OverflowError):
             # An explicit tag on a value it cannot build: "!!int abc", "!!bool maybe".
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
             value = node.value if isinstance(node.value, str) else "this value"
@@ -366,7 +366,7 @@ def load_yaml(text: str, line_offset: int = 0):
         line = line_offset + 1 + (text.count("\n", 0, position) if position is not None else 0)
         raise YamlProblem("the frontmatter holds a control character that YAML does not allow",
                           line, hint="delete it, or write the value in double quotes with an escape") from None
-    except (ValueError, KeyError, AttributeError, TypeError, OverflowError):  # pragma: no cover
+    except (ValueError, LookupError, AttributeError, TypeError, OverflowError):  # pragma: no cover
         # A constructor failing outside construct_object (the generators of !!omap and the like).
         raise YamlProblem("the frontmatter holds a value YAML cannot build", line_offset + 1,
                           hint="remove '!!' tags from the values") from None

@@ -466,11 +466,12 @@ def test_a_due_date_time_that_leaves_the_calendar_in_the_notebook_zone_is_a_prob
 @pytest.mark.parametrize("value, line, column", [
     ("!!timestamp '2000-01-01 00:00:00+00:00:00.000001'", 2, 4),
     ("!!int abc", 2, 4), ("!!float abc", 2, 4), ("!!bool maybe", 2, 4), ("!!int 0b12", 2, 4),
-    ("[1, !!int x]", 2, 8),
+    ("[1, !!int x]", 2, 8), ("!!int", 2, 4), ('!!float ""', 2, 4),
 ])
 def test_an_explicit_yaml_tag_on_a_value_it_cannot_build_is_a_yaml_problem_at_its_line(value, line, column):
-    """Found by the reading property: PyYAML's constructors raised AttributeError,
-    ValueError or KeyError straight through the reader."""
+    """Found by the reading property and the fuzzer: PyYAML's constructors raised
+    AttributeError, ValueError, KeyError or (an empty "!!int") IndexError straight
+    through the reader."""
     with pytest.raises(YamlProblem) as info:
         load_yaml(f"rep: ann\nk: {value}\n")
     assert (info.value.line, info.value.column) == (line, column)

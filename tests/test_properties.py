@@ -491,7 +491,7 @@ def test_a_number_too_long_for_python_stays_text_and_is_reported_as_not_a_number
 rep_names = st.one_of(
     st.sampled_from(["Templates!", "node_modules?", "__pycache__", "Zoe\u0308 O'Brien", "Zoë O'Brien",
                      "  Ann  Lee ", "ANN LEE", "~ann", "ann~", "José Ñúñez", "李雷", "-x-", "a/b", "..",
-                     ".hidden", "\u202eevil", "no", "9:30", "ann\tlee", "x" * 120]),
+                     ".hidden", "\u202eevil", "no", "9:30", "ann\tlee", "x" * 120, ":", "---"]),
     st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20),
 )
 
@@ -526,6 +526,9 @@ def test_a_new_rep_whose_name_slugs_to_a_reserved_folder_is_refused(cli, noteboo
     for name in ("Templates!", "node_modules?"):
         result = cli("--notebook", notebook, "new", "--today", "2026-11-23", "--add", name)
         assert result.exit_code == 2 and "reserved" in result.stderr, result.output
+    # Found by the nightly profile: ":" has no letters, and the refusal said "add it with --add".
+    result = cli("--notebook", notebook, "new", "--today", "2026-11-23", "--add", ":")
+    assert result.exit_code == 2 and "no letters or digits" in result.stderr, result.output
     assert sorted(p.name for p in notebook.iterdir()) == ["ann", "onenotes.yaml"]
 
 

@@ -31,7 +31,11 @@ def to_date(value, *, formats: tuple[str, ...] = (), year: int | None = None,
         return None
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None and tz is not None:
-            value = value.astimezone(tz)
+            try:
+                value = value.astimezone(tz)
+            except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 here
+                raise DateProblem(f"{value.isoformat()} is out of range in the notebook's time zone "
+                                  "(check the year)") from None
         return value.date()
     if isinstance(value, dt.date):
         return value

@@ -129,7 +129,8 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
             raise
         rep = slugify(check_slug(rep_input))
         if not rep:
-            raise
+            raise BadInputError(f"{rep_input!r} has no letters or digits to name a rep folder") from None
+        check_slug(rep)  # "Templates!" slugs to templates/, a folder never read as notes
         created_rep = not (book.root / rep).exists()
     if date is None:
         notes = book.notes_of(rep)

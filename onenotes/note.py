@@ -173,14 +173,13 @@ def decode(data: bytes, path: str) -> str:
                                 "file is UTF-16, not UTF-8", "re-save it as UTF-8"))
     nul = data.find(b"\x00")
     if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
+        line, _ = _byte_position(data, nul)
         raise NoteError(Problem(path, line, 0, "error", "encoding",
                                 "file contains NUL bytes (binary data?)", "re-save it as UTF-8 text"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _byte_position(data, exc.start)
         raise NoteError(Problem(path, line, column, "error", "encoding",
                                 f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                                 "re-save the file as UTF-8")) from None
@@ -189,6 +188,17 @@ def decode(data: bytes, path: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+_BYTE_LINE_END = re.compile(rb"\r\n?|\n")
+
+
+def _byte_position(data: bytes, at: int) -> tuple[int, int]:
+    """(line, column in bytes) of ``data[at]``; CRLF, LF and a lone CR end a line."""
+    line, start = 1, 0
+    for m in _BYTE_LINE_END.finditer(data, 0, at):
+        line, start = line + 1, m.end()
+    return line, at - start + 1
 
 
 def derived_id(rep: str, stem: str, text: str) -> str:

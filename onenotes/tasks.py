@@ -27,7 +27,12 @@ _BULLET = re.compile(r"([-+*])( +|$)")
 _ORDERED = re.compile(r"([0-9]{1,9})([.)])( +|$)")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
-_THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+# Containers (block quotes, list items) open at most this deep; deeper markers
+# are text (markdown-it has a similar maxNesting).  Without a bound, "* * * * ... x"
+# on one line nests a list item per "* " and scanning it takes time quadratic in
+# the line's length: 30,000 levels would take minutes.
+MAX_NESTING = 32
+
 _HTML_1 = re.compile(r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.I)
 _HTML_1_END = re.compile(r"</(?:script|pre|style|textarea)>", re.I)
 _HTML_BLOCK_TAGS = (
@@ -43,11 +48,6 @@ _HTML_7 = re.compile(
     r"(?:<[A-Za-z][A-Za-z0-9-]*" + _ATTR + r"*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*$"
 )
 _HTML_SIMPLE_ENDS = {2: "-->", 3: "?>", 4: ">", 5: "]]>"}
-
-# Containers (quotes, list items) nested deeper than this are read as text, as
-# markdown-it's maxNesting does: every level costs a pass over the rest of the
-# line, so "- - - - ..." 30,000 deep would take minutes.
-MAX_NESTING = 100
 
 # A quick test that a body might hold a task at all: most bodies are skipped.
 MAYBE_TASK = re.compile(r"\[[^\[\]]\](?:[ \t]|$)", re.M)
@@ -66,8 +66,26 @@ def _expand(line: str) -> str:
     return line.expandtabs(4) if "\t" in line else line
 
 
+_SPACES = re.compile(" *")
+
+
 def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip(" "))
+    return _SPACES.match(text).end()
+
+
+def _blank(text: str) -> bool:
+    """Empty or only whitespace (without copying a long line, as strip() would)."""
+    return not text or text.isspace()
+
+
+def _thematic(s: str) -> bool:
+    """``***``, ``- - -``, ``___``: three or more of one mark, spaces and tabs only.
+
+    (String methods, not a regex: ``(?:\\*[ \\t]*){3,}$`` backtracks through
+    every mark of a long "* * * ... x" line.)
+    """
+    mark = s[:1]
+    return mark in ("*", "-", "_") and not s.strip(mark + " \t") and s.count(mark) >= 3
 
 
 def _html_start(text: str, in_paragraph: bool) -> int:
@@ -109,7 +127,7 @@ def _list_marker(text: str):
     width = m.end(1) if ordered_start is None else m.end(2)
     spaces = len(m.group(m.lastindex))
     rest = text[m.end():]
-    blank = not rest.strip()
+    blank = _blank(rest)
     if blank:
         offset = width + 1
     elif spaces > 4:  # content starts with indented code
@@ -129,7 +147,7 @@ def _starts_block(text: str) -> bool:
     if _indent(text) >= 4:
         return False
     s = text.lstrip(" ")
-    if s.startswith(">") or _ATX.match(s) or _THEMATIC.match(s):
+    if s.startswith(">") or _ATX.match(s) or _thematic(s):
         return True
     fm = _FENCE.match(s)
     if fm and not (fm.group(1)[0] == "`" and "`" in fm.group(2)):
@@ -175,7 +193,7 @@ def scan_tasks(body: str) -> list[RawTask]:
                 else:
                     break
             else:
-                if not rest.strip():
+                if _blank(rest):
                     if fresh and empty_item and depth == len(stack) - 1:
                         break  # an item that began blank ends at a second blank line
                     rest = ""
@@ -189,7 +207,7 @@ def scan_tasks(body: str) -> list[RawTask]:
             # (markdown-it: a block quote inside a list item ends at a line
             # indented less than that item, so no lazy continuation there.)
             quote_cut = stack[matched][0] == "i" and any(k == "q" for k, _ in stack[matched + 1:])
-            if leaf == "p" and rest.strip() and not quote_cut and \
+            if leaf == "p" and not _blank(rest) and not quote_cut and \
                     not _starts_block(rest):
                 if task_open:
                     _extend(tasks, rest)
@@ -210,7 +228,7 @@ def scan_tasks(body: str) -> list[RawTask]:
         if isinstance(leaf, tuple) and leaf[0] == "html":
             kind = leaf[1]
             if kind >= 6:
-                if not rest.strip():
+                if _blank(rest):
                     leaf = None
             elif _html_ends(kind, rest):
                 leaf = None
@@ -226,7 +244,7 @@ def scan_tasks(body: str) -> list[RawTask]:
 
         # Open new blocks on what is left of the line.
         while True:
-            if not rest.strip():
+            if _blank(rest):
                 if leaf == "p":
                     leaf = None
                     task_open = False
@@ -242,8 +260,8 @@ def scan_tasks(body: str) -> list[RawTask]:
                     fresh = False
                 break
             stripped = rest[ind:]
-            deep = len(stack) >= MAX_NESTING
-            if stripped.startswith(">") and not deep:
+            room = len(stack) < MAX_NESTING
+            if room and stripped.startswith(">"):
                 stack.append(("q", 0))
                 rest = stripped[1:]
                 if rest.startswith(" "):
@@ -263,12 +281,12 @@ def scan_tasks(body: str) -> list[RawTask]:
                 task_open = False
                 fresh = False
                 break
-            if _THEMATIC.match(stripped):
+            if _thematic(stripped):
                 leaf = None
                 task_open = False
                 fresh = False
                 break
-            marker = None if deep else _list_marker(stripped)
+            marker = _list_marker(stripped) if room else None
             if marker:
                 offset, blank, start = marker
                 can_interrupt = not blank and (start is None or start == 1)

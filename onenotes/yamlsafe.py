@@ -24,23 +24,29 @@ import json
 import re
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.parser import Parser as _PyParser
+from yaml.reader import Reader
 from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
 
-try:  # libyaml's C parser (the fast one); the pure-Python one is a fallback
+
+class _PurePythonParser(Reader, Scanner, _PyParser, Composer):
+    """PyYAML's pure-Python parser: the fallback, and the second opinion on
+    what libyaml wrongly refuses (see :func:`load_yaml`)."""
+
+    def __init__(self, stream):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        _PyParser.__init__(self)
+        Composer.__init__(self)
+
+
+try:  # libyaml's C parser (the fast one)
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml.composer import Composer
-    from yaml.parser import Parser as _PyParser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, _PyParser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream):
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            _PyParser.__init__(self)
-            Composer.__init__(self)
+    _Parser = _PurePythonParser  # type: ignore[misc]
 
 
 MAX_YAML_BYTES = 256 * 1024
@@ -56,6 +62,10 @@ class YamlProblem(Exception):
         self.line = line
         self.column = column
         self.hint = hint
+
+
+class _AliasProblem(YamlProblem):
+    """An alias was met; :func:`load_yaml` moves the position to the ``*name``."""
 
 
 class LineDict(dict):
@@ -151,13 +161,24 @@ class _Constructor(SafeConstructor):
 
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise YamlProblem(
+            raise _AliasProblem(
                 "YAML aliases (*name) are not allowed in notes",
                 node.start_mark.line + 1 + self.line_offset,
                 node.start_mark.column + 1,
                 hint="write the value out in full",
             )
-        return super().construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, LookupError, AttributeError, TypeError, OverflowError):
+            # An explicit tag on a value it cannot build: "!!int abc", "!!bool maybe".
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            value = node.value if isinstance(node.value, str) else "this value"
+            raise YamlProblem(
+                f"cannot read {value[:40]!r} as {tag}",
+                node.start_mark.line + 1 + self.line_offset,
+                node.start_mark.column + 1,
+                hint="remove the tag, or write a value of that type",
+            ) from None
 
     def construct_note_mapping(self, node):
         if not isinstance(node, yaml.MappingNode):  # pragma: no cover - tag misuse
@@ -191,6 +212,16 @@ class _Constructor(SafeConstructor):
         items.lines = [child.start_mark.line + 1 + self.line_offset for child in node.value]
         return items
 
+    def construct_lenient_int(self, node):
+        # Python refuses to convert more than 4300 digits: keep such a run of
+        # digits as text, so the caller reports "not a number" at its line.
+        try:
+            return SafeConstructor.construct_yaml_int(self, node)
+        except ValueError:
+            if _LONG_DIGITS.fullmatch(str(node.value)):
+                return node.value
+            raise
+
     def construct_lenient_timestamp(self, node):
         # 2026-02-30 matches the pattern but is no date: keep the text, so the
         # caller can report it at its line instead of PyYAML's bare ValueError.
@@ -203,6 +234,8 @@ class _Constructor(SafeConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_note_mapping)
 _Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_note_seq)
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_lenient_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_lenient_int)
+_LONG_DIGITS = re.compile(r"[-+]?[0-9]+")
 
 
 class _Loader(_Parser, _Constructor, _Resolver):
@@ -211,6 +244,36 @@ class _Loader(_Parser, _Constructor, _Resolver):
         _Constructor.__init__(self)
         _Resolver.__init__(self)
         self.line_offset = line_offset
+
+
+class _PurePythonLoader(_PurePythonParser, _Constructor, _Resolver):
+    def __init__(self, stream, line_offset=0):
+        _PurePythonParser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+        self.line_offset = line_offset
+
+
+def _libyaml_tab_quirk(exc: yaml.MarkedYAMLError) -> bool:
+    """libyaml refuses a tab that starts a block scalar's content line (after the
+    indentation spaces); YAML allows it and PyYAML's own parser reads it."""
+    return _Parser is not _PurePythonParser and "block scalar" in str(exc.context) \
+        and "tab character where an indentation space is expected" in str(exc.problem)
+
+
+def _first_alias(text: str):
+    """The mark of the first ``*alias`` in ``text``, or None."""
+    parser = _Parser(text)
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return None
 
 
 _HINTS = (
@@ -268,8 +331,20 @@ def load_yaml(text: str, line_offset: int = 0):
         )
     loader = None
     try:
-        loader = _Loader(text, line_offset)
-        return loader.get_single_data()
+        try:
+            loader = _Loader(text, line_offset)
+            return loader.get_single_data()
+        except yaml.MarkedYAMLError as exc:
+            if not _libyaml_tab_quirk(exc):
+                raise
+            loader.dispose()
+            loader = _PurePythonLoader(text, line_offset)
+            return loader.get_single_data()
+    except _AliasProblem as exc:
+        mark = _first_alias(text)
+        if mark is not None:
+            exc.line, exc.column = mark.line + 1 + line_offset, mark.column + 1
+        raise
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -296,6 +371,10 @@ def load_yaml(text: str, line_offset: int = 0):
         line = line_offset + 1 + (text.count("\n", 0, position) if position is not None else 0)
         raise YamlProblem("the frontmatter holds a control character that YAML does not allow",
                           line, hint="delete it, or write the value in double quotes with an escape") from None
+    except (ValueError, LookupError, AttributeError, TypeError, OverflowError):  # pragma: no cover
+        # A constructor failing outside construct_object (the generators of !!omap and the like).
+        raise YamlProblem("the frontmatter holds a value YAML cannot build", line_offset + 1,
+                          hint="remove '!!' tags from the values") from None
     except RecursionError:  # pragma: no cover - guarded by MAX_NESTING
         raise YamlProblem("frontmatter is nested too deeply", line_offset + 1) from None
     finally:

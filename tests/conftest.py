@@ -116,3 +116,29 @@ def _no_cache_by_default(monkeypatch, tmp_path_factory):
         monkeypatch.setenv("ONENOTES_NO_CACHE", "1")
     else:
         monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+# ------------------------------------------------------ hypothesis profiles ---
+# "ci" (the default) is deterministic: the same examples on every run, no
+# example database, no deadline (a shared 2-core machine has slow moments), so
+# a CI failure is never a fluke and always reproduces.  "nightly" searches far
+# more, with a fresh random seed each run, and keeps failures in the local
+# example database (.hypothesis/) so a rerun replays them first.  Pick one with
+# HYPOTHESIS_PROFILE=nightly or pytest's --hypothesis-profile=nightly; tests
+# size their own example counts with :func:`examples` so both scale.
+# docs/reliability-testing.md has the commands.
+from hypothesis import HealthCheck, settings as _hyp_settings  # noqa: E402
+
+CI_EXAMPLES = 100
+NIGHTLY_FACTOR = 25
+_hyp_settings.register_profile(
+    "ci", max_examples=CI_EXAMPLES, deadline=None, derandomize=True, database=None,
+    print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+_hyp_settings.register_profile(
+    "nightly", max_examples=CI_EXAMPLES * NIGHTLY_FACTOR, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow])
+_hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
+
+
+def examples(ci_count: int) -> int:
+    """``max_examples`` for a test that wants ``ci_count`` examples under the ci
+    profile: scaled by the active profile (x25 under nightly)."""
+    return max(1, ci_count * _hyp_settings.default.max_examples // CI_EXAMPLES)

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, TODAY, note_text, write
+from conftest import ROOT, TODAY, examples, note_text, write
 from onenotes.errors import NoteExistsError
 from onenotes.ledger import build_ledger, open_commitments
 from onenotes.newnote import create_note
@@ -281,7 +281,7 @@ SAFE_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_charac
                     min_size=1, max_size=40).filter(lambda t: t.strip())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(SAFE_TEXT, min_size=1, max_size=3),
        dues=st.lists(st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), min_size=3, max_size=3),
        owner=st.sampled_from(["rep", "manager"]), name=SAFE_TEXT)

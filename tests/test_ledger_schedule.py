@@ -14,7 +14,7 @@ from onenotes.ledger import build_ledger, followups_order
 from onenotes.note import parse_note
 from onenotes.schedule import next_meeting
 
-from conftest import note_text
+from conftest import examples, note_text
 
 D = dt.date
 MONDAY = 0
@@ -120,7 +120,7 @@ def test_ledger_identical_when_notes_shuffled_seeded(seed):
     assert _snapshot(build_ledger(shuffled)) == expected
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.permutations(range(5)))
 def test_ledger_identical_for_any_note_order(order):
     notes = _mixed_notes()

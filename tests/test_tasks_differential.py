@@ -12,6 +12,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from mdoracle import oracle_tasks
 from onenotes.tasks import scan_tasks
 
@@ -94,7 +95,7 @@ def scanned(text: str):
     return [(t.line, t.marker, " ".join(t.text.split())) for t in scan_tasks(text)]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(body())
 @example("- [ ] a\n- [x] b\n  - [ ] nested\n> - [ ] quoted\n```\n- [ ] fenced\n```\n")
 @example("1. [ ] one\n2. [ ] two\n3. [x] three\n")

@@ -118,8 +118,9 @@ def collect(args, work: Path) -> list[tuple[str, str, object, bool]]:
             ("hostile inputs", "cases", hostile["cases"], False),
             ("hostile inputs", "command runs", hostile["command_runs"], False),
             ("hostile inputs", "crashes", hostile["crashes"], True),
-            ("hostile inputs", "unexpected outcomes", hostile["unexpected"], True),
+            ("hostile inputs", "unexpected outcomes", len(hostile["unexpected"]), True),
         ]
+        problems.extend(str(u) for u in hostile["unexpected"])
     elif not args.no_hostile:
         rows.append(("hostile inputs", "not run (tests/hostile_cases.py has no run_all)", "-", False))
 

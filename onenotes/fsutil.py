@@ -1,7 +1,8 @@
-"""Writing new files exclusively and atomically."""
+"""Writing files atomically: new notes exclusively, replaced files only whole."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
@@ -18,12 +19,7 @@ def write_new_file(folder: Path, name: str, text: str) -> Path:
     scans ignore).  Raises FileExistsError, or OSError when it cannot write.
     """
     final = folder / name
-    fd, tmp = _temp_file(folder, name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
+    with _staged(folder, name, text.encode("utf-8")) as tmp:
         try:
             os.link(tmp, final)
         except FileExistsError:
@@ -36,12 +32,28 @@ def write_new_file(folder: Path, name: str, text: str) -> Path:
             os.close(os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
             os.replace(tmp, final)
         _fsync_dir(folder)
+    return final
+
+
+@contextlib.contextmanager
+def _staged(folder: Path, name: str, data: bytes):
+    """A hidden temporary file beside ``name`` holding ``data``, fsynced.
+
+    Yields its path; it is removed afterwards unless it was linked or moved
+    into place (a crash can leave it: every command ignores ``.*.tmp``).
+    """
+    fd, tmp = _temp_file(folder, name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        yield tmp
     finally:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
-    return final
 
 
 def _temp_file(folder: Path, name: str) -> tuple[int, str]:
@@ -98,12 +110,7 @@ def replace_file(path: Path, data: bytes, *, expected: bytes | None = None) -> P
         info = None
     if info is not None and not info.st_mode & 0o222:
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
-    fd, tmp = _temp_file(folder, path.name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    with _staged(folder, path.name, data) as tmp:
         if info is not None:
             try:
                 os.chmod(tmp, info.st_mode & 0o7777)
@@ -115,9 +122,4 @@ def replace_file(path: Path, data: bytes, *, expected: bytes | None = None) -> P
                     raise ChangedOnDisk(str(path))
         os.replace(tmp, path)
         _fsync_dir(folder)
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
     return path

@@ -158,6 +158,8 @@ def _enc(v):
         return {"@": "d", "v": v.isoformat()}
     if type(v) is dt.datetime:
         return {"@": "dt", "v": v.isoformat()}
+    if type(v) is dt.time:  # meeting_time in the config
+        return {"@": "t", "v": v.isoformat()}
     if isinstance(v, PurePath):
         return {"@": "P", "v": str(v)}
     if dataclasses.is_dataclass(v) and not isinstance(v, type) and type(v).__module__.startswith("onenotes."):
@@ -206,6 +208,8 @@ def _dec(v):
         return tuple(_dec(x) for x in v["v"])
     if tag == "dt":
         return dt.datetime.fromisoformat(v["v"])
+    if tag == "t":
+        return dt.time.fromisoformat(v["v"])
     if tag == "P":
         return Path(v["v"])
     raise ValueError(f"unknown tag {tag!r}")

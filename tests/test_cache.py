@@ -382,3 +382,13 @@ def test_a_cache_folder_that_is_a_link_is_never_written_through(cli, acme, tmp_p
     assert sorted(p.name for p in elsewhere.iterdir()) == ["cache"]
     assert (elsewhere / "cache").read_text(encoding="utf-8") == "someone's file\n"
     assert len(list((tmp_path / "xdg" / "onenotes").glob("*.sqlite"))) == 1
+
+
+def test_the_config_of_every_shipped_notebook_is_cached_exactly():
+    # A setting the cache cannot encode (a time such as meeting_time) would make
+    # every warm run read onenotes.yaml again with the YAML parser.
+    from onenotes.config import load_config
+
+    config = load_config(EXAMPLE)
+    assert config.meeting_time is not None
+    assert cache.decode(cache.encode(config)) == config

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import io
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -150,3 +151,11 @@ def complete_commitment_id(ctx: click.Context, param: click.Parameter, incomplet
             return items
     except Exception:
         return []
+
+
+def clean_diff(text: str) -> str:
+    """The diff as it is for a pipe (so `git apply` takes it); on a terminal,
+    with escapes and control characters removed from each line."""
+    if not sys.stdout.isatty():
+        return text
+    return "".join(clean(line) + "\n" for line in text.split("\n")[:-1])

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from onenotes.cli.common import cli_date, complete_commitment_id, complete_rep, notebook_root, today
+from onenotes.cli.common import (cli_date, clean_diff, complete_commitment_id, complete_rep, notebook_root,
+                                  today)
 from onenotes.close import close_commitments, write_changes
 from onenotes.notebook import load_notebook
 from onenotes.output import clean
@@ -34,14 +33,6 @@ def run(ctx: click.Context, ids, action: str, date_text, today_text, rep, reason
     for change in result.changes:
         for line in change.notes:
             click.echo(f"onenotes: {clean(line)}", err=True)
-
-
-def clean_diff(text: str) -> str:
-    """The diff as it is for a pipe (so `git apply` takes it); on a terminal,
-    with escapes and control characters removed from each line."""
-    if not sys.stdout.isatty():
-        return text
-    return "".join(clean(line) + "\n" for line in text.split("\n")[:-1])
 
 
 @click.command("done")

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from onenotes.cli.common import cli_date, notebook_root, today
-from onenotes.cli.done import clean_diff
+from onenotes.cli.common import clean_diff, cli_date, notebook_root, today
 from onenotes.errors import RefusedError
 from onenotes.metrics_import import load_mapping, plan_import, write_plan
 from onenotes.notebook import load_notebook

@@ -373,3 +373,13 @@ def test_a_unit_in_the_header_is_matched_and_checked(cli, acme, tmp_path):
     result = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16")
     assert result.exit_code == 1
     assert "f.csv:1: column 'Revenue (EUR)': the column is in EUR, but revenue is in USD" in result.stderr
+
+
+def test_a_new_agenda_warns_of_the_reps_unreadable_notes_as_new_does(cli, acme):
+    # A broken note may hold commitments the new agenda could not carry.
+    (acme / "bob-okafor" / "2026-11-20.md").write_text("---\nrep: [\n---\n- [ ] Lost?\n", encoding="utf-8")
+    result = cli("--notebook", acme, "import-metrics", DATA / "salesforce.csv", "--map", DATA / "salesforce.yaml",
+                 "--date", "2026-11-23", "--today", "2026-11-23", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "onenotes: bob-okafor/2026-11-20.md:3:1: error: invalid YAML" in result.stderr
+    assert "alice-nguyen" not in result.stderr.split("would write")[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from onenotes.cli.common import clean_diff, cli_date, notebook_root, today
+from onenotes.cli.common import clean_diff, cli_date, notebook_root, today, warn
 from onenotes.errors import RefusedError
 from onenotes.metrics_import import load_mapping, plan_import, write_plan
 from onenotes.notebook import load_notebook
@@ -39,6 +39,10 @@ def command(ctx, csv_file, date_text, map_file, partial, dry_run, today_text):
     date = cli_date(date_text, now, "--date") if date_text else now
     mapping = load_mapping(map_file) if map_file else None
     plan = plan_import(book, csv_file, date, now, mapping=mapping, partial=partial)
+    # As `new` does: an unreadable note of a rep who gets a new agenda may hold
+    # commitments that could not be carried into it.
+    new_reps = {change.rel.split("/", 1)[0] for change in plan.changes if change.new_file}
+    warn([p for p in book.problems if p.path.split("/", 1)[0] in new_reps])
     for problem in plan.problems:
         click.echo(f"onenotes: {clean(problem.format())}", err=True)
     if plan.problems and not partial:

@@ -318,13 +318,15 @@ def _row_order(row) -> tuple:
 
 
 def load_notebook(root: Path, config: Config | None = None, *, cache: bool | Path = False,
-                  jobs: int | None = None) -> Notebook:
+                  jobs: int | None = None, notes: bool = True) -> Notebook:
     """Scan and read every note.  Unreadable notes become problems, never exceptions.
 
     ``cache``: False reads every note; True keeps parsed notes in the notebook's
     cache (see :mod:`onenotes.cache`); a path keeps them in that file.  The
     result is the same either way.  ``jobs``: worker processes for parsing
-    (default: one per core, when there are many notes to parse).
+    (default: one per core, when there are many notes to parse).  ``notes=False``
+    tells the cache that this run needs only the notes' problems and open
+    commitments (``followups``): whole notes still come when asked for, parsed then.
     """
     from onenotes.cache import Store, load
 
@@ -333,7 +335,7 @@ def load_notebook(root: Path, config: Config | None = None, *, cache: bool | Pat
         config = store.config(root) if store is not None else load_config(root)
     found = scan(root)
     options = lambda: config.read_options  # noqa: E731  (imports the parser: only when parsing)
-    loaded = load(root, found.notes, options, options_key(config), store, jobs=jobs)
+    loaded = load(root, found.notes, options, options_key(config), store, jobs=jobs, notes=notes)
     problems = list(found.problems) + loaded.problems(readable=False)
     return Notebook(root, config, None, problems, found, loaded)
 

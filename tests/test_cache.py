@@ -102,6 +102,40 @@ def test_a_warm_run_parses_nothing_and_an_edit_parses_one_note(cli, acme, parses
     assert "Build a list of 60" in edited.stdout and "Build a list of 50" not in edited.stdout
 
 
+def test_followups_caches_commitments_and_whole_notes_come_once_asked_for(cli, acme, parses):
+    """followups needs no whole notes, so its first run stores none; the first command
+    that needs them parses the notes once, and the cache keeps them from then on."""
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    with sqlite3.connect(cache_file(acme)) as conn:
+        assert conn.execute("SELECT count(*) FROM bodies").fetchone()[0] == 0
+    conn.close()
+    parses.clear()
+    fresh = cli("--notebook", acme, "--no-cache", "kpis", "--format", "json")
+    parses.clear()
+    first = cli("--notebook", acme, "kpis", "--format", "json")
+    assert len(parses) == 23 and first.stdout == fresh.stdout
+    parses.clear()
+    second = cli("--notebook", acme, "kpis", "--format", "json")
+    assert parses == [] and second.stdout == fresh.stdout
+    with sqlite3.connect(cache_file(acme)) as conn:
+        assert conn.execute("SELECT count(*) FROM bodies").fetchone()[0] == 23
+    conn.close()
+
+
+def test_a_body_parsed_after_its_note_changed_is_not_kept_for_the_old_note(cli, acme, monkeypatch):
+    monkeypatch.setattr(cache, "_racy", lambda st, now: False)  # trust the stat: only the hash differs
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    note = acme / "bob-okafor" / "2026-11-16.md"
+    with sqlite3.connect(cache_file(acme)) as conn:  # as if the note changed after followups read it
+        conn.execute("UPDATE notes SET digest = x'00' WHERE path = 'bob-okafor/2026-11-16.md'")
+    conn.close()
+    cli("--notebook", acme, "kpis", "--format", "json")
+    with sqlite3.connect(cache_file(acme)) as conn:
+        stored = {p for (p,) in conn.execute("SELECT path FROM bodies")}
+    conn.close()
+    assert len(stored) == 22 and "bob-okafor/2026-11-16.md" not in stored and note.exists()
+
+
 def test_added_and_deleted_notes_are_seen(cli, acme):
     cli("--notebook", acme, "followups", "--today", TODAY)
     write(acme / "dana" / "2026-11-16.md", "---\nrep: dana\n---\n- [ ] Dana's new task\n")
@@ -166,8 +200,11 @@ def test_a_racy_entry_is_confirmed_once_its_time_is_old(cli, acme, monkeypatch):
         assert conn.execute("SELECT count(*) FROM notes WHERE racy = 1").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty", "tampered-rows"])
-def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(cli, broken, damage):
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty", "tampered-rows", "planted-ledger"])
+def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(cli, broken, damage, tmp_path):
+    import pickle
+
+    marker = tmp_path / "ran"  # a planted row that would run a command if it were unpickled freely
     few = COMMANDS[:1] + COMMANDS[4:5]  # followups (ledgers, problems) and kpis (whole notes)
     fresh = outputs(cli, broken, "--no-cache", commands=few)
     outputs(cli, broken, commands=few)
@@ -185,14 +222,19 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(cli, broken, damage):
         conn.close()
     elif damage == "empty":
         path.write_bytes(b"")
-    else:
+    elif damage == "tampered-rows":
         with sqlite3.connect(path) as conn:
             conn.execute("UPDATE bodies SET data = x'789c'")
-            conn.execute("UPDATE notes SET problems = '{not json'")
-            conn.execute("UPDATE ledgers SET open = '[{\"@\": \"C\", \"c\": \"os:system\", \"f\": {}}]'")
+            conn.execute("UPDATE notes SET problems = '{not a pickle'")
+        conn.close()
+    else:  # only the ledgers, so that they are what the next run decodes
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE ledgers SET open = ?",
+                         (pickle.dumps([_Planted(os.system, f"touch {marker}")], protocol=5),))
         conn.close()
     assert outputs(cli, broken, commands=few) == fresh
     assert outputs(cli, broken, commands=few) == fresh
+    assert not marker.exists()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == cache.APPLICATION_ID
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -343,11 +385,36 @@ def test_encoding_a_note_keeps_every_field_and_line(example_notebook, broken):
             assert again.meta.key_lines == note.meta.key_lines
 
 
-def test_only_onenotes_dataclasses_are_ever_built_from_a_cache():
-    with pytest.raises(ValueError):
-        cache.decode('{"@": "C", "c": "subprocess:Popen", "f": {}}')
-    with pytest.raises(ValueError):
-        cache.decode('{"@": "C", "c": "onenotes.cache:format_version", "f": {}}')
+class _Planted:
+    """Pickles as a call of ``func(*args)``: what a planted cache row would hold."""
+
+    def __init__(self, func, *args):
+        self.func, self.args = func, args
+
+    def __reduce__(self):
+        return (self.func, self.args)
+
+
+def test_only_onenotes_dataclasses_are_ever_built_from_a_cache(tmp_path):
+    import pickle
+
+    import onenotes.note
+
+    marker = tmp_path / "ran"
+    planted = [
+        _Planted(os.system, f"touch {marker}"),
+        _Planted(subprocess.call, ["touch", str(marker)]),
+        _Planted(cache.format_version),  # a onenotes function, not a dataclass
+        _Planted(onenotes.note.parse_note, "x"),
+    ]
+    for value in planted:
+        with pytest.raises(pickle.UnpicklingError):
+            cache.decode(pickle.dumps(value, protocol=5))
+        with pytest.raises(pickle.UnpicklingError):
+            cache.decode(pickle.dumps([value], protocol=2))
+    assert not marker.exists()
+    with pytest.raises(TypeError):
+        cache.decode('{"@": "C", "c": "subprocess:Popen", "f": {}}')  # text is never a cached value
 
 
 def test_parallel_parsing_gives_the_same_notebook(acme, monkeypatch):
@@ -356,8 +423,35 @@ def test_parallel_parsing_gives_the_same_notebook(acme, monkeypatch):
     monkeypatch.setattr(cache, "PARALLEL_MIN", 2)
     one = load_notebook(acme, jobs=1)
     two = load_notebook(acme, jobs=2)
-    assert [cache.encode(n) for n in two.notes] == [cache.encode(n) for n in one.notes]
+    assert two.notes == one.notes
+    assert [n.meta.key_lines for n in two.notes] == [n.meta.key_lines for n in one.notes]
     assert two.problems == one.problems
+
+
+def test_a_first_run_on_all_cores_folds_each_rep_where_its_notes_were_parsed(cli, broken, monkeypatch):
+    fresh = outputs(cli, broken, "--no-cache")
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 2)
+    in_parent = []
+    real = cache._rep_ledger
+    monkeypatch.setattr(cache, "_rep_ledger", lambda rep, *a: in_parent.append(rep) or real(rep, *a))
+    first = outputs(cli, broken, commands=COMMANDS[:1])  # followups: its run parses every note
+    assert in_parent == [] and first == fresh[:1]
+    assert outputs(cli, broken) == fresh
+    note = broken / "bob-okafor" / "2026-11-16.md"  # one note changes: its rep is folded here
+    note.write_text(note.read_text(encoding="utf-8").replace("Build a list of 50", "Build a list of 60"),
+                    encoding="utf-8")
+    assert outputs(cli, broken, commands=COMMANDS[:1]) == outputs(cli, broken, "--no-cache",
+                                                                    commands=COMMANDS[:1])
+    assert in_parent == ["bob-okafor"]
+
+
+def test_chunks_never_cut_a_rep_that_is_folded():
+    rels = [f"{rep}/2026-01-{day:02d}.md" for rep in ("ann", "bob", "cy") for day in range(1, 8)]
+    chunks = cache._chunks(rels, 3, frozenset({"ann", "cy"}))
+    assert [rel for chunk, _ in chunks for rel in chunk] == rels
+    for rep in ("ann", "cy"):
+        assert sum(any(r.startswith(rep + "/") for r in chunk) for chunk, _ in chunks) == 1
+    assert [sorted(f) for _, f in chunks] == [["ann"], [], ["cy"]]
 
 
 def test_the_example_notebook_is_unchanged_by_a_cached_run(cli, tmp_path):

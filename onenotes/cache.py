@@ -354,6 +354,8 @@ CREATE TABLE notes (path TEXT PRIMARY KEY, rep TEXT NOT NULL, key TEXT NOT NULL,
                     digest BLOB, readable INTEGER, problems BLOB, mentions BLOB);
 CREATE TABLE bodies (path TEXT PRIMARY KEY, data BLOB NOT NULL);  -- zlib-compressed encoded Note
 CREATE INDEX notes_rep ON notes (rep);
+CREATE INDEX notes_keys ON notes (path, key);  -- a warm run reads only this (see index())
+CREATE INDEX notes_special ON notes (path) WHERE racy = 1 OR readable = 0 OR problems IS NOT NULL;
 CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open BLOB NOT NULL);
 """
 

@@ -15,6 +15,7 @@ and one ``YYYY-MM-DD.md`` (or ``YYYY-MM-DD-N.md``) note per meeting.  The walk
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 import re
 import stat
@@ -36,6 +37,9 @@ NOTE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.md$")
 _CONFLICT_COPY = re.compile(
     r"(sync-conflict|conflicted copy|\(conflict\)|\.orig\.md$|\(\d+\)\.md$| copy\.md$)", re.I)
 _SKIP_DIRS = {"templates", "node_modules", "__pycache__"}
+# A name that is plainly a note (ASCII, not hidden, no conflict-copy marks): the
+# walk takes such a regular file without the checks of _visit.
+_PLAIN_NOTE = re.compile(r"\d{4}-\d{2}-\d{2}(?:-\d+)?\.md\Z")
 
 
 def find_root(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
@@ -54,6 +58,9 @@ def find_root(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
     return here
 
 
+_name = operator.attrgetter("name")
+
+
 @dataclass
 class Scan:
     notes: list[str] = field(default_factory=list)  # relative paths with "/"
@@ -66,7 +73,7 @@ def scan(root: Path) -> Scan:
     """Walk the notebook and sort its files; reads no file contents."""
     result = Scan()
     try:
-        top = sorted(os.scandir(root), key=lambda e: e.name)
+        top = sorted(os.scandir(root), key=_name)
     except OSError as exc:
         raise BadInputError(f"cannot read the notebook folder {root}: {exc.strerror}") from None
     for entry in top:
@@ -120,13 +127,22 @@ def _walk(root: Path, rel_dir: str, result: Scan) -> None:
         folder, entries = stack.pop()
         if entries is None:
             try:
-                entries = iter(sorted(os.scandir(root / folder), key=lambda e: e.name))
+                entries = iter(sorted(os.scandir(root / folder), key=_name))
             except OSError as exc:
                 result.problems.append(Problem(folder, 0, 0, "warning", "unreadable",
                                                f"cannot read folder: {exc.strerror}",
                                                "check the folder's permissions"))
                 continue
+        notes = result.notes
+        is_note = _PLAIN_NOTE.match
         for entry in entries:
+            name = entry.name
+            try:
+                if is_note(name) and entry.is_file(follow_symlinks=False):  # most entries: a note
+                    notes.append(f"{folder}/{name}")
+                    continue
+            except OSError:
+                pass
             sub = _visit(root, folder, entry, result)
             if sub is not None:
                 stack.append((folder, entries))  # come back for the rest of this folder

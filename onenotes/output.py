@@ -118,7 +118,26 @@ def _json_default(value):
 
 
 def to_json(data) -> str:
+    """``data`` as JSON indented by two spaces (what ``json.dumps(indent=2)`` writes).
+
+    A list of flat records, what listing commands print, is written by the C
+    encoder a record at a time: ``json.dumps`` with an indent runs the pure
+    Python encoder, which took longer than reading 10,000 notes from the cache.
+    """
+    if type(data) is list and data and all(type(r) is dict and r and _flat(r) for r in data):
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "),
+                                  default=_json_default).encode
+        return "[\n  {\n    " + "\n  },\n  {\n    ".join(encode(r)[1:-1] for r in data) + "\n  }\n]\n"
     return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+
+
+def _flat(record: dict) -> bool:
+    """Every key a string and every value written as one JSON scalar."""
+    scalars = _SCALARS
+    return all(type(k) is str for k in record) and all(type(v) in scalars for v in record.values())
 
 
 # What a spreadsheet would run as a formula when a cell starts with it.

@@ -8,6 +8,8 @@ import json
 
 import click
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from onenotes import __version__
 from onenotes.cli import COMMANDS, cli as group
@@ -130,3 +132,21 @@ def test_python_dash_m_onenotes_is_the_same_command(example_notebook):
     usage = subprocess.run([sys.executable, "-m", "onenotes", "kpis", "--help"], capture_output=True,
                            text=True, timeout=60)
     assert usage.stdout.startswith("Usage: onenotes kpis ")  # not "python -m onenotes" or "__main__.py"
+
+
+# to_json writes lists of flat records with the C encoder; it must write exactly
+# what json.dumps(indent=2) writes, for every record a command could print.
+_json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(),
+                          st.floats(allow_nan=True, allow_infinity=True),
+                          st.dates(), st.datetimes())
+_json_values = st.one_of(_json_scalars, st.lists(_json_scalars, max_size=3),
+                         st.dictionaries(st.text(max_size=5), _json_scalars, max_size=3))
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=8), st.one_of(_json_scalars, _json_scalars, _json_values),
+                                max_size=6), max_size=5))
+def test_json_output_is_exactly_what_json_dumps_indent_2_writes(records):
+    from onenotes.output import _json_default, to_json
+
+    expected = json.dumps(records, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    assert to_json(records) == expected

@@ -800,6 +800,9 @@ def _load_cached(root: Path, rels: list[str], options, store: Store, jobs, keep:
     prefix = os.path.join(str(root), "")
     lstat = _lstat
     for rel in rels:
+        if rel not in known:  # new to the cache (all of them, on a first run): parsed, stat and all
+            todo.append(rel)
+            continue
         path = prefix + rel
         try:
             st = lstat(path)

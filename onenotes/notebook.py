@@ -273,6 +273,7 @@ class Notebook:
         self.problems = problems  # notes that could not be read, skipped links, ...
         self.scan = scan
         self._loaded = loaded
+        self._by_rep: tuple | None = None
 
     @property
     def notes(self) -> list[Note]:
@@ -325,7 +326,16 @@ class Notebook:
         return resolve_rep(self.reps(), {s: self.rep_name(s) for s in self.reps()}, given)
 
     def notes_of(self, rep: str) -> list[Note]:
-        return sorted((n for n in self.notes if n.rep == rep), key=lambda n: n.sort_key)
+        """One rep's notes by date (grouped once per list of notes: commands ask for every rep)."""
+        notes = self.notes
+        if self._by_rep is None or self._by_rep[0] is not notes or self._by_rep[1] != len(notes):
+            groups: dict[str, list[Note]] = {}
+            for note in notes:
+                groups.setdefault(note.rep, []).append(note)
+            for group in groups.values():
+                group.sort(key=lambda n: n.sort_key)
+            self._by_rep = (notes, len(notes), groups)
+        return list(self._by_rep[2].get(rep, ()))
 
 
 def _row_order(row) -> tuple:

@@ -161,7 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     workdir = args.workdir or Path(tempfile.gettempdir()) / "onenotes-benchmark"
     workdir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k != "ONENOTES_NO_CACHE"}
+    # Installed packages carry compiled bytecode (pip compiles at install); an editable
+    # checkout run with PYTHONDONTWRITEBYTECODE=1 would recompile onenotes on every run.
+    env = {k: v for k, v in os.environ.items() if k not in ("ONENOTES_NO_CACHE", "PYTHONDONTWRITEBYTECODE")}
+    subprocess.run([sys.executable, "-c", "import compileall, os, onenotes; "
+                    "compileall.compile_dir(os.path.dirname(onenotes.__file__), quiet=1)"],
+                   env=env, stdout=subprocess.DEVNULL)
     rg = shutil.which("rg")
 
     print(f"machine: {machine()}")

@@ -16,7 +16,7 @@ from onenotes.diagnosis import diagnose
 from onenotes.errors import NoteError
 from onenotes.kpis import scorecard
 from onenotes.ledger import build_ledger
-from onenotes.note import HANDLER, MAX_NOTE_BYTES, decode
+from onenotes.note import MAX_NOTE_BYTES, decode, has_frontmatter, split_frontmatter
 from onenotes.notebook import Notebook, read_bytes
 from onenotes.render import render
 from onenotes.schedule import next_meeting
@@ -46,7 +46,7 @@ def _body(root: Path, rel: str) -> str:
         text = decode(read_bytes(root / rel, MAX_NOTE_BYTES), rel)
     except (OSError, ValueError, NoteError):  # changed since it was read: no calls to show
         return ""
-    parts = HANDLER.split_at(text) if HANDLER.detect(text) else None
+    parts = split_frontmatter(text) if has_frontmatter(text) else None
     return parts[1] if parts else text
 
 

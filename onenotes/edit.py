@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from onenotes.errors import RefusedError, WriteError
-from onenotes.note import HANDLER, Note, parse_note
+from onenotes.note import Note, has_frontmatter, parse_note, split_frontmatter
 
 BOM = b"\xef\xbb\xbf"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -143,9 +143,9 @@ class Frontmatter:
 
 def frontmatter(lines: Lines, path: str) -> Frontmatter:
     text = lines.text()
-    if not HANDLER.detect(text):
+    if not has_frontmatter(text):
         return Frontmatter(False, 0, -1, None)
-    parts = HANDLER.split_at(text)
+    parts = split_frontmatter(text)
     if parts is None:
         raise EditRefused(f"{path}: the frontmatter is not closed; fix the note first (onenotes check)")
     yaml_text, _, body_line = parts

@@ -11,9 +11,10 @@ The rules (docs/format.md has them for users):
 * Commitments come from the frontmatter's ``commitments:`` list and from task
   items in the body (see :mod:`onenotes.tasks`).
 
-The frontmatter is split and loaded by :class:`NoteHandler`, a
-python-frontmatter handler of our own: the library's defaults strip the body,
-miss a BOM note's YAML and let raw YAML errors through.
+The frontmatter is split by :func:`split_frontmatter` and loaded by the strict
+loader of :mod:`onenotes.yamlsafe`; :class:`NoteHandler` offers the same as a
+python-frontmatter handler (the library's own defaults strip the body, miss a
+BOM note's YAML and let raw YAML errors through).
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
-
-from frontmatter.default_handlers import BaseHandler
 
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import NoteError, Problem
@@ -126,44 +125,76 @@ class Note:
         return (self.date, self.seq, self.path)
 
 
-class NoteHandler(BaseHandler):
-    """python-frontmatter handler: ``---`` on line 1, closed by ``---`` or ``...``.
+# The closing line of a frontmatter block: ``---`` or ``...``, trailing blanks allowed.
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
-    ``split`` works on text whose line ends are already ``\\n`` and returns the
-    YAML text and the body untouched (no stripping).  ``load`` uses the strict
-    loader of :mod:`onenotes.yamlsafe`.
-    """
 
-    FM_BOUNDARY = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
-    START_DELIMITER = "---"
-    END_DELIMITER = "---"
+def has_frontmatter(text: str) -> bool:
+    """Line 1 is ``---`` (trailing blanks allowed): the note opens a frontmatter block."""
+    end = text.find("\n")
+    return (text if end < 0 else text[:end]).rstrip(" \t") == "---"
 
-    def detect(self, text: str) -> bool:
-        first = text.split("\n", 1)[0]
-        return first.rstrip(" \t") == "---"
 
-    def split_at(self, text: str) -> tuple[str, str, int] | None:
-        """(yaml, body, body_start_line) or None when the block is never closed."""
-        lines = text.split("\n")
-        for index in range(1, len(lines)):
-            if lines[index].rstrip(" \t") in ("---", "..."):
-                return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+def split_frontmatter(text: str) -> tuple[str, str, int] | None:
+    """(yaml, body, body_start_line) of text with ``\\n`` line ends whose line 1 opens
+    a frontmatter block; None when the block is never closed.  Nothing is stripped."""
+    start = text.find("\n") + 1
+    if start == 0:
         return None
-
-    def split(self, text: str) -> tuple[str, str]:
-        parts = self.split_at(text)
-        if parts is None:
-            raise ValueError("frontmatter is not closed")
-        return parts[0], parts[1]
-
-    def load(self, fm: str, line_offset: int = 1):  # type: ignore[override]
-        return load_yaml(fm, line_offset=line_offset)
-
-    def export(self, metadata, **kwargs) -> str:  # pragma: no cover - we never dump notes
-        raise NotImplementedError("onenotes renders notes from templates; it never dumps them")
+    close = _FM_CLOSE.search(text, start)
+    if close is None:
+        return None
+    yaml_text = text[start:close.start() - 1] if close.start() > start else ""
+    body = text[close.end() + 1:] if close.end() < len(text) else ""
+    return yaml_text, body, text.count("\n", 0, close.start()) + 2
 
 
-HANDLER = NoteHandler()
+def _make_handler():
+    """:class:`NoteHandler`, made on first use: python-frontmatter (and PyYAML, which it
+    imports) load only for callers that want a handler, never to read notes."""
+    from frontmatter.default_handlers import BaseHandler
+
+    class NoteHandler(BaseHandler):
+        """python-frontmatter handler: ``---`` on line 1, closed by ``---`` or ``...``.
+
+        ``split`` works on text whose line ends are already ``\\n`` and returns the
+        YAML text and the body untouched (no stripping).  ``load`` uses the strict
+        loader of :mod:`onenotes.yamlsafe`.
+        """
+
+        FM_BOUNDARY = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+        START_DELIMITER = "---"
+        END_DELIMITER = "---"
+
+        def detect(self, text: str) -> bool:
+            return has_frontmatter(text)
+
+        def split_at(self, text: str) -> tuple[str, str, int] | None:
+            """(yaml, body, body_start_line) or None when the block is never closed."""
+            return split_frontmatter(text)
+
+        def split(self, text: str) -> tuple[str, str]:
+            parts = split_frontmatter(text)
+            if parts is None:
+                raise ValueError("frontmatter is not closed")
+            return parts[0], parts[1]
+
+        def load(self, fm: str, line_offset: int = 1):  # type: ignore[override]
+            return load_yaml(fm, line_offset=line_offset)
+
+        def export(self, metadata, **kwargs) -> str:  # pragma: no cover - we never dump notes
+            raise NotImplementedError("onenotes renders notes from templates; it never dumps them")
+
+    NoteHandler.__module__ = __name__
+    return NoteHandler
+
+
+def __getattr__(name: str):
+    if name in ("NoteHandler", "HANDLER"):
+        cls = _make_handler()
+        globals().update(NoteHandler=cls, HANDLER=cls())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def decode(data: bytes, path: str) -> str:
@@ -239,8 +270,8 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                                 "keep the right version and delete the <<<<<<< ======= >>>>>>> lines"))
     meta: dict = LineDict()
     body, body_line = text, 1
-    if HANDLER.detect(text):
-        parts = HANDLER.split_at(text)
+    if has_frontmatter(text):
+        parts = split_frontmatter(text)
         if parts is None:
             raise NoteError(Problem(
                 path, 1, 1, "error", "frontmatter-unclosed",
@@ -255,7 +286,7 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                 "a Markdown heading inside the frontmatter",
                 f"is the closing --- missing? the frontmatter now ends on line {body_line - 1}"))
         try:
-            loaded = HANDLER.load(yaml_text, line_offset=1)
+            loaded = load_yaml(yaml_text, line_offset=1)
         except YamlProblem as exc:
             hint = None if exc.hint == GENERIC_HINT else exc.hint
             if not _YAML_KEY_LINE.search(yaml_text):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from onenotes.errors import BadInputError, Problem, RefusedError
-from onenotes.note import HANDLER, MAX_NOTE_BYTES, Note, decode
+from onenotes.note import MAX_NOTE_BYTES, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
 from onenotes.output import _UNSAFE, format_number
 
@@ -368,8 +368,8 @@ def find_note(book: Notebook, given: str, *, date: dt.date | None, today: dt.dat
 
 def _split_body(text: str) -> tuple[str, int]:
     """The body of a note's text and the file line it starts on."""
-    if HANDLER.detect(text):
-        parts = HANDLER.split_at(text)
+    if has_frontmatter(text):
+        parts = split_frontmatter(text)
         if parts is not None:
             return parts[1], parts[2]
     return text, 1

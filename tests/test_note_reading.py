@@ -24,6 +24,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import write
 from onenotes.errors import NoteError
@@ -301,6 +303,40 @@ def test_handler_detects_frontmatter_on_line_one_only():
     assert HANDLER.detect("---  \nrep: ann\n---\n")
     assert not HANDLER.detect("\n---\nrep: ann\n---\n")
     assert not HANDLER.detect("{\n}\n")
+
+
+def _split_by_lines(text):
+    """The first splitter, line by line: the oracle for split_frontmatter."""
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip(" \t") in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    return None
+
+
+_FM_PIECES = st.sampled_from(["---", "...", "--- ", "---\t", "-- -", "----", ". ..", "rep: ann", "",
+                              " ---", "x---", "...x", "# Heading", "- [ ] task", " ", "\t"])
+
+
+@given(st.lists(_FM_PIECES, max_size=8), st.booleans())
+def test_splitting_frontmatter_finds_the_first_closing_line(lines, newline_at_end):
+    from onenotes.note import has_frontmatter, split_frontmatter
+
+    text = "\n".join(["---", *lines]) + ("\n" if newline_at_end else "")
+    assert has_frontmatter(text)
+    assert split_frontmatter(text) == _split_by_lines(text)
+    assert HANDLER.split_at(text) == _split_by_lines(text)
+
+
+def test_reading_notes_does_not_import_python_frontmatter():
+    import subprocess
+    import sys
+
+    code = ("import sys; from onenotes.note import parse_note; import datetime as dt; "
+            "parse_note('---\\nrep: ann\\n---\\n- [ ] x\\n', 'ann/2026-01-05.md', 'ann', dt.date(2026, 1, 5)); "
+            "print('frontmatter' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
 
 
 def test_yaml_error_in_frontmatter_names_the_file_line():

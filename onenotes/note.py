@@ -20,9 +20,13 @@ BOM note's YAML and let raw YAML errors through).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
+
+try:  # SHA-1 without OpenSSL (hashlib loads it: milliseconds of a run that parses one note)
+    from _sha1 import sha1 as _sha1
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import sha1 as _sha1
 from zoneinfo import ZoneInfo
 
 from onenotes.dates import DateProblem, to_date
@@ -235,7 +239,7 @@ def _byte_position(data: bytes, at: int) -> tuple[int, int]:
 def derived_id(rep: str, stem: str, text: str) -> str:
     """The stable id of a commitment written without one: from its note and text."""
     norm = _SPACES.sub(" ", text).strip().casefold()
-    return hashlib.sha1(f"{rep}/{stem}\n{norm}".encode()).hexdigest()[:8]
+    return _sha1(f"{rep}/{stem}\n{norm}".encode()).hexdigest()[:8]
 
 
 MAX_FIGURE = 10 ** 15  # larger figures are typos, and overflow float maths

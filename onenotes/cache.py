@@ -173,7 +173,7 @@ class _Unpickler(pickle.Unpickler):
 
 # --------------------------------------------------------------- parsing ---
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)  # 100,000 of them on a first run: keep them small
 class Row:
     """One note as the cache keeps it."""
 

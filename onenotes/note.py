@@ -69,6 +69,8 @@ _DONE_PATTERNS = (
 _REASON_PATTERNS = (
     re.compile(r"\[reason::([^\]]{0,600})\]"),  # why it was dropped (written by `onenotes drop`, 500 at most)
 )
+# Each pattern above needs a ':' or an '@', or a non-ASCII emoji (tests/test_note_reading.py
+# checks this, so that _read_body_tasks may skip them all for a text without any).
 _SPACES = re.compile(r"\s+")
 
 
@@ -493,11 +495,15 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      "use [ ] open, [x] done or [-] dropped")
             status = "open"
         text = raw.text
-        reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."
-        due_value, text = _first(_DUE_PATTERNS, text)
-        owner, text = _first(_OWNER_PATTERNS, text)
-        cid, text = _first(_ID_PATTERNS, text)
-        done_value, text = _first(_DONE_PATTERNS, text)
+        if text.isascii() and ":" not in text and "@" not in text:
+            # Every inline field needs a ':', '@due(' or an emoji: most tasks have none.
+            reason = due_value = owner = cid = done_value = None
+        else:
+            reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."
+            due_value, text = _first(_DUE_PATTERNS, text)
+            owner, text = _first(_OWNER_PATTERNS, text)
+            cid, text = _first(_ID_PATTERNS, text)
+            done_value, text = _first(_DONE_PATTERNS, text)
         text = _SPACES.sub(" ", text).strip()
         owner = (owner or "rep").strip().lower()
         if owner not in OWNERS:

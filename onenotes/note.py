@@ -268,7 +268,7 @@ def _first(patterns, text: str):
 def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                options: ReadOptions = ReadOptions()) -> Note:
     """Parse a decoded note.  Raises :class:`NoteError` when it cannot be read."""
-    conflict = _CONFLICT.search(text)
+    conflict = _CONFLICT.search(text) if "<<<<<<<" in text or ">>>>>>>" in text else None
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
         raise NoteError(Problem(path, line, 1, "error", "merge-conflict",
@@ -284,7 +284,7 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                 "frontmatter opened on line 1 is never closed",
                 "add a line with --- after the metadata; if line 1 is a horizontal rule, write *** instead"))
         yaml_text, body, body_line = parts
-        heading = _MD_HEADING.search(yaml_text)
+        heading = _MD_HEADING.search(yaml_text) if "#" in yaml_text else None
         if heading:
             line = yaml_text.count("\n", 0, heading.start()) + 2
             raise NoteError(Problem(

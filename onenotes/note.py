@@ -421,6 +421,17 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
         return None, str(value)
 
 
+def _item_date(note: Note, item: dict, key: str, iline: int, what: str, options: ReadOptions):
+    """:func:`_date_field` of ``item[key]``; an absent value or a YAML date needs no reading."""
+    value = item.get(key)
+    if value is None or type(value) is dt.date:
+        return value, None
+    return _date_field(note, value, _line(item, key, iline), what, options)
+
+
+_COMMITMENT_KEY_SET = frozenset(COMMITMENT_KEYS)
+
+
 def _unique_id(seen: dict[str, int], cid: str) -> str:
     """The same text twice in one note is still two commitments: -2, -3, ..."""
     seen[cid] = seen.get(cid, 0) + 1
@@ -471,13 +482,13 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
         if owner not in OWNERS:
             _problem(note, _line(item, "owner", iline), "error", "commitment-owner",
                      f"unknown owner {item.get('owner')!r}", "use rep or manager")
-        due, due_raw = _date_field(note, item.get("due"), _line(item, "due", iline), "due date", options)
-        since, _ = _date_field(note, item.get("since"), _line(item, "since", iline), "since", options)
-        done_on, _ = _date_field(note, item.get("done_on"), _line(item, "done_on", iline), "done_on", options)
+        due, due_raw = _item_date(note, item, "due", iline, "due date", options)
+        since, _ = _item_date(note, item, "since", iline, "since", options)
+        done_on, _ = _item_date(note, item, "done_on", iline, "done_on", options)
         reason = item.get("reason")
         reason = None if reason is None or str(reason).strip() == "" else str(reason).strip()
         for key in item:
-            if key not in COMMITMENT_KEYS:
+            if key not in _COMMITMENT_KEY_SET:
                 _problem(note, _line(item, key, iline), "warning", "commitment-key",
                          f"unknown commitment key {key!r}", "known keys: " + ", ".join(COMMITMENT_KEYS))
         note.mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter",

@@ -250,3 +250,19 @@ def test_another_pyyaml_is_another_cache_version(monkeypatch):
     before = cache.format_version(package)
     monkeypatch.setattr(cache, "_yaml_identity", lambda: "yaml/__init__.py:12312:1")
     assert cache.format_version(package) != before
+
+
+def test_the_width_of_ascii_text_is_its_length_as_the_unicode_rule_says():
+    """output.display_width counts ASCII text by its length (no per-character lookups)."""
+    import unicodedata
+
+    from onenotes.output import display_width
+
+    def rule(ch: str) -> int:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Me", "Cf"):
+            return 0
+        return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+    every_ascii = "".join(map(chr, range(128)))
+    assert display_width(every_ascii) == sum(map(rule, every_ascii)) == 128
+    assert display_width("Zoe\u0308 \u65e5\u672c") == 8  # not ASCII: the rule still applies

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from onenotes.errors import ConfigError, NoteError, Problem
+from onenotes.records import FACTORY, FrozenRecord, Record, fill
 
 if TYPE_CHECKING:  # the YAML loader is imported where a file is parsed (a warm cache needs none)
     from onenotes.note import ReadOptions
@@ -36,21 +36,28 @@ SHARE_KEYS = ("private_keys",)
 # Frontmatter keys left out of `onenotes share` by default: the manager's own
 # reading of how sure the rep sounded is for the manager, not for the rep.
 DEFAULT_PRIVATE_KEYS = ("confidence", "private")
-_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)$")
-_EVERY = re.compile(r"every\s+(\d+)\s+days?$")
+# Patterns for settings read from onenotes.yaml, compiled when one is read (``re`` keeps
+# them): a warm run takes the config from the cache and compiles none.
+_TIME = r"([01]?\d|2[0-3]):([0-5]\d)$"
+_EVERY = r"every\s+(\d+)\s+days?$"
 
 
-@dataclass(frozen=True)
-class Cadence:
+@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
+class Cadence(FrozenRecord):
     """How often a rep meets: every ``days`` days, or monthly (``days`` is 0)."""
 
     text: str
     days: int
     monthly: bool = False
 
+    def __init__(self, text: str, days: int, monthly: bool = False) -> None:
+        fill(self, text=text, days=days, monthly=monthly)
 
-@dataclass(frozen=True)
-class KpiDef:
+
+@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
+class KpiDef(FrozenRecord):
+    """A KPI of the notebook: what it measures, its goal, and how it is shown."""
+
     name: str
     kind: str  # "input" or "output"
     goal: float | int | None
@@ -61,6 +68,12 @@ class KpiDef:
     scale: float = 1  # e.g. 100 for a ratio shown as a percentage
     period: str | None = None  # the goal is for a week, month or quarter (figures add up)
 
+    def __init__(self, name: str, kind: str, goal: float | int | None, unit: str | None = None,
+                 better: str = "higher", label: str = "", ratio: tuple[str, str] | None = None,
+                 scale: float = 1, period: str | None = None) -> None:
+        fill(self, name=name, kind=kind, goal=goal, unit=unit, better=better, label=label, ratio=ratio,
+             scale=scale, period=period)
+
     @property
     def derived(self) -> bool:
         return self.ratio is not None
@@ -70,27 +83,35 @@ class KpiDef:
         return self.label or self.name.replace("_", " ").capitalize()
 
 
-@dataclass(frozen=True)
-class DiagnosisRules:
+@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
+class DiagnosisRules(FrozenRecord):
     """When outputs count as on track, and how far back "consistently" looks."""
 
     on_target: float = 1.0  # attainment (actual / goal) that counts as meeting a goal
     lookback: int = 4  # meetings looked at for a pattern
     consistent: int = 3  # misses within the lookback that make it consistent
 
+    def __init__(self, on_target: float = 1.0, lookback: int = 4, consistent: int = 3) -> None:
+        fill(self, on_target=on_target, lookback=lookback, consistent=consistent)
 
-@dataclass(frozen=True)
-class RepDef:
+
+@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
+class RepDef(FrozenRecord):
+    """A rep named in onenotes.yaml: display name and per-rep goals."""
+
     slug: str
     name: str
     goals: dict = field(default_factory=dict)
+
+    def __init__(self, slug: str, name: str, goals: dict = FACTORY) -> None:
+        fill(self, slug=slug, name=name, goals={} if goals is FACTORY else goals)
 
 
 IMPORT_KEYS = ("rep", "kpi", "value", "columns", "reps", "decimal", "delimiter")
 
 
-@dataclass(frozen=True)
-class MetricsImport:
+@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
+class MetricsImport(FrozenRecord):
     """How `import-metrics` reads a CRM export (the ``metrics_import:`` section)."""
 
     rep: str | None = None  # the column naming the rep (default: Rep, Owner, Deal Owner, ...)
@@ -100,6 +121,12 @@ class MetricsImport:
     reps: dict = field(default_factory=dict)  # CRM name or email -> rep folder
     decimal: str | None = None  # "." or ","; default: proven by the figures, never guessed
     delimiter: str | None = None  # ",", ";" or "\t"; default: detected
+
+    def __init__(self, rep: str | None = None, kpi: str | None = None, value: str | None = None,
+                 columns: dict = FACTORY, reps: dict = FACTORY, decimal: str | None = None,
+                 delimiter: str | None = None) -> None:
+        fill(self, rep=rep, kpi=kpi, value=value, columns={} if columns is FACTORY else columns,
+             reps={} if reps is FACTORY else reps, decimal=decimal, delimiter=delimiter)
 
 
 class MetricsImportError(ValueError):
@@ -156,11 +183,16 @@ def _metrics_import(raw) -> MetricsImport:
                          {str(k): v for k, v in reps.items()}, decimal, delimiter)
 
 
-@dataclass
-class Config:
+_WEEKLY = Cadence("weekly", 7)
+
+
+@dataclass(init=False, repr=False, eq=False)  # a dataclass, defined at no cost (onenotes.records)
+class Config(Record):
+    """The settings of ``onenotes.yaml``, each with its default when not set."""
+
     path: Path | None = None  # None when the notebook has no onenotes.yaml
     manager: str = ""
-    cadence: Cadence = Cadence("weekly", 7)
+    cadence: Cadence = _WEEKLY
     meeting_day: int | None = None  # 0 = Monday
     template: str = "one-on-one"
     timezone: str | None = None
@@ -176,6 +208,25 @@ class Config:
     meeting_time: dt.time | None = None  # when one-on-ones start (for `onenotes ics`)
     private_keys: tuple[str, ...] = DEFAULT_PRIVATE_KEYS  # frontmatter keys `share` leaves out
     metrics_import: MetricsImport = field(default_factory=MetricsImport)
+
+    def __init__(self, path: Path | None = None, manager: str = "", cadence: Cadence = _WEEKLY,
+                 meeting_day: int | None = None, template: str = "one-on-one", timezone: str | None = None,
+                 date_formats: tuple[str, ...] = (), default_duration_minutes: int = 60,
+                 kpis: dict[str, KpiDef] = FACTORY, reps: dict[str, RepDef] = FACTORY,
+                 diagnosis: DiagnosisRules = FACTORY, coaching_questions: dict[str, tuple[str, ...]] = FACTORY,
+                 escalate_after: int = 3, coaching_hours_target: float = 3.0, editor: tuple[str, ...] = (),
+                 meeting_time: dt.time | None = None, private_keys: tuple[str, ...] = DEFAULT_PRIVATE_KEYS,
+                 metrics_import: MetricsImport = FACTORY) -> None:
+        self.path, self.manager, self.cadence, self.meeting_day = path, manager, cadence, meeting_day
+        self.template, self.timezone, self.date_formats = template, timezone, date_formats
+        self.default_duration_minutes = default_duration_minutes
+        self.kpis = {} if kpis is FACTORY else kpis
+        self.reps = {} if reps is FACTORY else reps
+        self.diagnosis = DiagnosisRules() if diagnosis is FACTORY else diagnosis
+        self.coaching_questions = {} if coaching_questions is FACTORY else coaching_questions
+        self.escalate_after, self.coaching_hours_target, self.editor = escalate_after, coaching_hours_target, editor
+        self.meeting_time, self.private_keys = meeting_time, private_keys
+        self.metrics_import = MetricsImport() if metrics_import is FACTORY else metrics_import
 
     @property
     def read_options(self) -> ReadOptions:
@@ -200,7 +251,7 @@ def parse_cadence(text: str) -> Cadence:
         return Cadence(norm, named[norm])
     if norm == "monthly":
         return Cadence(norm, 0, monthly=True)
-    m = _EVERY.match(norm)
+    m = re.match(_EVERY, norm)
     if m and 1 <= int(m.group(1)) <= 366:
         return Cadence(norm, int(m.group(1)))
     raise ValueError(f"unknown cadence {text!r}: use weekly, biweekly, monthly or 'every N days'")
@@ -332,7 +383,7 @@ def _build(path: Path, raw: dict) -> Config:
         cfg.editor = _editor(path, raw)
     if raw.get("meeting_time") is not None:
         value = raw["meeting_time"]
-        match = _TIME.match(str(value).strip())
+        match = re.match(_TIME, str(value).strip())
         if not match:
             _fail(path, raw, "meeting_time", f"meeting_time {value!r} is not a time of day",
                   "write it as HH:MM on a 24-hour clock, e.g. 10:30")
@@ -374,6 +425,8 @@ def _editor(path, raw) -> tuple[str, ...]:
     value = raw["editor"]
     if not isinstance(value, str):
         _fail(path, raw, "editor", "editor is a command such as 'code --wait' or 'nano'")
+    import shlex  # only for an editor setting: kept off the start-up path
+
     try:
         words = tuple(shlex.split(value))
     except ValueError as exc:

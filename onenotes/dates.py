@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # zoneinfo loads only where a time zone is used
     from zoneinfo import ZoneInfo
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
+# Compiled on first use (``re`` keeps them): a warm run that reads no date compiles none.
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}$"
+_ISO_DATETIME = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
 
 
 class DateProblem(ValueError):
@@ -45,12 +46,12 @@ def to_date(value, *, formats: tuple[str, ...] = (), year: int | None = None,
     text = str(value).strip()
     if not text:
         return None
-    if _ISO_DATE.match(text):
+    if re.match(_ISO_DATE, text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
             raise DateProblem(f"{text!r} is not a real date") from None
-    if _ISO_DATETIME.match(text):
+    if re.match(_ISO_DATETIME, text):
         try:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:

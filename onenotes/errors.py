@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from onenotes.records import FrozenRecord, fill
+
 
 class OnenotesError(Exception):
     """Base class: a problem the user can fix.  ``str(err)`` is the message."""
@@ -66,8 +68,8 @@ class WriteError(OnenotesError):
     exit_code = 4
 
 
-@dataclass(frozen=True)
-class Problem:
+@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
+class Problem(FrozenRecord):
     """One thing wrong with a file, at a position: used by parsing and ``check``.
 
     ``line`` and ``column`` are 1-based and count from the top of the file
@@ -81,6 +83,11 @@ class Problem:
     code: str
     message: str
     hint: str | None = None
+
+    def __init__(self, path: str, line: int, column: int, severity: str, code: str, message: str,
+                 hint: str | None = None) -> None:
+        fill(self, path=path, line=line, column=column, severity=severity, code=code, message=message,
+             hint=hint)
 
     def location(self) -> str:
         loc = self.path

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from onenotes.errors import Problem
+from onenotes.records import Record
 from onenotes.ledger import followups_order
 from onenotes.notebook import Notebook
 
@@ -25,10 +26,16 @@ def listing_problems(book: Notebook) -> list[Problem]:
     return problems
 
 
-@dataclass
-class Followups:
+@dataclass(init=False, repr=False, eq=False)  # a dataclass, defined at no cost (onenotes.records)
+class Followups(Record):
+    """What ``followups`` lists, and the warnings to show with it."""
+
     rows: list[dict]
     problems: list[Problem]  # notes skipped, unreadable dates, odd markers
+
+    def __init__(self, rows: list[dict], problems: list[Problem]) -> None:
+        self.rows = rows
+        self.problems = problems
 
 
 def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: str | None = None,

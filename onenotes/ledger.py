@@ -13,12 +13,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from onenotes.records import FACTORY, Record
+
 if TYPE_CHECKING:  # no parser import for a ledger read from the cache
     from onenotes.note import Mention, Note
 
 
-@dataclass
-class Entry:
+@dataclass(init=False, repr=False, eq=False)  # a dataclass, defined at no cost (onenotes.records)
+class Entry(Record):
+    """One commitment of one rep, folded from every note that mentions it."""
+
     id: str
     rep: str
     text: str
@@ -35,6 +39,17 @@ class Entry:
     mentions: list[tuple[str, dt.date, int]] = field(default_factory=list)
     slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = field(default_factory=list)
     # (note date, due before, due after) for every note that moved the due date
+
+    def __init__(self, id: str, rep: str, text: str, owner: str, status: str, due: dt.date | None,
+                 due_raw: str | None, since: dt.date | None, source: str, line: int,
+                 closed_in: str | None = None, closed_on: dt.date | None = None, reason: str | None = None,
+                 mentions: list[tuple[str, dt.date, int]] = FACTORY,
+                 slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = FACTORY) -> None:
+        self.id, self.rep, self.text, self.owner, self.status = id, rep, text, owner, status
+        self.due, self.due_raw, self.since, self.source, self.line = due, due_raw, since, source, line
+        self.closed_in, self.closed_on, self.reason = closed_in, closed_on, reason
+        self.mentions = [] if mentions is FACTORY else mentions
+        self.slips = [] if slips is FACTORY else slips
 
     @property
     def times_carried(self) -> int:

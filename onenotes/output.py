@@ -10,7 +10,6 @@ cannot repaint or reorder the user's terminal.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -19,6 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Callable
+
+from onenotes.records import FrozenRecord, fill
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -73,12 +74,18 @@ def format_percent(value) -> str:
     return f"{value * 100:.0f}%"
 
 
-@dataclass(frozen=True)
-class Column:
+@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
+class Column(FrozenRecord):
+    """A column of a table: the row key, its header, alignment, and how its cell is shown."""
+
     key: str
     header: str
     align: str = "<"
     show: Callable[[dict], str] | None = None  # text for table/markdown/csv
+
+    def __init__(self, key: str, header: str, align: str = "<",
+                 show: Callable[[dict], str] | None = None) -> None:
+        fill(self, key=key, header=header, align=align, show=show)
 
     def text(self, row: dict) -> str:
         value = self.show(row) if self.show else row.get(self.key)
@@ -93,6 +100,8 @@ class Column:
 
 def display_width(text: str) -> int:
     """Terminal columns ``text`` takes: accents that combine take none, CJK takes two."""
+    if text.isascii():  # every ASCII character takes one column (the rule below gives 1 for each)
+        return len(text)
     return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) in ("Me", "Cf")
                else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
@@ -161,6 +170,8 @@ def _csv_cell(value) -> str:
 
 def to_csv(records: list[dict], keys) -> str:
     """One header row of ``keys``, then one row per record; lists and objects as JSON."""
+    import csv  # only for --format csv: kept off the start-up path
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(keys)

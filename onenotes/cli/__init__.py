@@ -14,7 +14,6 @@ import sys
 import click
 
 from onenotes import __version__
-from onenotes.errors import OnenotesError, WriteError
 
 COMMANDS = {
     "init": ("onenotes.cli.init", "Create a notebook: a commented onenotes.yaml and a .gitignore."),
@@ -41,7 +40,43 @@ class ReaderGone(Exception):
     """stdout's reader went away (``| head``); raised past click, which would exit 1."""
 
 
+def _onenotes_error() -> type:
+    """The error family, imported only once something was raised: ``--help`` needs none of it.
+
+    Python evaluates an ``except`` clause's class only when an exception reaches it.
+    """
+    from onenotes.errors import OnenotesError
+
+    return OnenotesError
+
+
+def _help_width(max_width: int | None) -> int:
+    """The width click's help formatter would choose, without importing shutil (and with it
+    bz2, lzma and zlib: a few milliseconds) only to ask how wide the terminal is: ``COLUMNS``,
+    else the terminal on stdout, else 80 columns (what ``shutil.get_terminal_size`` says)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+        columns = columns or 80
+    return max(min(columns, 80 if max_width is None else max_width) - 2, 50)
+
+
+class _Context(click.Context):
+    def make_formatter(self) -> click.HelpFormatter:
+        if self.terminal_width is None and click.formatting.FORCED_WIDTH is None:
+            return self.formatter_class(width=_help_width(self.max_content_width), max_width=self.max_content_width)
+        return super().make_formatter()
+
+
 class LazyGroup(click.Group):
+    context_class = _Context
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -91,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
         code = cli.main(args=argv, prog_name="onenotes", standalone_mode=False)
-    except OnenotesError as exc:
+    except _onenotes_error() as exc:
         from onenotes.output import clean_block
 
         message = f"onenotes: error: {exc.message}"
@@ -133,5 +168,7 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(f"onenotes: error: {message}", err=True)
         except OSError:
             pass
+        from onenotes.errors import WriteError
+
         sys.exit(WriteError.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import click
-from click.shell_completion import CompletionItem
 
 from onenotes.config import Config, display_name, load_config
 from onenotes.dates import DateProblem, parse_cli_date, today_in
@@ -81,7 +80,8 @@ def warn(problems: list[Problem]) -> None:
 # Called by click while the shell asks for completions (_ONENOTES_COMPLETE is
 # set), with a context parsed leniently and no command run.  They read as
 # little as they can, and never raise or print: whatever goes wrong, the shell
-# just gets no suggestions.
+# just gets no suggestions.  click.shell_completion is imported only here, where
+# it is used, so that running a command does not load it.
 
 
 def _completion_root(ctx: click.Context) -> Path:
@@ -105,6 +105,8 @@ def complete_rep(ctx: click.Context, param: click.Parameter, incomplete: str):
     ``shell_complete=complete_rep`` on a REP argument or a --rep option.
     """
     try:
+        from click.shell_completion import CompletionItem
+
         with _quiet():
             root = _completion_root(ctx)
             names = {slug: display_name(slug) for slug in scan(root).rep_dirs}
@@ -122,6 +124,8 @@ def complete_rep(ctx: click.Context, param: click.Parameter, incomplete: str):
 def complete_note(ctx: click.Context, param: click.Parameter, incomplete: str):
     """A rep slug, or a note's path once the text holds a '/' (the shell completes files then)."""
     if "/" in incomplete or "\\" in incomplete:
+        from click.shell_completion import CompletionItem
+
         return [CompletionItem(incomplete, type="file")]
     return complete_rep(ctx, param, incomplete)
 
@@ -134,6 +138,8 @@ def complete_commitment_id(ctx: click.Context, param: click.Parameter, incomplet
     ``shell_complete=complete_commitment_id`` on an ID argument.
     """
     try:
+        from click.shell_completion import CompletionItem
+
         with _quiet():
             book = load_notebook(_completion_root(ctx))
             entries = followups_order(open_commitments(build_ledger(book.notes)))

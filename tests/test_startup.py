@@ -1,0 +1,268 @@
+"""A fast start (issue 5): what `--help` and a warm `followups` import, and the
+records (onenotes/records.py) that keep the classes they define cheap.
+
+No timing here (benchmarks/run.py prints the figures): these tests fail when a
+change puts a module back on the start-up path, or when a record's hand-written
+``__init__`` drifts from the dataclass its fields declare.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import onenotes
+import onenotes.cache as cache
+from conftest import EXAMPLE, ROOT, TODAY
+from onenotes.records import FACTORY, FrozenRecord, Record
+
+# Modules only some paths need: loading one on every start costs milliseconds.
+NOT_AT_START = {
+    "yaml": "PyYAML: only to parse a note or onenotes.yaml the cache does not hold",
+    "frontmatter": "only to parse a note",
+    "jinja2": "only for new and report",
+    "onenotes.note": "the parser: only when a note is parsed",
+    "onenotes.yamlsafe": "the YAML loader: only when a note is parsed",
+    "onenotes.tasks": "the task scanner: only when a note is parsed",
+    "csv": "only for --format csv",
+    "shlex": "only for the editor setting",
+    "click.shell_completion": "only while the shell asks for completions",
+    "importlib.util": "format_version asks the finders directly",
+    "difflib": "only for a did-you-mean",
+}
+NOT_FOR_HELP = {
+    **NOT_AT_START,
+    "onenotes.errors": "the error family: imported once something is raised",
+    "dataclasses": "no record is needed to print the help",
+    "shutil": "click asks it for the terminal width: onenotes.cli asks the terminal itself",
+    "onenotes.config": "no notebook is read",
+    "onenotes.cache": "no notebook is read",
+    "sqlite3": "no notebook is read",
+    "json": "no notebook is read",
+}
+
+_REPORT = """
+import atexit, sys
+atexit.register(lambda: print("MODULES", *sorted(sys.modules), file=sys.stderr))
+sys.argv[0] = "onenotes"
+from onenotes.cli import main
+main()
+"""
+
+
+def _run(code: str, *args: str) -> tuple[set[str], subprocess.CompletedProcess]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ONENOTES_", "COLUMNS"))}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+    line = next(line for line in done.stderr.splitlines() if line.startswith("MODULES "))
+    return set(line.split()[1:]), done
+
+
+def _modules_loaded(*args: str) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules a real ``onenotes ARGS`` process loaded beyond what Python itself had
+    loaded before it ran (a .pth file of the environment may load some: not our doing)."""
+    loaded, done = _run(_REPORT, *args)
+    return loaded - _run(_REPORT.split("sys.argv")[0])[0], done
+
+
+@pytest.fixture
+def warm_acme(tmp_path, cli, monkeypatch):
+    """A copy of the example notebook whose cache a first run has written.
+
+    The notes were copied a moment ago, so the cache would take them for "racy" (to be
+    read again, and parsed, until their times are 3 seconds old): not in this first run.
+    """
+    root = tmp_path / "acme-sales"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".onenotes"))
+    monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    assert cli("--notebook", root, "followups", "--today", TODAY).exit_code == 0
+    assert (root / ".onenotes" / "cache").is_file()
+    return root
+
+
+@pytest.mark.parametrize("args", [(), ("--format", "json")], ids=["table", "json"])
+def test_a_warm_followups_loads_no_module_it_does_not_need(warm_acme, args):
+    loaded, done = _modules_loaded("--notebook", str(warm_acme), "followups", "--today", TODAY, *args)
+    assert done.returncode == 0, done.stderr
+    assert "bob-freight-prospect-list" in done.stdout  # the run did list the commitments
+    assert "onenotes.cache" in loaded  # ...through the cache
+    unexpected = {name: why for name, why in NOT_AT_START.items() if name in loaded}
+    assert not unexpected, f"a warm followups imported modules it should not: {unexpected}"
+
+
+def test_help_loads_no_module_it_does_not_need():
+    loaded, done = _modules_loaded("--help")
+    assert done.returncode == 0 and "followups" in done.stdout, done.stderr
+    unexpected = {name: why for name, why in NOT_FOR_HELP.items() if name in loaded}
+    assert not unexpected, f"--help imported modules it should not: {unexpected}"
+
+
+def test_the_lazy_modules_are_still_there_when_needed(warm_acme):
+    """The other side: a path that needs a module still gets it (csv for --format csv)."""
+    loaded, done = _modules_loaded("--notebook", str(warm_acme), "followups", "--today", TODAY, "--format", "csv")
+    assert done.returncode == 0 and done.stdout.startswith("id,rep,text,"), done.stderr
+    assert "csv" in loaded
+
+
+@pytest.mark.parametrize("columns", [None, "60", "100", "200", "10", "junk"])
+def test_the_help_is_as_wide_as_click_would_make_it(monkeypatch, columns):
+    """onenotes.cli finds the terminal's width itself (no shutil): the same width click finds."""
+    import click
+    from click.formatting import HelpFormatter
+
+    from onenotes.cli import cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr(click.formatting, "FORCED_WIDTH", None)
+    for max_width in (None, 60, 120):
+        ctx = cli.make_context("onenotes", [], max_content_width=max_width, resilient_parsing=True)
+        assert ctx.make_formatter().width == HelpFormatter(max_width=max_width).width
+
+
+# ------------------------------------------------------------- records ---
+
+def _records() -> list[type]:
+    for info in pkgutil.walk_packages(onenotes.__path__, "onenotes."):
+        if info.name != "onenotes.__main__":
+            importlib.import_module(info.name)
+    found, todo = [], [Record]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls not in (Record, FrozenRecord):
+            found.append(cls)
+    return sorted(found, key=lambda c: f"{c.__module__}.{c.__qualname__}")
+
+
+RECORDS = _records()
+
+
+def test_the_classes_every_start_defines_are_records():
+    names = {f"{c.__module__}.{c.__qualname__}" for c in RECORDS}
+    assert {"onenotes.errors.Problem", "onenotes.config.Config", "onenotes.config.KpiDef",
+            "onenotes.output.Column", "onenotes.ledger.Entry", "onenotes.followups.Followups"} <= names
+
+
+def _reference(cls: type) -> type:
+    """The class ``@dataclass`` makes of the same fields (frozen when the record is)."""
+    namespace = {"__annotations__": {}, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
+    for f in dataclasses.fields(cls):
+        namespace["__annotations__"][f.name] = f.type
+        if f.default is not dataclasses.MISSING:
+            namespace[f.name] = dataclasses.field(default=f.default, repr=f.repr, compare=f.compare)
+        elif f.default_factory is not dataclasses.MISSING:
+            namespace[f.name] = dataclasses.field(default_factory=f.default_factory, repr=f.repr,
+                                                  compare=f.compare)
+    return dataclasses.dataclass(frozen=issubclass(cls, FrozenRecord))(type(cls.__name__, (), namespace))
+
+
+def _sample(cls: type, change: str | None = None) -> dict:
+    """Arguments for every field: a value of its own (another one for ``change``)."""
+    return {f.name: f"<{f.name}{'*' if f.name == change else ''}>" for f in dataclasses.fields(cls)}
+
+
+@pytest.mark.parametrize("cls", RECORDS, ids=lambda c: c.__qualname__)
+def test_a_record_behaves_as_the_dataclass_its_fields_declare(cls):
+    ref = _reference(cls)
+    assert dataclasses.is_dataclass(cls)
+    ours, theirs = inspect.signature(cls), inspect.signature(ref)
+    assert [(p.name, p.kind) for p in ours.parameters.values()] == \
+           [(p.name, p.kind) for p in theirs.parameters.values()]
+    for mine, other in zip(ours.parameters.values(), theirs.parameters.values()):
+        factory = repr(other.default) == "<factory>"
+        assert (mine.default is FACTORY) if factory else (mine.default == other.default), mine.name
+    # Defaults and default factories give the same values (a fresh one each time).
+    required = {p.name: f"<{p.name}>" for p in theirs.parameters.values() if p.default is p.empty}
+    a, b, r = cls(**required), cls(**required), ref(**required)
+    assert repr(a) == repr(r)
+    for f in dataclasses.fields(cls):
+        if f.default_factory is not dataclasses.MISSING:
+            assert getattr(a, f.name) is not getattr(b, f.name)
+    # Every field given: the same repr, equality on every field, the same hashing.
+    values = _sample(cls)
+    x, r = cls(**values), ref(**values)
+    assert repr(x) == repr(r)
+    assert list(vars(x)) == list(vars(r))  # fields set in their order, as vars() shows them
+    assert x == cls(**values) and not (x != cls(**values))
+    assert x != r  # another class is never equal, as with a dataclass
+    for f in dataclasses.fields(cls):
+        assert x != cls(**_sample(cls, change=f.name)), f.name
+    last = dataclasses.fields(cls)[-1].name
+    assert dataclasses.replace(x, **{last: 1}) == cls(**{**values, last: 1})
+    if issubclass(cls, FrozenRecord):
+        assert hash(x) == hash(r) == hash(cls(**values))
+        for f in dataclasses.fields(cls):
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                setattr(x, f.name, 0)
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                delattr(x, f.name)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            x.other = 0
+    else:
+        assert cls.__hash__ is None and ref.__hash__ is None
+        setattr(x, last, 0)
+        assert getattr(x, last) == 0
+
+
+def test_a_record_whose_init_misses_a_field_is_caught():
+    """The check above can fail: a field added to a record but not to its __init__."""
+
+    @dataclasses.dataclass(init=False, repr=False, eq=False)
+    class Drifted(FrozenRecord):
+        name: str
+        added: int = 0
+
+        def __init__(self, name: str) -> None:
+            object.__setattr__(self, "name", name)
+
+    with pytest.raises(AssertionError):
+        test_a_record_behaves_as_the_dataclass_its_fields_declare(Drifted)
+
+
+# ---------------------------------------------------------- cache version ---
+
+def test_the_cache_version_names_the_installed_pyyaml_as_importlib_finds_it():
+    """format_version asks the import system's finders itself (no importlib.util at start-up):
+    it must find the PyYAML, and its C parser, that an import would load."""
+    import importlib.util
+
+    identity = cache._yaml_identity()
+    assert importlib.util.find_spec("yaml").origin in identity
+    c_parser = importlib.util.find_spec("_yaml")
+    assert c_parser is None or c_parser.origin in identity
+
+
+def test_another_pyyaml_is_another_cache_version(monkeypatch):
+    package = os.path.dirname(cache.__file__)
+    before = cache.format_version(package)
+    monkeypatch.setattr(cache, "_yaml_identity", lambda: "yaml/__init__.py:12312:1")
+    assert cache.format_version(package) != before
+
+
+def test_the_width_of_ascii_text_is_its_length_as_the_unicode_rule_says():
+    """output.display_width counts ASCII text by its length (no per-character lookups)."""
+    import unicodedata
+
+    from onenotes.output import display_width
+
+    def rule(ch: str) -> int:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Me", "Cf"):
+            return 0
+        return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+    every_ascii = "".join(map(chr, range(128)))
+    assert display_width(every_ascii) == sum(map(rule, every_ascii)) == 128
+    assert display_width("Zoe\u0308 \u65e5\u672c") == 8  # not ASCII: the rule still applies

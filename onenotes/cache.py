@@ -186,20 +186,32 @@ class _Unpickler(pickle.Unpickler):
 
 # --------------------------------------------------------------- parsing ---
 
-@dataclasses.dataclass(slots=True)  # 100,000 of them on a first run: keep them small
 class Row:
-    """One note as the cache keeps it."""
+    """One note as the cache keeps it.  (A plain class: 100,000 of them on a first run
+    stay small, and a class defined on every start should cost nothing to define.)"""
 
-    path: str
-    rep: str
-    key: str | None  # "size:mtime_ns:ctime_ns:inode" when read; None: do not cache
-    racy: bool
-    digest: bytes | None
-    data: bytes | None  # the encoded Note, compressed (None: not read here, or unreadable)
-    problems: str | None  # encoded list of Problem (the note's, or why it could not be read)
-    readable: bool = True
-    mentions: str | None = None  # the encoded commitments alone, for folding the ledger
-    note: object = None  # the Note itself, when parsed in this process (or when it could not be encoded)
+    __slots__ = ("path", "rep", "key", "racy", "digest", "data", "problems", "readable", "mentions", "note")
+
+    def __init__(self, path: str, rep: str, key: str | None, racy: bool, digest: bytes | None,
+                 data: bytes | None, problems: bytes | None, readable: bool = True,
+                 mentions: bytes | None = None, note: object = None):
+        self.path = path
+        self.rep = rep
+        self.key = key  # "size:mtime_ns:ctime_ns:inode" when read; None: do not cache
+        self.racy = racy
+        self.digest = digest
+        self.data = data  # the encoded Note, compressed (None: not read here, or unreadable)
+        self.problems = problems  # encoded list of Problem (the note's, or why it could not be read)
+        self.readable = readable
+        self.mentions = mentions  # the encoded commitments alone, for folding the ledger
+        self.note = note  # the Note itself, when parsed in this process (or when it could not be encoded)
+
+    def __getstate__(self):  # sent back by worker processes
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state):
+            setattr(self, name, value)
 
 
 def _lstat(path: str) -> os.stat_result:
@@ -663,7 +675,6 @@ def _decode_cached(text, packed: bool = False):
         raise Damaged(str(exc)) from None
 
 
-@dataclasses.dataclass
 class Loaded:
     """The notes of a notebook as read through the cache.
 
@@ -675,12 +686,14 @@ class Loaded:
     file and the cache file is dropped, to be rebuilt next run.
     """
 
-    keys: dict[str, str | None]
-    rows: dict[str, Row]
-    ledgers: dict[str, str] | None  # rep -> encoded open entries (None: fold from the notes)
-    store: Store | None = None
-    root: Path | None = None
-    options: object = None
+    def __init__(self, keys: dict[str, str | None], rows: dict[str, Row], ledgers: dict[str, bytes] | None,
+                 store: Store | None = None, root: Path | None = None, options: object = None):
+        self.keys = keys
+        self.rows = rows
+        self.ledgers = ledgers  # rep -> encoded open entries (None: fold from the notes)
+        self.store = store
+        self.root = root
+        self.options = options
 
     def _damaged(self) -> None:
         if self.store is not None:

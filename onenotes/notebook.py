@@ -20,7 +20,6 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -61,12 +60,14 @@ def find_root(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
 _name = operator.attrgetter("name")
 
 
-@dataclass
 class Scan:
-    notes: list[str] = field(default_factory=list)  # relative paths with "/"
-    other_md: list[str] = field(default_factory=list)  # .md files in rep folders that are not notes
-    problems: list[Problem] = field(default_factory=list)
-    rep_dirs: list[str] = field(default_factory=list)
+    """What the walk found.  (A plain class: defined on every start, at no cost.)"""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []  # relative paths with "/"
+        self.other_md: list[str] = []  # .md files in rep folders that are not notes
+        self.problems: list[Problem] = []
+        self.rep_dirs: list[str] = []
 
 
 def scan(root: Path) -> Scan:

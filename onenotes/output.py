@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import re
 import unicodedata
@@ -133,6 +132,8 @@ def to_json(data) -> str:
     encoder a record at a time: ``json.dumps`` with an indent runs the pure
     Python encoder, which took longer than reading 10,000 notes from the cache.
     """
+    import json  # here: a start that prints a table need not load it
+
     if type(data) is list and data and all(type(r) is dict and r and _flat(r) for r in data):
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "),
                                   default=_json_default).encode
@@ -163,6 +164,8 @@ def _csv_cell(value) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple, dict)):
+        import json
+
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
     text = clean(value)
     return "'" + text if text.startswith(_FORMULA_START) else text

@@ -98,6 +98,9 @@ def test_a_warm_followups_loads_no_module_it_does_not_need(warm_acme, args):
     assert "onenotes.cache" in loaded  # ...through the cache
     unexpected = {name: why for name, why in NOT_AT_START.items() if name in loaded}
     assert not unexpected, f"a warm followups imported modules it should not: {unexpected}"
+    if not args:
+        assert "json" not in loaded, "a table needs no JSON (the cache holds none)"
+        assert "pickle" in loaded  # ...and the cache was read (its rows are pickles)
 
 
 def test_help_loads_no_module_it_does_not_need():

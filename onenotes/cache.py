@@ -249,7 +249,7 @@ def parse_row(root: str, rel: str, options, now: int, keep: str = "note", hold: 
     racy = st is not None and _racy(st, now)
     digest = None
     try:
-        data = note_bytes(Path(root), rel)
+        data = note_bytes(root, rel)
         digest = _blake2b(data, digest_size=16).digest()
         note = parse_note_bytes(rel, data, options)
     except NoteError as exc:

@@ -131,10 +131,6 @@ class Note:
         return (self.date, self.seq, self.path)
 
 
-# The closing line of a frontmatter block: ``---`` or ``...``, trailing blanks allowed.
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
-
-
 def has_frontmatter(text: str) -> bool:
     """Line 1 is ``---`` (trailing blanks allowed): the note opens a frontmatter block."""
     end = text.find("\n")
@@ -147,12 +143,21 @@ def split_frontmatter(text: str) -> tuple[str, str, int] | None:
     start = text.find("\n") + 1
     if start == 0:
         return None
-    close = _FM_CLOSE.search(text, start)
-    if close is None:
-        return None
-    yaml_text = text[start:close.start() - 1] if close.start() > start else ""
-    body = text[close.end() + 1:] if close.end() < len(text) else ""
-    return yaml_text, body, text.count("\n", 0, close.start()) + 2
+    at = start - 1  # each candidate is a line end followed by "---" or "..."
+    while True:
+        dashes, dots = text.find("\n---", at), text.find("\n...", at)
+        if dashes < 0 and dots < 0:
+            return None
+        at = dashes if dots < 0 or 0 <= dashes < dots else dots
+        line_start = at + 1
+        line_end = text.find("\n", line_start)
+        if line_end < 0:
+            line_end = len(text)
+        if text[line_start:line_end].rstrip(" \t") in ("---", "..."):
+            break
+        at = line_start
+    yaml_text = text[start:line_start - 1] if line_start > start else ""
+    return yaml_text, text[line_end + 1:], text.count("\n", 0, line_start) + 2
 
 
 def _make_handler():

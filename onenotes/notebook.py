@@ -194,7 +194,7 @@ def note_identity(rel: str) -> tuple[str, dt.date, int] | None:
     return rep, date, int(m.group(2) or 1)
 
 
-def read_bytes(path: Path, limit: int) -> bytes:
+def read_bytes(path: Path | str, limit: int) -> bytes:
     """A regular file's bytes, never following a link and never blocking on a FIFO.
 
     Raises OSError, or ValueError("too large") when over ``limit`` bytes.
@@ -236,13 +236,13 @@ def _identity(rel: str) -> tuple[str, dt.date, int]:
     return ident
 
 
-def note_bytes(root: Path, rel: str) -> bytes:
+def note_bytes(root: Path | str, rel: str) -> bytes:
     """A note's bytes; :class:`NoteError` when it cannot be read."""
     from onenotes.note import MAX_NOTE_BYTES
 
     _identity(rel)
     try:
-        return read_bytes(root / rel, MAX_NOTE_BYTES)
+        return read_bytes(os.path.join(root, rel), MAX_NOTE_BYTES)
     except ValueError as exc:
         raise NoteError(Problem(rel, 0, 0, "warning", "too-large",
                                 f"note is {exc}, over the {MAX_NOTE_BYTES // 1024} KiB limit; skipped",

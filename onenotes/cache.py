@@ -214,9 +214,14 @@ class Row:
             setattr(self, name, value)
 
 
+def _seen(st: os.stat_result) -> os.stat_result:
+    """A stat as this file system reports it (tests replace it to mimic coarse clocks)."""
+    return st
+
+
 def _lstat(path: str) -> os.stat_result:
-    """The stat of a note, never following a link (tests replace it to mimic coarse clocks)."""
-    return os.lstat(path)
+    """The stat of a note, never following a link."""
+    return _seen(os.lstat(path))
 
 
 def stat_key(st: os.stat_result) -> str:
@@ -238,21 +243,24 @@ def parse_row(root: str, rel: str, options, now: int, keep: str = "note", hold: 
     ``followups``: the cache gets the note's body when a command asks for it).
     ``hold``: keep the Note object too, whatever ``keep`` says.
     """
-    from onenotes.notebook import note_bytes, parse_note_bytes
+    from onenotes.notebook import note_file, parse_note_bytes
 
     rep = rel.partition("/")[0]
+    digest = key = None
+    racy = False
     try:
-        st = _lstat(os.path.join(root, rel))  # before reading: a later edit shows as a change
-    except OSError:
-        st = None
-    key = stat_key(st) if st is not None else None
-    racy = st is not None and _racy(st, now)
-    digest = None
-    try:
-        data = note_bytes(root, rel)
+        data, st = note_file(root, rel)  # stat as opened, before reading: a later edit shows as a change
+        st = _seen(st)
+        key, racy = stat_key(st), _racy(st, now)
         digest = _blake2b(data, digest_size=16).digest()
         note = parse_note_bytes(rel, data, options)
     except NoteError as exc:
+        if key is None:  # not opened: the key of what is there, so that it is not read every run
+            try:
+                st = _lstat(os.path.join(root, rel))
+                key, racy = stat_key(st), _racy(st, now)
+            except OSError:
+                pass
         transient = exc.problem.code == "unreadable"  # permissions, I/O: try again next time
         return Row(rel, rep, None if transient else key, racy, digest, None, encode([exc.problem]),
                    readable=False)

@@ -199,6 +199,11 @@ def read_bytes(path: Path | str, limit: int) -> bytes:
 
     Raises OSError, or ValueError("too large") when over ``limit`` bytes.
     """
+    return read_file(path, limit)[0]
+
+
+def read_file(path: Path | str, limit: int) -> tuple[bytes, os.stat_result]:
+    """:func:`read_bytes`, and the file's stat taken as it was opened (before reading)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags)
     try:
@@ -209,16 +214,20 @@ def read_bytes(path: Path | str, limit: int) -> bytes:
             raise ValueError(f"{info.st_size // 1024} KiB")
         chunks = []
         remaining = limit + 1
+        want = min(info.st_size + 1, remaining)  # the whole file in one read, as a rule
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            chunk = os.read(fd, min(remaining, want))
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
+            if len(chunk) < want:  # a short read of a regular file: its end
+                break
+            want = 1 << 20
         data = b"".join(chunks)
         if len(data) > limit:
             raise ValueError(f"{len(data) // 1024} KiB")
-        return data
+        return data, info
     finally:
         os.close(fd)
 
@@ -238,11 +247,16 @@ def _identity(rel: str) -> tuple[str, dt.date, int]:
 
 def note_bytes(root: Path | str, rel: str) -> bytes:
     """A note's bytes; :class:`NoteError` when it cannot be read."""
+    return note_file(root, rel)[0]
+
+
+def note_file(root: Path | str, rel: str) -> tuple[bytes, os.stat_result]:
+    """A note's bytes and its stat as opened; :class:`NoteError` when it cannot be read."""
     from onenotes.note import MAX_NOTE_BYTES
 
     _identity(rel)
     try:
-        return read_bytes(os.path.join(root, rel), MAX_NOTE_BYTES)
+        return read_file(os.path.join(root, rel), MAX_NOTE_BYTES)
     except ValueError as exc:
         raise NoteError(Problem(rel, 0, 0, "warning", "too-large",
                                 f"note is {exc}, over the {MAX_NOTE_BYTES // 1024} KiB limit; skipped",

@@ -5,7 +5,8 @@ given, takes every note's frontmatter (and every note of examples/), then prints
 
 * how many documents the fast path (onenotes.yamlfast) declines, and which;
 * the time per document of ``load_yaml`` with the fast path off (PyYAML's C
-  parser and our constructor) and on, best of several rounds;
+  parser and our constructor) and on, best of several rounds (each round
+  starts with the fast path's caches empty, as a cold run of onenotes does);
 * the import time of ``onenotes.yamlsafe`` alone and with the full loader
   (PyYAML), in fresh interpreters.
 
@@ -54,6 +55,7 @@ def per_document(docs: list[str], rounds: int, fast: bool) -> float:
     best = float("inf")
     try:
         for _ in range(rounds):
+            yamlfast.clear_caches()  # each round reads every document once, as a cold run does
             start = time.perf_counter()
             for doc in docs:
                 try:

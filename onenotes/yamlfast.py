@@ -3,9 +3,10 @@
 Notes are made of a small, plain subset of YAML: ``key: value`` lines, nested
 mappings, indented lists of values or of small mappings, one-line ``{goal: 6,
 actual: 5}`` and ``[a, b]``.  PyYAML reads them with its C parser but builds
-every value in Python (about 1 ms a note); this module reads that subset line
-by line, about ten times faster, and returns exactly what the full loader of
-:mod:`onenotes.yamlfull` would: the same values of the same types (``True``,
+every value in Python (0.5 to 1 ms a note); this module reads that subset line
+by line, five to ten times faster (``python benchmarks/yaml_speed.py``), and
+remembers the lines it has read, which notes repeat from week to week.  It returns
+exactly what the full loader of :mod:`onenotes.yamlfull` would: the same values of the same types (``True``,
 ``1``, ``1.0``, dates, ``None``), the same key order, the same
 :class:`~onenotes.yamlsafe.LineDict` and :class:`~onenotes.yamlsafe.LineList`
 lines.
@@ -22,6 +23,10 @@ loader decides, so it never raises and never reports an error itself:
   escapes in double quotes, nested or multi-line flow collections, a list
   at its key's own indentation (``key:`` then ``- x``), ``-`` alone, ``? ``;
 * values that start with a YAML indicator (``@``, ``%``, ``&``, ``*``...);
+  in a flow collection, also values holding ``:``, ``?`` or ``#``, a comma
+  inside quotes, a trailing comma, keys that are not simple identifiers;
+* a document that is not a block mapping starting at column 0 (a list, a
+  lone value, an indented mapping), except an empty one (None);
 * timestamps with a time (only ``YYYY-MM-DD`` dates are read here) and
   integers of more than 1,000 digits.
 
@@ -61,11 +66,11 @@ class _Decline(Exception):
 _SPECIAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                       "\U00010000-\U0010ffff]")
 
-# Every line, as (indentation, "- " of an item, key, rest without trailing
+# One line, as (indentation, "- " of an item, key, rest without trailing
 # spaces): the rest is the value of a key, an item's value, or (with neither
 # key nor dash) a comment, nothing, or a line of some other kind.  libyaml
 # takes simple keys of up to 1,024 characters: stay well below.
-_LINE = re.compile(r"^( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_-]{0,199}):(?: +|$))?(.*[^ \n]|) *$", re.M).findall
+_LINE = re.compile(r"( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_-]{0,199}):(?: +|\Z))?(.*[^ ]|) *\Z").match
 _FLOW_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,199}): +(.+)").fullmatch
 # Identifiers the resolvers do not read as strings.
 _NOT_STR_KEYS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"})
@@ -116,61 +121,103 @@ def parse(text: str, line_offset: int = 0):
     """
     if _SPECIAL.search(text):
         return DECLINED
-    entries = []
+    entries = []  # (entry, line) for every line but blanks and comments
     append = entries.append
-    # One match per line (the pattern matches any line), so the index is the line.
-    for lineno, (indent, dash, key, rest) in enumerate(_LINE(text), line_offset + 1):
-        if key:
-            if dash:
-                append((ITEM_MAP, len(indent), lineno, None, None))
-                append((KEY, len(indent) + len(dash), lineno, key, rest or None))
-            else:
-                append((KEY, len(indent), lineno, key, rest or None))
-        elif dash:
-            if not rest:
-                return DECLINED  # "-" alone: a null item, or a nested block
-            append((ITEM, len(indent), lineno, None, rest))
-        elif rest and rest[0] != "#":
-            return DECLINED  # not "key: value", "- value" or "- key: value"
-    if not entries:
-        return None  # blank lines and comments: an empty document
-    first = entries[0]
-    if first[0] != KEY or first[1] != 0:
-        return DECLINED
+    lineno = line_offset
+    seen = _LINES
     try:
+        for raw in text.split("\n"):
+            lineno += 1
+            kinds = seen.get(raw)
+            if kinds is None:
+                kinds = _classify(raw)
+                if len(seen) >= _LINES_MAX:
+                    seen.clear()
+                seen[raw] = kinds
+            for kind in kinds:
+                append((kind, lineno))
+        if not entries:
+            return None  # blank lines and comments: an empty document
+        first = entries[0][0]
+        if first[0] != KEY or first[1] != 0:
+            return DECLINED
         value, end = _mapping(entries, 0, 0)
     except _Decline:
         return DECLINED
     return value if end == len(entries) else DECLINED
 
 
+# An entry is (kind, indent, key, value, flow): ``value`` is what the value
+# reads as, EMPTY for "key:" alone (null, or a nested block follows), FLOW
+# for a flow collection, built from ``flow`` (its text) for each document
+# because it is mutable.
+_EMPTY = object()
+_FLOW = object()
+
+
+def _classify(raw: str) -> tuple:
+    """The entries of one line (none for a blank or a comment line); :class:`_Decline` if not ours.
+
+    What a line holds does not depend on the lines around it, so the answer is
+    kept for the next time the same line comes (notes repeat most of theirs:
+    ``    status: open``)."""
+    indent, dash, key, rest = _LINE(raw).groups()
+    if key:
+        if key in _NOT_STR_KEYS:
+            raise _Decline
+        if rest:
+            value = _FLOW if rest[0] in "[{" else _scalar(rest)
+        else:
+            value = _EMPTY
+        entry = (KEY, len(indent) + len(dash or ""), key, value, rest if value is _FLOW else None)
+        if dash:  # "- key: value": an item that is a mapping, and that mapping's first key
+            return (ITEM_MAP, len(indent), None, None, None), entry
+        return (entry,)
+    if dash:
+        if not rest:
+            raise _Decline  # "-" alone: a null item, or a nested block
+        value = _FLOW if rest[0] in "[{" else _scalar(rest)
+        return ((ITEM, len(indent), None, value, rest if value is _FLOW else None),)
+    if not rest or rest[0] == "#":
+        return ()
+    raise _Decline  # not "key: value", "- value" or "- key: value"
+
+
+_LINES: dict = {}  # line -> its entries
+_LINES_MAX = 20_000
+
+
+def clear_caches() -> None:
+    """Forget the lines read so far (for benchmarks: a cold run starts without them)."""
+    _LINES.clear()
+
+
 def _mapping(entries, pos: int, col: int):
     """The block mapping whose keys stand at column ``col``, from ``entries[pos]``."""
     n = len(entries)
     data = LineDict()
-    data.line = entries[pos][2]
+    data.line = entries[pos][1]
     key_lines = data.key_lines
     while pos < n:
-        kind, indent, lineno, key, raw = entries[pos]
+        (kind, indent, key, value, flow), lineno = entries[pos]
         if indent != col:
             if indent < col:
                 break
             raise _Decline  # deeper than its mapping: a continuation, or an error
-        if kind != KEY or key in data or key in _NOT_STR_KEYS:
-            raise _Decline
+        if kind != KEY or key in data:
+            raise _Decline  # an item at a key's column, or a duplicate key
         pos += 1
-        if raw is not None:
-            value = _SEEN.get(raw, _SEEN)
-            if value is _SEEN:
-                value = _scalar(raw, lineno)
-        elif pos < n and entries[pos][1] > col:
-            nested = entries[pos]
-            if nested[0] == KEY:
-                value, pos = _mapping(entries, pos, nested[1])
+        if value is _EMPTY:
+            if pos < n and entries[pos][0][1] > col:
+                nested = entries[pos][0]
+                if nested[0] == KEY:
+                    value, pos = _mapping(entries, pos, nested[1])
+                else:
+                    value, pos = _sequence(entries, pos, nested[1])
             else:
-                value, pos = _sequence(entries, pos, nested[1])
-        else:
-            value = None
+                value = None
+        elif value is _FLOW:
+            value = _flow(flow, lineno)
         data[key] = value
         key_lines[key] = lineno
     return data, pos
@@ -182,17 +229,16 @@ def _sequence(entries, pos: int, col: int):
     items = LineList()
     lines = items.lines
     while pos < n:
-        kind, indent, lineno, _, raw = entries[pos]
+        (kind, indent, _, value, flow), lineno = entries[pos]
         if indent != col:
             if indent < col:
                 break
             raise _Decline
         if kind == ITEM:
-            value = _SEEN.get(raw, _SEEN)
-            items.append(_scalar(raw, lineno) if value is _SEEN else value)
+            items.append(_flow(flow, lineno) if value is _FLOW else value)
             pos += 1
         elif kind == ITEM_MAP:
-            value, pos = _mapping(entries, pos + 1, entries[pos + 1][1])
+            value, pos = _mapping(entries, pos + 1, entries[pos + 1][0][1])
             items.append(value)
         else:
             raise _Decline  # a key at the column of the dashes
@@ -200,30 +246,15 @@ def _sequence(entries, pos: int, col: int):
     return items, pos
 
 
-# Values already read in block context (not flow collections: those are
-# mutable), with what they read as: notes repeat dates, figures, statuses and
-# the text of commitments carried from week to week.  Every value cached is
-# immutable (str, int, float, bool, None, date), so sharing one is safe.
-_SEEN: dict = {}
-_SEEN_MAX = 20_000
-
-
-def _scalar(value: str, lineno: int):
-    """A one-line value in block context (no leading or trailing spaces)."""
+def _scalar(value: str):
+    """A one-line value in block context that is not a flow collection (no leading or trailing spaces)."""
     first = value[0]
-    if first == "[" or first == "{":
-        return _flow(value, lineno)
     if first == '"' or first == "'":
-        result = _quoted(value)
-    elif first in _BLOCK_BAD_START or (first == "-" and (len(value) == 1 or value[1] == " ")) \
+        return _quoted(value)
+    if first in _BLOCK_BAD_START or (first == "-" and (len(value) == 1 or value[1] == " ")) \
             or ": " in value or value[-1] == ":" or " #" in value:
         raise _Decline
-    else:
-        result = _resolve(value)
-    if len(_SEEN) >= _SEEN_MAX:
-        _SEEN.clear()
-    _SEEN[value] = result
-    return result
+    return _resolve(value)
 
 
 def _quoted(value: str) -> str:

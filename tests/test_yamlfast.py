@@ -293,6 +293,18 @@ def test_fast_path_declines_or_agrees_with_the_full_loader(text, line_offset):
     check(text, line_offset)
 
 
+@settings(max_examples=examples(300), deadline=None)
+@given(VALUES[True], st.sampled_from(["k: {}\n", "k:\n  - {}\n", "k: [{}]\n", "k: {{a: {}}}\n", "k: [x, {}]\n"]))
+@example("a:", "k: [{}]\n")
+@example("a: b", "k: [{}]\n")
+@example("?a", "k: [{}]\n")
+@example("a #b", "k: [{}]\n")
+@example("a:", "k: {{a: {}}}\n")
+@example("9:30", "k: {{a: {}}}\n")
+def test_one_value_reads_the_same_on_both_paths_wherever_it_stands(value, form):
+    check(form.format(value), 1)
+
+
 @settings(max_examples=examples(150), deadline=None)
 @given(documents(near=False))
 def test_documents_of_the_subset_take_the_fast_path(text):

@@ -5,8 +5,9 @@ given, takes every note's frontmatter (and every note of examples/), then prints
 
 * how many documents the fast path (onenotes.yamlfast) declines, and which;
 * the time per document of ``load_yaml`` with the fast path off (PyYAML's C
-  parser and our constructor) and on, best of several rounds (each round
-  starts with the fast path's caches empty, as a cold run of onenotes does);
+  parser and our constructor) and on, best of several rounds taken in turns
+  (each pass starts with the fast path's memory of lines empty, as a cold
+  run of onenotes does);
 * the import time of ``onenotes.yamlsafe`` alone and with the full loader
   (PyYAML), in fresh interpreters.
 
@@ -49,23 +50,29 @@ def frontmatters(folder: Path) -> list[tuple[str, str]]:
     return out
 
 
-def per_document(docs: list[str], rounds: int, fast: bool) -> float:
-    """Best time of ``rounds`` passes over ``docs``, in microseconds per document."""
+def one_pass(docs: list[str], fast: bool) -> float:
+    """Seconds to load every document once, with the fast path on or off."""
     yamlsafe.FAST = fast
-    best = float("inf")
+    yamlfast.clear_caches()  # each pass reads every document once, as a cold run does
     try:
-        for _ in range(rounds):
-            yamlfast.clear_caches()  # each round reads every document once, as a cold run does
-            start = time.perf_counter()
-            for doc in docs:
-                try:
-                    yamlsafe.load_yaml(doc, 1)
-                except yamlsafe.YamlProblem:
-                    pass
-            best = min(best, time.perf_counter() - start)
+        start = time.perf_counter()
+        for doc in docs:
+            try:
+                yamlsafe.load_yaml(doc, 1)
+            except yamlsafe.YamlProblem:
+                pass
+        return time.perf_counter() - start
     finally:
         yamlsafe.FAST = True
-    return best / len(docs) * 1e6
+
+
+def per_document(docs: list[str], rounds: int) -> tuple[float, float]:
+    """Best time of ``rounds`` passes, full loader and fast path taking turns: microseconds per document."""
+    full = fast = float("inf")
+    for _ in range(rounds):
+        full = min(full, one_pass(docs, fast=False))
+        fast = min(fast, one_pass(docs, fast=True))
+    return full / len(docs) * 1e6, fast / len(docs) * 1e6
 
 
 def import_ms(statement: str, runs: int = 5) -> float:
@@ -83,8 +90,7 @@ def import_ms(statement: str, runs: int = 5) -> float:
 def report(label: str, docs: list[tuple[str, str]], rounds: int) -> None:
     declined = [path for path, text in docs if yamlfast.parse(text, 1) is yamlfast.DECLINED]
     texts = [text for _, text in docs]
-    full = per_document(texts, rounds, fast=False)
-    fast = per_document(texts, rounds, fast=True)
+    full, fast = per_document(texts, rounds)
     print(f"{label}: {len(docs)} documents, {len(declined)} declined by the fast path "
           f"({100 * len(declined) / max(1, len(docs)):.1f} %)")
     for path in declined[:10]:

@@ -131,9 +131,10 @@ def parse(text: str, line_offset: int = 0):
             kinds = seen.get(raw)
             if kinds is None:
                 kinds = _classify(raw)
-                if len(seen) >= _LINES_MAX:
-                    seen.clear()
-                seen[raw] = kinds
+                if len(raw) <= _LINE_KEPT_WIDTH:
+                    if len(seen) >= _LINES_MAX:
+                        seen.clear()
+                    seen[raw] = kinds
             for kind in kinds:
                 append((kind, lineno))
         if not entries:
@@ -184,7 +185,8 @@ def _classify(raw: str) -> tuple:
 
 
 _LINES: dict = {}  # line -> its entries
-_LINES_MAX = 20_000
+_LINES_MAX = 20_000  # lines kept at most...
+_LINE_KEPT_WIDTH = 200  # ...each at most this long: a few MB, however hostile the notes
 
 
 def clear_caches() -> None:

@@ -343,6 +343,10 @@ def test_lines_are_those_of_the_full_loader_for_a_nested_note():
     assert fast["metrics"].line == 6 and fast["commitments"].lines == [10, 12, 14, 15]
     assert fast["commitments"][1].key_lines == {"id": 12, "due": 13}
     assert_same(fast, yamlfull.load(text, 1))
+    # The lines it remembers from the first reading carry no line numbers.
+    again = yamlfast.parse("\n\n" + text, 4)
+    assert again.line == 8 and again["commitments"].lines == [15, 17, 19, 20]
+    assert_same(again, yamlfull.load("\n\n" + text, 4))
 
 
 @pytest.mark.parametrize("text", [

@@ -1,8 +1,9 @@
 """The checked fast path of :func:`onenotes.yamlsafe.load_yaml`.
 
 Notes are made of a small, plain subset of YAML: ``key: value`` lines, nested
-mappings, indented lists of values or of small mappings, one-line ``{goal: 6,
-actual: 5}`` and ``[a, b]``.  PyYAML reads them with its C parser but builds
+mappings, lists of values or of small mappings (indented under their key, or
+at its column as PyYAML writes them), one-line ``{goal: 6, actual: 5}`` and
+``[a, b]``.  PyYAML reads them with its C parser but builds
 every value in Python (0.5 to 1 ms a note); this module reads that subset line
 by line, five to ten times faster (``python benchmarks/yaml_speed.py``), and
 remembers the lines it has read, which notes repeat from week to week.  It returns
@@ -20,8 +21,8 @@ loader decides, so it never raises and never reports an error itself:
   are not strings (``true``, ``null``...), duplicate keys;
 * anchors, aliases, tags, block scalars (``|``, ``>``), multi-line values,
   comments after a value, ``: `` or a trailing ``:`` in a plain value,
-  escapes in double quotes, nested or multi-line flow collections, a list
-  at its key's own indentation (``key:`` then ``- x``), ``-`` alone, ``? ``;
+  escapes in double quotes, nested or multi-line flow collections, ``-``
+  alone (a null item, or a block nested in an item), ``? ``;
 * values that start with a YAML indicator (``@``, ``%``, ``&``, ``*``...);
   in a flow collection, also values holding ``:``, ``?`` or ``#``, a comma
   inside quotes, a trailing comma, keys that are not simple identifiers;
@@ -210,12 +211,16 @@ def _mapping(entries, pos: int, col: int):
             raise _Decline  # an item at a key's column, or a duplicate key
         pos += 1
         if value is _EMPTY:
-            if pos < n and entries[pos][0][1] > col:
-                nested = entries[pos][0]
+            nested = entries[pos][0] if pos < n else None
+            if nested is None or nested[1] < col:
+                value = None
+            elif nested[1] > col:
                 if nested[0] == KEY:
                     value, pos = _mapping(entries, pos, nested[1])
                 else:
                     value, pos = _sequence(entries, pos, nested[1])
+            elif nested[0] != KEY:  # "key:" then "- item" at the key's own column (PyYAML writes so)
+                value, pos = _sequence(entries, pos, col, indentless=True)
             else:
                 value = None
         elif value is _FLOW:
@@ -225,8 +230,11 @@ def _mapping(entries, pos: int, col: int):
     return data, pos
 
 
-def _sequence(entries, pos: int, col: int):
-    """The block sequence whose ``-`` stand at column ``col``, from ``entries[pos]``."""
+def _sequence(entries, pos: int, col: int, indentless: bool = False):
+    """The block sequence whose ``-`` stand at column ``col``, from ``entries[pos]``.
+
+    An ``indentless`` one stands at the column of its mapping's keys and ends
+    at the next key there."""
     n = len(entries)
     items = LineList()
     lines = items.lines
@@ -242,6 +250,8 @@ def _sequence(entries, pos: int, col: int):
         elif kind == ITEM_MAP:
             value, pos = _mapping(entries, pos + 1, entries[pos + 1][0][1])
             items.append(value)
+        elif indentless:
+            break  # the next key of the mapping that holds the sequence
         else:
             raise _Decline  # a key at the column of the dashes
         lines.append(lineno)

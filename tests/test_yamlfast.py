@@ -214,7 +214,7 @@ def block_lines(draw, indent: int, depth: int, near: bool, first_prefix: str = "
             lines += draw(block_lines(indent + step, depth + 1, near))
         else:
             lines.append(f"{pad}{key}:")
-            step = draw(st.sampled_from([2, 2, 4, 1] + ([0] if near else [])))
+            step = draw(st.sampled_from([2, 2, 4, 1, 0]))  # 0: at the key's column, as PyYAML writes
             lines += draw(sequence_lines(indent + step, depth + 1, near))
     return lines
 
@@ -284,7 +284,8 @@ def documents(draw, near: bool):
 @example("rep: ann\ndate: 2026-02-30\nn: 01\nf: 1_000\nx: .5\ny: 1e3\nz: -0\nw: -0.0\n", 1)
 @example("true: 1\n", 1)
 @example("a: 1\na: 2\n", 1)
-@example("k:\n- a\n- b\n", 1)
+@example("k:\n- a\n- b\nj: 1\n", 1)
+@example("k:\n- a: 1\n  b:\n  - x\n  c: 2\n- y\n", 1)
 @example("k: [a, 'b, c']\n", 1)
 @example("k: {goal: 6, actual: 6}\nj: {a: 1, a: 2}\n", 1)
 @example("k: a\n  b\n", 1)
@@ -351,7 +352,8 @@ def test_lines_are_those_of_the_full_loader_for_a_nested_note():
 
 @pytest.mark.parametrize("text", [
     "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  text\n", "a: >\n  text\n", "a: b # comment\n",
-    "a: Call Globex: pricing\n", "a: one\n  two\n", "a:\n- x\n", "true: 1\n", "1: a\n", "a: 1\na: 2\n",
+    "a: Call Globex: pricing\n", "a: one\n  two\n", "a:\n- x\n  y\n", "a:\n- x\n - y\n",
+    "a:\n- x\n  - y\n", "true: 1\n", "1: a\n", "a: 1\na: 2\n",
     "a:\tb\n", "a: b\r\nc: d\n", "a: x\u2028y\n", "\ufeffa: 1\n", "--- \na: 1\n", "%YAML 1.2\n---\na: 1\n",
     "a: 2026-11-30 09:00:00\n", "a: [1, [2]]\n", "a: \"esc\\n\"\n", "  a: 1\n", "- a\n", "just text\n",
     "? a\n: b\n", "a: @x\n", "a: [a, b,]\n", "a b: 1\n", "a: " + "1" * 4400 + "\n",
@@ -359,6 +361,21 @@ def test_lines_are_those_of_the_full_loader_for_a_nested_note():
 def test_what_is_outside_the_subset_is_declined_and_left_to_the_full_loader(text):
     assert yamlfast.parse(text, 1) is DECLINED
     check(text, 1)
+
+
+def test_a_note_written_by_pyyaml_takes_the_fast_path():
+    """yaml.safe_dump puts a list at its key's column and quotes what would change type."""
+    import yaml
+
+    note = {"rep": "ann", "date": dt.date(2026, 11, 30), "manager": "Zoë O'Brien",
+            "metrics": {"revenue": {"goal": 25000, "actual": 31250.5}, "calls": None, "code": "01"},
+            "commitments": [{"id": "ann-1", "text": "Send the deck, then call", "due": dt.date(2026, 12, 4),
+                             "status": "open", "tags": ["a", "yes", "true"]}, "plain item"],
+            "flag": True, "empty": [], "none": {}}
+    for flow in (False, None):
+        text = yaml.safe_dump(note, sort_keys=False, allow_unicode=True, default_flow_style=flow)
+        assert check(text, 1), text
+        assert yamlfast.parse(text, 1) == note
 
 
 def test_an_empty_or_comment_only_document_is_none_on_both_paths():

@@ -68,7 +68,7 @@ LOCK_TIMEOUT = 2.0  # seconds to wait for another process's write before giving 
 
 # Modules whose code decides what is cached: a change to any of them rebuilds the cache.
 _SOURCES = ("cache.py", "note.py", "yamlsafe.py", "tasks.py", "dates.py", "notebook.py",
-            "errors.py", "ledger.py", "config.py", "records.py")
+            "errors.py", "ledger.py", "config.py", "records.py", "yamlfast.py", "yamlfull.py")
 
 
 # ------------------------------------------------------------ the version ---

@@ -224,6 +224,8 @@ def fuzz_atheris(seconds: float, corpus: Path | None = None) -> None:  # pragma:
         import onenotes.note  # noqa: F401
         import onenotes.tasks  # noqa: F401
         import onenotes.yamlsafe  # noqa: F401
+        import onenotes.yamlfast  # noqa: F401
+        import onenotes.yamlfull  # noqa: F401
 
     global _USE_ALARM
     _USE_ALARM = False

@@ -27,7 +27,6 @@ note in the subset is read without paying for that import.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import re
 
@@ -191,7 +190,7 @@ def to_yaml_scalar(value) -> str:
             text = f"{mantissa}.0e{exponent}"
         return text
     if isinstance(value, (_dt.date, _dt.datetime)):
-        return json.dumps(value.isoformat())
+        return quote_string(value.isoformat())
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(to_yaml_scalar(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -218,6 +217,8 @@ _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff
 
 def quote_string(text: str) -> str:
     """A double-quoted YAML string, readable (no needless escapes) and exact."""
+    import json  # writing only: reading a note never needs it
+
     quoted = json.dumps(text, ensure_ascii=False)
     return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 

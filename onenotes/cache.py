@@ -386,7 +386,6 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value);
 CREATE TABLE notes (path TEXT PRIMARY KEY, rep TEXT NOT NULL, key TEXT NOT NULL, racy INTEGER,
                     digest BLOB, readable INTEGER, problems BLOB, mentions BLOB);
 CREATE TABLE bodies (path TEXT PRIMARY KEY, data BLOB NOT NULL);  -- zlib-compressed encoded Note
-CREATE INDEX notes_rep ON notes (rep);
 CREATE INDEX notes_keys ON notes (path, key);  -- a warm run reads only this (see index())
 CREATE INDEX notes_special ON notes (path) WHERE racy = 1 OR readable = 0 OR problems IS NOT NULL;
 CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open BLOB NOT NULL);
@@ -517,7 +516,10 @@ class Store:
 
     def rep_mentions(self, rep: str) -> list[tuple]:
         return self.conn.execute(
-            "SELECT path, key, mentions FROM notes WHERE rep = ? AND readable = 1", (rep,)).fetchall()
+            # A rep's notes are the paths from "rep/" up to "rep0" ("0" follows "/"): a range of
+            # the primary key, so the table needs no index of its own on rep.
+            "SELECT path, key, mentions FROM notes WHERE path >= ? AND path < ? AND rep = ? AND readable = 1",
+            (rep + "/", rep + "0", rep)).fetchall()
 
     def ledgers(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT rep, open FROM ledgers"))

@@ -166,8 +166,12 @@ def _extend(tasks: list[RawTask], text: str) -> None:
     tasks[-1] = RawTask(last.line, last.marker, (last.text + " " + text.strip()).strip())
 
 
-def scan_tasks(body: str) -> list[RawTask]:
-    """Every task item in ``body`` (lines separated by ``\\n``), in order."""
+def _scan_tasks_full(body: str) -> list[RawTask]:
+    """The reference scanner: every line through the container stack.
+
+    :func:`scan_tasks` must return exactly what this returns for every body
+    (tests/test_tasks_fast.py checks it); it is kept simple on purpose.
+    """
     if not MAYBE_TASK.search(body):
         return []
     tasks: list[RawTask] = []
@@ -323,3 +327,332 @@ def scan_tasks(body: str) -> list[RawTask]:
             break
     # "- [ ]" with nothing after it is a task only if its paragraph goes on.
     return [t for t in tasks if t.text]
+
+
+# --- The fast scanner ------------------------------------------------------
+#
+# scan_tasks() runs the same per-line state machine as _scan_tasks_full() (a
+# copy of it, with cheaper tests for ordinary lines) but looks only at the few
+# lines that can matter.  Two facts make skipping exact:
+#
+# * A column-0 ATX heading ("## Homework") closes every open container and
+#   leaf block, so after it the scanner is back in its initial state; the only
+#   exception is a top-level fenced code block or HTML block, which swallows
+#   the heading.  Such a block opens only on a line that starts (after spaces
+#   or tabs) with ```, ~~~ or "<" (_RISKY, a superset).  So from a line where
+#   the state is initial, the scanner may jump to just after the last heading
+#   that comes before both the next line that might hold a task (MAYBE_TASK)
+#   and the next _RISKY line: nothing in between can make or touch a task.
+# * A task is only made on a line where MAYBE_TASK matches, and an earlier
+#   task is only changed (continued, or dropped under a setext underline)
+#   while ``task_open``.  So once past the last such line with no task open,
+#   nothing can change the result and the scan stops.
+#
+# A body's tasks usually sit in one short list under the last heading, so a
+# typical scan looks at a handful of its lines.
+
+# A column-0 ATX heading, matched at a line's start in the whole body.
+_HEADING_AT = re.compile(r"#{1,6}(?:[ \t\n]|\Z)")
+# The first characters with which a line can open anything but a paragraph:
+# ">" quote, "#" heading, "*-_" break, "`~" fence, "-+*" and digits list
+# item, "<" HTML.
+_SPECIAL = frozenset(">#*-_`~+<0123456789")
+
+
+def _starts_block_fast(text: str) -> bool:
+    """:func:`_starts_block`, answering at once for lines no block can start with."""
+    s = text.lstrip(" ")
+    if not s or s[0] not in _SPECIAL:
+        return False
+    return _starts_block(text)
+
+
+def _resume(body: str, pos: int) -> int:
+    """Where to go on from ``pos`` (a line's start, the scanner in its initial state).
+
+    The line after the last column-0 ATX heading before both the next line
+    that may hold a task and the first ``<``, ```` ``` ```` or ``~~~`` (which
+    might open a top-level HTML or fenced code block), or ``pos`` itself; the
+    body's length when no task can follow.
+    """
+    m = MAYBE_TASK.search(body, pos)
+    if m is None:
+        return len(body) + 1
+    limit = m.start()
+    for token in ("<", "```", "~~~"):
+        at = body.find(token, pos, limit)
+        if at >= 0:
+            limit = at
+    # The last heading that starts at or before ``limit`` (and at or after pos).
+    at = body.rfind("\n#", pos - 1 if pos else 0, limit)
+    while at >= 0:
+        if _HEADING_AT.match(body, at + 1):
+            end = body.find("\n", at + 1)
+            return len(body) + 1 if end < 0 else end + 1
+        at = body.rfind("\n#", pos - 1 if pos else 0, at)
+    if pos == 0 and _HEADING_AT.match(body):
+        end = body.find("\n")
+        return len(body) + 1 if end < 0 else end + 1
+    return pos
+
+
+def scan_tasks(body: str) -> list[RawTask]:
+    """Every task item in ``body`` (lines separated by ``\\n``), in order."""
+    return _scan(body)[0]
+
+
+# A list item line of a simple region (no tab): a marker at column 0, one to
+# four spaces and text that opens nothing in the item but a paragraph: a task
+# (groups 1 and 2 as in _TASK_START) or some other text.
+_SIMPLE_ITEM = re.compile(
+    r"(?:[-*+]|[0-9]{1,9}[.)]) {1,4}(?:\[([^\[\]])\](?:[ \t]+(.*))?\Z|[^\s<>#*_`~+\-0-9])")
+
+
+def _next_heading(body: str, p: int) -> int:
+    """The start of the first column-0 ATX heading line at or after ``p``, or -1."""
+    if p == 0 and _HEADING_AT.match(body):
+        return 0
+    at = body.find("\n#", p - 1 if p else 0)
+    while at >= 0:
+        if _HEADING_AT.match(body, at + 1):
+            return at + 1
+        at = body.find("\n#", at + 1)
+    return -1
+
+
+def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
+    """Add the tasks of a simple region to ``tasks``, or return False (and add none).
+
+    ``region`` (lines from a point where the scanner is in its initial state to
+    just before a column-0 ATX heading or the body's end, no tab) is simple
+    when each line is blank (spaces only), a list item line of
+    :data:`_SIMPLE_ITEM`, or part of an HTML comment that starts at column 0.
+    Then every item line opens a fresh top-level item whose text is a
+    paragraph (the line before cannot hold it: an item line at column 0 closes
+    any item, a blank line or a comment any paragraph), which is a task when
+    it starts with a marker; a blank line ends it and so does the next item
+    line; a comment line closes every open block, and after the line holding
+    its ``-->`` the scanner is back in its initial state (a comment still
+    open at the region's end is not simple: it would hide the heading after).
+    """
+    found = []
+    comment = False
+    for line in region.split("\n"):
+        if comment:
+            if "-->" in line:
+                comment = False
+        elif (m := _SIMPLE_ITEM.match(line)) is not None:
+            marker = m.group(1)
+            if marker is not None:
+                text = (m.group(2) or "").strip()
+                if text:
+                    found.append(RawTask(number, marker, text))
+        elif line.startswith("<!--"):
+            comment = "-->" not in line[4:]
+        elif line.strip(" "):
+            return False
+        number += 1
+    if comment:
+        return False  # an open comment would swallow the heading after the region
+    tasks.extend(found)
+    return True
+
+
+def _scan(body: str) -> tuple[list[RawTask], int, int]:
+    """(the tasks, lines read as simple regions, lines read by the general scanner)."""
+    if not MAYBE_TASK.search(body):
+        return [], 0, 0
+    size = len(body)
+    p = _resume(body, 0)  # the start of the next line to read; the scanner is in its initial state
+    tasks: list[RawTask] = []
+    simple = general = 0
+    while p <= size:
+        h = _next_heading(body, p)
+        region = body[p:h - 1] if h > p else body[p:] if h < 0 else None
+        if region is not None and "\t" not in region and \
+                _simple_tasks(region, body.count("\n", 0, p) + 1, tasks):
+            simple += region.count("\n") + 1
+            if h < 0:
+                break
+            p = _resume(body, h)  # (the heading closes everything)
+        else:
+            p, lines = _scan_general(body, p, tasks)
+            general += lines
+            if p <= size:
+                p = _resume(body, p)
+    return tasks, simple, general
+
+
+def _scan_general(body: str, p: int, found: list[RawTask]) -> tuple[int, int]:
+    """Scan from ``p`` (a line's start, the scanner in its initial state) on.
+
+    Adds the tasks to ``found`` and returns (where the scanner is next back in
+    its initial state: just after a column-0 ATX heading, or the body's length
+    + 1 when done; the number of lines read).
+    """
+    size = len(body)
+    last = None
+    for last in MAYBE_TASK.finditer(body, p):
+        pass
+    if last is None:
+        return size + 1, 0
+    last_line = body.rfind("\n", 0, last.start()) + 1  # the last line that may hold a task
+    base = body.count("\n", 0, p) + 1  # the number of lines[0]
+    lines = body[p:].split("\n")
+    end = len(lines)
+    tasks: list[RawTask] = []
+    stack: list[tuple[str, int]] = []
+    leaf = None
+    task_open = False
+    fresh = False
+    empty_item = False
+    i = 0
+
+    while i < end:
+        if p > last_line and not task_open:
+            break
+        raw = lines[i]
+        number = base + i
+        i += 1
+        p += len(raw) + 1
+        line = raw.expandtabs(4) if "\t" in raw else raw
+        rest = line
+        matched = 0
+        for depth, (kind, width) in enumerate(stack):
+            if kind == "q":
+                ind = _indent(rest)
+                if ind <= 3 and rest[ind:ind + 1] == ">":
+                    rest = rest[ind + 1:]
+                    if rest.startswith(" "):
+                        rest = rest[1:]
+                else:
+                    break
+            else:
+                if _blank(rest):
+                    if fresh and empty_item and depth == len(stack) - 1:
+                        break
+                    rest = ""
+                elif _indent(rest) >= width:
+                    rest = rest[width:]
+                else:
+                    break
+            matched += 1
+
+        if matched < len(stack):
+            quote_cut = stack[matched][0] == "i" and any(k == "q" for k, _ in stack[matched + 1:])
+            if leaf == "p" and not _blank(rest) and not quote_cut and \
+                    not _starts_block_fast(rest):
+                if task_open:
+                    _extend(tasks, rest)
+                continue
+            del stack[matched:]
+            leaf = None
+            task_open = False
+            fresh = False
+
+        if leaf is not None and leaf.__class__ is tuple:
+            if leaf[0] == "fence":
+                _, char, length, _ind = leaf
+                stripped = rest.lstrip(" ")
+                if _indent(rest) <= 3 and stripped.startswith(char * length) and \
+                        not stripped.lstrip(char).strip():
+                    leaf = None
+                continue
+            kind = leaf[1]
+            if kind >= 6:
+                if _blank(rest):
+                    leaf = None
+            elif _html_ends(kind, rest):
+                leaf = None
+            continue
+
+        if leaf == "p" and _SETEXT.match(rest):
+            if task_open:
+                tasks.pop()
+            leaf = None
+            task_open = False
+            continue
+
+        while True:
+            if _blank(rest):
+                if leaf == "p":
+                    leaf = None
+                    task_open = False
+                break
+            ind = _indent(rest)
+            if ind >= 4:
+                if leaf == "p":
+                    if task_open:
+                        _extend(tasks, rest)
+                else:
+                    leaf = "code"
+                    fresh = False
+                break
+            stripped = rest[ind:]
+            if stripped[0] in _SPECIAL:
+                room = len(stack) < MAX_NESTING
+                if room and stripped.startswith(">"):
+                    stack.append(("q", 0))
+                    rest = stripped[1:]
+                    if rest.startswith(" "):
+                        rest = rest[1:]
+                    leaf = None
+                    task_open = False
+                    fresh = False
+                    continue
+                fm = _FENCE.match(stripped)
+                if fm and not (fm.group(1)[0] == "`" and "`" in fm.group(2)):
+                    leaf = ("fence", fm.group(1)[0], len(fm.group(1)), ind)
+                    task_open = False
+                    fresh = False
+                    break
+                if _ATX.match(stripped):
+                    leaf = None
+                    task_open = False
+                    fresh = False
+                    if not stack:  # back in the initial state
+                        found.extend(t for t in tasks if t.text)
+                        return p, i
+                    break
+                if _thematic(stripped):
+                    leaf = None
+                    task_open = False
+                    fresh = False
+                    break
+                marker = _list_marker(stripped) if room else None
+                if marker:
+                    offset, blank, start = marker
+                    can_interrupt = not blank and (start is None or start == 1)
+                    if leaf != "p" or can_interrupt:
+                        stack.append(("i", ind + offset))
+                        rest = rest[ind + offset:] if not blank else ""
+                        leaf = None
+                        task_open = False
+                        fresh = True
+                        empty_item = blank
+                        continue
+                kind = _html_start(stripped, leaf == "p")
+                if kind:
+                    leaf = None
+                    task_open = False
+                    fresh = False
+                    if kind <= 5 and _html_ends(kind, stripped[4 if kind == 2 else 1:]):
+                        break
+                    leaf = ("html", kind)
+                    break
+            # Paragraph text.
+            if leaf == "p":
+                if task_open:
+                    _extend(tasks, stripped)
+                break
+            leaf = "p"
+            task_open = False
+            if fresh:
+                fresh = False
+                m = _TASK_START.match(stripped)
+                if m:
+                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip()))
+                    task_open = True
+            break
+    found.extend(t for t in tasks if t.text)
+    return size + 1, i

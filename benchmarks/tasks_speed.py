@@ -1,0 +1,85 @@
+"""Time the task scanner per note body: the reference scanner against scan_tasks.
+
+It generates (seeded, with benchmarks/generate.py) a realistic notebook, or
+reads the notebook you name, takes every note's body as onenotes reads it, and
+prints for each scanner the median time per body, the share of bodies that
+hold a task, and how many of their lines the fast scanner looked at.  It
+asserts nothing: it prints.  It also checks both scanners agree on every body.
+
+    python benchmarks/tasks_speed.py                  # 2,000 generated notes
+    python benchmarks/tasks_speed.py --notes 10000
+    python benchmarks/tasks_speed.py --notebook examples/acme-sales
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+from onenotes import tasks  # noqa: E402
+from onenotes.note import HANDLER, decode  # noqa: E402
+
+
+def bodies(folder: Path) -> list[str]:
+    out = []
+    for path in sorted(folder.glob("*/*.md")):
+        text = decode(path.read_bytes(), str(path))
+        parts = HANDLER.split_at(text)
+        if parts is not None:
+            out.append(parts[1])
+    return out
+
+
+def per_body(scan, texts: list[str], runs: int) -> float:
+    """Median over ``runs`` of the mean time per body, in microseconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for text in texts:
+            scan(text)
+        times.append((time.perf_counter() - start) / len(texts) * 1e6)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notes", type=int, default=2000)
+    parser.add_argument("--notebook", type=Path, help="an existing notebook instead of a generated one")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.notebook:
+            folder = args.notebook
+        else:
+            folder = Path(tmp) / "nb"
+            generate(folder, args.notes, 5)
+        texts = bodies(folder)
+    disagree = sum(tasks.scan_tasks(t) != tasks._scan_tasks_full(t) for t in texts)
+    lines = [t.count("\n") + 1 for t in texts]
+    with_tasks = [(t, n) for t, n in zip(texts, lines) if tasks.MAYBE_TASK.search(t)]
+    looked = [tasks._scan(t)[1:] for t, _ in with_tasks]
+    full = per_body(tasks._scan_tasks_full, texts, args.runs)
+    fast = per_body(tasks.scan_tasks, texts, args.runs)
+    print(f"bodies: {len(texts)} ({len(with_tasks)} may hold a task), "
+          f"{statistics.mean(lines):.1f} lines on average")
+    if with_tasks:
+        total = sum(n for _, n in with_tasks)
+        simple = sum(s for s, _ in looked)
+        general = sum(g for _, g in looked)
+        print(f"lines read, of bodies that may hold a task: {simple / total:.1%} as simple regions, "
+              f"{general / total:.1%} by the general scanner, the rest skipped")
+        print(f"bodies read by the simple path alone: {sum(g == 0 for _, g in looked)} of {len(with_tasks)}")
+    print(f"reference scanner (_scan_tasks_full): {full:8.1f} us per body")
+    print(f"scan_tasks:                           {fast:8.1f} us per body  ({full / fast:.1f}x faster)")
+    print(f"bodies where the two disagree: {disagree}")
+
+
+if __name__ == "__main__":
+    main()

@@ -401,11 +401,13 @@ def scan_tasks(body: str) -> list[RawTask]:
     return _scan(body)[0]
 
 
-# A list item line of a simple region (no tab): a marker at column 0, one to
-# four spaces and text that opens nothing in the item but a paragraph: a task
-# (groups 1 and 2 as in _TASK_START) or some other text.
+# A list item line of a simple region (no tab): spaces (1), a marker (2; 3
+# the number of an ordered one), one to four spaces (4) and text that opens
+# nothing in the item but a paragraph: a task (5 and 6, the groups of
+# _TASK_START) or some other text.
 _SIMPLE_ITEM = re.compile(
-    r"(?:[-*+]|[0-9]{1,9}[.)]) {1,4}(?:\[([^\[\]])\](?:[ \t]+(.*))?\Z|[^\s<>#*_`~+\-0-9])")
+    r"( *)([-*+]|([0-9]{1,9})[.)])( {1,4})"
+    r"(?:\[([^\[\]])\](?:[ \t]+(.*))?\Z|[^\s<>#*_`~+\-0-9])")
 
 
 def _next_heading(body: str, p: int) -> int:
@@ -423,37 +425,65 @@ def _next_heading(body: str, p: int) -> int:
 def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
     """Add the tasks of a simple region to ``tasks``, or return False (and add none).
 
-    ``region`` (lines from a point where the scanner is in its initial state to
-    just before a column-0 ATX heading or the body's end, no tab) is simple
-    when each line is blank (spaces only), a list item line of
-    :data:`_SIMPLE_ITEM`, or part of an HTML comment that starts at column 0.
-    Then every item line opens a fresh top-level item whose text is a
-    paragraph (the line before cannot hold it: an item line at column 0 closes
-    any item, a blank line or a comment any paragraph), which is a task when
-    it starts with a marker; a blank line ends it and so does the next item
-    line; a comment line closes every open block, and after the line holding
-    its ``-->`` the scanner is back in its initial state (a comment still
-    open at the region's end is not simple: it would hide the heading after).
+    ``region`` holds the lines from a point where the scanner is in its initial
+    state to just before a column-0 ATX heading or the body's end, with no
+    tab.  It is simple when each line is blank (spaces only), a list item line
+    of :data:`_SIMPLE_ITEM`, or part of an HTML comment that starts at column
+    0 and ends in the region.  The scanner's state there is only the content
+    columns of the open items (``cols``) and whether a paragraph is open:
+
+    * an item line indented ``k`` stays in the items whose content starts at
+      or before column ``k`` and closes the others (a list marker is never a
+      lazy continuation); it must be at most 3 columns right of the last item
+      it stays in (4 would make it code or a continuation), and an ordered
+      item not numbered 1 must not come straight under an open paragraph
+      (it could not interrupt it).  It opens an item whose content starts at
+      ``m.end(4)`` and holds a paragraph, a task when it starts with a marker;
+    * a blank line closes the paragraph and no item;
+    * a comment closes every block, and after the line holding its ``-->``
+      the scanner is back in its initial state (a comment still open at the
+      region's end is not simple: it would hide the heading after).
+
+    No line continues a paragraph, so a task's text is on its own line.
     """
     found = []
+    cols: list[int] = []
+    para = False
     comment = False
     for line in region.split("\n"):
         if comment:
             if "-->" in line:
                 comment = False
         elif (m := _SIMPLE_ITEM.match(line)) is not None:
-            marker = m.group(1)
+            k = m.end(1)
+            depth = 0
+            for col in cols:
+                if col > k:
+                    break
+                depth += 1
+            if k - (cols[depth - 1] if depth else 0) > 3 or depth >= MAX_NESTING:
+                return False
+            if para and depth == len(cols) and m.group(3) is not None and int(m.group(3)) != 1:
+                return False
+            del cols[depth:]
+            cols.append(m.end(4))
+            para = True
+            marker = m.group(5)
             if marker is not None:
-                text = (m.group(2) or "").strip()
+                text = (m.group(6) or "").strip()
                 if text:
                     found.append(RawTask(number, marker, text))
         elif line.startswith("<!--"):
             comment = "-->" not in line[4:]
+            cols.clear()
+            para = False
         elif line.strip(" "):
             return False
+        else:
+            para = False
         number += 1
     if comment:
-        return False  # an open comment would swallow the heading after the region
+        return False
     tasks.extend(found)
     return True
 

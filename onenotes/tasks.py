@@ -432,15 +432,21 @@ def _next_heading(body: str, p: int) -> int:
     return -1
 
 
+# A line that goes on with the open paragraph of a simple region: text that
+# starts no block (nor a setext underline), at any indent.
+_SIMPLE_TEXT = re.compile(r" *[^\s<>#*_`~+\-0-9=]")
+
+
 def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
     """Add the tasks of a simple region to ``tasks``, or return False (and add none).
 
     ``region`` holds the lines from a point where the scanner is in its initial
     state to just before a column-0 ATX heading or the body's end, with no
     tab.  It is simple when each line is blank (spaces only), a list item line
-    of :data:`_SIMPLE_ITEM`, or part of an HTML comment that starts at column
-    0 and ends in the region.  The scanner's state there is only the content
-    columns of the open items (``cols``) and whether a paragraph is open:
+    of :data:`_SIMPLE_ITEM`, a line of :data:`_SIMPLE_TEXT` right under an
+    item's paragraph, or part of an HTML comment that starts at column 0 and
+    ends in the region.  The scanner's state there is only the content columns
+    of the open items (``cols``) and whether a paragraph is open:
 
     * an item line indented ``k`` stays in the items whose content starts at
       or before column ``k`` and closes the others (a list marker is never a
@@ -449,16 +455,17 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
       item not numbered 1 must not come straight under an open paragraph
       (it could not interrupt it).  It opens an item whose content starts at
       ``m.end(4)`` and holds a paragraph, a task when it starts with a marker;
+    * a text line goes on with the open paragraph, whatever its indent (as a
+      lazy continuation, paragraph text or, 4 columns in, not code);
     * a blank line closes the paragraph and no item;
     * a comment closes every block, and after the line holding its ``-->``
       the scanner is back in its initial state (a comment still open at the
       region's end is not simple: it would hide the heading after).
-
-    No line continues a paragraph, so a task's text is on its own line.
     """
-    found = []
+    found: list[list] = []  # [line, marker, text]
     cols: list[int] = []
-    para = False
+    para = False  # a paragraph is open ...
+    task = False  # ... and it is the last task's
     comment = False
     for line in region.split("\n"):
         if comment:
@@ -479,22 +486,25 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
             cols.append(m.end(4))
             para = True
             marker = m.group(5)
-            if marker is not None:
-                text = (m.group(6) or "").strip()
-                if text:
-                    found.append(RawTask(number, marker, text))
+            task = marker is not None
+            if task:
+                found.append([number, marker, (m.group(6) or "").strip()])
+        elif para and _SIMPLE_TEXT.match(line):
+            if task:
+                last = found[-1]
+                last[2] = (last[2] + " " + line.strip()).strip()
         elif line.startswith("<!--"):
             comment = "-->" not in line[4:]
             cols.clear()
-            para = False
+            para = task = False
         elif line.strip(" "):
             return False
         else:
-            para = False
+            para = task = False
         number += 1
     if comment:
         return False
-    tasks.extend(found)
+    tasks.extend(RawTask(*t) for t in found if t[2])
     return True
 
 

@@ -347,7 +347,7 @@ def _scan_tasks_full(body: str) -> list[RawTask]:
 #   So from a line where the state is initial, the scanner may jump to just
 #   after the last heading before both the next line that may hold a task
 #   (MAYBE_TASK) and the next ```, ~~~ or "<": nothing in between can make or
-#   touch a task (_resume).
+#   touch a task (_Body.resume).
 # * A task is only made on a line where MAYBE_TASK matches, and an earlier
 #   task is only changed (continued, or dropped under a setext underline)
 #   while ``task_open``.  So once past the last such line with no task open,
@@ -358,8 +358,10 @@ def _scan_tasks_full(body: str) -> list[RawTask]:
 #   the reference scanner with cheaper tests for ordinary lines, which hands
 #   back at the next column-0 heading.
 #
-# A body's tasks usually sit in one short list under the last heading, so a
-# typical scan reads a handful of its lines.
+# Every search only moves forward and remembers what it found, so a body is
+# read a bounded number of times whatever it holds (no quadratic time on a
+# hostile note).  A body's tasks usually sit in one short list under the last
+# heading, so a typical scan reads a handful of its lines.
 
 # A column-0 ATX heading, matched at a line's start in the whole body.
 _HEADING_AT = re.compile(r"#{1,6}(?:[ \t\n]|\Z)")
@@ -367,6 +369,8 @@ _HEADING_AT = re.compile(r"#{1,6}(?:[ \t\n]|\Z)")
 # ">" quote, "#" heading, "*-_" break, "`~" fence, "-+*" and digits list
 # item, "<" HTML.
 _SPECIAL = frozenset(">#*-_`~+<0123456789")
+# What may open a top-level HTML or fenced code block.
+_OPENERS = ("<", "```", "~~~")
 
 
 def _starts_block_fast(text: str) -> bool:
@@ -377,33 +381,97 @@ def _starts_block_fast(text: str) -> bool:
     return _starts_block(text)
 
 
-def _resume(body: str, pos: int) -> int:
-    """Where to go on from ``pos`` (a line's start, the scanner in its initial state).
+class _Body:
+    """Forward-only searches over one body, each remembering its last answer.
 
-    The line after the last column-0 ATX heading before both the next line
-    that may hold a task and the first ``<``, ```` ``` ```` or ``~~~`` (which
-    might open a top-level HTML or fenced code block), or ``pos`` itself; the
-    body's length when no task can follow.
+    Every query position is at or after the previous one, so each search
+    picks up where the last left off and the whole body is searched once.
     """
-    m = MAYBE_TASK.search(body, pos)
-    if m is None:
-        return len(body) + 1
-    limit = m.start()
-    for token in ("<", "```", "~~~"):
-        at = body.find(token, pos, limit)
-        if at >= 0:
-            limit = at
-    # The last heading that starts at or before ``limit`` (and at or after pos).
-    at = body.rfind("\n#", pos - 1 if pos else 0, limit)
-    while at >= 0:
-        if _HEADING_AT.match(body, at + 1):
-            end = body.find("\n", at + 1)
-            return len(body) + 1 if end < 0 else end + 1
-        at = body.rfind("\n#", pos - 1 if pos else 0, at)
-    if pos == 0 and _HEADING_AT.match(body):
-        end = body.find("\n")
-        return len(body) + 1 if end < 0 else end + 1
-    return pos
+
+    __slots__ = ("text", "size", "_cand", "_openers", "_head", "_line_pos", "_line_no",
+                 "lines", "last_line")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.size = len(text)
+        self._cand = -1  # the start of the first MAYBE_TASK match at or after the last query
+        self._openers = [-1, -1, -1]  # the same for each of _OPENERS
+        self._head = -1  # the same for column-0 ATX headings
+        self._line_pos = 0  # a line's start and its number, to count on from
+        self._line_no = 1
+        self.lines: list[str] | None = None  # text.split("\n"), when the general scanner needs it
+        self.last_line = -1  # the start of the last line that may hold a task, likewise
+
+    def cand(self, pos: int) -> int:
+        """The start of the first MAYBE_TASK match at or after ``pos`` (size + 1: none)."""
+        if self._cand < pos:
+            m = MAYBE_TASK.search(self.text, pos)
+            self._cand = m.start() if m else self.size + 1
+        return self._cand
+
+    def opener(self, pos: int) -> int:
+        """The first ``<``, ```` ``` ```` or ``~~~`` at or after ``pos`` (size + 1: none)."""
+        first = self.size + 1
+        for k, token in enumerate(_OPENERS):
+            at = self._openers[k]
+            if at < pos:
+                at = self.text.find(token, pos)
+                at = self._openers[k] = self.size + 1 if at < 0 else at
+            if at < first:
+                first = at
+        return first
+
+    def heading(self, pos: int) -> int:
+        """The start of the first column-0 ATX heading line at or after ``pos`` (size + 1: none)."""
+        if self._head < pos:
+            text = self.text
+            if pos == 0 and _HEADING_AT.match(text):
+                self._head = 0
+                return 0
+            at = text.find("\n#", pos - 1 if pos else 0)
+            while at >= 0 and not _HEADING_AT.match(text, at + 1):
+                at = text.find("\n#", at + 1)
+            self._head = self.size + 1 if at < 0 else at + 1
+        return self._head
+
+    def line_no(self, pos: int) -> int:
+        """The number of the line starting at ``pos``."""
+        if pos < self._line_pos:
+            self._line_pos, self._line_no = 0, 1
+        self._line_no += self.text.count("\n", self._line_pos, pos)
+        self._line_pos = pos
+        return self._line_no
+
+    def resume(self, pos: int) -> int:
+        """Where to go on from ``pos`` (a line's start where the scanner is in its
+        initial state, or a column-0 ATX heading line that takes it there).
+
+        The start of the line after the last column-0 ATX heading that comes
+        before both the next line that may hold a task and the next opener,
+        or ``pos`` itself; the body's size + 1 when no task can follow.
+        """
+        limit = self.cand(pos)
+        if limit > self.size:
+            return limit
+        limit = min(limit, self.opener(pos))
+        text = self.text
+        # The last heading at or after pos that starts before ``limit``.  (Any
+        # line between two calls' positions is looked at by one call only: the
+        # lines from a heading found here to the limit hold no heading, so the
+        # scan goes on past the limit before it calls again.)
+        start = pos - 1 if pos else 0
+        at = text.rfind("\n#", start, limit)
+        while at >= 0:
+            if _HEADING_AT.match(text, at + 1):
+                return self._after_line(at + 1)
+            at = text.rfind("\n#", start, at)
+        if pos == 0 and _HEADING_AT.match(text):
+            return self._after_line(0)
+        return pos
+
+    def _after_line(self, at: int) -> int:
+        end = self.text.find("\n", at)
+        return self.size + 1 if end < 0 else end + 1
 
 
 def scan_tasks(body: str) -> list[RawTask]:
@@ -418,20 +486,6 @@ def scan_tasks(body: str) -> list[RawTask]:
 _SIMPLE_ITEM = re.compile(
     r"( *)([-*+]|([0-9]{1,9})[.)])( {1,4})"
     r"(?:\[([^\[\]])\](?:[ \t]+(.*))?\Z|[^\s<>#*_`~+\-0-9])")
-
-
-def _next_heading(body: str, p: int) -> int:
-    """The start of the first column-0 ATX heading line at or after ``p``, or -1."""
-    if p == 0 and _HEADING_AT.match(body):
-        return 0
-    at = body.find("\n#", p - 1 if p else 0)
-    while at >= 0:
-        if _HEADING_AT.match(body, at + 1):
-            return at + 1
-        at = body.find("\n#", at + 1)
-    return -1
-
-
 # A line that goes on with the open paragraph of a simple region: text that
 # starts no block (nor a setext underline), at any indent.
 _SIMPLE_TEXT = re.compile(r" *[^\s<>#*_`~+\-0-9=]")
@@ -510,46 +564,50 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
 
 def _scan(body: str) -> tuple[list[RawTask], int, int]:
     """(the tasks, lines read as simple regions, lines read by the general scanner)."""
-    size = len(body)
-    p = _resume(body, 0)  # the start of the next line to read; the scanner is in its initial state
+    b = _Body(body)
+    size = b.size
+    p = b.resume(0)  # the start of the next line to read; the scanner is in its initial state
     tasks: list[RawTask] = []
     simple = general = 0
     while p <= size:
-        h = _next_heading(body, p)
-        region = body[p:h - 1] if h > p else body[p:] if h < 0 else None
-        if region is not None and "\t" not in region and \
-                _simple_tasks(region, body.count("\n", 0, p) + 1, tasks):
-            simple += region.count("\n") + 1
-            if h < 0:
-                break
-            # The heading at h closes everything (the region opened no block
-            # that could swallow it), so _resume may start there: it jumps
-            # past that heading at least.
-            p = _resume(body, h)
-        else:
-            p, lines = _scan_general(body, p, tasks)
-            general += lines
-            if p <= size:
-                p = _resume(body, p)
+        h = b.heading(p)
+        if h > p:
+            region = body[p:h - 1] if h <= size else body[p:]
+            if "\t" not in region and _simple_tasks(region, b.line_no(p), tasks):
+                simple += region.count("\n") + 1
+                if h > size:
+                    break
+                # The heading at h closes everything (the region opened no
+                # block that could swallow it), so resume may start there.
+                p = b.resume(h)
+                continue
+        p, lines = _scan_general(b, p, tasks)
+        general += lines
+        if p <= size:
+            p = b.resume(p)
     return tasks, simple, general
 
 
-def _scan_general(body: str, p: int, found: list[RawTask]) -> tuple[int, int]:
+def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
     """Scan from ``p`` (a line's start, the scanner in its initial state) on.
 
     Adds the tasks to ``found`` and returns (where the scanner is next back in
-    its initial state: just after a column-0 ATX heading, or the body's length
+    its initial state: just after a column-0 ATX heading, or the body's size
     + 1 when done; the number of lines read).
     """
-    size = len(body)
-    last = None
-    for last in MAYBE_TASK.finditer(body, p):
-        pass
-    if last is None:
-        return size + 1, 0
-    last_line = body.rfind("\n", 0, last.start()) + 1  # the last line that may hold a task
-    base = body.count("\n", 0, p) + 1  # the number of lines[0]
-    lines = body[p:].split("\n")
+    size = b.size
+    if b.last_line < 0:
+        first = b.cand(p)
+        if first > size:
+            return size + 1, 0
+        last = None
+        for last in MAYBE_TASK.finditer(b.text, first):
+            pass
+        b.last_line = b.text.rfind("\n", 0, last.start()) + 1
+        b.lines = b.text.split("\n")
+    last_line = b.last_line  # the start of the last line that may hold a task
+    lines = b.lines
+    i = first_i = b.line_no(p) - 1  # lines[i] starts at p
     end = len(lines)
     tasks: list[RawTask] = []
     stack: list[tuple[str, int]] = []
@@ -557,14 +615,13 @@ def _scan_general(body: str, p: int, found: list[RawTask]) -> tuple[int, int]:
     task_open = False
     fresh = False
     empty_item = False
-    i = 0
 
     while i < end:
         if p > last_line and not task_open:
             break
         raw = lines[i]
-        number = base + i
         i += 1
+        number = i
         p += len(raw) + 1
         line = raw.expandtabs(4) if "\t" in raw else raw
         rest = line
@@ -661,9 +718,9 @@ def _scan_general(body: str, p: int, found: list[RawTask]) -> tuple[int, int]:
                     leaf = None
                     task_open = False
                     fresh = False
-                    if not stack:  # back in the initial state
+                    if not stack and raw.startswith("#"):  # a column-0 heading: initial state
                         found.extend(t for t in tasks if t.text)
-                        return p, i
+                        return p, i - first_i
                     break
                 if _thematic(stripped):
                     leaf = None
@@ -706,4 +763,4 @@ def _scan_general(body: str, p: int, found: list[RawTask]) -> tuple[int, int]:
                     task_open = True
             break
     found.extend(t for t in tasks if t.text)
-    return size + 1, i
+    return size + 1, i - first_i

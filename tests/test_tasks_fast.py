@@ -42,7 +42,7 @@ TRICKY = [
     "    indented code - [ ] x", "\t- [ ] tab code", "     - [ ] five spaces",
     "lazy continuation text", "  indented continuation", "[x] no item", "| a | - [ ] cell |",
     "    four-space continuation", "      six-space continuation", "[x] box continuation",
-    "=== ", "  ---", "2026 numbers", "  a -- b", "é continuation", "\u00a0nbsp continuation",
+    "=== ", "  ---", "  ===", "   ==", "2026 numbers", "  a -- b", "é continuation", "\u00a0nbsp continuation",
 ]
 TASKS = [
     "- [ ] Send the deck", "- [x] Call Bob due: 2026-11-30", "* [X] Done", "+ [-] Dropped",
@@ -175,6 +175,52 @@ def test_fast_scanner_agrees_with_reference_on_nested_lists():
 def test_fast_scanner_finds_the_expected_tasks(body, expected):
     assert [(t.line, t.marker, t.text) for t in scan_tasks(body)] == expected
     same(body)
+
+
+HOSTILE_SHAPES = {
+    "a heading and an HTML line, many times": "# h\n<\n",
+    "indented headings": "  # x\n",
+    "sections of one task": "# h\n- [ ] x\n",
+    "a heading and an empty fence": "# h\n```\n```\n",
+    "hashtags": "#tag\n",
+    "sections with a quote and a task": "# h\n> q\n- [ ] x\n",
+}
+
+
+@pytest.mark.parametrize("shape", HOSTILE_SHAPES)
+def test_the_fast_scanner_reads_a_hostile_body_a_bounded_number_of_times(shape, monkeypatch):
+    """Found by hunting worst cases: each skip searched again to the body's far end for the
+    next task, so 20,000 sections took minutes.  Now every search goes on from where the
+    last stopped: the text searched for tasks, the simple regions and the lines the general
+    scanner reads add up to a few times the body, however many sections it has."""
+    from onenotes import tasks
+
+    body = "<\n" + HOSTILE_SHAPES[shape] * 3000 + "- [ ] last\n"
+    searched = []
+
+    class Counting:
+        def search(self, text, pos=0):
+            m = tasks_maybe.search(text, pos)
+            searched.append((m.end() if m else len(text)) - pos)
+            return m
+
+        def finditer(self, text, pos=0):
+            searched.append(len(text) - pos)
+            return tasks_maybe.finditer(text, pos)
+
+    tasks_maybe = tasks.MAYBE_TASK
+    monkeypatch.setattr(tasks, "MAYBE_TASK", Counting())
+    regions = []
+    real_simple = tasks._simple_tasks
+    monkeypatch.setattr(tasks, "_simple_tasks",
+                        lambda region, *args: regions.append(len(region)) or real_simple(region, *args))
+    found, simple, general = tasks._scan(body)
+    monkeypatch.undo()
+    assert found == _scan_tasks_full(body)
+    lines = body.count("\n") + 1
+    assert sum(searched) <= 3 * len(body)
+    assert sum(regions) <= len(body)
+    assert simple + general <= lines
 
 
 # ---------------------------------------------------------- the fast path ---

@@ -388,14 +388,15 @@ class _Body:
     picks up where the last left off and the whole body is searched once.
     """
 
-    __slots__ = ("text", "size", "_cand", "_openers", "_head", "_line_pos", "_line_no",
+    __slots__ = ("text", "size", "_cand", "_opener_at", "_opener_to", "_head", "_line_pos", "_line_no",
                  "lines", "last_line")
 
     def __init__(self, text: str):
         self.text = text
         self.size = len(text)
         self._cand = -1  # the start of the first MAYBE_TASK match at or after the last query
-        self._openers = [-1, -1, -1]  # the same for each of _OPENERS
+        self._opener_at = [-1, -1, -1]  # for each of _OPENERS: see opener()
+        self._opener_to = [0, 0, 0]
         self._head = -1  # the same for column-0 ATX headings
         self._line_pos = 0  # a line's start and its number, to count on from
         self._line_no = 1
@@ -409,14 +410,29 @@ class _Body:
             self._cand = m.start() if m else self.size + 1
         return self._cand
 
-    def opener(self, pos: int) -> int:
-        """The first ``<``, ```` ``` ```` or ``~~~`` at or after ``pos`` (size + 1: none)."""
-        first = self.size + 1
+    def opener(self, pos: int, limit: int) -> int:
+        """The first ``<``, ```` ``` ```` or ``~~~`` at or after ``pos`` and before
+        ``limit``, or ``limit``.
+
+        (No opener can run over ``limit``, the start of a task or of another
+        opener: they share no character.)
+        """
+        first = limit
         for k, token in enumerate(_OPENERS):
-            at = self._openers[k]
+            at = self._opener_at[k]  # the first found at or after the last query, or -1
             if at < pos:
-                at = self.text.find(token, pos)
-                at = self._openers[k] = self.size + 1 if at < 0 else at
+                start = max(pos, self._opener_to[k])  # none before that
+                if start >= first:
+                    continue
+                text = self.text
+                mark = token[0]  # (find a character, then check: much faster)
+                at = text.find(mark, start, first)
+                while at >= 0 and not text.startswith(token, at):
+                    at = text.find(mark, at + 1, first)
+                self._opener_at[k] = at
+                self._opener_to[k] = first if at < 0 else at
+                if at < 0:
+                    continue
             if at < first:
                 first = at
         return first
@@ -453,7 +469,7 @@ class _Body:
         limit = self.cand(pos)
         if limit > self.size:
             return limit
-        limit = min(limit, self.opener(pos))
+        limit = self.opener(pos, limit)
         text = self.text
         # The last heading at or after pos that starts before ``limit``.  (Any
         # line between two calls' positions is looked at by one call only: the

@@ -184,6 +184,7 @@ HOSTILE_SHAPES = {
     "a heading and an empty fence": "# h\n```\n```\n",
     "hashtags": "#tag\n",
     "sections with a quote and a task": "# h\n> q\n- [ ] x\n",
+    "sections of inline code and HTML": "# h\n`x` `y` ~a~ <\n",
 }
 
 

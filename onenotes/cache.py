@@ -36,7 +36,6 @@ import datetime as dt
 import importlib
 import io
 import os
-import pickle
 import sqlite3
 import sys
 import time
@@ -46,6 +45,10 @@ from pathlib import Path, PurePath
 from onenotes import __version__
 from onenotes.errors import NoteError, Problem
 
+try:  # the C pickler alone: pickle.py costs milliseconds of every start and adds nothing here
+    import _pickle as pickle
+except ImportError:  # pragma: no cover - other Pythons
+    import pickle  # type: ignore[no-redef]
 try:  # the hash functions without OpenSSL (hashlib loads it: a few ms of every start-up)
     from _blake2 import blake2b as _blake2b
 except ImportError:  # pragma: no cover - other Pythons

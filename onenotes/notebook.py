@@ -19,7 +19,6 @@ import operator
 import os
 import re
 import stat
-import unicodedata
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -390,6 +389,8 @@ def options_key(config: Config) -> str:
 
 def fold(name: str) -> str:
     """How rep names are compared: NFC, case-folded, spaces trimmed."""
+    import unicodedata  # here: only commands that take a rep's name need it
+
     return unicodedata.normalize("NFC", name).strip().casefold()
 
 
@@ -403,6 +404,8 @@ def slugify(name: str) -> str:
 def check_slug(name: str) -> str:
     """Refuse what cannot be a rep folder name: empty, a path, hidden, control characters."""
     raw = name
+    import unicodedata
+
     name = unicodedata.normalize("NFC", name).strip()
     if not name:
         raise BadInputError("the rep name is empty")

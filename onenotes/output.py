@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -101,6 +100,8 @@ def display_width(text: str) -> int:
     """Terminal columns ``text`` takes: accents that combine take none, CJK takes two."""
     if text.isascii():  # every ASCII character takes one column (the rule below gives 1 for each)
         return len(text)
+    import unicodedata  # here: only text beyond ASCII needs it
+
     return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) in ("Me", "Cf")
                else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 

@@ -31,7 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
 from onenotes import note, tasks  # noqa: E402
-from onenotes.note import HANDLER, decode  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from tasks_reference import scan_tasks_reference  # noqa: E402  (the scanner without shortcuts)
+from onenotes.note import decode, split_frontmatter  # noqa: E402
 
 # Every literal that one of note.py's inline-metadata patterns needs, with the
 # same case rule: when this finds nothing, none of them can match.
@@ -81,7 +84,7 @@ def notes(folder: Path) -> list[tuple[Path, str]]:
 def bodies(folder: Path) -> list[str]:
     out = []
     for _, text in notes(folder):
-        parts = HANDLER.split_at(text)
+        parts = split_frontmatter(text)
         if parts is not None:
             out.append(parts[1])
     return out
@@ -115,11 +118,11 @@ def main() -> None:
             generate(folder, args.notes, 5)
         texts = bodies(folder)
         whole = notes(folder) if args.note_costs else []
-    disagree = sum(tasks.scan_tasks(t) != tasks._scan_tasks_full(t) for t in texts)
+    disagree = sum(tasks.scan_tasks(t) != scan_tasks_reference(t) for t in texts)
     lines = [t.count("\n") + 1 for t in texts]
     with_tasks = [(t, n) for t, n in zip(texts, lines) if tasks.MAYBE_TASK.search(t)]
     looked = [tasks._scan(t)[1:] for t, _ in with_tasks]
-    full, fast = per_body([tasks._scan_tasks_full, tasks.scan_tasks], texts, args.runs)
+    full, fast = per_body([scan_tasks_reference, tasks.scan_tasks], texts, args.runs)
     print(f"bodies: {len(texts)} ({len(with_tasks)} may hold a task), "
           f"{statistics.mean(lines):.1f} lines on average")
     if with_tasks:
@@ -129,7 +132,7 @@ def main() -> None:
         print(f"lines read, of bodies that may hold a task: {simple / total:.1%} as simple regions, "
               f"{general / total:.1%} by the general scanner, the rest skipped")
         print(f"bodies read by the simple path alone: {sum(g == 0 for _, g in looked)} of {len(with_tasks)}")
-    print(f"reference scanner (_scan_tasks_full): {full:8.1f} us per body")
+    print(f"reference scanner:                  {full:8.1f} us per body")
     print(f"scan_tasks:                           {fast:8.1f} us per body  ({full / fast:.1f}x faster)")
     print(f"for 10,000 such notes: {full * 1e4 / 1e6:.2f} s -> {fast * 1e4 / 1e6:.2f} s")
     print(f"bodies where the two disagree: {disagree}")

@@ -14,8 +14,9 @@ hundred times faster than a full parser, which matters at 100,000 notes.
 
 :func:`scan_tasks` is that scanner with shortcuts that skip the lines that
 cannot matter and read plain task lists at once (about eight times faster on
-a realistic note: benchmarks/tasks_speed.py); ``_scan_tasks_full`` is the
-plain scanner, kept as the reference the shortcuts are tested against.
+a realistic note: benchmarks/tasks_speed.py).  The plain scanner, without the
+shortcuts, is in tests/tasks_reference.py: the reference they are tested
+against.
 """
 
 from __future__ import annotations
@@ -65,10 +66,6 @@ class RawTask:
     line: int
     marker: str
     text: str
-
-
-def _expand(line: str) -> str:
-    return line.expandtabs(4) if "\t" in line else line
 
 
 _SPACES = re.compile(" *")
@@ -171,172 +168,9 @@ def _extend(tasks: list[RawTask], text: str) -> None:
     tasks[-1] = RawTask(last.line, last.marker, (last.text + " " + text.strip()).strip())
 
 
-def _scan_tasks_full(body: str) -> list[RawTask]:
-    """The reference scanner: every line through the container stack.
-
-    :func:`scan_tasks` must return exactly what this returns for every body
-    (tests/test_tasks_fast.py checks it); it is kept simple on purpose.
-    """
-    if not MAYBE_TASK.search(body):
-        return []
-    tasks: list[RawTask] = []
-    # containers: ("q", 0) for a block quote, ("i", n) for a list item whose
-    # content starts n columns into what its parent leaves.
-    stack: list[tuple[str, int]] = []
-    leaf = None  # None | "p" | "code" | ("fence", char, length, indent) | ("html", kind)
-    task_open = False  # the current paragraph is a task's first paragraph
-    fresh = False  # the innermost list item has no block yet
-    empty_item = False  # ... and its marker line was blank
-
-    for number, raw in enumerate(body.split("\n"), start=1):
-        line = _expand(raw)
-        rest = line
-        matched = 0
-        for depth, (kind, width) in enumerate(stack):
-            if kind == "q":
-                ind = _indent(rest)
-                if ind <= 3 and rest[ind:ind + 1] == ">":
-                    rest = rest[ind + 1:]
-                    if rest.startswith(" "):
-                        rest = rest[1:]
-                else:
-                    break
-            else:
-                if _blank(rest):
-                    if fresh and empty_item and depth == len(stack) - 1:
-                        break  # an item that began blank ends at a second blank line
-                    rest = ""
-                elif _indent(rest) >= width:
-                    rest = rest[width:]
-                else:
-                    break
-            matched += 1
-
-        if matched < len(stack):
-            # (markdown-it: a block quote inside a list item ends at a line
-            # indented less than that item, so no lazy continuation there.)
-            quote_cut = stack[matched][0] == "i" and any(k == "q" for k, _ in stack[matched + 1:])
-            if leaf == "p" and not _blank(rest) and not quote_cut and \
-                    not _starts_block(rest):
-                if task_open:
-                    _extend(tasks, rest)
-                continue  # lazy continuation line
-            del stack[matched:]
-            leaf = None
-            task_open = False
-            fresh = False
-
-        # Inside a leaf that swallows lines?
-        if isinstance(leaf, tuple) and leaf[0] == "fence":
-            _, char, length, _ind = leaf
-            stripped = rest.lstrip(" ")
-            if _indent(rest) <= 3 and stripped.startswith(char * length) and \
-                    not stripped.lstrip(char).strip():
-                leaf = None
-            continue
-        if isinstance(leaf, tuple) and leaf[0] == "html":
-            kind = leaf[1]
-            if kind >= 6:
-                if _blank(rest):
-                    leaf = None
-            elif _html_ends(kind, rest):
-                leaf = None
-            continue
-
-        if leaf == "p" and _SETEXT.match(rest):
-            # The paragraph above was a setext heading, so no task either.
-            if task_open:
-                tasks.pop()
-            leaf = None
-            task_open = False
-            continue
-
-        # Open new blocks on what is left of the line.
-        while True:
-            if _blank(rest):
-                if leaf == "p":
-                    leaf = None
-                    task_open = False
-                # A blank line ends nothing else here (code and items go on).
-                break
-            ind = _indent(rest)
-            if ind >= 4:
-                if leaf == "p":
-                    if task_open:
-                        _extend(tasks, rest)
-                else:
-                    leaf = "code"
-                    fresh = False
-                break
-            stripped = rest[ind:]
-            room = len(stack) < MAX_NESTING
-            if room and stripped.startswith(">"):
-                stack.append(("q", 0))
-                rest = stripped[1:]
-                if rest.startswith(" "):
-                    rest = rest[1:]
-                leaf = None
-                task_open = False
-                fresh = False
-                continue
-            fm = _FENCE.match(stripped)
-            if fm and not (fm.group(1)[0] == "`" and "`" in fm.group(2)):
-                leaf = ("fence", fm.group(1)[0], len(fm.group(1)), ind)
-                task_open = False
-                fresh = False
-                break
-            if _ATX.match(stripped):
-                leaf = None
-                task_open = False
-                fresh = False
-                break
-            if _thematic(stripped):
-                leaf = None
-                task_open = False
-                fresh = False
-                break
-            marker = _list_marker(stripped) if room else None
-            if marker:
-                offset, blank, start = marker
-                can_interrupt = not blank and (start is None or start == 1)
-                if leaf != "p" or can_interrupt:
-                    stack.append(("i", ind + offset))
-                    rest = rest[ind + offset:] if not blank else ""
-                    leaf = None
-                    task_open = False
-                    fresh = True
-                    empty_item = blank
-                    continue
-            kind = _html_start(stripped, leaf == "p")
-            if kind:
-                leaf = None
-                task_open = False
-                fresh = False
-                if kind <= 5 and _html_ends(kind, stripped[4 if kind == 2 else 1:]):
-                    break
-                leaf = ("html", kind)
-                break
-            # Paragraph text.
-            if leaf == "p":
-                if task_open:
-                    _extend(tasks, stripped)
-                break
-            leaf = "p"
-            task_open = False
-            if fresh:
-                fresh = False
-                m = _TASK_START.match(stripped)
-                if m:
-                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip()))
-                    task_open = True
-            break
-    # "- [ ]" with nothing after it is a task only if its paragraph goes on.
-    return [t for t in tasks if t.text]
-
-
 # --- The fast scanner ------------------------------------------------------
 #
-# scan_tasks() returns exactly what _scan_tasks_full() returns (the tests
+# scan_tasks() returns exactly what the reference scanner returns (the tests
 # compare them on many thousands of bodies) but reads only the few lines that
 # can matter.  Three facts make that exact:
 #
@@ -355,7 +189,8 @@ def _scan_tasks_full(body: str) -> list[RawTask]:
 # * Between such a point and the next column-0 heading, most notes hold just
 #   a task list, maybe nested, maybe under a comment: _simple_tasks reads it
 #   with one regex per line.  Anything else goes to _scan_general, a copy of
-#   the reference scanner with cheaper tests for ordinary lines, which hands
+#   the reference scanner (tests/tasks_reference.py) with cheaper tests for
+#   ordinary lines, which hands
 #   back at the next column-0 heading.
 #
 # Every search only moves forward and remembers what it found, so a body is

@@ -1,6 +1,6 @@
 """scan_tasks (the fast scanner) finds exactly what the reference scanner finds.
 
-onenotes.tasks keeps its first, simple line scanner as ``_scan_tasks_full``
+tests/tasks_reference.py keeps the first, simple line scanner (``scan_tasks_reference``)
 (checked against markdown-it-py in tests/test_tasks_differential.py).
 ``scan_tasks`` skips the sections that cannot hold a task and reads simple task
 lists without the container machinery; these tests compare the two on bodies
@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from conftest import ROOT, examples
 from notegen import body_text
 from onenotes.note import HANDLER, decode
-from onenotes.tasks import _scan, _scan_tasks_full, scan_tasks
+from onenotes.tasks import _scan, scan_tasks
+from tasks_reference import scan_tasks_reference as _scan_tasks_full
 
 # Lines that end, fake or hide a section: headings and what looks like one.
 HEADINGS = ["## Homework", "# One-on-one", "###### six", "#", "## ", "#\tTabbed", "####### seven",

@@ -1,0 +1,194 @@
+"""The plain task scanner: the reference :func:`onenotes.tasks.scan_tasks` is tested against.
+
+It is the block scanner onenotes first shipped, line by line with no
+shortcut (CommonMark + GFM task lists, checked against markdown-it-py in
+tests/test_tasks_differential.py); ``scan_tasks`` must return exactly what it
+returns, for every body (tests/test_tasks_fast.py).
+"""
+
+from __future__ import annotations
+
+from onenotes.tasks import (  # noqa: F401
+    MAX_NESTING,
+    MAYBE_TASK,
+    RawTask,
+    _ATX,
+    _FENCE,
+    _SETEXT,
+    _TASK_START,
+    _blank,
+    _extend,
+    _html_ends,
+    _html_start,
+    _indent,
+    _list_marker,
+    _starts_block,
+    _thematic,
+)
+
+
+def _expand(line: str) -> str:
+    return line.expandtabs(4) if "\t" in line else line
+
+
+def scan_tasks_reference(body: str) -> list[RawTask]:
+    """The reference scanner: every line through the container stack.
+
+    :func:`onenotes.tasks.scan_tasks` must return exactly what this returns for every body
+    (tests/test_tasks_fast.py checks it); it is kept simple on purpose.
+    """
+    if not MAYBE_TASK.search(body):
+        return []
+    tasks: list[RawTask] = []
+    # containers: ("q", 0) for a block quote, ("i", n) for a list item whose
+    # content starts n columns into what its parent leaves.
+    stack: list[tuple[str, int]] = []
+    leaf = None  # None | "p" | "code" | ("fence", char, length, indent) | ("html", kind)
+    task_open = False  # the current paragraph is a task's first paragraph
+    fresh = False  # the innermost list item has no block yet
+    empty_item = False  # ... and its marker line was blank
+
+    for number, raw in enumerate(body.split("\n"), start=1):
+        line = _expand(raw)
+        rest = line
+        matched = 0
+        for depth, (kind, width) in enumerate(stack):
+            if kind == "q":
+                ind = _indent(rest)
+                if ind <= 3 and rest[ind:ind + 1] == ">":
+                    rest = rest[ind + 1:]
+                    if rest.startswith(" "):
+                        rest = rest[1:]
+                else:
+                    break
+            else:
+                if _blank(rest):
+                    if fresh and empty_item and depth == len(stack) - 1:
+                        break  # an item that began blank ends at a second blank line
+                    rest = ""
+                elif _indent(rest) >= width:
+                    rest = rest[width:]
+                else:
+                    break
+            matched += 1
+
+        if matched < len(stack):
+            # (markdown-it: a block quote inside a list item ends at a line
+            # indented less than that item, so no lazy continuation there.)
+            quote_cut = stack[matched][0] == "i" and any(k == "q" for k, _ in stack[matched + 1:])
+            if leaf == "p" and not _blank(rest) and not quote_cut and \
+                    not _starts_block(rest):
+                if task_open:
+                    _extend(tasks, rest)
+                continue  # lazy continuation line
+            del stack[matched:]
+            leaf = None
+            task_open = False
+            fresh = False
+
+        # Inside a leaf that swallows lines?
+        if isinstance(leaf, tuple) and leaf[0] == "fence":
+            _, char, length, _ind = leaf
+            stripped = rest.lstrip(" ")
+            if _indent(rest) <= 3 and stripped.startswith(char * length) and \
+                    not stripped.lstrip(char).strip():
+                leaf = None
+            continue
+        if isinstance(leaf, tuple) and leaf[0] == "html":
+            kind = leaf[1]
+            if kind >= 6:
+                if _blank(rest):
+                    leaf = None
+            elif _html_ends(kind, rest):
+                leaf = None
+            continue
+
+        if leaf == "p" and _SETEXT.match(rest):
+            # The paragraph above was a setext heading, so no task either.
+            if task_open:
+                tasks.pop()
+            leaf = None
+            task_open = False
+            continue
+
+        # Open new blocks on what is left of the line.
+        while True:
+            if _blank(rest):
+                if leaf == "p":
+                    leaf = None
+                    task_open = False
+                # A blank line ends nothing else here (code and items go on).
+                break
+            ind = _indent(rest)
+            if ind >= 4:
+                if leaf == "p":
+                    if task_open:
+                        _extend(tasks, rest)
+                else:
+                    leaf = "code"
+                    fresh = False
+                break
+            stripped = rest[ind:]
+            room = len(stack) < MAX_NESTING
+            if room and stripped.startswith(">"):
+                stack.append(("q", 0))
+                rest = stripped[1:]
+                if rest.startswith(" "):
+                    rest = rest[1:]
+                leaf = None
+                task_open = False
+                fresh = False
+                continue
+            fm = _FENCE.match(stripped)
+            if fm and not (fm.group(1)[0] == "`" and "`" in fm.group(2)):
+                leaf = ("fence", fm.group(1)[0], len(fm.group(1)), ind)
+                task_open = False
+                fresh = False
+                break
+            if _ATX.match(stripped):
+                leaf = None
+                task_open = False
+                fresh = False
+                break
+            if _thematic(stripped):
+                leaf = None
+                task_open = False
+                fresh = False
+                break
+            marker = _list_marker(stripped) if room else None
+            if marker:
+                offset, blank, start = marker
+                can_interrupt = not blank and (start is None or start == 1)
+                if leaf != "p" or can_interrupt:
+                    stack.append(("i", ind + offset))
+                    rest = rest[ind + offset:] if not blank else ""
+                    leaf = None
+                    task_open = False
+                    fresh = True
+                    empty_item = blank
+                    continue
+            kind = _html_start(stripped, leaf == "p")
+            if kind:
+                leaf = None
+                task_open = False
+                fresh = False
+                if kind <= 5 and _html_ends(kind, stripped[4 if kind == 2 else 1:]):
+                    break
+                leaf = ("html", kind)
+                break
+            # Paragraph text.
+            if leaf == "p":
+                if task_open:
+                    _extend(tasks, stripped)
+                break
+            leaf = "p"
+            task_open = False
+            if fresh:
+                fresh = False
+                m = _TASK_START.match(stripped)
+                if m:
+                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip()))
+                    task_open = True
+            break
+    # "- [ ]" with nothing after it is a task only if its paragraph goes on.
+    return [t for t in tasks if t.text]

@@ -19,8 +19,9 @@ has them for users):
   Changed notes are written in one SQLite transaction; a process that cannot
   get the write lock quickly just does not write, so two processes at once
   never corrupt it and never wait long.  Deleting it changes nothing but speed.
-* What is kept: the parsed note (every field, encoded as tagged JSON, never
-  pickled, so a planted cache file cannot run code), the problems found in it
+* What is kept: the parsed note (every field, pickled, read back by an
+  unpickler that can build nothing but our records: see "coding" below), the
+  problems found in it
   (a note that cannot be read keeps its warning, so warnings are the same from
   the cache as from a fresh parse), and per rep the open commitments folded by
   the real ledger, so ``followups`` reads a few rows instead of every note.
@@ -142,15 +143,91 @@ def _yaml_identity() -> str:
 
 
 # ---------------------------------------------------------------- coding ---
-# Parsed notes are kept as pickles (the fastest way CPython has to store and
-# rebuild them: about six times faster than tagged JSON, which cost more than
-# parsing), read back by an unpickler that builds only onenotes' own
-# dataclasses and containers, the datetime types and paths: a planted or
-# damaged cache file can refuse to load, never run code.
+# Parsed notes are kept as pickles: the fastest way CPython has to store and
+# rebuild them (rebuilding a note from tagged JSON cost more than parsing it).
+# A pickle may call whatever its globals name, so both sides are narrowed:
+#
+# * the pickler writes onenotes' records (Note, Mention, Problem, Entry,
+#   Config...) as calls of one function, _rebuild(kind, fields), and paths as
+#   _path(text); it refuses any other class (the note is then parsed every run);
+# * the unpickler resolves only _rebuild, _path, the YAML loader's two
+#   container builders and the datetime types, and imports nothing else: no
+#   class of ours is ever on its stack (so a crafted row cannot change one),
+#   and no module is imported on a row's say;
+# * every value read is checked to be what its column holds.
+#
+# A planted or damaged row can therefore only fail to load (the cache is then
+# rebuilt), never run code.  tests/test_cache.py plants such rows.
+
+_RECORDS = {  # kind -> (module, class): every record a cached value may hold
+    "Note": ("onenotes.note", "Note"), "Mention": ("onenotes.note", "Mention"),
+    "Metric": ("onenotes.note", "Metric"), "ReadOptions": ("onenotes.note", "ReadOptions"),
+    "Problem": ("onenotes.errors", "Problem"), "Entry": ("onenotes.ledger", "Entry"),
+    "Config": ("onenotes.config", "Config"), "Cadence": ("onenotes.config", "Cadence"),
+    "KpiDef": ("onenotes.config", "KpiDef"), "DiagnosisRules": ("onenotes.config", "DiagnosisRules"),
+    "RepDef": ("onenotes.config", "RepDef"), "MetricsImport": ("onenotes.config", "MetricsImport"),
+}
+_KIND_OF = {where: kind for kind, where in _RECORDS.items()}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+MAX_UNPACKED = 64 << 20  # no cached note comes near this; a row that would is damaged
+
+
+def _fields(cls) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def _record_class(kind: str) -> type:
+    module, name = _RECORDS[kind]  # KeyError: not a kind of ours
+    return getattr(importlib.import_module(module), name)
+
+
+def _rebuild(kind, values):
+    """A record from the fields :class:`_Pickler` wrote (the only constructor a row may call)."""
+    if type(kind) is not str or kind not in _RECORDS or type(values) is not tuple:
+        raise pickle.UnpicklingError("not a record of onenotes")
+    cls = _record_class(kind)
+    names = _fields(cls)
+    if len(values) != len(names):
+        raise pickle.UnpicklingError(f"a {kind} with {len(values)} fields")
+    obj = cls.__new__(cls)
+    for name, value in zip(names, values):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def _path(text):
+    if type(text) is not str:
+        raise pickle.UnpicklingError("a path must be text")
+    return Path(text)
+
+
+_PLAIN_GLOBALS = (dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone)
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        cls = type(obj)
+        if cls in _PLAIN_GLOBALS or cls.__module__ == "onenotes.yamlsafe" and cls.__name__ in ("LineDict",
+                                                                                              "LineList"):
+            return NotImplemented  # datetime's own reduce; the loader's containers reduce to their builders
+        if (getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)) in _GLOBALS:
+            return NotImplemented  # one of the globals a row may name, written as such
+        kind = _KIND_OF.get((cls.__module__, cls.__qualname__))
+        if kind is not None:
+            return _rebuild, (kind, tuple(getattr(obj, name) for name in _fields(cls)))
+        if isinstance(obj, PurePath):
+            return _path, (str(obj),)
+        raise pickle.PicklingError(f"cannot cache a {cls.__name__}")
+
 
 def encode(value) -> bytes:
     """A value of the parsed-note model as bytes that :func:`decode` turns back exactly."""
-    return pickle.dumps(value, protocol=5)
+    out = io.BytesIO()
+    _Pickler(out, protocol=5).dump(value)
+    return out.getvalue()
 
 
 def decode(data: bytes):
@@ -160,31 +237,32 @@ def decode(data: bytes):
     return _Unpickler(io.BytesIO(data)).load()
 
 
-_ALLOWED = {
-    ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta"),
-    ("datetime", "timezone"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"),
-    ("pathlib", "PurePosixPath"), ("pathlib", "PureWindowsPath"),
-    ("onenotes.yamlsafe", "LineDict"), ("onenotes.yamlsafe", "LineList"),
-    ("onenotes.yamlsafe", "_rebuild_linedict"), ("onenotes.yamlsafe", "_rebuild_linelist"),
+_GLOBALS = {  # (module, name) a row may name -> what it gets
+    ("onenotes.cache", "_rebuild"): lambda: _rebuild,
+    ("onenotes.cache", "_path"): lambda: _path,
+    ("onenotes.yamlsafe", "_rebuild_linedict"): lambda: importlib.import_module("onenotes.yamlsafe")._rebuild_linedict,
+    ("onenotes.yamlsafe", "_rebuild_linelist"): lambda: importlib.import_module("onenotes.yamlsafe")._rebuild_linelist,
+    **{("datetime", cls.__name__): (lambda cls=cls: cls) for cls in _PLAIN_GLOBALS},
 }
-_CLASSES: dict[tuple[str, str], object] = {}
 
 
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str):
-        found = _CLASSES.get((module, name))
-        if found is not None:
-            return found
-        if (module, name) in _ALLOWED:
-            found = getattr(importlib.import_module(module), name)
-        elif module.startswith("onenotes.") and "." not in name:
-            found = getattr(importlib.import_module(module), name, None)
-            if not (isinstance(found, type) and dataclasses.is_dataclass(found)):
-                raise pickle.UnpicklingError(f"not a onenotes dataclass: {module}.{name}")
-        else:
+        found = _GLOBALS.get((module, name))
+        if found is None:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
-        _CLASSES[(module, name)] = found
-        return found
+        return found()
+
+
+def _expect(value, kind: str, many: bool = False):
+    """``value`` if it is a record of ``kind`` (or a list of them); :class:`Damaged` if not."""
+    cls = _record_class(kind)
+    if many:
+        if type(value) is not list or any(type(v) is not cls for v in value):
+            raise Damaged(f"not a list of {kind}")
+    elif type(value) is not cls:
+        raise Damaged(f"not a {kind}")
+    return value
 
 
 # --------------------------------------------------------------- parsing ---
@@ -327,7 +405,13 @@ def parse_and_fold(root: Path, rels: list[str], options, jobs: int | None = None
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform == "linux" else None)
-    chunks = _chunks(rels, max(50, -(-len(rels) // (jobs * 4))), fold)
+    size = _chunk_size(len(rels), jobs)
+    if fold:  # a rep too big for one chunk is folded by the caller, so that every core gets work
+        count: dict[str, int] = {}
+        for rel in rels:
+            count[_rep_of(rel)] = count.get(_rep_of(rel), 0) + 1
+        fold = frozenset(rep for rep in fold if count.get(rep, 0) <= size)
+    chunks = _chunks(rels, size, fold)
     try:
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
             results = list(pool.map(_parse_chunk, [base] * len(chunks), [c for c, _ in chunks],
@@ -341,15 +425,21 @@ def parse_and_fold(root: Path, rels: list[str], options, jobs: int | None = None
     return [row for chunk, _ in results for row in chunk], ledgers
 
 
+def _chunk_size(notes: int, jobs: int) -> int:
+    """Notes per chunk: four chunks a core, so that the cores finish close together."""
+    return max(50, -(-notes // (jobs * 4)))
+
+
 def _chunks(rels: list[str], size: int, fold) -> list[tuple[list[str], frozenset]]:
     """``rels`` cut into chunks of about ``size`` notes, never cutting a rep in ``fold``
-    across two chunks; each with the reps of ``fold`` it holds."""
+    across two chunks (a rep is folded where all its notes are); each with the reps of
+    ``fold`` it holds."""
     chunks: list[tuple[list[str], frozenset]] = []
     current: list[str] = []
     reps: set[str] = set()
     for rel in rels:
         rep = _rep_of(rel)
-        if len(current) >= size and rep not in reps:
+        if len(current) >= size and not (rep in reps and rep in fold):
             chunks.append((current, frozenset(reps & fold)))
             current, reps = [], set()
         current.append(rel)
@@ -486,7 +576,7 @@ class Store:
             if row is not None and isinstance(row[0], bytes):
                 digest, _, data = row[0].partition(b"\n")
                 if digest == before.encode():
-                    return decode(data)
+                    return _decode_cached(data, "Config")
         except Exception:  # noqa: BLE001 - a damaged row: read the file instead
             pass
         config = load_config(root)  # a broken config raises here, and is never cached
@@ -531,11 +621,23 @@ class Store:
 
     # -- writing -----------------------------------------------------------
 
-    def write(self, rows: list[Row], removed: list[str], ledgers: dict[str, str | None],
-              confirmed: list[str]) -> bool:
+    def data_version(self) -> int | None:
+        """A number that changes whenever another connection commits to the cache."""
+        try:
+            return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return None
+
+    def write(self, rows: list[Row], removed: list[str], ledgers: dict[str, bytes | None],
+              confirmed: list[str], since: int | None = None) -> bool:
         """Store changed rows, forget removed notes, replace the ledgers of changed reps.
 
         One transaction; False (and nothing written) when another process holds the lock.
+        ``since``: the :meth:`data_version` before this run read the cache.  If another
+        process has written since, the ledgers this run folded may rest on rows that are
+        no longer the stored ones, so they are dropped instead (the next run folds them
+        again from what is stored then); rows are safe either way, as each carries the
+        stat key it was parsed at.
         """
         if not (rows or removed or ledgers or confirmed):
             return True
@@ -545,6 +647,8 @@ class Store:
         except sqlite3.OperationalError:
             return False
         try:
+            if since is not None and self.data_version() != since:
+                ledgers = {rep: None for rep in ledgers}
             conn.executemany(
                 "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?)",
                 [(r.path, r.rep, r.key, int(r.racy), r.digest, int(r.readable), r.problems, r.mentions)
@@ -616,7 +720,11 @@ def _pack(data: bytes) -> bytes:
 
 
 def _unpack(data: bytes) -> bytes:
-    return zlib.decompress(data)
+    inflate = zlib.decompressobj()
+    out = inflate.decompress(data, MAX_UNPACKED)
+    if inflate.unconsumed_tail or not inflate.eof:
+        raise ValueError("a cached note that does not inflate to its end")
+    return out
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -683,11 +791,13 @@ class Damaged(ValueError):
     """A cache row that does not decode: the file was damaged or tampered with."""
 
 
-def _decode_cached(text, packed: bool = False):
+def _decode_cached(text, kind: str, many: bool = False, packed: bool = False):
+    """A cached value, checked to be a ``kind`` record (or a list of them); :class:`Damaged` if not."""
     try:
-        return decode(_unpack(text) if packed else text)
+        value = decode(_unpack(text) if packed else text)
     except Exception as exc:  # noqa: BLE001 - any failure means a damaged row, never a crash
         raise Damaged(str(exc)) from None
+    return _expect(value, kind, many)
 
 
 class Loaded:
@@ -727,7 +837,7 @@ class Loaded:
             return row.note
         if text is not None:
             try:
-                return _decode_cached(text, packed=True)
+                return _decode_cached(text, "Note", packed=True)
             except Damaged:
                 self._damaged()
         row = self._reread(path)  # changed since this run looked, or damaged
@@ -774,7 +884,7 @@ class Loaded:
         if not row.problems:
             return []
         try:
-            return _decode_cached(row.problems)
+            return _decode_cached(row.problems, "Problem", many=True)
         except Damaged:
             self._damaged()
             row = self._reread(row.path)
@@ -795,7 +905,7 @@ class Loaded:
         if self.ledgers is None:
             return None
         try:
-            return [e for rep in sorted(self.ledgers) for e in _decode_cached(self.ledgers[rep])]
+            return [e for rep in sorted(self.ledgers) for e in _decode_cached(self.ledgers[rep], "Entry", many=True)]
         except Damaged:
             self._damaged()
             return None
@@ -831,6 +941,7 @@ def _rep_of(rel: str) -> str:
 
 
 def _load_cached(root: Path, rels: list[str], options, store: Store, jobs, keep: str) -> Loaded:
+    version = store.data_version()  # before reading anything: a later write by another process shows
     known = store.index()
     special = store.special()
     now = time.time_ns()
@@ -901,13 +1012,21 @@ def _load_cached(root: Path, rels: list[str], options, store: Store, jobs, keep:
             rep = _rep_of(rel)
             if rep in missing:
                 members.setdefault(rep, []).append(rel)
-        for rep in sorted(missing):
-            ledgers[rep] = folded[rep] if rep in folded else _rep_ledger(rep, members.get(rep, []), keys,
-                                                                         rows, store)
-            writes[rep] = None if rep in kept_out else ledgers[rep]
+        try:
+            for rep in sorted(missing):
+                ledgers[rep] = folded[rep] if rep in folded else _rep_ledger(rep, members.get(rep, []), keys,
+                                                                             rows, store)
+                writes[rep] = None if rep in kept_out else ledgers[rep]
+        except _RowsChanged:  # another process rewrote them meanwhile: fold from the notes this time
+            ledgers = None
+            writes = {rep: None for rep in writes.keys() | missing}
     loaded = Loaded(keys, rows, ledgers, store, root, options)
-    store.write(parsed, removed, writes, confirmed)
+    store.write(parsed, removed, writes, confirmed, since=version)
     return loaded
+
+
+class _RowsChanged(Exception):
+    """A rep's stored commitments changed under this run (another process wrote them)."""
 
 
 class _LedgerNote:
@@ -940,14 +1059,14 @@ def _rep_ledger(rep: str, paths: list[str], keys: dict, rows: dict[str, Row], st
         if row is not None and row.note is not None:
             notes.append(row.note)
         elif row is not None and row.mentions is not None:
-            notes.append(_LedgerNote(path, _decode_cached(row.mentions)))
+            notes.append(_LedgerNote(path, _decode_cached(row.mentions, "Mention", many=True)))
         else:
             need[path] = keys[path]
     if need:
         for path, key, mentions in store.rep_mentions(rep):
             if need.get(path) == key and mentions is not None:
-                notes.append(_LedgerNote(path, _decode_cached(mentions)))
+                notes.append(_LedgerNote(path, _decode_cached(mentions, "Mention", many=True)))
                 del need[path]
     if need:  # rewritten by another process since this run looked
-        raise sqlite3.DatabaseError("cache rows changed while reading")
+        raise _RowsChanged(rep)
     return encode(open_commitments(build_ledger(notes)))

@@ -196,7 +196,7 @@ def _make_handler():
         def export(self, metadata, **kwargs) -> str:  # pragma: no cover - we never dump notes
             raise NotImplementedError("onenotes renders notes from templates; it never dumps them")
 
-    NoteHandler.__module__ = __name__
+    NoteHandler.__module__, NoteHandler.__qualname__ = __name__, "NoteHandler"
     return NoteHandler
 
 

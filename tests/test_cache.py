@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -192,7 +193,8 @@ def test_a_racy_entry_is_confirmed_once_its_time_is_old(cli, acme, monkeypatch):
         assert conn.execute("SELECT count(*) FROM notes WHERE racy = 1").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty", "tampered-rows", "planted-ledger"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty", "tampered-rows", "planted-ledger",
+                                    "wrong-types", "inflating-body"])
 def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(cli, broken, damage, tmp_path):
     import pickle
 
@@ -218,6 +220,15 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(cli, broken, damage, 
         with sqlite3.connect(path) as conn:
             conn.execute("UPDATE bodies SET data = x'789c'")
             conn.execute("UPDATE notes SET problems = '{not a pickle'")
+        conn.close()
+    elif damage == "wrong-types":  # pickles of allowed values, in the wrong columns
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE ledgers SET open = ?", (cache.encode([1, 2]),))
+            conn.execute("UPDATE bodies SET data = ?", (zlib.compress(cache.encode(["not", "a", "note"])),))
+        conn.close()
+    elif damage == "inflating-body":
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE bodies SET data = ?", (zlib.compress(b"\0" * (cache.MAX_UNPACKED + 1)),))
         conn.close()
     else:  # only the ledgers, so that they are what the next run decodes
         with sqlite3.connect(path) as conn:
@@ -406,7 +417,55 @@ def test_only_onenotes_dataclasses_are_ever_built_from_a_cache(tmp_path):
             cache.decode(pickle.dumps([value], protocol=2))
     assert not marker.exists()
     with pytest.raises(TypeError):
-        cache.decode('{"@": "C", "c": "subprocess:Popen", "f": {}}')  # text is never a cached value
+        cache.decode('{"@": "C", "c": "onenotes.cache:format_version", "f": {}}')  # text is never a cached value
+
+
+def test_a_cache_row_cannot_import_a_module_or_change_a_class():
+    """A row naming onenotes.__main__ would run the CLI on import; one that BUILDs on a
+    class would change it for the rest of the run.  Neither global is ever resolved."""
+    import pickle
+
+    from onenotes.errors import Problem
+
+    hash_before = Problem.__hash__
+    for planted in (b"\x80\x05conenotes.__main__\nX\n.",
+                    b"\x80\x05conenotes.errors\nProblem\nN}\x8c\x08__hash__Ns\x86b.",
+                    b"\x80\x05conenotes.yamlsafe\nLineDict\nN}\x8c\x08__init__Ns\x86b.",
+                    b"\x80\x05cpathlib\nPosixPath\nN}\x8c\x08__init__Ns\x86b."):
+        with pytest.raises(pickle.UnpicklingError):
+            cache.decode(planted)
+    assert Problem.__hash__ is hash_before
+    assert "onenotes.__main__" not in sys.modules
+
+
+def test_what_a_row_holds_is_checked_to_be_what_its_column_holds():
+    note_list = cache.encode([1, 2])
+    with pytest.raises(cache.Damaged):
+        cache._decode_cached(note_list, "Entry", many=True)
+    with pytest.raises(cache.Damaged):
+        cache._decode_cached(cache.encode({"rep": "ann"}), "Note")
+    bomb = zlib.compress(b"\0" * (cache.MAX_UNPACKED + 1))
+    with pytest.raises(cache.Damaged):  # a small row that would inflate past the bound
+        cache._decode_cached(bomb, "Note", packed=True)
+
+
+def test_ledgers_are_not_written_over_another_process_s_newer_rows(acme):
+    """Process A folds rep R from what it read; process B commits meanwhile; A's ledgers
+    may rest on rows that are no longer the stored ones, so A drops them."""
+    from onenotes.notebook import load_notebook
+
+    load_notebook(acme, cache=True, notes=False).open_entries()
+    store = cache.Store.open(acme)
+    version = store.data_version()
+    with sqlite3.connect(cache_file(acme)) as other:  # process B writes
+        other.execute("INSERT OR REPLACE INTO meta VALUES ('someone', 'else')")
+    other.close()
+    assert store.write([], [], {"bob-okafor": cache.encode([])}, [], since=version)
+    assert "bob-okafor" not in store.ledgers()
+    version = store.data_version()  # nobody wrote since: A's ledger is kept
+    assert store.write([], [], {"bob-okafor": cache.encode([])}, [], since=version)
+    assert "bob-okafor" in store.ledgers()
+    store.close()
 
 
 def test_parallel_parsing_gives_the_same_notebook(acme, monkeypatch):
@@ -443,7 +502,26 @@ def test_chunks_never_cut_a_rep_that_is_folded():
     assert [rel for chunk, _ in chunks for rel in chunk] == rels
     for rep in ("ann", "cy"):
         assert sum(any(r.startswith(rep + "/") for r in chunk) for chunk, _ in chunks) == 1
-    assert [sorted(f) for _, f in chunks] == [["ann"], [], ["cy"]]
+    assert [sorted(f) for _, f in chunks] == [["ann"], [], [], ["cy"]]
+    assert max(len(c) for c, _ in cache._chunks(rels, 3, frozenset())) == 3  # reps not folded are cut
+
+
+def test_a_rep_too_big_for_one_chunk_is_folded_in_the_main_process(tmp_path, monkeypatch):
+    from onenotes.notebook import load_notebook
+
+    for day in range(1, 29):  # one rep, 28 notes: more than a chunk of 7
+        write(tmp_path / "ann" / f"2026-02-{day:02d}.md",
+              f"---\nrep: ann\ncommitments:\n  - id: c{day}\n    text: Call {day}\n    due: 2026-03-01\n---\n")
+    write(tmp_path / "onenotes.yaml", "manager: Sam\n")
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(cache, "_chunk_size", lambda notes, jobs: 7)
+    in_parent = []
+    real = cache._rep_ledger
+    monkeypatch.setattr(cache, "_rep_ledger", lambda rep, *a: in_parent.append(rep) or real(rep, *a))
+    fresh = [e.id for e in load_notebook(tmp_path).open_entries()]
+    cached = [e.id for e in load_notebook(tmp_path, cache=True, notes=False).open_entries()]
+    assert cached == fresh and len(fresh) == 28
+    assert in_parent == ["ann"]
 
 
 def test_the_example_notebook_is_unchanged_by_a_cached_run(cli, tmp_path):

@@ -556,3 +556,15 @@ def test_the_config_of_every_shipped_notebook_is_cached_exactly():
     config = load_config(EXAMPLE)
     assert config.meeting_time is not None
     assert cache.decode(cache.encode(config)) == config
+
+
+def test_rows_rewritten_under_a_run_are_read_from_the_notes_and_the_cache_is_kept(cli, acme, monkeypatch):
+    fresh = cli("--notebook", acme, "--no-cache", "followups", "--today", TODAY, "--format", "json").stdout
+    cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    note = acme / "bob-okafor" / "2026-11-16.md"  # one note changes: bob-okafor is folded from the cache
+    note.write_text(note.read_text(encoding="utf-8") + "\nMore notes.\n", encoding="utf-8")
+    monkeypatch.setattr(cache.Store, "rep_mentions", lambda self, rep: [])  # ...whose rows vanished meanwhile
+    inode = cache_file(acme).stat().st_ino
+    again = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert again.exit_code == 0 and again.stdout == fresh
+    assert cache_file(acme).stat().st_ino == inode  # not thrown away and rebuilt

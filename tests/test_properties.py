@@ -496,6 +496,11 @@ rep_names = st.one_of(
 )
 
 
+def _user_entries(root: Path) -> list[str]:
+    """What a notebook folder holds besides onenotes' own cache (.onenotes/)."""
+    return sorted(p.name for p in root.iterdir() if p.name != ".onenotes")
+
+
 @settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rep_names)
 def test_a_new_rep_with_any_name_gets_a_note_the_notebook_reads_or_a_clear_refusal(cli, name):
@@ -505,7 +510,7 @@ def test_a_new_rep_with_any_name_gets_a_note_the_notebook_reads_or_a_clear_refus
         made = cli("--notebook", root, "new", "--today", "2026-11-23", "--add", "--", name)
         if made.exit_code != 0:
             assert made.exit_code == 2 and made.stderr.startswith("onenotes: error: "), made.output
-            assert sorted(p.name for p in root.iterdir()) == ["onenotes.yaml"]  # nothing written
+            assert _user_entries(root) == ["onenotes.yaml"]  # nothing written
             return
         path = Path(made.stdout.strip())
         rel = path.relative_to(root).as_posix()
@@ -515,7 +520,7 @@ def test_a_new_rep_with_any_name_gets_a_note_the_notebook_reads_or_a_clear_refus
         again = cli("--notebook", root, "new", "--today", "2026-11-23", "--", name)
         assert again.exit_code == 0, again.output  # the same name finds the same rep
         assert Path(again.stdout.strip()).parent == path.parent
-        assert len([p for p in root.iterdir() if p.is_dir()]) == 1
+        assert len([name for name in _user_entries(root) if (root / name).is_dir()]) == 1
     finally:
         shutil.rmtree(root)
 
@@ -529,7 +534,7 @@ def test_a_new_rep_whose_name_slugs_to_a_reserved_folder_is_refused(cli, noteboo
     # Found by the nightly profile: ":" has no letters, and the refusal said "add it with --add".
     result = cli("--notebook", notebook, "new", "--today", "2026-11-23", "--add", ":")
     assert result.exit_code == 2 and "no letters or digits" in result.stderr, result.output
-    assert sorted(p.name for p in notebook.iterdir()) == ["ann", "onenotes.yaml"]
+    assert _user_entries(notebook) == ["ann", "onenotes.yaml"]
 
 
 def test_a_line_of_thousands_of_list_markers_opens_a_bounded_number_of_containers(monkeypatch):

@@ -179,9 +179,15 @@ def _fields(cls) -> tuple[str, ...]:
     return names
 
 
+_RECORD_CLASSES: dict[str, type] = {}
+
+
 def _record_class(kind: str) -> type:
-    module, name = _RECORDS[kind]  # KeyError: not a kind of ours
-    return getattr(importlib.import_module(module), name)
+    cls = _RECORD_CLASSES.get(kind)
+    if cls is None:
+        module, name = _RECORDS[kind]  # KeyError: not a kind of ours
+        cls = _RECORD_CLASSES[kind] = getattr(importlib.import_module(module), name)
+    return cls
 
 
 def _rebuild(kind, values):
@@ -193,8 +199,7 @@ def _rebuild(kind, values):
     if len(values) != len(names):
         raise pickle.UnpicklingError(f"a {kind} with {len(values)} fields")
     obj = cls.__new__(cls)
-    for name, value in zip(names, values):
-        object.__setattr__(obj, name, value)
+    obj.__dict__.update(zip(names, values))  # as a frozen record's own __init__ does, past __setattr__
     return obj
 
 

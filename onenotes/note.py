@@ -27,7 +27,10 @@ try:  # SHA-1 without OpenSSL (hashlib loads it: milliseconds of a run that pars
     from _sha1 import sha1 as _sha1
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import sha1 as _sha1
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # zoneinfo loads only for a notebook with a time zone
+    from zoneinfo import ZoneInfo
 
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import NoteError, Problem
@@ -83,7 +86,11 @@ class ReadOptions:
 
     @property
     def tz(self) -> ZoneInfo | None:
-        return ZoneInfo(self.timezone) if self.timezone else None
+        if not self.timezone:
+            return None
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.timezone)
 
 
 @dataclass

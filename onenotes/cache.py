@@ -401,8 +401,9 @@ def parse_and_fold(root: Path, rels: list[str], options, jobs: int | None = None
     if callable(options):  # made only when something is parsed: it imports the parser
         options = options()
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    here = "both" if keep == "data" else keep  # parsed in this process: nothing to decode after
     if jobs < 2 or len(rels) < PARALLEL_MIN:
-        return _parse_chunk(base, rels, options, now, "both" if keep == "data" else keep, frozenset(fold))
+        return _parse_chunk(base, rels, options, now, here, frozenset(fold))
     import concurrent.futures
     import multiprocessing
 
@@ -423,7 +424,7 @@ def parse_and_fold(root: Path, rels: list[str], options, jobs: int | None = None
                                     [options] * len(chunks), [now] * len(chunks), [keep] * len(chunks),
                                     [f for _, f in chunks]))
     except (OSError, concurrent.futures.process.BrokenProcessPool):  # no processes here: one core it is
-        return _parse_chunk(base, rels, options, now, "both" if keep == "data" else keep, frozenset(fold))
+        return _parse_chunk(base, rels, options, now, here, frozenset(fold))
     ledgers: dict[str, bytes] = {}
     for _, folded in results:
         ledgers.update(folded)
@@ -646,14 +647,11 @@ class Store:
         """
         if not (rows or removed or ledgers or confirmed):
             return True
-        conn = self.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            return False
-        try:
+
+        def work(conn: sqlite3.Connection) -> None:
+            folded = ledgers
             if since is not None and self.data_version() != since:
-                ledgers = {rep: None for rep in ledgers}
+                folded = {rep: None for rep in ledgers}
             conn.executemany(
                 "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?)",
                 [(r.path, r.rep, r.key, int(r.racy), r.digest, int(r.readable), r.problems, r.mentions)
@@ -667,17 +665,11 @@ class Store:
                              gone + [(r.path,) for r in rows if r.key is not None and r.data is None])
             conn.executemany("UPDATE notes SET racy = 0 WHERE path = ?", [(p,) for p in confirmed])
             conn.executemany("INSERT OR REPLACE INTO ledgers VALUES (?, ?)",
-                             [(rep, text) for rep, text in ledgers.items() if text is not None])
+                             [(rep, text) for rep, text in folded.items() if text is not None])
             conn.executemany("DELETE FROM ledgers WHERE rep = ?",
-                             [(rep,) for rep, text in ledgers.items() if text is None])
-            conn.execute("COMMIT")
-            return True
-        except sqlite3.Error:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            return False
+                             [(rep,) for rep, text in folded.items() if text is None])
+
+        return self._transaction(work)
 
     def add_bodies(self, rows: list[Row]) -> bool:
         """Keep the encoded notes of rows parsed for their bodies, where the cache still
@@ -686,16 +678,21 @@ class Store:
         rows = [r for r in rows if r.key is not None and r.data is not None and r.readable]
         if not rows:
             return True
+        return self._transaction(lambda conn: conn.executemany(
+            "INSERT OR REPLACE INTO bodies SELECT ?, ? WHERE EXISTS"
+            " (SELECT 1 FROM notes WHERE path = ? AND key = ? AND digest = ?)",
+            [(r.path, r.data, r.path, r.key, r.digest) for r in rows]))
+
+    def _transaction(self, work) -> bool:
+        """``work(conn)`` in one write transaction; False (nothing written) when another
+        process holds the write lock or anything fails."""
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError:
             return False
         try:
-            conn.executemany(
-                "INSERT OR REPLACE INTO bodies SELECT ?, ? WHERE EXISTS"
-                " (SELECT 1 FROM notes WHERE path = ? AND key = ? AND digest = ?)",
-                [(r.path, r.data, r.path, r.key, r.digest) for r in rows])
+            work(conn)
             conn.execute("COMMIT")
             return True
         except sqlite3.Error:

@@ -32,7 +32,6 @@ Nothing here imports PyYAML or the parser unless a note has to be parsed.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import importlib
 import io
@@ -40,8 +39,6 @@ import os
 import sqlite3
 import sys
 import time
-import zlib
-from pathlib import Path, PurePath
 
 from onenotes import __version__
 from onenotes.errors import NoteError, Problem
@@ -54,14 +51,6 @@ try:  # the hash functions without OpenSSL (hashlib loads it: a few ms of every 
     from _blake2 import blake2b as _blake2b
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _blake2b
-try:
-    from _sha2 import sha256 as _sha256  # Python 3.12+
-except ImportError:
-    try:
-        from _sha256 import sha256 as _sha256  # Python 3.11
-    except ImportError:  # pragma: no cover
-        from hashlib import sha256 as _sha256
-
 SCHEMA = 2
 APPLICATION_ID = 0x6F6E6E31  # "onn1": marks the file as ours
 CACHE_DIR = ".onenotes"
@@ -80,7 +69,7 @@ _SOURCES = ("cache.py", "note.py", "yamlsafe.py", "tasks.py", "dates.py", "noteb
 _FORMAT: str | None = None
 
 
-def format_version(folder: Path | None = None) -> str:
+def format_version(folder: str | os.PathLike | None = None) -> str:
     """A hash of everything that decides what a cached note holds.
 
     It hashes the source files of the parsing modules, so a change to the
@@ -175,7 +164,12 @@ MAX_UNPACKED = 64 << 20  # no cached note comes near this; a row that would is d
 def _fields(cls) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+        names = getattr(cls, "__record_fields__", None)  # onenotes.records
+        if names is None:  # a dataclass (the parsed note's own classes)
+            import dataclasses
+
+            names = tuple(f.name for f in dataclasses.fields(cls))
+        _FIELDS[cls] = names
     return names
 
 
@@ -206,6 +200,8 @@ def _rebuild(kind, values):
 def _path(text):
     if type(text) is not str:
         raise pickle.UnpicklingError("a path must be text")
+    from pathlib import Path  # only a value that held a Path: the notebook's own are text
+
     return Path(text)
 
 
@@ -223,7 +219,8 @@ class _Pickler(pickle.Pickler):
         kind = _KIND_OF.get((cls.__module__, cls.__qualname__))
         if kind is not None:
             return _rebuild, (kind, tuple(getattr(obj, name) for name in _fields(cls)))
-        if isinstance(obj, PurePath):
+        pathlib = sys.modules.get("pathlib")  # not loaded: no object here can be a path
+        if pathlib is not None and isinstance(obj, pathlib.PurePath):
             return _path, (str(obj),)
         raise pickle.PicklingError(f"cannot cache a {cls.__name__}")
 
@@ -385,13 +382,13 @@ def _parse_chunk(root: str, rels: list[str], options, now: int, keep: str,
     return rows, ledgers
 
 
-def parse_rows(root: Path, rels: list[str], options, jobs: int | None = None,
+def parse_rows(root: str | os.PathLike, rels: list[str], options, jobs: int | None = None,
                keep: str = "note") -> list[Row]:
     """Parse notes, on all cores when there are enough of them; in ``rels`` order."""
     return parse_and_fold(root, rels, options, jobs, keep)[0]
 
 
-def parse_and_fold(root: Path, rels: list[str], options, jobs: int | None = None, keep: str = "note",
+def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int | None = None, keep: str = "note",
                    fold: frozenset = frozenset()) -> tuple[list[Row], dict[str, bytes]]:
     """Parse notes, on all cores when there are enough of them, in ``rels`` order; and
     fold the open commitments of the reps in ``fold`` (every note of theirs is in
@@ -457,29 +454,43 @@ def _chunks(rels: list[str], size: int, fold) -> list[tuple[list[str], frozenset
 
 # ------------------------------------------------------------- the store ---
 
-def user_cache_dir() -> Path:
+def user_cache_dir() -> str:
+    home = os.path.expanduser("~")
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
     elif sys.platform == "darwin":
-        base = str(Path.home() / "Library" / "Caches")
+        base = os.path.join(home, "Library", "Caches")
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "onenotes"
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
+    return os.path.join(base, "onenotes")
 
 
-def cache_locations(root: Path) -> list[Path]:
-    """Where the cache of the notebook at ``root`` may live, best first."""
-    real = os.path.realpath(root)
-    outside = user_cache_dir() / (_sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-                                  + ".sqlite")
+def cache_locations(root: str | os.PathLike):
+    """Where the cache of the notebook at ``root`` may live, best first (each
+    worked out only when the one before it cannot be used)."""
     from onenotes.config import CONFIG_NAME
 
-    folder = Path(root) / CACHE_DIR
-    if folder.is_symlink() or (folder / CACHE_NAME).is_symlink():
-        return [outside]  # a link could send our writes anywhere: never follow it
-    if (Path(root) / CONFIG_NAME).is_file() or folder.is_dir():
-        return [folder / CACHE_NAME, outside]
-    return [outside]  # not (yet) a notebook: leave the folder alone
+    folder = os.path.join(root, CACHE_DIR)
+    inside = os.path.join(folder, CACHE_NAME)
+    if os.path.islink(folder) or os.path.islink(inside):
+        pass  # a link could send our writes anywhere: never follow it
+    elif os.path.isfile(os.path.join(root, CONFIG_NAME)) or os.path.isdir(folder):
+        yield inside
+    # else not (yet) a notebook: leave the folder alone
+    yield _outside(root)
+
+
+def _outside(root: str | os.PathLike) -> str:
+    """The cache file in the user's cache folder, named by the notebook's real path."""
+    try:
+        from _sha256 import sha256  # Python 3.11, without OpenSSL (hashlib loads it: milliseconds)
+    except ImportError:
+        try:
+            from _sha2 import sha256  # Python 3.12+
+        except ImportError:  # pragma: no cover
+            from hashlib import sha256
+    real = os.path.realpath(root).encode("utf-8", "surrogatepass")
+    return os.path.join(user_cache_dir(), sha256(real).hexdigest()[:24] + ".sqlite")
 
 
 _SCHEMA_SQL = """
@@ -496,33 +507,34 @@ CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open BLOB NOT NULL);
 class Store:
     """An open, valid cache file for one notebook and one set of read options."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: str, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
 
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, root: Path, where: Path | None = None) -> "Store | None":
+    def open(cls, root: str | os.PathLike, where: str | os.PathLike | None = None) -> "Store | None":
         """The cache for ``root``; None when no cache can be used (nothing is ever raised)."""
         version = format_version()
         if not version:
             return None
-        for path in ([Path(where)] if where is not None else cache_locations(root)):
+        for path in ([os.fspath(where)] if where is not None else cache_locations(root)):
             store = cls._open_at(path, version)
             if store is not None:
                 return store
         return None
 
     @classmethod
-    def _open_at(cls, path: Path, version: str) -> "Store | None":
+    def _open_at(cls, path: str, version: str) -> "Store | None":
+        folder = os.path.dirname(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.parent.name == CACHE_DIR:
-                _ignore_folder(path.parent)
+            os.makedirs(folder, exist_ok=True)
+            if os.path.basename(folder) == CACHE_DIR:
+                _ignore_folder(folder)
         except OSError:
             return None
-        if path.exists():
+        if os.path.exists(path):
             try:
                 conn = _connect(path)
                 if _valid(conn, version):
@@ -537,7 +549,7 @@ class Store:
             return None
 
     @classmethod
-    def replace(cls, path: Path) -> "Store | None":
+    def replace(cls, path: str) -> "Store | None":
         try:
             return cls(path, _fresh(path, format_version()))
         except (OSError, sqlite3.Error):
@@ -563,18 +575,18 @@ class Store:
         except sqlite3.Error:
             return False
 
-    def config(self, root: Path):
+    def config(self, root: str | os.PathLike):
         """The notebook's config: from the cache when ``onenotes.yaml`` is byte for byte the same."""
         from onenotes.config import CONFIG_NAME, load_config
 
         def fingerprint() -> str:
             try:
-                with open(Path(root) / CONFIG_NAME, "rb") as fh:
+                with open(os.path.join(root, CONFIG_NAME), "rb") as fh:
                     data = fh.read()
             except OSError as exc:
                 data = f"unreadable {exc.errno}".encode()
-            return _sha256(os.path.realpath(root).encode("utf-8", "surrogatepass") + b"\0"
-                                  + data).hexdigest()
+            return _blake2b(os.path.realpath(root).encode("utf-8", "surrogatepass") + b"\0" + data,
+                            digest_size=32).hexdigest()
 
         before = fingerprint()
         try:
@@ -718,10 +730,14 @@ class Store:
 
 
 def _pack(data: bytes) -> bytes:
+    import zlib  # only for whole notes: a warm followups reads none
+
     return zlib.compress(data, 1)
 
 
 def _unpack(data: bytes) -> bytes:
+    import zlib
+
     inflate = zlib.decompressobj()
     out = inflate.decompress(data, MAX_UNPACKED)
     if inflate.unconsumed_tail or not inflate.eof:
@@ -729,8 +745,8 @@ def _unpack(data: bytes) -> bytes:
     return out
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT, isolation_level=None,
+def _connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None,
                            check_same_thread=False)
     conn.execute("PRAGMA journal_mode=DELETE")  # one file; the journal exists only during a write
     return conn
@@ -743,10 +759,11 @@ def _valid(conn: sqlite3.Connection, version: str) -> bool:
     return meta.get("format") == version
 
 
-def _fresh(path: Path, version: str) -> sqlite3.Connection:
-    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+def _fresh(path: str, version: str) -> sqlite3.Connection:
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
     try:
-        conn = sqlite3.connect(str(tmp), isolation_level=None)
+        conn = sqlite3.connect(tmp, isolation_level=None)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.executescript(_SCHEMA_SQL)
         conn.executemany("INSERT INTO meta VALUES (?, ?)",
@@ -765,10 +782,10 @@ def _fresh(path: Path, version: str) -> sqlite3.Connection:
     return conn
 
 
-def _ignore_folder(folder: Path) -> None:
+def _ignore_folder(folder: str) -> None:
     """``.onenotes/.gitignore`` with ``*``, so git ignores the cache even in old notebooks."""
-    marker = folder / ".gitignore"
-    if not marker.exists():
+    marker = os.path.join(folder, ".gitignore")
+    if not os.path.exists(marker):
         try:
             fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except OSError:
@@ -784,7 +801,7 @@ def file_digest(path: str) -> bytes | None:
 
     try:
         from onenotes.note import MAX_NOTE_BYTES
-        return _blake2b(read_bytes(Path(path), MAX_NOTE_BYTES), digest_size=16).digest()
+        return _blake2b(read_bytes(path, MAX_NOTE_BYTES), digest_size=16).digest()
     except (OSError, ValueError):
         return None
 
@@ -814,7 +831,7 @@ class Loaded:
     """
 
     def __init__(self, keys: dict[str, str | None], rows: dict[str, Row], ledgers: dict[str, bytes] | None,
-                 store: Store | None = None, root: Path | None = None, options: object = None):
+                 store: Store | None = None, root: str | None = None, options: object = None):
         self.keys = keys
         self.rows = rows
         self.ledgers = ledgers  # rep -> encoded open entries (None: fold from the notes)
@@ -913,7 +930,7 @@ class Loaded:
             return None
 
 
-def load(root: Path, rels: list[str], options, options_key: str, store: Store | None,
+def load(root: str, rels: list[str], options, options_key: str, store: Store | None,
          jobs: int | None = None, notes: bool = True) -> Loaded:
     """Read the notes ``rels`` of the notebook at ``root``, through ``store`` when there is one.
 
@@ -942,7 +959,7 @@ def _rep_of(rel: str) -> str:
     return rel.partition("/")[0]
 
 
-def _load_cached(root: Path, rels: list[str], options, store: Store, jobs, keep: str) -> Loaded:
+def _load_cached(root: str, rels: list[str], options, store: Store, jobs, keep: str) -> Loaded:
     version = store.data_version()  # before reading anything: a later write by another process shows
     known = store.index()
     special = store.special()

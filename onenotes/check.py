@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,7 +187,8 @@ def _private_markup(root: Path, rel: str) -> list[Problem]:
     return private_markup_problems(text, rel)
 
 
-def check_notebook(root: Path) -> CheckReport:
+def check_notebook(root: str | os.PathLike) -> CheckReport:
+    root = Path(root)
     report = CheckReport()
     try:
         config = load_config(root)

@@ -9,14 +9,13 @@ typo never silently does nothing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from onenotes.errors import ConfigError, NoteError, Problem
-from onenotes.records import FACTORY, FrozenRecord, Record, fill
+from onenotes.records import FACTORY, Factory, FrozenRecord, Record, fill
 
 if TYPE_CHECKING:  # the YAML loader is imported where a file is parsed (a warm cache needs none)
     from onenotes.note import ReadOptions
@@ -42,7 +41,6 @@ _TIME = r"([01]?\d|2[0-3]):([0-5]\d)$"
 _EVERY = r"every\s+(\d+)\s+days?$"
 
 
-@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
 class Cadence(FrozenRecord):
     """How often a rep meets: every ``days`` days, or monthly (``days`` is 0)."""
 
@@ -54,7 +52,6 @@ class Cadence(FrozenRecord):
         fill(self, text=text, days=days, monthly=monthly)
 
 
-@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
 class KpiDef(FrozenRecord):
     """A KPI of the notebook: what it measures, its goal, and how it is shown."""
 
@@ -83,7 +80,6 @@ class KpiDef(FrozenRecord):
         return self.label or self.name.replace("_", " ").capitalize()
 
 
-@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
 class DiagnosisRules(FrozenRecord):
     """When outputs count as on track, and how far back "consistently" looks."""
 
@@ -95,13 +91,12 @@ class DiagnosisRules(FrozenRecord):
         fill(self, on_target=on_target, lookback=lookback, consistent=consistent)
 
 
-@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
 class RepDef(FrozenRecord):
     """A rep named in onenotes.yaml: display name and per-rep goals."""
 
     slug: str
     name: str
-    goals: dict = field(default_factory=dict)
+    goals: dict = Factory(dict)
 
     def __init__(self, slug: str, name: str, goals: dict = FACTORY) -> None:
         fill(self, slug=slug, name=name, goals={} if goals is FACTORY else goals)
@@ -110,15 +105,14 @@ class RepDef(FrozenRecord):
 IMPORT_KEYS = ("rep", "kpi", "value", "columns", "reps", "decimal", "delimiter")
 
 
-@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
 class MetricsImport(FrozenRecord):
     """How `import-metrics` reads a CRM export (the ``metrics_import:`` section)."""
 
     rep: str | None = None  # the column naming the rep (default: Rep, Owner, Deal Owner, ...)
     kpi: str | None = None  # long format: the column naming the KPI
     value: str | None = None  # long format: the column with the figure
-    columns: dict = field(default_factory=dict)  # CSV header (or long-format KPI text) -> KPI, None to ignore
-    reps: dict = field(default_factory=dict)  # CRM name or email -> rep folder
+    columns: dict = Factory(dict)  # CSV header (or long-format KPI text) -> KPI, None to ignore
+    reps: dict = Factory(dict)  # CRM name or email -> rep folder
     decimal: str | None = None  # "." or ","; default: proven by the figures, never guessed
     delimiter: str | None = None  # ",", ";" or "\t"; default: detected
 
@@ -186,11 +180,10 @@ def _metrics_import(raw) -> MetricsImport:
 _WEEKLY = Cadence("weekly", 7)
 
 
-@dataclass(init=False, repr=False, eq=False)  # a dataclass, defined at no cost (onenotes.records)
 class Config(Record):
     """The settings of ``onenotes.yaml``, each with its default when not set."""
 
-    path: Path | None = None  # None when the notebook has no onenotes.yaml
+    path: str | None = None  # the file; None when the notebook has no onenotes.yaml
     manager: str = ""
     cadence: Cadence = _WEEKLY
     meeting_day: int | None = None  # 0 = Monday
@@ -198,18 +191,18 @@ class Config(Record):
     timezone: str | None = None
     date_formats: tuple[str, ...] = ()
     default_duration_minutes: int = 60
-    kpis: dict[str, KpiDef] = field(default_factory=dict)
-    reps: dict[str, RepDef] = field(default_factory=dict)
-    diagnosis: "DiagnosisRules" = field(default_factory=lambda: DiagnosisRules())
-    coaching_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    kpis: dict[str, KpiDef] = Factory(dict)
+    reps: dict[str, RepDef] = Factory(dict)
+    diagnosis: "DiagnosisRules" = Factory(DiagnosisRules)
+    coaching_questions: dict[str, tuple[str, ...]] = Factory(dict)
     escalate_after: int = 3  # a commitment carried more often than this is flagged
     coaching_hours_target: float = 3.0  # one-on-one hours per rep per month
     editor: tuple[str, ...] = ()  # the command `onenotes edit` runs (split like a shell, never run by one)
     meeting_time: dt.time | None = None  # when one-on-ones start (for `onenotes ics`)
     private_keys: tuple[str, ...] = DEFAULT_PRIVATE_KEYS  # frontmatter keys `share` leaves out
-    metrics_import: MetricsImport = field(default_factory=MetricsImport)
+    metrics_import: MetricsImport = Factory(MetricsImport)
 
-    def __init__(self, path: Path | None = None, manager: str = "", cadence: Cadence = _WEEKLY,
+    def __init__(self, path: str | None = None, manager: str = "", cadence: Cadence = _WEEKLY,
                  meeting_day: int | None = None, template: str = "one-on-one", timezone: str | None = None,
                  date_formats: tuple[str, ...] = (), default_duration_minutes: int = 60,
                  kpis: dict[str, KpiDef] = FACTORY, reps: dict[str, RepDef] = FACTORY,
@@ -264,14 +257,14 @@ def _did_you_mean(word: str, choices) -> str:
     return f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(choices)
 
 
-def load_config(root: Path) -> Config:
+def load_config(root: str | os.PathLike) -> Config:
     """Read ``root/onenotes.yaml``; defaults when it does not exist; :class:`ConfigError` when wrong."""
     from onenotes.note import decode
     from onenotes.yamlsafe import LineDict, YamlProblem, load_yaml
 
-    path = root / CONFIG_NAME
+    path = os.path.join(root, CONFIG_NAME)
     try:
-        if not path.is_file():
+        if not os.path.isfile(path):
             return Config()
         with open(path, "rb") as fh:
             data = fh.read(MAX_CONFIG_BYTES + 1)
@@ -281,7 +274,7 @@ def load_config(root: Path) -> Config:
         raise _error(path, 0, 0, f"over {MAX_CONFIG_BYTES // 1024} KiB; is this the right file?",
                      "onenotes.yaml holds a few settings: start again from 'onenotes init'")
     try:
-        text = decode(data, str(path))
+        text = decode(data, path)
         raw = load_yaml(text, 0)
     except NoteError as exc:
         raise _error(path, exc.problem.line, exc.problem.column, exc.problem.message,
@@ -296,13 +289,13 @@ def load_config(root: Path) -> Config:
     return _build(path, raw)
 
 
-def _error(path: Path, line: int, column: int, message: str, hint: str | None = None) -> ConfigError:
+def _error(path: str, line: int, column: int, message: str, hint: str | None = None) -> ConfigError:
     problem = Problem(CONFIG_NAME, line, column, "error", "config", message, hint)
     shown = Problem(str(path), line, column, "error", "config", message, hint)
     return ConfigError(shown.format(), problem=problem)
 
 
-def _fail(path: Path, mapping, key, message: str, hint: str | None = None):
+def _fail(path: str, mapping, key, message: str, hint: str | None = None):
     line = mapping.line_of(key) if hasattr(mapping, "line_of") else 0
     raise _error(path, line, 0, message, hint or "docs/format.md lists every setting and its values")
 
@@ -316,7 +309,7 @@ def _goal(path, mapping, key, value):
     return value
 
 
-def _build(path: Path, raw: dict) -> Config:
+def _build(path: str, raw: dict) -> Config:
     cfg = Config(path=path)
     for key in raw:
         if key not in TOP_KEYS:

@@ -7,7 +7,6 @@ can type or put in a file should surface as any other exception.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from onenotes.records import FrozenRecord, fill
 
@@ -68,7 +67,6 @@ class WriteError(OnenotesError):
     exit_code = 4
 
 
-@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
 class Problem(FrozenRecord):
     """One thing wrong with a file, at a position: used by parsing and ``check``.
 

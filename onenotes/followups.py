@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from onenotes.errors import Problem
 from onenotes.records import Record
@@ -26,7 +25,6 @@ def listing_problems(book: Notebook) -> list[Problem]:
     return problems
 
 
-@dataclass(init=False, repr=False, eq=False)  # a dataclass, defined at no cost (onenotes.records)
 class Followups(Record):
     """What ``followups`` lists, and the warnings to show with it."""
 

@@ -10,16 +10,14 @@ The result does not depend on the order the notes were read in.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from onenotes.records import FACTORY, Record
+from onenotes.records import FACTORY, Factory, Record
 
 if TYPE_CHECKING:  # no parser import for a ledger read from the cache
     from onenotes.note import Mention, Note
 
 
-@dataclass(init=False, repr=False, eq=False)  # a dataclass, defined at no cost (onenotes.records)
 class Entry(Record):
     """One commitment of one rep, folded from every note that mentions it."""
 
@@ -36,8 +34,8 @@ class Entry(Record):
     closed_in: str | None = None
     closed_on: dt.date | None = None  # an explicit done_on, else the date of the closing note
     reason: str | None = None  # why it was dropped, as the closing note says
-    mentions: list[tuple[str, dt.date, int]] = field(default_factory=list)
-    slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = field(default_factory=list)
+    mentions: list[tuple[str, dt.date, int]] = Factory(list)
+    slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = Factory(list)
     # (note date, due before, due after) for every note that moved the due date
 
     def __init__(self, id: str, rep: str, text: str, owner: str, status: str, due: dt.date | None,

@@ -19,41 +19,59 @@ import operator
 import os
 import re
 import stat
-from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from onenotes.config import CONFIG_NAME, Config, display_name, load_config
 from onenotes.errors import BadInputError, NoteError, Problem, UnknownRepError
 
-if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed
+if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed; pathlib when a command needs it
+    from pathlib import Path
+
     from onenotes.cache import Loaded
     from onenotes.ledger import Entry
     from onenotes.note import Note, ReadOptions
 
 NOTE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.md$")
-_CONFLICT_COPY = re.compile(
-    r"(sync-conflict|conflicted copy|\(conflict\)|\.orig\.md$|\(\d+\)\.md$| copy\.md$)", re.I)
+# Compiled on first use (re's own cache): only a name that is not plainly a note needs it.
+_CONFLICT_COPY = r"(?i)(sync-conflict|conflicted copy|\(conflict\)|\.orig\.md$|\(\d+\)\.md$| copy\.md$)"
 _SKIP_DIRS = {"templates", "node_modules", "__pycache__"}
 # A name that is plainly a note (ASCII, not hidden, no conflict-copy marks): the
 # walk takes such a regular file without the checks of _visit.
 _PLAIN_NOTE = re.compile(r"\d{4}-\d{2}-\d{2}(?:-\d+)?\.md\Z")
 
 
-def find_root(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
+def find_root(explicit: str | None, env_value: str | None, cwd: str | os.PathLike) -> str:
     """Where the notebook is: ``--notebook``, else ``$ONENOTES_NOTEBOOK``, else the
-    nearest ancestor of ``cwd`` holding ``onenotes.yaml``, else ``cwd``."""
+    nearest ancestor of ``cwd`` holding ``onenotes.yaml``, else ``cwd``; an absolute path.
+
+    (Paths here are text, and so in the scan and the cache: pathlib costs a
+    tenth of a warm ``followups`` to import; :attr:`Notebook.root` is a Path.)"""
     for value, what in ((explicit, "--notebook"), (env_value, "ONENOTES_NOTEBOOK")):
         if value:
-            path = Path(value).expanduser()
-            if not path.is_dir():
+            path = os.path.expanduser(value)
+            if not os.path.isdir(path):
                 raise BadInputError(f"{what}: {value} is not a folder")
-            return path.absolute()
-    here = cwd.absolute()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
+            return _absolute(path)
+    here = _absolute(os.fspath(cwd))
+    folder = here
+    while True:
+        if os.path.isfile(os.path.join(folder, CONFIG_NAME)):
             return folder
-    return here
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return here
+        folder = parent
+
+
+def _absolute(path: str) -> str:
+    """``path`` made absolute as pathlib's ``absolute()`` makes it: joined to the working
+    folder, with ``.`` parts and doubled or trailing separators dropped, ``..`` kept
+    (the parent of a link is not the folder its name sits in)."""
+    path = os.path.join(os.getcwd(), path)
+    drive, rest = os.path.splitdrive(path)
+    seps = os.sep + (os.altsep or "")
+    parts = [part for part in re.split(f"[{re.escape(seps)}]+", rest) if part and part != "."]
+    return drive + os.sep + os.sep.join(parts)
 
 
 _name = operator.attrgetter("name")
@@ -69,7 +87,7 @@ class Scan:
         self.rep_dirs: list[str] = []
 
 
-def scan(root: Path) -> Scan:
+def scan(root: str | os.PathLike) -> Scan:
     """Walk the notebook and sort its files; reads no file contents."""
     result = Scan()
     try:
@@ -105,8 +123,8 @@ def _utf8_name(name: str, rel: str, result: Scan) -> bool:
         return False
 
 
-def _link_problem(root: Path, rel: str, result: Scan) -> None:
-    target = os.path.realpath(root / rel)
+def _link_problem(root: str | os.PathLike, rel: str, result: Scan) -> None:
+    target = os.path.realpath(os.path.join(root, rel))
     real_root = os.path.realpath(root)
     if target == real_root or real_root.startswith(target + os.sep):
         why = "it loops back to a folder that contains it"
@@ -114,12 +132,12 @@ def _link_problem(root: Path, rel: str, result: Scan) -> None:
         why = "it leads outside the notebook"
     else:
         why = "links are not followed; the target is read where it is"
-    if rel.endswith(".md") or os.path.isdir(root / rel):
+    if rel.endswith(".md") or os.path.isdir(os.path.join(root, rel)):
         result.problems.append(Problem(rel, 0, 0, "warning", "symlink", f"skipped symbolic link: {why}",
                                        "keep notes as real files inside the notebook folder"))
 
 
-def _walk(root: Path, rel_dir: str, result: Scan) -> None:
+def _walk(root: str | os.PathLike, rel_dir: str, result: Scan) -> None:
     """Depth-first in name order, with a stack rather than recursion: folders nested
     thousands deep cannot exhaust Python's recursion limit."""
     stack = [(rel_dir, None)]
@@ -127,7 +145,7 @@ def _walk(root: Path, rel_dir: str, result: Scan) -> None:
         folder, entries = stack.pop()
         if entries is None:
             try:
-                entries = iter(sorted(os.scandir(root / folder), key=_name))
+                entries = iter(sorted(os.scandir(os.path.join(root, folder)), key=_name))
             except OSError as exc:
                 result.problems.append(Problem(folder, 0, 0, "warning", "unreadable",
                                                f"cannot read folder: {exc.strerror}",
@@ -150,7 +168,7 @@ def _walk(root: Path, rel_dir: str, result: Scan) -> None:
                 break
 
 
-def _visit(root: Path, rel_dir: str, entry: os.DirEntry, result: Scan) -> str | None:
+def _visit(root: str | os.PathLike, rel_dir: str, entry: os.DirEntry, result: Scan) -> str | None:
     """Sort one entry into the scan; returns its relative path when it is a folder to walk."""
     name = entry.name
     if name.startswith(".") or name.startswith("~") or name.endswith("~"):
@@ -169,7 +187,7 @@ def _visit(root: Path, rel_dir: str, entry: os.DirEntry, result: Scan) -> str | 
         return rel
     if not name.endswith(".md"):
         return None
-    if _CONFLICT_COPY.search(name):
+    if re.search(_CONFLICT_COPY, name):
         result.problems.append(Problem(rel, 0, 0, "warning", "sync-conflict",
                                        "looks like a sync-conflict copy; not read",
                                        "merge it into the real note and delete it"))
@@ -193,7 +211,7 @@ def note_identity(rel: str) -> tuple[str, dt.date, int] | None:
     return rep, date, int(m.group(2) or 1)
 
 
-def read_bytes(path: Path | str, limit: int) -> bytes:
+def read_bytes(path: str | os.PathLike, limit: int) -> bytes:
     """A regular file's bytes, never following a link and never blocking on a FIFO.
 
     Raises OSError, or ValueError("too large") when over ``limit`` bytes.
@@ -201,7 +219,7 @@ def read_bytes(path: Path | str, limit: int) -> bytes:
     return read_file(path, limit)[0]
 
 
-def read_file(path: Path | str, limit: int) -> tuple[bytes, os.stat_result]:
+def read_file(path: str | os.PathLike, limit: int) -> tuple[bytes, os.stat_result]:
     """:func:`read_bytes`, and the file's stat taken as it was opened (before reading)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags)
@@ -231,7 +249,7 @@ def read_file(path: Path | str, limit: int) -> tuple[bytes, os.stat_result]:
         os.close(fd)
 
 
-def read_note(root: Path, rel: str, options: ReadOptions) -> Note:
+def read_note(root: str | os.PathLike, rel: str, options: ReadOptions) -> Note:
     """Read and parse one note; :class:`NoteError` when it cannot be read."""
     return parse_note_bytes(rel, note_bytes(root, rel), options)
 
@@ -244,12 +262,12 @@ def _identity(rel: str) -> tuple[str, dt.date, int]:
     return ident
 
 
-def note_bytes(root: Path | str, rel: str) -> bytes:
+def note_bytes(root: str | os.PathLike, rel: str) -> bytes:
     """A note's bytes; :class:`NoteError` when it cannot be read."""
     return note_file(root, rel)[0]
 
 
-def note_file(root: Path | str, rel: str) -> tuple[bytes, os.stat_result]:
+def note_file(root: str | os.PathLike, rel: str) -> tuple[bytes, os.stat_result]:
     """A note's bytes and its stat as opened; :class:`NoteError` when it cannot be read."""
     from onenotes.note import MAX_NOTE_BYTES
 
@@ -279,15 +297,22 @@ class Notebook:
     """A notebook's config and notes.  Read through the cache, the notes are decoded
     only when a command asks for them, and open commitments come pre-folded."""
 
-    def __init__(self, root: Path, config: Config, notes: list[Note] | None, problems: list[Problem],
-                 scan: Scan, loaded: Loaded | None = None):
-        self.root = root
+    def __init__(self, root: str | os.PathLike, config: Config, notes: list[Note] | None,
+                 problems: list[Problem], scan: Scan, loaded: Loaded | None = None):
+        self.folder = os.fspath(root)  # the notebook's folder as text (what the scan and cache use)
         self.config = config
         self._notes = notes
         self.problems = problems  # notes that could not be read, skipped links, ...
         self.scan = scan
         self._loaded = loaded
         self._by_rep: tuple | None = None
+
+    @property
+    def root(self) -> Path:
+        """The notebook's folder, for commands that build paths in it."""
+        from pathlib import Path
+
+        return Path(self.folder)
 
     @property
     def notes(self) -> list[Note]:
@@ -324,7 +349,7 @@ class Notebook:
 
     def as_of(self, date: dt.date) -> "Notebook":
         """The same notebook with only the notes dated ``date`` or earlier."""
-        return Notebook(self.root, self.config, [n for n in self.notes if n.date <= date],
+        return Notebook(self.folder, self.config, [n for n in self.notes if n.date <= date],
                         self.problems, self.scan)
 
     def reps(self) -> list[str]:
@@ -357,7 +382,8 @@ def _row_order(row) -> tuple:
     return (rep, date, seq, row.path)
 
 
-def load_notebook(root: Path, config: Config | None = None, *, cache: bool | Path = False,
+def load_notebook(root: str | os.PathLike, config: Config | None = None, *,
+                  cache: bool | str | os.PathLike = False,
                   jobs: int | None = None, notes: bool = True) -> Notebook:
     """Scan and read every note.  Unreadable notes become problems, never exceptions.
 
@@ -370,7 +396,8 @@ def load_notebook(root: Path, config: Config | None = None, *, cache: bool | Pat
     """
     from onenotes.cache import Store, load
 
-    store = Store.open(root, cache if isinstance(cache, Path) else None) if cache else None
+    root = os.fspath(root)
+    store = Store.open(root, None if isinstance(cache, bool) else cache) if cache else None
     if config is None:
         config = store.config(root) if store is not None else load_config(root)
     found = scan(root)

@@ -14,14 +14,17 @@ import datetime as dt
 import io
 import os
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from onenotes.records import FrozenRecord, fill
 
 FORMATS = ("table", "json", "csv", "markdown")
 
-_UNSAFE = re.compile(
+# Terminal escapes (CSI, OSC, any other ESC pair) and control or direction-changing
+# characters.  Every one of them is non-printable, so text for which str.isprintable()
+# holds has none: most text never needs the pattern, which is compiled on first use
+# (compiling it costs about a millisecond of every start).
+UNSAFE_PATTERN = (
     r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b."
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
@@ -31,13 +34,18 @@ def clean(text) -> str:
     """Text safe to print on a terminal: escapes and control characters removed."""
     if text is None:
         return ""
-    text = _UNSAFE.sub("", str(text))
-    return text.replace("\t", " ").replace("\n", " ")
+    text = str(text)
+    if text.isprintable():
+        return text
+    return re.sub(UNSAFE_PATTERN, "", text).replace("\t", " ").replace("\n", " ")
 
 
 def clean_block(text) -> str:
     """Like :func:`clean`, for text of several lines (Markdown): line breaks and tabs are kept."""
-    return "" if text is None else _UNSAFE.sub("", str(text))
+    if text is None:
+        return ""
+    text = str(text)
+    return text if text.isprintable() else re.sub(UNSAFE_PATTERN, "", text)
 
 
 def format_number(value, unit: str | None = None) -> str:
@@ -72,7 +80,6 @@ def format_percent(value) -> str:
     return f"{value * 100:.0f}%"
 
 
-@dataclass(init=False, repr=False, eq=False)  # a frozen dataclass, defined at no cost (onenotes.records)
 class Column(FrozenRecord):
     """A column of a table: the row key, its header, alignment, and how its cell is shown."""
 

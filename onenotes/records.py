@@ -1,34 +1,34 @@
-"""Dataclasses that cost nothing to define: for the classes every start-up defines.
+"""Records that cost nothing to define: for the classes every start-up defines.
 
-``@dataclass`` writes a class's ``__init__``, ``__repr__`` and ``__eq__`` (and, when
-frozen, ``__hash__``, ``__setattr__`` and ``__delattr__``) as source text and compiles
-it each time the module is imported: about 1.5 ms a class on a laptop, more than half
-of what onenotes' own modules cost a warm ``followups``.  The classes read on every
-start therefore write their ``__init__`` out (Python keeps it compiled, with the rest
-of the module) and take the other methods from :class:`Record` or
-:class:`FrozenRecord`, which do what the generated ones do.  They stay real
-dataclasses: ``dataclasses.fields``, ``replace`` and ``asdict`` and the cache's
-encoder work on them as before::
+``@dataclass`` costs every start-up its import (about 2 ms) and processes each
+class it decorates (about 0.15 ms a class, more when it writes ``__init__``,
+``__repr__`` and ``__eq__`` as source text and compiles them).  The classes read on
+every start are therefore records: they declare their fields as a dataclass would
+(annotations, in order, with defaults), write their ``__init__`` out (Python keeps
+it compiled, with the rest of the module), and take ``__repr__``, ``__eq__`` and,
+when frozen, ``__hash__``, ``__setattr__`` and ``__delattr__`` from :class:`Record`
+or :class:`FrozenRecord`, which behave as the generated ones do::
 
-    @dataclass(init=False, repr=False, eq=False)
     class Cadence(FrozenRecord):
         text: str
         days: int
         monthly: bool = False
+        extra: dict = Factory(dict)
 
-        def __init__(self, text: str, days: int, monthly: bool = False) -> None:
-            fill(self, text=text, days=days, monthly=monthly)
+        def __init__(self, text: str, days: int, monthly: bool = False,
+                     extra: dict = FACTORY) -> None:
+            fill(self, text=text, days=days, monthly=monthly,
+                 extra={} if extra is FACTORY else extra)
 
-A field with a ``default_factory`` takes :data:`FACTORY` as its default in
-``__init__`` and calls the factory when it is left out, as ``@dataclass`` does.
-``tests/test_startup.py`` checks every such class against the dataclass its fields
-declare (signature, repr, equality, hash, frozenness), so a field added to the class
-but not to its ``__init__`` fails there.
+A field whose default is made fresh for each record (a dataclass's
+``default_factory``) declares :class:`Factory` and takes :data:`FACTORY` as its
+default in ``__init__``.  :func:`fields` names the fields in order.
+``tests/test_startup.py`` checks every record against the dataclass its fields
+declare (signature, defaults, repr, equality, hash, frozenness), so a field added
+to the class but not to its ``__init__`` fails there.
 """
 
 from __future__ import annotations
-
-from dataclasses import FrozenInstanceError, fields
 
 
 class _Factory:
@@ -36,7 +36,19 @@ class _Factory:
         return "<factory>"  # as in the signature of a generated __init__
 
 
-FACTORY = _Factory()  # "call the field's default_factory": the default of such a parameter
+FACTORY = _Factory()  # "call the field's factory": the default of such a parameter
+
+
+class Factory:
+    """The declared default of a field made fresh for each record, by ``make()``."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make) -> None:
+        self.make = make
+
+    def __repr__(self) -> str:
+        return f"Factory({self.make!r})"
 
 
 def fill(obj, **values) -> None:
@@ -45,17 +57,32 @@ def fill(obj, **values) -> None:
         object.__setattr__(obj, name, value)
 
 
+def fields(record) -> tuple[str, ...]:
+    """The names of a record's fields (of a record class, or of one record), in order."""
+    return record.__record_fields__
+
+
 def _compared(obj) -> tuple:
-    return tuple(getattr(obj, f.name) for f in fields(obj) if f.compare)
+    return tuple(getattr(obj, name) for name in obj.__record_fields__)
 
 
 class Record:
     """``__repr__`` and ``__eq__`` as ``@dataclass`` writes them; unhashable, as a mutable dataclass is."""
 
     __slots__ = ()
+    __record_fields__: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        names: list[str] = []
+        for klass in reversed(cls.__mro__):  # a base's fields first, as a dataclass orders them
+            for name in vars(klass).get("__annotations__", {}):
+                if name not in names and not name.startswith("__"):
+                    names.append(name)
+        cls.__record_fields__ = tuple(names)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__record_fields__)
         return f"{self.__class__.__qualname__}({shown})"
 
     def __eq__(self, other):
@@ -64,6 +91,12 @@ class Record:
         return NotImplemented
 
     __hash__ = None
+
+
+def _frozen(message: str) -> Exception:
+    from dataclasses import FrozenInstanceError  # the error a frozen dataclass raises
+
+    return FrozenInstanceError(message)
 
 
 class FrozenRecord(Record):
@@ -75,7 +108,7 @@ class FrozenRecord(Record):
         return hash(_compared(self))
 
     def __setattr__(self, name, value):
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        raise _frozen(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name):
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
+        raise _frozen(f"cannot delete field {name!r}")

@@ -30,7 +30,7 @@ from pathlib import Path
 from onenotes.errors import BadInputError, Problem, RefusedError
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
-from onenotes.output import _UNSAFE, format_number
+from onenotes.output import clean_block, format_number
 
 FORMATS = ("markdown", "html")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
@@ -414,8 +414,8 @@ def share_note(book: Notebook, note: Note) -> Shared:
     out = head + summary
     if body_lines:
         out += ["---", "", *body_lines]
-    markdown = _UNSAFE.sub("", "\n".join(out).rstrip("\n") + "\n")
-    return Shared(note, _UNSAFE.sub("", title), markdown, removed, keys_removed)
+    markdown = clean_block("\n".join(out).rstrip("\n") + "\n")
+    return Shared(note, clean_block(title), markdown, removed, keys_removed)
 
 
 _PAGE = """<!DOCTYPE html>

@@ -150,3 +150,22 @@ def test_json_output_is_exactly_what_json_dumps_indent_2_writes(records):
 
     expected = json.dumps(records, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     assert to_json(records) == expected
+
+
+# clean() and clean_block() skip the pattern for printable text; they must strip
+# exactly what the pattern strips, whatever the text.
+_terminal_text = st.text(alphabet=st.one_of(
+    st.sampled_from(["\x1b", "[", "]", "\\", "\x07", ";", "?", "0", "m", "\t", "\n", "\r", "\x00", "\x7f",
+                     "\x85", "\x9b", "\u200b", "\u200e", "\u202e", "\u2066", "\u00a0", "é", " ", "a"]),
+    st.characters()), max_size=40)
+
+
+@given(_terminal_text)
+def test_clean_strips_exactly_what_the_unsafe_pattern_matches(text):
+    import re
+
+    from onenotes.output import UNSAFE_PATTERN, clean, clean_block
+
+    stripped = re.compile(UNSAFE_PATTERN).sub("", text)
+    assert clean_block(text) == stripped
+    assert clean(text) == stripped.replace("\t", " ").replace("\n", " ")

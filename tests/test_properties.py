@@ -8,7 +8,6 @@ profile is deterministic, HYPOTHESIS_PROFILE=nightly searches 25 times more.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -412,7 +411,7 @@ def ledger_notebook(draw) -> dict[str, str]:
 
 
 def _ledger_snapshot(notes) -> list[dict]:
-    return [dataclasses.asdict(e) for e in build_ledger(notes)]
+    return [dict(vars(e)) for e in build_ledger(notes)]  # an Entry's fields (a record: onenotes.records)
 
 
 @settings(max_examples=examples(50), suppress_health_check=[HealthCheck.function_scoped_fixture])

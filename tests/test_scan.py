@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from conftest import note_text, write
 from onenotes.errors import BadInputError, NoteError, UnknownRepError
 from onenotes.note import MAX_NOTE_BYTES, ReadOptions
 from onenotes.notebook import (
+    _absolute,
     check_slug,
     find_root,
     load_notebook,
@@ -310,37 +312,46 @@ def places(tmp_path):
 
 
 def test_find_root_explicit_wins_over_everything(places):
-    assert find_root(str(places["explicit"]), str(places["env"]), places["cwd"]) == places["explicit"]
+    assert find_root(str(places["explicit"]), str(places["env"]), places["cwd"]) == str(places["explicit"])
 
 
 def test_find_root_env_value_wins_over_the_ancestor(places):
-    assert find_root(None, str(places["env"]), places["cwd"]) == places["env"]
-    assert find_root("", str(places["env"]), places["cwd"]) == places["env"]
+    assert find_root(None, str(places["env"]), places["cwd"]) == str(places["env"])
+    assert find_root("", str(places["env"]), places["cwd"]) == str(places["env"])
 
 
 def test_find_root_nearest_ancestor_with_onenotes_yaml(places):
-    assert find_root(None, None, places["cwd"]) == places["ancestor"]
-    assert find_root(None, "", places["ancestor"]) == places["ancestor"]
+    assert find_root(None, None, places["cwd"]) == str(places["ancestor"])
+    assert find_root(None, "", places["ancestor"]) == str(places["ancestor"])
 
 
 def test_find_root_nearest_ancestor_is_the_closest_one(places):
     inner = places["ancestor"] / "ann"
     write(inner / "onenotes.yaml", "manager: Sam Rivera\n")
-    assert find_root(None, None, places["cwd"]) == inner
+    assert find_root(None, None, places["cwd"]) == str(inner)
 
 
 def test_find_root_falls_back_to_cwd(places):
-    assert find_root(None, None, places["plain"]) == places["plain"]
+    assert find_root(None, None, places["plain"]) == str(places["plain"])
 
 
 def test_find_root_explicit_folder_needs_no_config(places):
-    assert find_root(str(places["plain"]), None, places["cwd"]) == places["plain"]
+    assert find_root(str(places["plain"]), None, places["cwd"]) == str(places["plain"])
 
 
 def test_find_root_relative_explicit_path_is_made_absolute(places, monkeypatch):
     monkeypatch.chdir(places["explicit"].parent)
     root = find_root("explicit", None, places["cwd"])
-    assert root.is_absolute() and root == places["explicit"]
+    assert os.path.isabs(root) and root == str(places["explicit"])
+
+
+@pytest.mark.parametrize("given", [".", "a", "a/", "a//b", "a/./b/.", "./a", "../a", "a/../b", "a/b/..",
+                                   "~not-expanded-here"])
+def test_find_root_writes_a_relative_folder_as_pathlib_would(places, monkeypatch, given):
+    """The root is text (pathlib is not loaded on a warm run) spelled as Path.absolute()
+    spells it: '.' parts and doubled separators dropped, '..' kept."""
+    monkeypatch.chdir(places["cwd"])
+    assert _absolute(given) == str(Path(given).absolute())
 
 
 @pytest.mark.parametrize("which", ["explicit", "env"])

@@ -22,7 +22,7 @@ import pytest
 import onenotes
 import onenotes.cache as cache
 from conftest import EXAMPLE, ROOT, TODAY
-from onenotes.records import FACTORY, FrozenRecord, Record
+from onenotes.records import FACTORY, Factory, FrozenRecord, Record, fields
 
 # Modules only some paths need: loading one on every start costs milliseconds.
 NOT_AT_START = {
@@ -38,11 +38,14 @@ NOT_AT_START = {
     "importlib.util": "format_version asks the finders directly",
     "difflib": "only for a did-you-mean",
     "pickle": "the cache reads its rows with the C pickler (_pickle) alone",
+    "pathlib": "paths are text up to the command (Notebook.root makes a Path when asked)",
+    "dataclasses": "the classes every start defines are records (onenotes.records)",
+    "zlib": "only whole notes are compressed in the cache",
+    "_sha256": "only to name a cache outside the notebook",
 }
 NOT_FOR_HELP = {
     **NOT_AT_START,
     "onenotes.errors": "the error family: imported once something is raised",
-    "dataclasses": "no record is needed to print the help",
     "shutil": "click asks it for the terminal width: onenotes.cli asks the terminal itself",
     "onenotes.config": "no notebook is read",
     "onenotes.cache": "no notebook is read",
@@ -160,28 +163,43 @@ def test_the_classes_every_start_defines_are_records():
             "onenotes.output.Column", "onenotes.ledger.Entry", "onenotes.followups.Followups"} <= names
 
 
+def _declared(cls: type) -> list[tuple[str, object, object]]:
+    """(name, annotation, declared default or MISSING) of every field of a record, in order."""
+    annotations: dict = {}
+    for klass in reversed(cls.__mro__):
+        annotations.update(vars(klass).get("__annotations__", {}))
+    out = []
+    for name in fields(cls):
+        default = dataclasses.MISSING
+        for klass in cls.__mro__:
+            if name in vars(klass):
+                default = vars(klass)[name]
+                break
+        out.append((name, annotations[name], default))
+    return out
+
+
 def _reference(cls: type) -> type:
     """The class ``@dataclass`` makes of the same fields (frozen when the record is)."""
     namespace = {"__annotations__": {}, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
-    for f in dataclasses.fields(cls):
-        namespace["__annotations__"][f.name] = f.type
-        if f.default is not dataclasses.MISSING:
-            namespace[f.name] = dataclasses.field(default=f.default, repr=f.repr, compare=f.compare)
-        elif f.default_factory is not dataclasses.MISSING:
-            namespace[f.name] = dataclasses.field(default_factory=f.default_factory, repr=f.repr,
-                                                  compare=f.compare)
+    for name, annotation, default in _declared(cls):
+        namespace["__annotations__"][name] = annotation
+        if isinstance(default, Factory):
+            namespace[name] = dataclasses.field(default_factory=default.make)
+        elif default is not dataclasses.MISSING:
+            namespace[name] = default
     return dataclasses.dataclass(frozen=issubclass(cls, FrozenRecord))(type(cls.__name__, (), namespace))
 
 
 def _sample(cls: type, change: str | None = None) -> dict:
     """Arguments for every field: a value of its own (another one for ``change``)."""
-    return {f.name: f"<{f.name}{'*' if f.name == change else ''}>" for f in dataclasses.fields(cls)}
+    return {name: f"<{name}{'*' if name == change else ''}>" for name in fields(cls)}
 
 
 @pytest.mark.parametrize("cls", RECORDS, ids=lambda c: c.__qualname__)
 def test_a_record_behaves_as_the_dataclass_its_fields_declare(cls):
     ref = _reference(cls)
-    assert dataclasses.is_dataclass(cls)
+    assert fields(cls) == tuple(f.name for f in dataclasses.fields(ref))
     ours, theirs = inspect.signature(cls), inspect.signature(ref)
     assert [(p.name, p.kind) for p in ours.parameters.values()] == \
            [(p.name, p.kind) for p in theirs.parameters.values()]
@@ -192,9 +210,9 @@ def test_a_record_behaves_as_the_dataclass_its_fields_declare(cls):
     required = {p.name: f"<{p.name}>" for p in theirs.parameters.values() if p.default is p.empty}
     a, b, r = cls(**required), cls(**required), ref(**required)
     assert repr(a) == repr(r)
-    for f in dataclasses.fields(cls):
-        if f.default_factory is not dataclasses.MISSING:
-            assert getattr(a, f.name) is not getattr(b, f.name)
+    for name, _, default in _declared(cls):
+        if isinstance(default, Factory):
+            assert getattr(a, name) is not getattr(b, name)
     # Every field given: the same repr, equality on every field, the same hashing.
     values = _sample(cls)
     x, r = cls(**values), ref(**values)
@@ -202,17 +220,16 @@ def test_a_record_behaves_as_the_dataclass_its_fields_declare(cls):
     assert list(vars(x)) == list(vars(r))  # fields set in their order, as vars() shows them
     assert x == cls(**values) and not (x != cls(**values))
     assert x != r  # another class is never equal, as with a dataclass
-    for f in dataclasses.fields(cls):
-        assert x != cls(**_sample(cls, change=f.name)), f.name
-    last = dataclasses.fields(cls)[-1].name
-    assert dataclasses.replace(x, **{last: 1}) == cls(**{**values, last: 1})
+    for name in fields(cls):
+        assert x != cls(**_sample(cls, change=name)), name
+    last = fields(cls)[-1]
     if issubclass(cls, FrozenRecord):
         assert hash(x) == hash(r) == hash(cls(**values))
-        for f in dataclasses.fields(cls):
+        for name in fields(cls):
             with pytest.raises(dataclasses.FrozenInstanceError):
-                setattr(x, f.name, 0)
+                setattr(x, name, 0)
             with pytest.raises(dataclasses.FrozenInstanceError):
-                delattr(x, f.name)
+                delattr(x, name)
         with pytest.raises(dataclasses.FrozenInstanceError):
             x.other = 0
     else:
@@ -224,7 +241,6 @@ def test_a_record_behaves_as_the_dataclass_its_fields_declare(cls):
 def test_a_record_whose_init_misses_a_field_is_caught():
     """The check above can fail: a field added to a record but not to its __init__."""
 
-    @dataclasses.dataclass(init=False, repr=False, eq=False)
     class Drifted(FrozenRecord):
         name: str
         added: int = 0
@@ -234,6 +250,33 @@ def test_a_record_whose_init_misses_a_field_is_caught():
 
     with pytest.raises(AssertionError):
         test_a_record_behaves_as_the_dataclass_its_fields_declare(Drifted)
+
+
+def test_a_record_whose_factory_default_is_shared_is_caught():
+    """...and a field declared with a Factory whose __init__ shares one value between records."""
+    shared: dict = {}
+
+    class Sharing(Record):
+        name: str
+        extra: dict = Factory(dict)
+
+        def __init__(self, name: str, extra: dict = FACTORY) -> None:
+            self.name, self.extra = name, shared if extra is FACTORY else extra
+
+    with pytest.raises(AssertionError):
+        test_a_record_behaves_as_the_dataclass_its_fields_declare(Sharing)
+
+
+def test_a_subclass_of_a_record_lists_its_base_fields_first():
+    class Base(FrozenRecord):
+        a: int
+        b: int = 2
+
+    class Child(Base):
+        c: int = 3
+        b: int = 5  # redeclared: keeps its place, as in a dataclass
+
+    assert fields(Child) == ("a", "b", "c") and fields(Base) == ("a", "b")
 
 
 # ---------------------------------------------------------- cache version ---

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -20,9 +19,9 @@ from onenotes.notebook import Notebook, find_root, fold, load_notebook, scan
 from onenotes.output import FORMATS, clean
 
 
-def notebook_root(ctx: click.Context) -> Path:
+def notebook_root(ctx: click.Context) -> str:
     obj = ctx.find_root().obj or {}
-    return find_root(obj.get("notebook"), os.environ.get("ONENOTES_NOTEBOOK"), Path.cwd())
+    return find_root(obj.get("notebook"), os.environ.get("ONENOTES_NOTEBOOK"), os.getcwd())
 
 
 def use_cache(ctx: click.Context) -> bool:
@@ -84,10 +83,10 @@ def warn(problems: list[Problem]) -> None:
 # it is used, so that running a command does not load it.
 
 
-def _completion_root(ctx: click.Context) -> Path:
+def _completion_root(ctx: click.Context) -> str:
     top = ctx.find_root()
     notebook = top.params.get("notebook") or (top.obj or {}).get("notebook")
-    return find_root(notebook, os.environ.get("ONENOTES_NOTEBOOK"), Path.cwd())
+    return find_root(notebook, os.environ.get("ONENOTES_NOTEBOOK"), os.getcwd())
 
 
 @contextlib.contextmanager

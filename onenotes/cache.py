@@ -77,9 +77,9 @@ def format_version(folder: str | os.PathLike | None = None) -> str:
     remember to bump a number.  ``""`` when a source file cannot be read
     (a frozen build): the cache is then not used at all.
 
-    Every run reads the sources again (about 140 KB, well under a millisecond
-    with BLAKE2b): a key made of their sizes and times would be cheaper but
-    could miss an edit that keeps both, as reproducible builds do with times.
+    Reading and hashing the sources (about 140 KB) costs a millisecond, so a
+    cache file also keeps :func:`sources_key`, the stat of the same files, and
+    a run whose sources still have that stat trusts the format checked then.
     """
     global _FORMAT
     if folder is not None or _FORMAT is None:
@@ -96,6 +96,28 @@ def format_version(folder: str | os.PathLike | None = None) -> str:
             return digest.hexdigest()
         _FORMAT = digest.hexdigest()
     return _FORMAT
+
+
+def sources_key(folder: str | os.PathLike | None = None) -> str:
+    """The stat of every file :func:`format_version` hashes (size, times, inode),
+    with the versions it hashes: a format checked once is trusted while this is
+    the same.  Every write or reinstall of a file changes its change time (which
+    no tool can set) or its inode, whatever times a build gives its files.  ``""``
+    (no shortcut: hash the sources) when a file cannot be read, or was changed
+    too recently for its times to tell a later edit (as :func:`_racy` for notes).
+    """
+    here = os.fspath(folder) if folder is not None else os.path.dirname(__file__)
+    now = time.time_ns()
+    parts = [f"{SCHEMA}|{__version__}|{sys.version_info[:2]}|{_yaml_identity()}"]
+    try:
+        for name in _SOURCES:
+            st = os.stat(os.path.join(here, name))
+            if _racy(st, now):
+                return ""
+            parts.append(f"{name}:{stat_key(st)}")
+    except OSError:
+        return ""
+    return "|".join(parts)
 
 
 def _yaml_identity() -> str:
@@ -516,17 +538,17 @@ class Store:
     @classmethod
     def open(cls, root: str | os.PathLike, where: str | os.PathLike | None = None) -> "Store | None":
         """The cache for ``root``; None when no cache can be used (nothing is ever raised)."""
-        version = format_version()
-        if not version:
+        sources = sources_key()
+        if not sources and not format_version():
             return None
         for path in ([os.fspath(where)] if where is not None else cache_locations(root)):
-            store = cls._open_at(path, version)
+            store = cls._open_at(path, sources)
             if store is not None:
                 return store
         return None
 
     @classmethod
-    def _open_at(cls, path: str, version: str) -> "Store | None":
+    def _open_at(cls, path: str, sources: str) -> "Store | None":
         folder = os.path.dirname(path)
         try:
             os.makedirs(folder, exist_ok=True)
@@ -537,21 +559,21 @@ class Store:
         if os.path.exists(path):
             try:
                 conn = _connect(path)
-                if _valid(conn, version):
+                if _valid(conn, sources):
                     return cls(path, conn)
                 conn.close()
             except sqlite3.Error:
                 pass
         # Missing, corrupt, foreign or stale: a fresh file, swapped in atomically.
         try:
-            return cls(path, _fresh(path, version))
+            return cls(path, _fresh(path, sources))
         except (OSError, sqlite3.Error):
             return None
 
     @classmethod
     def replace(cls, path: str) -> "Store | None":
         try:
-            return cls(path, _fresh(path, format_version()))
+            return cls(path, _fresh(path, sources_key()))
         except (OSError, sqlite3.Error):
             return None
 
@@ -752,22 +774,35 @@ def _connect(path: str) -> sqlite3.Connection:
     return conn
 
 
-def _valid(conn: sqlite3.Connection, version: str) -> bool:
+def _valid(conn: sqlite3.Connection, sources: str) -> bool:
+    """Our file, written for this format: the same sources as when it was checked, or the same hash."""
     if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         return False
     meta = dict(conn.execute("SELECT key, value FROM meta"))
-    return meta.get("format") == version
+    if sources and meta.get("sources") == sources and meta.get("format"):
+        return True
+    version = format_version()
+    if not version or meta.get("format") != version:
+        return False
+    if sources:  # the same format from other files (reinstalled, touched): the next run need not hash
+        try:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('sources', ?)", (sources,))
+        except sqlite3.Error:
+            pass  # read-only, or busy: hashed again next time
+    return True
 
 
-def _fresh(path: str, version: str) -> sqlite3.Connection:
+def _fresh(path: str, sources: str) -> sqlite3.Connection:
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.executescript(_SCHEMA_SQL)
+        version = format_version()
         conn.executemany("INSERT INTO meta VALUES (?, ?)",
-                         [("format", version), ("onenotes", __version__)])
+                         [("format", version), ("onenotes", __version__)]
+                         + ([("sources", sources)] if sources else []))
         conn.close()
         os.replace(tmp, path)
     finally:
@@ -776,7 +811,7 @@ def _fresh(path: str, version: str) -> sqlite3.Connection:
         except FileNotFoundError:
             pass
     conn = _connect(path)
-    if not _valid(conn, version):  # someone else swapped in theirs
+    if not _valid(conn, sources):  # someone else swapped in theirs
         conn.close()
         raise sqlite3.DatabaseError("cache replaced while opening")
     return conn

@@ -246,8 +246,8 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(cli, broken, damage, 
 
 def test_a_cache_from_another_parser_version_is_rebuilt(cli, acme, parses):
     cli("--notebook", acme, "followups", "--today", TODAY)
-    with sqlite3.connect(cache_file(acme)) as conn:
-        conn.execute("UPDATE meta SET value = 'an older parser' WHERE key = 'format'")
+    with sqlite3.connect(cache_file(acme)) as conn:  # written by other files, for another format
+        conn.execute("UPDATE meta SET value = 'an older parser' WHERE key IN ('format', 'sources')")
     conn.close()
     parses.clear()
     cli("--notebook", acme, "followups", "--today", TODAY)
@@ -262,6 +262,77 @@ def test_the_format_version_follows_the_parser_source(tmp_path):
     with open(copy / "tasks.py", "a", encoding="utf-8") as fh:
         fh.write("\n# a change to the task scanner\n")
     assert cache.format_version(copy) != cache.format_version()
+
+
+def _meta(root: Path) -> dict:
+    with sqlite3.connect(cache_file(root)) as conn:
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+    conn.close()
+    return meta
+
+
+@pytest.fixture
+def hashes(monkeypatch):
+    """How many times the parser's sources were read and hashed since the fixture started."""
+    calls = []
+    real = cache.format_version
+
+    def counting(folder=None):
+        calls.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(cache, "format_version", counting)
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the package's files may have been written a moment ago
+    return calls
+
+
+def test_a_format_checked_once_is_trusted_while_the_sources_keep_their_stat(cli, acme, hashes):
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    assert hashes and _meta(acme)["sources"] == cache.sources_key()
+    hashes.clear()
+    assert cli("--notebook", acme, "followups", "--today", TODAY).exit_code == 0
+    assert hashes == []  # the cache was used (see the warm-run tests) without reading the sources
+
+
+def test_sources_with_another_stat_are_hashed_again_and_the_cache_kept_if_the_format_holds(
+        cli, acme, hashes, parses):
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    with sqlite3.connect(cache_file(acme)) as conn:  # as after a reinstall of the same version
+        conn.execute("UPDATE meta SET value = 'other files' WHERE key = 'sources'")
+    conn.close()
+    hashes.clear()
+    parses.clear()
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    assert hashes and parses == []  # hashed, found the same: nothing parsed again
+    assert _meta(acme)["sources"] == cache.sources_key()  # ...and trusted from now on
+
+
+def test_sources_changed_in_the_last_seconds_are_always_hashed(cli, acme, hashes, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 10**20)  # every file "just written"
+    assert cache.sources_key() == ""
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    assert "sources" not in _meta(acme)
+    hashes.clear()
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    assert hashes  # no shortcut without a stat to trust
+
+
+def test_the_sources_key_changes_when_a_source_is_rewritten_with_the_same_size_and_times(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    package = Path(cache.__file__).parent
+    copy = tmp_path / "onenotes"
+    shutil.copytree(package, copy)
+    before = cache.sources_key(copy)
+    assert before and before != cache.sources_key()  # other files: other inodes
+    target = copy / "tasks.py"
+    st = target.stat()
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b"def ", b"def_", 1)[:len(data)])  # an edit of the same size...
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # ...with the times a build would give it
+    if target.stat().st_ctime_ns == st.st_ctime_ns:
+        pytest.skip("this file system keeps change times too coarse to tell")
+    assert cache.sources_key(copy) != before
 
 
 def _onenotes_imports(module: str) -> set[str]:

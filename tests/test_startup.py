@@ -42,6 +42,7 @@ NOT_AT_START = {
     "dataclasses": "the classes every start defines are records (onenotes.records)",
     "zlib": "only whole notes are compressed in the cache",
     "_sha256": "only to name a cache outside the notebook",
+    "hashlib": "the cache hashes with _blake2 directly (hashlib loads OpenSSL)",
 }
 NOT_FOR_HELP = {
     **NOT_AT_START,

@@ -436,7 +436,7 @@ def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int 
         for rel in rels:
             count[_rep_of(rel)] = count.get(_rep_of(rel), 0) + 1
         fold = frozenset(rep for rep in fold if count.get(rep, 0) <= size)
-    chunks = _chunks(rels, size, fold)
+    chunks = _chunks(rels, size, fold, jobs)
     try:
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
             results = list(pool.map(_parse_chunk, [base] * len(chunks), [c for c, _ in chunks],
@@ -451,22 +451,33 @@ def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int 
 
 
 def _chunk_size(notes: int, jobs: int) -> int:
-    """Notes per chunk: four chunks a core, so that the cores finish close together."""
+    """Notes per chunk at most: four chunks a core to begin with."""
     return max(50, -(-notes // (jobs * 4)))
 
 
-def _chunks(rels: list[str], size: int, fold) -> list[tuple[list[str], frozenset]]:
+def _chunks(rels: list[str], size: int, fold, jobs: int = 0) -> list[tuple[list[str], frozenset]]:
     """``rels`` cut into chunks of about ``size`` notes, never cutting a rep in ``fold``
     across two chunks (a rep is folded where all its notes are); each with the reps of
-    ``fold`` it holds."""
+    ``fold`` it holds.
+
+    With ``jobs``, chunks shrink towards the end (each takes a quarter of what is left
+    per core, down to a sixteenth of ``size``): the cores take the next chunk as they
+    finish one, so small last chunks let them finish close together, while the first
+    ones stay big enough that few results travel back."""
     chunks: list[tuple[list[str], frozenset]] = []
     current: list[str] = []
     reps: set[str] = set()
+    left = len(rels)
+    floor = max(25, size // 16)
+    target = size if not jobs else max(floor, min(size, -(-left // (jobs * 4))))
     for rel in rels:
         rep = _rep_of(rel)
-        if len(current) >= size and not (rep in reps and rep in fold):
+        if len(current) >= target and not (rep in reps and rep in fold):
             chunks.append((current, frozenset(reps & fold)))
+            left -= len(current)
             current, reps = [], set()
+            if jobs:
+                target = max(floor, min(size, -(-left // (jobs * 4))))
         current.append(rel)
         reps.add(rep)
     if current:

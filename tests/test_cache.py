@@ -577,6 +577,24 @@ def test_chunks_never_cut_a_rep_that_is_folded():
     assert max(len(c) for c, _ in cache._chunks(rels, 3, frozenset())) == 3  # reps not folded are cut
 
 
+def test_chunks_shrink_towards_the_end_so_that_the_cores_finish_together():
+    rels = [f"r{i // 100:03d}/2026-01-{i % 28 + 1:02d}-{i}.md" for i in range(10_000)]
+    size = cache._chunk_size(len(rels), 2)
+    for fold in (frozenset(), frozenset(f"r{i:03d}" for i in range(0, 100, 3))):
+        chunks = cache._chunks(rels, size, fold, 2)
+        assert [rel for chunk, _ in chunks for rel in chunk] == rels
+        lengths = [len(c) for c, _ in chunks]
+        assert lengths[0] >= size - 100 and lengths[-1] <= size // 4  # big first, small last
+        for rep in fold:
+            assert sum(any(r.startswith(rep + "/") for r in chunk) for chunk, _ in chunks) == 1
+        assert all(f == frozenset({_rep_of(r) for r in c}) & fold for c, f in chunks)
+    assert [len(c) for c, _ in cache._chunks(rels, size, frozenset())] == [size] * 8  # no jobs: even
+
+
+def _rep_of(rel):
+    return rel.partition("/")[0]
+
+
 def test_a_rep_too_big_for_one_chunk_is_folded_in_the_main_process(tmp_path, monkeypatch):
     from onenotes.notebook import load_notebook
 

@@ -808,12 +808,16 @@ def _fresh(path: str, sources: str) -> sqlite3.Connection:
     tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
+        conn.execute("BEGIN")  # one transaction: each commit costs a sync of the file
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.executescript(_SCHEMA_SQL)
+        for statement in _SCHEMA_SQL.split(";"):
+            if statement.strip():
+                conn.execute(statement)
         version = format_version()
         conn.executemany("INSERT INTO meta VALUES (?, ?)",
                          [("format", version), ("onenotes", __version__)]
                          + ([("sources", sources)] if sources else []))
+        conn.execute("COMMIT")
         conn.close()
         os.replace(tmp, path)
     finally:

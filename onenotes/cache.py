@@ -289,6 +289,153 @@ def _expect(value, kind: str, many: bool = False):
     return value
 
 
+# ----------------------------------------------------------- commitments ---
+# Every first run writes a note's commitments ("mentions" of notes) and a rep's
+# open entries ("open" of ledgers) for thousands of notes, so these two columns
+# skip the records of the coding above: each Mention or Entry is written as a
+# tuple of its fields in declared order, holding only text, whole numbers and
+# None, with each date as its ordinal.  The C pickler writes such a tuple
+# without calling Python once (the hook below is only ever called for a value
+# that is not plain, and refuses it: the note is then parsed every run); a date
+# object costs it a reduce and a global each.  Reading back names no global at
+# all (the unpickler refuses every one), and every tuple is checked field by
+# field, dates within their range, before a record is made of it.
+
+_MENTION_FIELDS = ("id", "text", "owner", "status", "due", "due_raw", "since", "line", "origin",
+                   "done_on", "reason")  # onenotes.note.Mention's, in order (a test checks)
+_ENTRY_FIELDS = ("id", "rep", "text", "owner", "status", "due", "due_raw", "since", "source", "line",
+                 "closed_in", "closed_on", "reason", "mentions", "slips")  # onenotes.ledger.Entry's
+_DATE = dt.date
+_from_ordinal = dt.date.fromordinal
+
+
+def _ordinal(value):
+    """A date as its ordinal (None stays None); a datetime or any other value is refused."""
+    if value is None:
+        return None
+    if type(value) is not _DATE:
+        raise TypeError(f"cannot cache a {type(value).__name__} as a date")
+    return value.toordinal()
+
+
+class _PlainPickler(pickle.Pickler):
+    # Called for every value but None, bools, and exact ints, floats, str, bytes, tuples,
+    # lists, dicts and sets (the C pickler writes those itself): nothing else is plain.
+    def reducer_override(self, obj):
+        raise pickle.PicklingError(f"cannot cache a {type(obj).__name__} as a plain value")
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        raise pickle.UnpicklingError(f"{module}.{name}: a plain value names no global")
+
+
+def _dump_plain(value) -> bytes:
+    out = io.BytesIO()
+    pickler = _PlainPickler(out, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return out.getvalue()
+
+
+def _load_plain(data, what: str) -> list:
+    """The list :func:`_dump_plain` wrote; :class:`Damaged` for anything else."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise Damaged(f"{what}: not bytes")
+    try:
+        value = _PlainUnpickler(io.BytesIO(data)).load()
+    except Exception as exc:  # noqa: BLE001 - any failure means a damaged row, never a crash
+        raise Damaged(f"{what}: {exc}") from None
+    if type(value) is not list:
+        raise Damaged(f"{what}: not a list")
+    return value
+
+
+def _date_from(value, what: str):
+    """The date of an ordinal :func:`_ordinal` wrote (None stays None); :class:`Damaged` if not one."""
+    if value is None:
+        return None
+    if type(value) is not int:
+        raise Damaged(f"{what}: a date that is not an ordinal")
+    try:
+        return _from_ordinal(value)
+    except (ValueError, OverflowError):
+        raise Damaged(f"{what}: a date out of range") from None
+
+
+def encode_mentions(mentions: list) -> bytes:
+    """A note's commitments (a list of Mention) as :func:`decode_mentions` reads them back."""
+    return _dump_plain([(m.id, m.text, m.owner, m.status, m.due if m.due is None else _ordinal(m.due), m.due_raw,
+                         m.since if m.since is None else _ordinal(m.since), m.line, m.origin,
+                         m.done_on if m.done_on is None else _ordinal(m.done_on), m.reason) for m in mentions])
+
+
+def decode_mentions(data) -> list:
+    """The list of Mention :func:`encode_mentions` wrote; :class:`Damaged` for anything else."""
+    cls = _record_class("Mention")
+    new = cls.__new__
+    found = []
+    for item in _load_plain(data, "mentions"):
+        if type(item) is not tuple or len(item) != 11:
+            raise Damaged("mentions: not a mention")
+        id_, text, owner, status, due, due_raw, since, line, origin, done_on, reason = item
+        if not (type(id_) is str and type(text) is str and type(owner) is str and type(status) is str
+                and (due_raw is None or type(due_raw) is str) and type(line) is int and type(origin) is str
+                and (reason is None or type(reason) is str)):
+            raise Damaged("mentions: a field of the wrong type")
+        values = (id_, text, owner, status, _date_from(due, "due"), due_raw, _date_from(since, "since"),
+                  line, origin, _date_from(done_on, "done_on"), reason)
+        mention = new(cls)
+        mention.__dict__.update(zip(_MENTION_FIELDS, values))  # as _rebuild does: a frozen record
+        found.append(mention)
+    return found
+
+
+def encode_entries(entries: list) -> bytes:
+    """A rep's ledger entries as :func:`decode_entries` reads them back."""
+    return _dump_plain([(e.id, e.rep, e.text, e.owner, e.status, _ordinal(e.due), e.due_raw, _ordinal(e.since),
+                         e.source, e.line, e.closed_in, _ordinal(e.closed_on), e.reason,
+                         [(path, _ordinal(date), line) for path, date, line in e.mentions],
+                         [(_ordinal(date), _ordinal(before), _ordinal(after)) for date, before, after in e.slips])
+                        for e in entries])
+
+
+def decode_entries(data) -> list:
+    """The list of Entry :func:`encode_entries` wrote; :class:`Damaged` for anything else."""
+    cls = _record_class("Entry")
+    new = cls.__new__
+    found = []
+    for item in _load_plain(data, "ledger"):
+        if type(item) is not tuple or len(item) != 15:
+            raise Damaged("ledger: not an entry")
+        (id_, rep, text, owner, status, due, due_raw, since, source, line, closed_in, closed_on, reason,
+         mentions, slips) = item
+        if type(mentions) is not list or type(slips) is not list:
+            raise Damaged("ledger: mentions and slips must be lists")
+        if not (type(id_) is str and type(rep) is str and type(text) is str and type(owner) is str
+                and type(status) is str and (due_raw is None or type(due_raw) is str) and type(source) is str
+                and type(line) is int and (closed_in is None or type(closed_in) is str)
+                and (reason is None or type(reason) is str)):
+            raise Damaged("ledger: a field of the wrong type")
+        seen_in = []
+        for mention in mentions:
+            if type(mention) is not tuple or len(mention) != 3 or type(mention[0]) is not str \
+                    or type(mention[2]) is not int:
+                raise Damaged("ledger: not a mention")
+            seen_in.append((mention[0], _date_from(mention[1], "date"), mention[2]))
+        moved = []
+        for slip in slips:
+            if type(slip) is not tuple or len(slip) != 3:
+                raise Damaged("ledger: not a slip")
+            moved.append((_date_from(slip[0], "date"), _date_from(slip[1], "before"), _date_from(slip[2], "after")))
+        values = (id_, rep, text, owner, status, _date_from(due, "due"), due_raw, _date_from(since, "since"),
+                  source, line, closed_in, _date_from(closed_on, "closed_on"), reason, seen_in, moved)
+        entry = new(cls)
+        entry.__dict__.update(zip(_ENTRY_FIELDS, values))
+        found.append(entry)
+    return found
+
+
 # --------------------------------------------------------------- parsing ---
 
 class Row:
@@ -376,7 +523,7 @@ def parse_row(root: str, rel: str, options, now: int, keep: str = "note", hold: 
         return Row(rel, rep, key, racy, digest, None, problems, note=note)
     try:
         text = _pack(encode(note)) if keep in ("data", "both") else None
-        mentions = encode(note.mentions)
+        mentions = encode_mentions(note.mentions)
     except (TypeError, ValueError, AttributeError, pickle.PicklingError, RecursionError):
         return Row(rel, rep, None, False, digest, None, problems, note=note)  # parsed every time
     return Row(rel, rep, key, racy, digest, text, problems, mentions=mentions,
@@ -396,7 +543,7 @@ def _parse_chunk(root: str, rels: list[str], options, now: int, keep: str,
             if row.rep in fold and row.readable:
                 members.setdefault(row.rep, []).append(row.note)
         for rep in fold:
-            ledgers[rep] = encode(open_commitments(build_ledger(members.get(rep, []))))
+            ledgers[rep] = encode_entries(open_commitments(build_ledger(members.get(rep, []))))
         if keep not in ("note", "both"):
             for row in rows:  # the notes were held for folding only
                 if row.key is not None:
@@ -959,7 +1106,7 @@ class Loaded:
         if self.ledgers is None:
             return None
         try:
-            return [e for rep in sorted(self.ledgers) for e in _decode_cached(self.ledgers[rep], "Entry", many=True)]
+            return [e for rep in sorted(self.ledgers) for e in decode_entries(self.ledgers[rep])]
         except Damaged:
             self._damaged()
             return None
@@ -1113,14 +1260,14 @@ def _rep_ledger(rep: str, paths: list[str], keys: dict, rows: dict[str, Row], st
         if row is not None and row.note is not None:
             notes.append(row.note)
         elif row is not None and row.mentions is not None:
-            notes.append(_LedgerNote(path, _decode_cached(row.mentions, "Mention", many=True)))
+            notes.append(_LedgerNote(path, decode_mentions(row.mentions)))
         else:
             need[path] = keys[path]
     if need:
         for path, key, mentions in store.rep_mentions(rep):
             if need.get(path) == key and mentions is not None:
-                notes.append(_LedgerNote(path, _decode_cached(mentions, "Mention", many=True)))
+                notes.append(_LedgerNote(path, decode_mentions(mentions)))
                 del need[path]
     if need:  # rewritten by another process since this run looked
         raise _RowsChanged(rep)
-    return encode(open_commitments(build_ledger(notes)))
+    return encode_entries(open_commitments(build_ledger(notes)))

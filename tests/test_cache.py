@@ -639,3 +639,35 @@ def test_rows_rewritten_under_a_run_are_read_from_the_notes_and_the_cache_is_kep
     again = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
     assert again.exit_code == 0 and again.stdout == fresh
     assert cache_file(acme).stat().st_ino == inode  # not thrown away and rebuilt
+
+
+@pytest.mark.parametrize("plant", ["planted-call", "wrong-shape", "a-note-record"])
+def test_stored_commitments_that_are_not_plain_are_refused_and_the_cache_rebuilt(cli, acme, plant, tmp_path):
+    """A rep with one changed note is folded from its other notes' stored commitments
+    (the mentions column): a planted or malformed row there runs nothing and changes
+    nothing, the cache is dropped, and the next run starts a new one."""
+    import pickle
+
+    from onenotes.note import Mention
+
+    marker = tmp_path / "ran"
+    args = ("followups", "--today", TODAY, "--format", "json")
+    cli("--notebook", acme, *args)
+    if plant == "planted-call":
+        value = pickle.dumps([_Planted(os.system, f"touch {marker}")], protocol=5)
+    elif plant == "wrong-shape":
+        value = pickle.dumps([("c1", "Call", "rep", "open", "2026-11-20", None, None, 3, "body", None)], protocol=5)
+    else:
+        value = cache.encode([Mention("c1", "Call", "rep", "open", None, None, None, 3, "body")])
+    with sqlite3.connect(cache_file(acme)) as conn:
+        conn.execute("UPDATE notes SET mentions = ? WHERE rep = 'bob-okafor'", (value,))
+    conn.close()
+    note = acme / "bob-okafor" / "2026-11-16.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nMore notes.\n", encoding="utf-8")
+    fresh = cli("--notebook", acme, "--no-cache", *args)
+    inode = cache_file(acme).stat().st_ino
+    again = cli("--notebook", acme, *args)
+    assert again.exit_code == 0 and again.stdout == fresh.stdout and again.stderr == fresh.stderr
+    assert not marker.exists()
+    assert cache_file(acme).stat().st_ino != inode  # replaced
+    assert cli("--notebook", acme, *args).stdout == fresh.stdout

@@ -458,8 +458,9 @@ class Row:
         self.mentions = mentions  # the encoded commitments alone, for folding the ledger
         self.note = note  # the Note itself, when parsed in this process (or when it could not be encoded)
 
-    def __getstate__(self):  # sent back by worker processes
-        return tuple(getattr(self, name) for name in self.__slots__)
+    def __getstate__(self):  # the fields in __slots__ (and __init__) order
+        return (self.path, self.rep, self.key, self.racy, self.digest, self.data, self.problems, self.readable,
+                self.mentions, self.note)
 
     def __setstate__(self, state):
         for name, value in zip(self.__slots__, state):
@@ -551,6 +552,15 @@ def _parse_chunk(root: str, rels: list[str], options, now: int, keep: str,
     return rows, ledgers
 
 
+def _parse_chunk_sent(root: str, rels: list[str], options, now: int, keep: str,
+                      fold: frozenset = frozenset()) -> tuple[list[tuple], dict[str, bytes]]:
+    """:func:`_parse_chunk` in a worker process, its rows sent back as tuples of their fields:
+    a list of tuples pickles and unpickles without one call into Python, a Row's state
+    takes two calls (about 3.6 us a row, against 1.3 for the tuple)."""
+    rows, ledgers = _parse_chunk(root, rels, options, now, keep, fold)
+    return [row.__getstate__() for row in rows], ledgers
+
+
 def parse_rows(root: str | os.PathLike, rels: list[str], options, jobs: int | None = None,
                keep: str = "note") -> list[Row]:
     """Parse notes, on all cores when there are enough of them; in ``rels`` order."""
@@ -586,7 +596,7 @@ def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int 
     chunks = _chunks(rels, size, fold)
     try:
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            results = list(pool.map(_parse_chunk, [base] * len(chunks), [c for c, _ in chunks],
+            results = list(pool.map(_parse_chunk_sent, [base] * len(chunks), [c for c, _ in chunks],
                                     [options] * len(chunks), [now] * len(chunks), [keep] * len(chunks),
                                     [f for _, f in chunks]))
     except (OSError, concurrent.futures.process.BrokenProcessPool):  # no processes here: one core it is
@@ -594,7 +604,7 @@ def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int 
     ledgers: dict[str, bytes] = {}
     for _, folded in results:
         ledgers.update(folded)
-    return [row for chunk, _ in results for row in chunk], ledgers
+    return [Row(*state) for chunk, _ in results for state in chunk], ledgers
 
 
 def _chunk_size(notes: int, jobs: int) -> int:

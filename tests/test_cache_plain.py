@@ -210,3 +210,37 @@ class _Note:
     @property
     def sort_key(self):
         return (self.date, self.seq, self.path)
+
+
+RELS = st.sampled_from(["ann/2026-01-02.md", "ann/2026-01-02-3.md", "bob/2026-02-30.md", "ann/notes.md",
+                        "bob/2026-01-02.md", "ann/x/2026-01-02.md", "2026-01-02.md"])
+
+
+@given(st.lists(RELS, max_size=8))
+@settings(max_examples=examples(100))
+def test_a_note_s_identity_is_the_same_however_often_it_is_asked(rels):
+    """notebook._identity keeps the identity of the path it was asked last (reading a
+    note asks twice): each answer, and each refusal, is still that of note_identity."""
+    from onenotes.errors import NoteError
+    from onenotes.notebook import _identity, note_identity
+
+    for rel in rels + rels[::-1] + [r for r in rels for _ in (1, 2)]:
+        expected = note_identity(rel)
+        if expected is None:
+            with pytest.raises(NoteError) as caught:
+                _identity(rel)
+            assert caught.value.problem.code == "note-name" and caught.value.problem.path == rel
+        else:
+            assert _identity(rel) == expected
+
+
+def test_a_row_sent_back_by_a_worker_comes_back_with_every_field():
+    """Worker processes send each Row as the tuple of its fields, rebuilt by Row(*fields)."""
+    import inspect
+
+    assert tuple(inspect.signature(cache.Row).parameters) == cache.Row.__slots__
+    values = ("ann/2026-01-02.md", "ann", "1:2:3:4", True, b"digest", b"data", b"problems", False, b"mentions",
+              object())
+    row = cache.Row(*values)
+    again = cache.Row(*pickle.loads(pickle.dumps(row.__getstate__()[:-1], protocol=5)), values[-1])
+    assert [getattr(again, name) for name in cache.Row.__slots__] == list(values)

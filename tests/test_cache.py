@@ -671,3 +671,21 @@ def test_stored_commitments_that_are_not_plain_are_refused_and_the_cache_rebuilt
     assert not marker.exists()
     assert cache_file(acme).stat().st_ino != inode  # replaced
     assert cli("--notebook", acme, *args).stdout == fresh.stdout
+
+
+def test_a_note_changed_and_read_without_its_body_loses_the_old_body(cli, acme):
+    """kpis keeps whole notes; followups then reads a changed note for its commitments
+    only, and must drop the body kept for the old version (else kpis would show it)."""
+    cli("--notebook", acme, "kpis", "--format", "json")
+    note = acme / "bob-okafor" / "2026-11-16.md"
+    text = note.read_text(encoding="utf-8")
+    assert "  revenue: 18900\n" in text
+    note.write_text(text.replace("  revenue: 18900\n", "  revenue: 18000\n"), encoding="utf-8")
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    with sqlite3.connect(cache_file(acme)) as conn:
+        stored = {p for (p,) in conn.execute("SELECT path FROM bodies")}
+    conn.close()
+    assert len(stored) == 22 and "bob-okafor/2026-11-16.md" not in stored
+    fresh = cli("--notebook", acme, "--no-cache", "kpis", "--format", "json")
+    assert "18000" in fresh.stdout
+    assert cli("--notebook", acme, "kpis", "--format", "json").stdout == fresh.stdout

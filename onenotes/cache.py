@@ -605,7 +605,7 @@ def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int 
         for rel in rels:
             count[_rep_of(rel)] = count.get(_rep_of(rel), 0) + 1
         fold = frozenset(rep for rep in fold if count.get(rep, 0) <= size)
-    chunks = _chunks(rels, size, fold)
+    chunks = _chunks(rels, size, fold, jobs)
     try:
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
             results = list(pool.map(_parse_chunk_sent, [base] * len(chunks), [c for c, _ in chunks],
@@ -624,17 +624,32 @@ def _chunk_size(notes: int, jobs: int) -> int:
     return max(50, -(-notes // (jobs * 4)))
 
 
-def _chunks(rels: list[str], size: int, fold) -> list[tuple[list[str], frozenset]]:
+def _chunks(rels: list[str], size: int, fold, jobs: int = 1) -> list[tuple[list[str], frozenset]]:
     """``rels`` cut into chunks of about ``size`` notes, never cutting a rep in ``fold``
     across two chunks (a rep is folded where all its notes are); each with the reps of
-    ``fold`` it holds."""
+    ``fold`` it holds.
+
+    With ``jobs`` > 1 the chunks shrink as the notes left do: each about a share of
+    them (1/(2*jobs)), none under size/8 (and 50).  The first are larger than ``size``,
+    the last much smaller, so that the cores, each taking the next chunk when done,
+    finish close together: equal chunks leave one core idle for up to a chunk's time.
+    """
+    floor = max(50, size // 8)
+
+    def target(left: int) -> int:
+        return size if jobs < 2 else max(floor, -(-left // (2 * jobs)))
+
     chunks: list[tuple[list[str], frozenset]] = []
     current: list[str] = []
     reps: set[str] = set()
+    left = len(rels)
+    want = target(left)
     for rel in rels:
         rep = _rep_of(rel)
-        if len(current) >= size and not (rep in reps and rep in fold):
+        if len(current) >= want and not (rep in reps and rep in fold):
             chunks.append((current, frozenset(reps & fold)))
+            left -= len(current)
+            want = target(left)
             current, reps = [], set()
         current.append(rel)
         reps.add(rep)

@@ -577,6 +577,28 @@ def test_chunks_never_cut_a_rep_that_is_folded():
     assert max(len(c) for c, _ in cache._chunks(rels, 3, frozenset())) == 3  # reps not folded are cut
 
 
+def test_chunks_for_several_cores_shrink_toward_the_end_and_never_cut_a_folded_rep():
+    """Guided chunks: large first, small last (so that the cores finish together), each
+    about 1/(2*jobs) of the notes left and none under size/8, and still whole reps."""
+    rels = [f"rep{rep:02d}/2026-{1 + day // 28:02d}-{1 + day % 28:02d}.md" for rep in range(40) for day in range(100)]
+    everyone = frozenset(f"rep{rep:02d}" for rep in range(40))
+    for fold in (everyone, frozenset(), frozenset(list(everyone)[:7])):
+        size = cache._chunk_size(len(rels), 2)
+        chunks = cache._chunks(rels, size, fold, 2)
+        assert [rel for chunk, _ in chunks for rel in chunk] == rels
+        for rep in fold:
+            assert sum(any(r.startswith(rep + "/") for r in chunk) for chunk, _ in chunks) == 1
+        assert [f for _, f in chunks] == [frozenset(cache._rep_of(r) for r in c) & fold for c, _ in chunks]
+        sizes = [len(c) for c, _ in chunks]
+        assert sizes[0] >= len(rels) // 4 and max(sizes[-3:]) <= size // 2, sizes
+        assert all(n >= size // 8 for n in sizes[:-1]), sizes
+        left = len(rels)
+        for n in sizes[:-1]:  # each a quarter of what was left (and the rest of a folded rep)
+            want = max(size // 8, 50, -(-left // 4))
+            assert want <= n < want + (100 if fold else 1), sizes
+            left -= n
+
+
 def test_a_rep_too_big_for_one_chunk_is_folded_in_the_main_process(tmp_path, monkeypatch):
     from onenotes.notebook import load_notebook
 

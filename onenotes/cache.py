@@ -985,12 +985,14 @@ def _fresh(path: str, sources: str) -> sqlite3.Connection:
     tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.executescript(_SCHEMA_SQL)
+        # One transaction (one commit, one set of syncs: each statement on its own took
+        # about 10 ms of a first run); executescript commits anything pending first.
+        conn.executescript(f"BEGIN; PRAGMA application_id = {APPLICATION_ID}; {_SCHEMA_SQL}")
         version = format_version()
         conn.executemany("INSERT INTO meta VALUES (?, ?)",
                          [("format", version), ("onenotes", __version__)]
                          + ([("sources", sources)] if sources else []))
+        conn.execute("COMMIT")
         conn.close()
         os.replace(tmp, path)
     finally:

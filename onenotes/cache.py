@@ -168,7 +168,9 @@ def _yaml_identity() -> str:
 # * every value read is checked to be what its column holds.
 #
 # A planted or damaged row can therefore only fail to load (the cache is then
-# rebuilt), never run code.  tests/test_cache.py plants such rows.
+# rebuilt), never run code.  tests/test_cache.py plants such rows.  The two
+# columns every first run writes for each note (its commitments) and rep (its
+# open entries) use a plainer coding still: see "commitments" below.
 
 _RECORDS = {  # kind -> (module, class): every record a cached value may hold
     "Note": ("onenotes.note", "Note"), "Mention": ("onenotes.note", "Mention"),
@@ -333,7 +335,7 @@ class _PlainUnpickler(pickle.Unpickler):
 def _dump_plain(value) -> bytes:
     out = io.BytesIO()
     pickler = _PlainPickler(out, protocol=5)
-    pickler.fast = True
+    pickler.fast = True  # no memo: the value is a tree built here (nothing shared, no cycle)
     pickler.dump(value)
     return out.getvalue()
 

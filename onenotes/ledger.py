@@ -10,6 +10,7 @@ The result does not depend on the order the notes were read in.
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from onenotes.records import FACTORY, Factory, Record
@@ -68,33 +69,76 @@ class Entry(Record):
 
 def build_ledger(notes: list[Note]) -> list[Entry]:
     """One :class:`Entry` per (rep, id), from all notes, in a stable order."""
-    ordered: list[tuple[Note, Mention]] = []
-    for note in notes:
-        for mention in note.mentions:
-            ordered.append((note, mention))
-    ordered.sort(key=lambda nm: (nm[0].rep, nm[0].sort_key, nm[1].line))
     entries: dict[tuple[str, str], Entry] = {}
-    for note, m in ordered:
+    for note, m in _mentions_in_order(notes):
         key = (note.rep, m.id)
         entry = entries.get(key)
-        since_candidates = [d for d in (m.since, note.date) if d is not None]
+        # The earlier of the mention's since and the note's date, of those set (None:
+        # neither), compared as min() compares them.
+        since, date = m.since, note.date
+        if since is None:
+            earliest = date
+        elif date is not None and date < since:
+            earliest = date
+        else:
+            earliest = since
         if entry is None:
-            entry = Entry(m.id, note.rep, m.text, m.owner, "open", m.due, m.due_raw,
-                          min(since_candidates), note.path, m.line)
+            if earliest is None:
+                raise ValueError("min() arg is an empty sequence")  # as min() of no candidates did
+            entry = Entry(m.id, note.rep, m.text, m.owner, "open", m.due, m.due_raw, earliest, note.path, m.line)
             entries[key] = entry
         else:
             if m.due != entry.due and entry.status == "open":
                 entry.slips.append((note.date, entry.due, m.due))
             entry.text, entry.owner, entry.due, entry.due_raw = m.text, m.owner, m.due, m.due_raw
             entry.source, entry.line = note.path, m.line
-            entry.since = min([entry.since, *since_candidates]) if entry.since else min(since_candidates)
+            if entry.since:
+                if earliest is not None and earliest < entry.since:
+                    entry.since = earliest
+            else:
+                if earliest is None:
+                    raise ValueError("min() arg is an empty sequence")
+                entry.since = earliest
         if m.status != "open" and entry.status == "open":
             entry.status = m.status
             entry.closed_in = note.path
             entry.closed_on = m.done_on or note.date
             entry.reason = m.reason
         entry.mentions.append((note.path, note.date, m.line))
-    return sorted(entries.values(), key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
+    # Every entry's since is a date here (the min above never gives None), so
+    # "since or date.min" in the order below is since itself.
+    return sorted(entries.values(), key=_ENTRY_ORDER)
+
+
+_ENTRY_ORDER = attrgetter("rep", "since", "source", "line")
+_LINE = attrgetter("line")
+
+
+def _mentions_in_order(notes: list[Note]) -> list[tuple[Note, Mention]]:
+    """Every (note, mention) sorted by (note.rep, note.sort_key, mention.line), stably.
+
+    The notes are sorted once, and each note's mentions by line: the same order as
+    sorting every pair, as long as no two notes share (rep, sort_key) (their
+    mentions would interleave by line).  That takes the same note twice, which a
+    notebook never holds; when it happens, every pair is sorted.
+    """
+    notes = [note for note in notes if note.mentions]  # (a note without any is never compared)
+    keys = [(note.rep, note.sort_key) for note in notes]
+    order = sorted(range(len(notes)), key=keys.__getitem__)
+    ordered: list[tuple[Note, Mention]] = []
+    for i in range(1, len(order)):
+        if keys[order[i - 1]] == keys[order[i]]:
+            for note in notes:
+                for mention in note.mentions:
+                    ordered.append((note, mention))
+            ordered.sort(key=lambda nm: (nm[0].rep, nm[0].sort_key, nm[1].line))
+            return ordered
+    for i in order:
+        note = notes[i]
+        mentions = note.mentions
+        for mention in (sorted(mentions, key=_LINE) if len(mentions) > 1 else mentions):
+            ordered.append((note, mention))
+    return ordered
 
 
 def open_commitments(entries: list[Entry]) -> list[Entry]:

@@ -254,11 +254,21 @@ def read_note(root: str | os.PathLike, rel: str, options: ReadOptions) -> Note:
     return parse_note_bytes(rel, note_bytes(root, rel), options)
 
 
+_last_identity: tuple = (None, None)  # (rel, identity) of the note read last
+
+
 def _identity(rel: str) -> tuple[str, dt.date, int]:
+    # Reading a note asks twice (note_file, then parse_note_bytes): the second time is the
+    # same path, whose identity depends on nothing else, so it is kept from the first.
+    global _last_identity
+    last_rel, ident = _last_identity
+    if rel == last_rel:
+        return ident
     ident = note_identity(rel)
     if ident is None:
         raise NoteError(Problem(rel, 0, 0, "error", "note-name",
                                 "not a note name", "name notes YYYY-MM-DD.md"))
+    _last_identity = (rel, ident)
     return ident
 
 

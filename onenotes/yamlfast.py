@@ -128,7 +128,7 @@ def parse(text: str, line_offset: int = 0):
         try:
             # The common case, every line seen before: one lookup per line, in C.
             entries = list(map(_LINES.__getitem__, lines))
-            numbers = list(range(line_offset + 1, line_offset + 1 + len(lines)))
+            numbers = _NUMBERS.get((line_offset, len(lines))) or _numbers(line_offset, len(lines))
         except KeyError:
             entries, numbers = _read_lines(lines, line_offset)
             if not entries:
@@ -142,6 +142,17 @@ def parse(text: str, line_offset: int = 0):
     except _Decline:
         return DECLINED
     return value if pos == end else DECLINED
+
+
+def _numbers(line_offset: int, count: int) -> list:
+    """The numbers of ``count`` lines after ``line_offset``, kept in _NUMBERS for the next note of as many."""
+    numbers = list(range(line_offset + 1, line_offset + 1 + count))
+    if count <= 1_000 and len(_NUMBERS) < 1_000:
+        _NUMBERS[line_offset, count] = numbers
+    return numbers
+
+
+_NUMBERS: dict = {}  # (line_offset, count) -> line numbers, which the parser reads and never changes
 
 
 def _read_lines(lines: list, line_offset: int) -> tuple:
@@ -232,6 +243,7 @@ _LINE_KEPT_WIDTH = 200  # ...each at most this long: a few MB, however hostile t
 def clear_caches() -> None:
     """Forget the lines read so far (for benchmarks: a cold run starts without them)."""
     _LINES.clear()
+    _NUMBERS.clear()
 
 
 # Containers are made without running the Python __init__ of LineDict and

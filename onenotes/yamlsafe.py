@@ -117,6 +117,19 @@ def _nesting_depth(text: str) -> int:
     return best
 
 
+def _openers(text: str) -> int:
+    """``text.count("[") + text.count("{")``, faster for a note, which has none or one of each.
+
+    Counting a character goes through the whole text (0.4 us for 1 KB) where
+    finding one runs ten times faster: count only where there are two or more."""
+    openers = 0
+    for opener in "[{":
+        first = text.find(opener)
+        if first >= 0:
+            openers += 1 if text.rfind(opener) == first else text.count(opener, first)
+    return openers
+
+
 _fast_path = None  # (parse, DECLINED) of onenotes.yamlfast, once imported
 
 
@@ -150,7 +163,7 @@ def load_yaml(text: str, line_offset: int = 0):
             hint="keep long text in the body of the note",
         )
     # more openers than the limit is needed to nest deeper than it: count first (fast)
-    if text.count("[") + text.count("{") > MAX_NESTING and _nesting_depth(text) > MAX_NESTING:
+    if _openers(text) > MAX_NESTING and _nesting_depth(text) > MAX_NESTING:
         raise _too_deep(line_offset)
     if FAST:
         parse, declined = _fast_path or _import_fast_path()

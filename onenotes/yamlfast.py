@@ -74,7 +74,8 @@ _SPECIAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-
 # A line that the block nesting guard of onenotes.yamlsafe refuses (that
 # guard, ``^[ \t?:-]{192,}`` in multi-line mode, finds one of these in a text
 # exactly when one of its lines, split at LF, starts so).
-_DEEP_LINE = re.compile(r"[ \t?:-]{%d}" % (3 * MAX_NESTING)).match
+_DEEP_WIDTH = 3 * MAX_NESTING
+_DEEP_LINE = re.compile(r"[ \t?:-]{%d}" % _DEEP_WIDTH).match
 _LINE = re.compile(r"( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_-]{0,199}):(?: +|\Z))?(.*[^ ]|) *\Z").match
 _FLOW_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,199}): +(.+)").fullmatch
 # Identifiers the resolvers do not read as strings.
@@ -208,7 +209,9 @@ def _classify(raw: str):
     specially, and no line that the block nesting guard of
     :func:`~onenotes.yamlsafe.load_yaml` (``^[ \\t?:-]{192,}``) refuses, which
     runs only on the documents declined here."""
-    if _SPECIAL.search(raw) or _DEEP_LINE(raw):
+    # (printable ASCII has nothing special: that test runs faster than the search)
+    if not (raw.isascii() and raw.isprintable()) and _SPECIAL.search(raw) \
+            or len(raw) >= _DEEP_WIDTH and _DEEP_LINE(raw):
         raise _Decline
     indent, dash, key, rest = _LINE(raw).groups()
     if key:

@@ -265,10 +265,12 @@ def _mapping(entries, numbers, pos: int, col: int, entry):
     data = _new_dict(LineDict)
     key_lines = data.key_lines = {}
     data.line = lineno = numbers[pos]
+    # Duplicate keys are found at the end, not looked for at each key: the
+    # mapping read one key per entry but those of its nested blocks, so it
+    # holds fewer keys than that exactly when a key came twice.
+    keys = -pos
     tag, key, value = entry
     while True:
-        if key in data:
-            raise _Decline  # a duplicate key
         pos += 1
         if tag != plain:
             if tag == last:  # KEY_FLOW
@@ -276,6 +278,7 @@ def _mapping(entries, numbers, pos: int, col: int, entry):
             else:  # KEY_EMPTY: the value is None, or the block that follows
                 nested = entries[pos][0]
                 nested_col = nested >> 3  # (-1 for _END)
+                keys += pos
                 if nested_col > col:
                     if nested & 7 < ITEM:
                         value, pos = _mapping(entries, numbers, pos, nested_col, entries[pos])
@@ -284,12 +287,15 @@ def _mapping(entries, numbers, pos: int, col: int, entry):
                 elif nested_col == col and nested & 7 >= ITEM:
                     # "key:" then "- item" at the key's own column (PyYAML writes so)
                     value, pos = _sequence(entries, numbers, pos, col, True)
+                keys -= pos
         data[key] = value
         key_lines[key] = lineno
         tag, key, value = entries[pos]
         if tag != plain and not plain < tag <= last:
-            if tag < plain:
-                return data, pos  # left of the column: the mapping ends
+            if tag < plain:  # left of the column: the mapping ends
+                if len(data) != keys + pos:
+                    raise _Decline  # a duplicate key
+                return data, pos
             raise _Decline  # deeper than its mapping (a continuation, or an error), or an item at its column
         lineno = numbers[pos]
 

@@ -563,3 +563,23 @@ def test_flow_collections_read_from_a_remembered_line_are_new_each_time():
     second = yamlfast.parse(text, 1)
     assert second == {"m": {"goal": 6, "actual": 5}, "l": ["a", 1], "k": [["x"], {"y": 2}]}
     assert_same(second, yamlfull.load(text, 1))
+
+
+@pytest.mark.parametrize("text, duplicate", [
+    ("a:\n  x: 1\n  y: 2\nb: 1\na: 3\n", True),            # after a nested mapping
+    ("k:\n- a\n- b\nj: 1\nk: 1\n", True),                   # after an indentless sequence
+    ("k:\n  - a\n  - b\nk:\n", True),
+    ("l:\n  - id: 1\n    id: 2\n", True),                   # in an item's mapping
+    ("l:\n  - id: 1\n    m:\n      z: 1\n      z: 2\n    n: 1\n", True),
+    ("l:\n  - id: 1\n    m:\n      z: 1\n    id: 2\n", True),
+    ("a:\n  x:\n    y:\n      z: 1\n  x: 2\n", True),
+    ("a:\n  x: 1\n  y: 2\nb: 1\nc: 3\n", False),
+    ("k:\n- a\n- b\nj: 1\nm: {a: 1}\n", False),
+    ("l:\n  - id: 1\n    m:\n      z: 1\n    n: 2\n  - id: 1\n", False),
+    ("a:\nb:\nc:\n  x: 1\n  y:\n  z: []\n", False),
+])
+def test_a_duplicate_key_is_found_after_nested_blocks(text, duplicate):
+    """A mapping counts its keys against the entries it read but those of its nested blocks."""
+    yamlfast.clear_caches()
+    assert (yamlfast.parse(text, 1) is DECLINED) == duplicate
+    assert check(text, 1) != duplicate

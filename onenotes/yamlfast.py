@@ -77,6 +77,15 @@ _SPECIAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-
 _DEEP_WIDTH = 3 * MAX_NESTING
 _DEEP_LINE = re.compile(r"[ \t?:-]{%d}" % _DEEP_WIDTH).match
 _LINE = re.compile(r"( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_-]{0,199}):(?: +|\Z))?(.*[^ ]|) *\Z").match
+# The commonest new lines ("  revenue: 20072", "  - id: ann-3", "    due:
+# 2026-11-30"), read at once: a key and a decimal integer (18 digits at most),
+# or a word or a number of letters, digits, "_", "." and "-" that _scalar
+# would pass to _resolve as it is (no indicator first, no ": " or " #", no
+# ":" last).  Printable ASCII, and no run of 192 indentation characters (the
+# nesting guard's): _classify's checks of the line are met.
+_SIMPLE = re.compile(r"( {0,150}+)(- {1,8}+)?([A-Za-z_][A-Za-z0-9_-]{0,199}+): ++"
+                     r"(?:([-+]?(?:0|[1-9][0-9]{0,17}))|([A-Za-z][A-Za-z0-9_.-]{0,150}+|[0-9][0-9.-]{0,30}+)) *\Z"
+                     ).match
 _FLOW_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,199}): +(.+)").fullmatch
 # Identifiers the resolvers do not read as strings.
 _NOT_STR_KEYS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"})
@@ -209,6 +218,13 @@ def _classify(raw: str):
     specially, and no line that the block nesting guard of
     :func:`~onenotes.yamlsafe.load_yaml` (``^[ \\t?:-]{192,}``) refuses, which
     runs only on the documents declined here."""
+    simple = _SIMPLE(raw)
+    if simple is not None:
+        indent, dash, key, number, word = simple.groups()
+        if key not in _NOT_STR_KEYS:
+            entry = (8 * (len(indent) + len(dash or "")) + KEY, key,
+                     int(number) if number is not None else _resolve(word))
+            return (8 * len(indent) + ITEM_MAP, entry, None) if dash else entry
     # (printable ASCII has nothing special: that test runs faster than the search)
     if not (raw.isascii() and raw.isprintable()) and _SPECIAL.search(raw) \
             or len(raw) >= _DEEP_WIDTH and _DEEP_LINE(raw):

@@ -583,3 +583,61 @@ def test_a_duplicate_key_is_found_after_nested_blocks(text, duplicate):
     yamlfast.clear_caches()
     assert (yamlfast.parse(text, 1) is DECLINED) == duplicate
     assert check(text, 1) != duplicate
+
+
+def _classified(raw: str):
+    """What _classify makes of a line, with types kept apart (True is not 1), or "declined"."""
+    def typed(item):
+        if isinstance(item, tuple):
+            return tuple(typed(part) for part in item)
+        return (type(item).__name__, item)
+    try:
+        return typed(yamlfast._classify(raw))
+    except yamlfast._Decline:
+        return "declined"
+
+
+_SIMPLE_VALUES = st.one_of(
+    st.sampled_from(SUBSET_WORDS + SUBSET_NUMBERS + SUBSET_DATES + NEAR_WORDS),
+    st.integers(-10 ** 20, 10 ** 20).map(str),
+    st.text(st.sampled_from("aZ_.-09+:# e'\"tTnN~"), max_size=12),
+    st.tuples(st.sampled_from("aZ09-+."), st.text(st.sampled_from("aZ_.-09:#"), max_size=6)).map("".join),
+)
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(st.integers(0, 200).map(" ".__mul__),
+       st.sampled_from(["", "", "- ", "-  ", "-" + " " * 8, "-" + " " * 9, "-", "--"]),
+       st.sampled_from(SUBSET_KEYS + NEAR_KEYS + ["x" * 199, "x" * 200]),
+       st.sampled_from([": ", ":  ", ":", " : "]),
+       _SIMPLE_VALUES,
+       st.sampled_from(["", " ", "  ", " #c"]))
+@example(" " * 150, "- ", "id", ": ", "ann-3", "")
+@example(" " * 151, "- ", "id", ": ", "ann-3", "")
+@example("", "", "a", ": ", "9" * 18, "")
+@example("", "", "a", ": ", "9" * 19, "")
+@example("", "", "a", ": ", "2026-02-30", "")
+@example("", "", "null", ": ", "1", "")
+@example("", "", "k", ": ", "a:", "")       # a trailing ":" is no plain value
+@example("", "- ", "k", ": ", "C#", "")
+@example("", "", "k", ": ", "1.5.", "")
+@example("", "", "k", ": ", "-1-", "")
+@example("", "", "k", ": ", "+", "")
+def test_the_shortcut_for_simple_lines_reads_them_as_the_general_classifier(indent, dash, key, colon, value, end):
+    """_SIMPLE ("key: 123", "- key: word") gives what the rest of _classify gives without it."""
+    raw = indent + dash + key + colon + value + end
+    fast = _classified(raw)
+    saved = yamlfast._SIMPLE
+    yamlfast._SIMPLE = lambda line: None
+    try:
+        slow = _classified(raw)
+    finally:
+        yamlfast._SIMPLE = saved
+    assert fast == slow, raw
+
+
+@pytest.mark.parametrize("raw", ["  revenue: 20072", "  - id: alice-3", "    status: open", "    due: 2024-12-08",
+                                 "  gross_profit_pct: 30.9", "a: -5", "a: True", "a: Null"])
+def test_the_commonest_new_lines_of_a_note_take_the_shortcut(raw):
+    """(A shortcut that never matched would make the test above pass without testing anything.)"""
+    assert yamlfast._SIMPLE(raw) is not None

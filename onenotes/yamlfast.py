@@ -29,7 +29,15 @@ loader decides, so it never raises and never reports an error itself:
 * a document that is not a block mapping starting at column 0 (a list, a
   lone value, an indented mapping), except an empty one (None);
 * timestamps with a time (only ``YYYY-MM-DD`` dates are read here) and
-  integers of more than 1,000 digits.
+  integers of more than 1,000 digits;
+* a line that the block nesting guard of ``load_yaml`` refuses (a run of 192
+  indentation characters, ``[ \\t?:-]``, at its start): that guard runs
+  only on what this module declines.
+
+Each line is classified once (:func:`_classify`) into an entry, which is
+remembered: a note whose lines are all known is looked up in one call, and
+its containers are built from the entries by :func:`_mapping` and
+:func:`_sequence`.
 
 Typing follows the full loader's resolvers (close to the YAML 1.2 core
 schema): only ``true``/``false`` (3 spellings each) are booleans, integers are

@@ -20,7 +20,9 @@ Loading runs in three steps: the size and nesting guards here; then the
 checked fast path of :mod:`onenotes.yamlfast`, a small parser for the plain
 subset notes are made of, which returns exactly what the full loader would or
 declines; then, for what it declines, the full loader of
-:mod:`onenotes.yamlfull` (PyYAML).  This module does not import PyYAML, so a
+:mod:`onenotes.yamlfull` (PyYAML).  The costliest guard, that of deep block
+nesting, runs only before the full loader: the fast path declines every text
+it would refuse.  This module does not import PyYAML, so a
 note in the subset is read without paying for that import.
 """
 

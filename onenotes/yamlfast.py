@@ -29,7 +29,15 @@ loader decides, so it never raises and never reports an error itself:
 * a document that is not a block mapping starting at column 0 (a list, a
   lone value, an indented mapping), except an empty one (None);
 * timestamps with a time (only ``YYYY-MM-DD`` dates are read here) and
-  integers of more than 1,000 digits.
+  integers of more than 1,000 digits;
+* a line that the block nesting guard of ``load_yaml`` refuses (a run of 192
+  indentation characters, ``[ \\t?:-]``, at its start): that guard runs
+  only on what this module declines.
+
+Each line is classified once (:func:`_classify`) into an entry, which is
+remembered: a note whose lines are all known is looked up in one call, and
+its containers are built from the entries by :func:`_mapping` and
+:func:`_sequence`.
 
 Typing follows the full loader's resolvers (close to the YAML 1.2 core
 schema): only ``true``/``false`` (3 spellings each) are booleans, integers are
@@ -43,7 +51,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from onenotes.yamlsafe import LineDict, LineList
+from onenotes.yamlsafe import MAX_NESTING, LineDict, LineList
 
 
 class _Declined:
@@ -71,12 +79,24 @@ _SPECIAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-
 # spaces): the rest is the value of a key, an item's value, or (with neither
 # key nor dash) a comment, nothing, or a line of some other kind.  libyaml
 # takes simple keys of up to 1,024 characters: stay well below.
+# A line that the block nesting guard of onenotes.yamlsafe refuses (that
+# guard, ``^[ \t?:-]{192,}`` in multi-line mode, finds one of these in a text
+# exactly when one of its lines, split at LF, starts so).
+_DEEP_WIDTH = 3 * MAX_NESTING
+_DEEP_LINE = re.compile(r"[ \t?:-]{%d}" % _DEEP_WIDTH).match
 _LINE = re.compile(r"( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_-]{0,199}):(?: +|\Z))?(.*[^ ]|) *\Z").match
+# The commonest new lines ("  revenue: 20072", "  - id: ann-3", "    due:
+# 2026-11-30"), read at once: a key and a decimal integer (18 digits at most),
+# or a word or a number of letters, digits, "_", "." and "-" that _scalar
+# would pass to _resolve as it is (no indicator first, no ": " or " #", no
+# ":" last).  Printable ASCII, and no run of 192 indentation characters (the
+# nesting guard's): _classify's checks of the line are met.
+_SIMPLE = re.compile(r"( {0,150}+)(- {1,8}+)?([A-Za-z_][A-Za-z0-9_-]{0,199}+): ++"
+                     r"(?:([-+]?(?:0|[1-9][0-9]{0,17}))|([A-Za-z][A-Za-z0-9_.-]{0,150}+|[0-9][0-9.-]{0,30}+)) *\Z"
+                     ).match
 _FLOW_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,199}): +(.+)").fullmatch
 # Identifiers the resolvers do not read as strings.
 _NOT_STR_KEYS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"})
-
-KEY, ITEM, ITEM_MAP = 0, 1, 2  # kinds of entries: "key: v", "- v", "- key: v"
 
 # Characters that cannot start a plain value (quotes and flow openers are
 # handled before), and that have no place in a flow one.
@@ -117,75 +137,132 @@ _NAN = -_INF / _INF
 def parse(text: str, line_offset: int = 0):
     """The value of ``text`` as the full loader would return it, or :data:`DECLINED`.
 
-    Never raises for any input (the size and nesting guards of
-    :func:`~onenotes.yamlsafe.load_yaml` run first).
+    Never raises for any input (the size guard and the flow nesting guard of
+    :func:`~onenotes.yamlsafe.load_yaml` run first; its block nesting guard
+    runs only on what this declines, see :func:`_classify`).
     """
-    if _SPECIAL.search(text):
-        return DECLINED
-    entries = []  # (entry, line) for every line but blanks and comments
-    append = entries.append
-    lineno = line_offset
-    seen = _LINES
+    lines = text.split("\n")
     try:
-        for raw in text.split("\n"):
-            lineno += 1
-            kinds = seen.get(raw)
-            if kinds is None:
-                kinds = _classify(raw)
-                if len(raw) <= _LINE_KEPT_WIDTH:
-                    if len(seen) >= _LINES_MAX:
-                        seen.clear()
-                    seen[raw] = kinds
-            for kind in kinds:
-                append((kind, lineno))
-        if not entries:
-            return None  # blank lines and comments: an empty document
-        first = entries[0][0]
-        if first[0] != KEY or first[1] != 0:
+        try:
+            # The common case, every line seen before: one lookup per line, in C.
+            entries = list(map(_LINES.__getitem__, lines))
+            numbers = _NUMBERS.get((line_offset, len(lines))) or _numbers(line_offset, len(lines))
+        except KeyError:
+            entries, numbers = _read_lines(lines, line_offset)
+            if not entries:
+                return None  # blank lines and comments: an empty document
+        first = entries[0]
+        if first[0] > KEY_FLOW:  # not a key at column 0
             return DECLINED
-        value, end = _mapping(entries, 0, 0)
+        end = len(entries)
+        entries.append(_END)
+        value, pos = _mapping(entries, numbers, 0, 0, first)
     except _Decline:
         return DECLINED
-    return value if end == len(entries) else DECLINED
+    return value if pos == end else DECLINED
 
 
-# An entry is (kind, indent, key, value, flow): ``value`` is what the value
-# reads as, EMPTY for "key:" alone (null, or a nested block follows), FLOW
-# for a flow collection, built from ``flow`` (its text) for each document
-# because it is mutable.
-_EMPTY = object()
-_FLOW = object()
+def _numbers(line_offset: int, count: int) -> list:
+    """The numbers of ``count`` lines after ``line_offset``, kept in _NUMBERS for the next note of as many."""
+    numbers = list(range(line_offset + 1, line_offset + 1 + count))
+    if count <= 1_000 and len(_NUMBERS) < 1_000:
+        _NUMBERS[line_offset, count] = numbers
+    return numbers
 
 
-def _classify(raw: str) -> tuple:
-    """The entries of one line (none for a blank or a comment line); :class:`_Decline` if not ours.
+_NUMBERS: dict = {}  # (line_offset, count) -> line numbers, which the parser reads and never changes
+
+
+def _read_lines(lines: list, line_offset: int) -> tuple:
+    """The entries of ``lines`` (none for a blank or comment line) and the line number of each.
+
+    Remembers the entry of each new line that has one (blank and comment lines
+    are not remembered, so that :func:`parse` can take a document whose every
+    line is remembered as one with an entry on each line)."""
+    entries = []
+    numbers = []
+    seen = _LINES
+    lineno = line_offset
+    for raw in lines:
+        lineno += 1
+        entry = seen.get(raw)
+        if entry is None:
+            entry = _classify(raw)
+            if entry is None:
+                continue
+            if len(raw) <= _LINE_KEPT_WIDTH:
+                if len(seen) >= _LINES_MAX:
+                    seen.clear()
+                seen[raw] = entry
+        entries.append(entry)
+        numbers.append(lineno)
+    return entries, numbers
+
+
+# An entry is a triple whose first item, its tag, is ``8 * column + kind``:
+#   (tag, key, value)        KEY: "key: value" (value typed), its key at ``column``;
+#   (tag, key, None)         KEY_EMPTY: "key:" alone (null, or a nested block follows);
+#   (tag, key, flow)         KEY_FLOW: "key: [..]" or "key: {..}", see _flow;
+#   (tag, None, value)       ITEM: "- value", its dash at ``column``;
+#   (tag, None, flow)        ITEM_FLOW: "- [..]" or "- {..}";
+#   (tag, key_entry, None)   ITEM_MAP: "- key: ...", an item that is a mapping,
+#                            and that mapping's first key (a KEY* entry).
+# One comparison of tags tells "a plain key at this column" (the common case)
+# from anything else; the kinds of keys come before those of items, so that
+# ``tag < 8 * column`` is "left of the column", whatever the kind.  parse()
+# ends the entries with _END, left of every column, which ends every block.
+KEY, KEY_EMPTY, KEY_FLOW, ITEM, ITEM_FLOW, ITEM_MAP = range(6)
+_END = (-1, None, None)
+
+
+def _classify(raw: str):
+    """The entry of one line (None for a blank or a comment line); :class:`_Decline` if not ours.
 
     What a line holds does not depend on the lines around it, so the answer is
     kept for the next time the same line comes (notes repeat most of theirs:
-    ``    status: open``)."""
+    ``    status: open``).  The checks of the whole text are made here, line
+    by line, since they hold for a text when they hold for each of its lines
+    (split at LF, which they do not match): no character YAML treats
+    specially, and no line that the block nesting guard of
+    :func:`~onenotes.yamlsafe.load_yaml` (``^[ \\t?:-]{192,}``) refuses, which
+    runs only on the documents declined here."""
+    simple = _SIMPLE(raw)
+    if simple is not None:
+        indent, dash, key, number, word = simple.groups()
+        if key not in _NOT_STR_KEYS:
+            entry = (8 * (len(indent) + len(dash or "")) + KEY, key,
+                     int(number) if number is not None else _resolve(word))
+            return (8 * len(indent) + ITEM_MAP, entry, None) if dash else entry
+    # (printable ASCII has nothing special: that test runs faster than the search)
+    if not (raw.isascii() and raw.isprintable()) and _SPECIAL.search(raw) \
+            or len(raw) >= _DEEP_WIDTH and _DEEP_LINE(raw):
+        raise _Decline
     indent, dash, key, rest = _LINE(raw).groups()
     if key:
         if key in _NOT_STR_KEYS:
             raise _Decline
-        if rest:
-            value = _FLOW if rest[0] in "[{" else _scalar(rest)
+        tag = 8 * (len(indent) + len(dash or ""))
+        if not rest:
+            entry = (tag + KEY_EMPTY, key, None)
+        elif rest[0] in "[{":
+            entry = (tag + KEY_FLOW, key, _flow(rest))
         else:
-            value = _EMPTY
-        entry = (KEY, len(indent) + len(dash or ""), key, value, rest if value is _FLOW else None)
-        if dash:  # "- key: value": an item that is a mapping, and that mapping's first key
-            return (ITEM_MAP, len(indent), None, None, None), entry
-        return (entry,)
+            entry = (tag + KEY, key, _scalar(rest))
+        if dash:
+            return (8 * len(indent) + ITEM_MAP, entry, None)
+        return entry
     if dash:
         if not rest:
             raise _Decline  # "-" alone: a null item, or a nested block
-        value = _FLOW if rest[0] in "[{" else _scalar(rest)
-        return ((ITEM, len(indent), None, value, rest if value is _FLOW else None),)
+        if rest[0] in "[{":
+            return (8 * len(indent) + ITEM_FLOW, None, _flow(rest))
+        return (8 * len(indent) + ITEM, None, _scalar(rest))
     if not rest or rest[0] == "#":
-        return ()
+        return None
     raise _Decline  # not "key: value", "- value" or "- key: value"
 
 
-_LINES: dict = {}  # line -> its entries
+_LINES: dict = {}  # line -> its entry
 _LINES_MAX = 20_000  # lines kept at most...
 _LINE_KEPT_WIDTH = 200  # ...each at most this long: a few MB, however hostile the notes
 
@@ -193,69 +270,88 @@ _LINE_KEPT_WIDTH = 200  # ...each at most this long: a few MB, however hostile t
 def clear_caches() -> None:
     """Forget the lines read so far (for benchmarks: a cold run starts without them)."""
     _LINES.clear()
+    _NUMBERS.clear()
 
 
-def _mapping(entries, pos: int, col: int):
-    """The block mapping whose keys stand at column ``col``, from ``entries[pos]``."""
-    n = len(entries)
-    data = LineDict()
-    data.line = entries[pos][1]
-    key_lines = data.key_lines
-    while pos < n:
-        (kind, indent, key, value, flow), lineno = entries[pos]
-        if indent != col:
-            if indent < col:
-                break
-            raise _Decline  # deeper than its mapping: a continuation, or an error
-        if kind != KEY or key in data:
-            raise _Decline  # an item at a key's column, or a duplicate key
+# Containers are made without running the Python __init__ of LineDict and
+# LineList (a third of the cost of a small one); every slot is set here.
+_new_dict = dict.__new__
+_new_list = list.__new__
+
+
+def _mapping(entries, numbers, pos: int, col: int, entry):
+    """The block mapping whose keys stand at column ``col``, from ``entries[pos]``, and the position after it.
+
+    ``entry`` is the entry of its first key: ``entries[pos]``, or the key of
+    the ITEM_MAP entry there."""
+    plain = 8 * col  # the tag of a plain "key: value" at this column...
+    last = plain + KEY_FLOW  # ...and the last tag of a key there
+    data = _new_dict(LineDict)
+    key_lines = data.key_lines = {}
+    data.line = lineno = numbers[pos]
+    # Duplicate keys are found at the end, not looked for at each key: the
+    # mapping read one key per entry but those of its nested blocks, so it
+    # holds fewer keys than that exactly when a key came twice.
+    keys = -pos
+    tag, key, value = entry
+    while True:
         pos += 1
-        if value is _EMPTY:
-            nested = entries[pos][0] if pos < n else None
-            if nested is None or nested[1] < col:
-                value = None
-            elif nested[1] > col:
-                if nested[0] == KEY:
-                    value, pos = _mapping(entries, pos, nested[1])
-                else:
-                    value, pos = _sequence(entries, pos, nested[1])
-            elif nested[0] != KEY:  # "key:" then "- item" at the key's own column (PyYAML writes so)
-                value, pos = _sequence(entries, pos, col, indentless=True)
-            else:
-                value = None
-        elif value is _FLOW:
-            value = _flow(flow, lineno)
+        if tag != plain:
+            if tag == last:  # KEY_FLOW
+                value = _flow_value(value, lineno)
+            else:  # KEY_EMPTY: the value is None, or the block that follows
+                nested = entries[pos][0]
+                nested_col = nested >> 3  # (-1 for _END)
+                keys += pos
+                if nested_col > col:
+                    if nested & 7 < ITEM:
+                        value, pos = _mapping(entries, numbers, pos, nested_col, entries[pos])
+                    else:
+                        value, pos = _sequence(entries, numbers, pos, nested_col, False)
+                elif nested_col == col and nested & 7 >= ITEM:
+                    # "key:" then "- item" at the key's own column (PyYAML writes so)
+                    value, pos = _sequence(entries, numbers, pos, col, True)
+                keys -= pos
         data[key] = value
         key_lines[key] = lineno
-    return data, pos
+        tag, key, value = entries[pos]
+        if tag != plain and not plain < tag <= last:
+            if tag < plain:  # left of the column: the mapping ends
+                if len(data) != keys + pos:
+                    raise _Decline  # a duplicate key
+                return data, pos
+            raise _Decline  # deeper than its mapping (a continuation, or an error), or an item at its column
+        lineno = numbers[pos]
 
 
-def _sequence(entries, pos: int, col: int, indentless: bool = False):
-    """The block sequence whose ``-`` stand at column ``col``, from ``entries[pos]``.
+def _sequence(entries, numbers, pos: int, col: int, indentless: bool):
+    """The block sequence whose ``-`` stand at column ``col``, from ``entries[pos]``, and the position after it.
 
     An ``indentless`` one stands at the column of its mapping's keys and ends
     at the next key there."""
-    n = len(entries)
-    items = LineList()
-    lines = items.lines
-    while pos < n:
-        (kind, indent, _, value, flow), lineno = entries[pos]
-        if indent != col:
-            if indent < col:
-                break
-            raise _Decline
-        if kind == ITEM:
-            items.append(_flow(flow, lineno) if value is _FLOW else value)
-            pos += 1
-        elif kind == ITEM_MAP:
-            value, pos = _mapping(entries, pos + 1, entries[pos + 1][0][1])
+    plain = 8 * col + ITEM  # the tag of a "- value" at this column
+    items = _new_list(LineList)
+    lines = items.lines = []
+    while True:
+        tag, key_entry, value = entries[pos]
+        if tag == plain:
             items.append(value)
-        elif indentless:
-            break  # the next key of the mapping that holds the sequence
+            lines.append(numbers[pos])
+            pos += 1
+        elif tag == plain + ITEM_MAP - ITEM:
+            lines.append(numbers[pos])
+            value, pos = _mapping(entries, numbers, pos, key_entry[0] >> 3, key_entry)
+            items.append(value)
+        elif tag == plain + ITEM_FLOW - ITEM:
+            lineno = numbers[pos]
+            items.append(_flow_value(value, lineno))
+            lines.append(lineno)
+            pos += 1
+        elif tag < plain - ITEM or (indentless and tag < plain):
+            # left of the column, or the next key of the mapping that holds an indentless sequence
+            return items, pos
         else:
-            raise _Decline  # a key at the column of the dashes
-        lines.append(lineno)
-    return items, pos
+            raise _Decline  # a key at the column of the dashes, or deeper than them
 
 
 def _scalar(value: str):
@@ -280,23 +376,22 @@ def _quoted(value: str) -> str:
     raise _Decline
 
 
-def _flow(value: str, lineno: int):
-    """``[a, b]`` or ``{k: v, k2: v2}`` of scalars, on one line."""
+def _flow(value: str) -> tuple:
+    """``[a, b]`` or ``{k: v, k2: v2}`` of scalars, on one line, as ``(is_mapping, what)``.
+
+    ``what`` is the tuple of items of a sequence, the (never changed) dict of a
+    mapping; :func:`_flow_value` makes the containers of each document from it."""
     closer = "]" if value[0] == "[" else "}"
     if len(value) < 2 or value[-1] != closer:
         raise _Decline
     inner = value[1:-1]
     if value[0] == "[":
-        items = LineList()
-        if inner.strip(" "):
-            # A comma inside quotes leaves a part with an unclosed quote: declined.
-            items.extend(_flow_scalar(part.strip(" ")) for part in inner.split(","))
-            items.lines = [lineno] * len(items)
-        return items
-    data = LineDict()
-    data.line = lineno
+        if not inner.strip(" "):
+            return False, ()
+        # A comma inside quotes leaves a part with an unclosed quote: declined.
+        return False, tuple(_flow_scalar(part.strip(" ")) for part in inner.split(","))
+    data = {}
     if inner.strip(" "):
-        key_lines = data.key_lines
         for part in inner.split(","):
             m = _FLOW_PAIR(part.strip(" "))
             if m is None:
@@ -305,8 +400,22 @@ def _flow(value: str, lineno: int):
             if key in data or key in _NOT_STR_KEYS:
                 raise _Decline
             data[key] = _flow_scalar(m[2])
-            key_lines[key] = lineno
-    return data
+    return True, data
+
+
+def _flow_value(flow: tuple, lineno: int):
+    """The LineDict or LineList of a flow collection read by :func:`_flow`, standing on line ``lineno``."""
+    is_mapping, what = flow
+    if is_mapping:
+        data = _new_dict(LineDict)
+        data.update(what)
+        data.line = lineno
+        data.key_lines = dict.fromkeys(what, lineno)
+        return data
+    items = _new_list(LineList)
+    items.extend(what)
+    items.lines = [lineno] * len(what)
+    return items
 
 
 def _flow_scalar(value: str):

@@ -27,6 +27,7 @@ import datetime as dt
 import importlib.util
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -88,14 +89,21 @@ def outcome(text: str, line_offset: int, fast: bool):
 def check(text: str, line_offset: int = 1):
     """The fast path declines or agrees with the full loader; load_yaml is the same either way.
 
+    Both ways of the fast path are compared: every line new (read line by
+    line), then every line known (one lookup per line, see ``parse``).
+
     Returns whether the fast path took the document."""
+    yamlfast.clear_caches()
     fast = yamlfast.parse(text, line_offset)  # must not raise, whatever the text
+    again = yamlfast.parse(text, line_offset)  # the same text, its lines now known
+    assert (again is DECLINED) == (fast is DECLINED), (fast, again)
     if fast is not DECLINED:
         try:
             full = yamlfull.load(text, line_offset)
         except YamlProblem as exc:  # pragma: no cover - shown when the test fails
             pytest.fail(f"fast path accepted what the full loader refuses ({exc.message}):\n{text}")
         assert_same(fast, full)
+        assert_same(again, full)
     on, off = outcome(text, line_offset, True), outcome(text, line_offset, False)
     assert on[0] == off[0], (on, off)
     if on[0] == "value":
@@ -441,3 +449,195 @@ def test_the_full_loaders_names_are_still_reachable_from_yamlsafe():
     assert yamlsafe._Loader is yamlfull._Loader
     with pytest.raises(AttributeError):
         yamlsafe.no_such_name  # noqa: B018
+
+
+# ------------------------------------------------- the guards, line by line ---
+
+# The whole-text checks that parse() and load_yaml() made before this fast path
+# checked each new line instead, kept verbatim as oracles: a text holds no
+# special character, and no line the block nesting guard refuses, exactly
+# when each of its lines (split at LF) holds none.
+OLD_SPECIAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                         "\U00010000-\U0010ffff]")
+OLD_DEEP_BLOCK = re.compile(r"^[ \t?:-]{192,}", re.M)
+
+DEEP_CASES = [
+    "a:\n" + " " * 192 + "b: 1\n",         # a mapping nested 192 columns in: the fast path reads it
+    "a:\n" + " " * 190 + "- x\n",          # an item whose dash ends the run
+    "a:\n- " + "-" * 200 + "\n",           # a plain "---..." item
+    "a:\n" + " " * 192 + "\n",             # a blank line of spaces
+    "a:\n" + " - " * 64 + "x\n",           # nested dashes
+    "a: 1\n" + "? " * 96 + "\nb: 2\n",
+    "a:\n  b:\n" + " " * 300 + "c: 1\n",
+]
+NOT_DEEP_CASES = [
+    "a:\n" + " " * 191 + "b: 1\n",         # one column short of the guard
+    "a:\n" + " " * 189 + "- x\n",
+    "a: " + "-" * 300 + "\n",               # a run that does not start its line
+    "a:\n- x" + " " * 300 + "\n",
+]
+
+
+@pytest.mark.parametrize("text", DEEP_CASES + NOT_DEEP_CASES)
+def test_the_block_nesting_guard_is_kept_with_the_fast_path_on(text):
+    """load_yaml searches for deep block nesting only in what the fast path declines: that path declines it all."""
+    assert yamlsafe._DEEP_BLOCK.pattern == OLD_DEEP_BLOCK.pattern and yamlsafe._DEEP_BLOCK.flags == OLD_DEEP_BLOCK.flags
+    deep = OLD_DEEP_BLOCK.search(text) is not None
+    assert deep == (text in DEEP_CASES)
+    yamlfast.clear_caches()
+    for _ in range(2):  # lines new, then known
+        if deep:
+            assert yamlfast.parse(text, 1) is DECLINED
+    for fast in (True, False):
+        kind, what = outcome(text, 1, fast)
+        if deep:
+            assert kind == "problem" and "nested more than 64 levels" in what[1] and what[2] == 2, what
+    check(text, 1)
+
+
+def test_a_text_nested_too_deep_for_the_guard_is_read_by_the_fast_path_without_it():
+    """The case above that shows the test can fail: the fast path would read it, were it not for its check."""
+    text = DEEP_CASES[0]
+    saved = yamlfast._DEEP_LINE
+    yamlfast._DEEP_LINE = lambda line: None
+    try:
+        yamlfast.clear_caches()
+        assert yamlfast.parse(text, 1) == {"a": {"b": 1}}
+    finally:
+        yamlfast._DEEP_LINE = saved
+        yamlfast.clear_caches()
+    assert yamlfast.parse(text, 1) is DECLINED
+
+
+_GUARD_LINE = st.one_of(
+    st.integers(186, 198).map(lambda n: " " * n + "b: 1"),  # the fast path reads these under "a:"
+    st.integers(186, 198).map(lambda n: " " * n + "- x"),
+    st.integers(186, 198).map(lambda n: "- " + "-" * n),
+    st.tuples(st.text(st.sampled_from(" \t?:-"), min_size=180, max_size=200),
+              st.sampled_from(["", "x", "b: 1", "- x", "#c", " "])).map("".join),
+    st.text(st.sampled_from(" -?:\tab#1\r\x85\u2028\ufeff\x00\x1b\x7fé\xa0\ud800\uffff🙂"), max_size=8),
+    st.sampled_from(["a: 1", "a:", "b:", "  c: x", "  - y", "- z", "", "# c"]),
+)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(_GUARD_LINE, min_size=1, max_size=6).map("\n".join))
+@example("a:\n" + " " * 192 + "b: 2")
+@example("a:\n" + " " * 191 + "b: 2")
+@example("a: x\ty")
+@example("a: 1\n\x85")
+def test_the_fast_path_declines_what_the_whole_text_guards_refuse(text):
+    """Each new line is checked for what the old whole-text searches found (oracles above)."""
+    special = OLD_SPECIAL.search(text) is not None
+    deep = OLD_DEEP_BLOCK.search(text) is not None
+    yamlfast.clear_caches()
+    for _ in range(2):  # lines new, then known
+        if special or deep:
+            assert yamlfast.parse(text, 1) is DECLINED
+    check(text, 1)
+
+
+def test_a_document_of_known_lines_is_read_without_reading_line_by_line(monkeypatch):
+    """The second reading of a note looks its lines up all at once (the path ``check`` compares too)."""
+    text = _frontmatter(next(EXAMPLE.glob("alice-nguyen/*.md")))
+    yamlfast.clear_caches()
+    first = yamlfast.parse(text, 1)
+    assert first is not DECLINED
+    monkeypatch.setattr(yamlfast, "_read_lines", lambda *args: pytest.fail("read line by line"))
+    assert_same(yamlfast.parse(text, 3), yamlfull.load(text, 3))
+    # a blank line or a comment is never remembered: such a document is read line by line
+    with pytest.raises(pytest.fail.Exception):
+        yamlfast.parse(text + "\n# c", 1)
+
+
+def test_flow_collections_read_from_a_remembered_line_are_new_each_time():
+    text = "m: {goal: 6, actual: 5}\nl: [a, 1]\nk:\n  - [x]\n  - {y: 2}\n"
+    yamlfast.clear_caches()
+    first = yamlfast.parse(text, 1)
+    first["m"]["goal"] = 7
+    first["m"].key_lines["goal"] = 99
+    first["l"].append("b")
+    first["l"].lines.append(99)
+    first["k"][0].append("z")
+    first["k"][1]["y"] = 3
+    second = yamlfast.parse(text, 1)
+    assert second == {"m": {"goal": 6, "actual": 5}, "l": ["a", 1], "k": [["x"], {"y": 2}]}
+    assert_same(second, yamlfull.load(text, 1))
+
+
+@pytest.mark.parametrize("text, duplicate", [
+    ("a:\n  x: 1\n  y: 2\nb: 1\na: 3\n", True),            # after a nested mapping
+    ("k:\n- a\n- b\nj: 1\nk: 1\n", True),                   # after an indentless sequence
+    ("k:\n  - a\n  - b\nk:\n", True),
+    ("l:\n  - id: 1\n    id: 2\n", True),                   # in an item's mapping
+    ("l:\n  - id: 1\n    m:\n      z: 1\n      z: 2\n    n: 1\n", True),
+    ("l:\n  - id: 1\n    m:\n      z: 1\n    id: 2\n", True),
+    ("a:\n  x:\n    y:\n      z: 1\n  x: 2\n", True),
+    ("a:\n  x: 1\n  y: 2\nb: 1\nc: 3\n", False),
+    ("k:\n- a\n- b\nj: 1\nm: {a: 1}\n", False),
+    ("l:\n  - id: 1\n    m:\n      z: 1\n    n: 2\n  - id: 1\n", False),
+    ("a:\nb:\nc:\n  x: 1\n  y:\n  z: []\n", False),
+])
+def test_a_duplicate_key_is_found_after_nested_blocks(text, duplicate):
+    """A mapping counts its keys against the entries it read but those of its nested blocks."""
+    yamlfast.clear_caches()
+    assert (yamlfast.parse(text, 1) is DECLINED) == duplicate
+    assert check(text, 1) != duplicate
+
+
+def _classified(raw: str):
+    """What _classify makes of a line, with types kept apart (True is not 1), or "declined"."""
+    def typed(item):
+        if isinstance(item, tuple):
+            return tuple(typed(part) for part in item)
+        return (type(item).__name__, item)
+    try:
+        return typed(yamlfast._classify(raw))
+    except yamlfast._Decline:
+        return "declined"
+
+
+_SIMPLE_VALUES = st.one_of(
+    st.sampled_from(SUBSET_WORDS + SUBSET_NUMBERS + SUBSET_DATES + NEAR_WORDS),
+    st.integers(-10 ** 20, 10 ** 20).map(str),
+    st.text(st.sampled_from("aZ_.-09+:# e'\"tTnN~"), max_size=12),
+    st.tuples(st.sampled_from("aZ09-+."), st.text(st.sampled_from("aZ_.-09:#"), max_size=6)).map("".join),
+)
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(st.integers(0, 200).map(" ".__mul__),
+       st.sampled_from(["", "", "- ", "-  ", "-" + " " * 8, "-" + " " * 9, "-", "--"]),
+       st.sampled_from(SUBSET_KEYS + NEAR_KEYS + ["x" * 199, "x" * 200]),
+       st.sampled_from([": ", ":  ", ":", " : "]),
+       _SIMPLE_VALUES,
+       st.sampled_from(["", " ", "  ", " #c"]))
+@example(" " * 150, "- ", "id", ": ", "ann-3", "")
+@example(" " * 151, "- ", "id", ": ", "ann-3", "")
+@example("", "", "a", ": ", "9" * 18, "")
+@example("", "", "a", ": ", "9" * 19, "")
+@example("", "", "a", ": ", "2026-02-30", "")
+@example("", "", "null", ": ", "1", "")
+@example("", "", "k", ": ", "a:", "")       # a trailing ":" is no plain value
+@example("", "- ", "k", ": ", "C#", "")
+@example("", "", "k", ": ", "1.5.", "")
+@example("", "", "k", ": ", "-1-", "")
+@example("", "", "k", ": ", "+", "")
+def test_the_shortcut_for_simple_lines_reads_them_as_the_general_classifier(indent, dash, key, colon, value, end):
+    """_SIMPLE ("key: 123", "- key: word") gives what the rest of _classify gives without it."""
+    raw = indent + dash + key + colon + value + end
+    fast = _classified(raw)
+    saved = yamlfast._SIMPLE
+    yamlfast._SIMPLE = lambda line: None
+    try:
+        slow = _classified(raw)
+    finally:
+        yamlfast._SIMPLE = saved
+    assert fast == slow, raw
+
+
+@pytest.mark.parametrize("raw", ["  revenue: 20072", "  - id: alice-3", "    status: open", "    due: 2024-12-08",
+                                 "  gross_profit_pct: 30.9", "a: -5", "a: True", "a: Null"])
+def test_the_commonest_new_lines_of_a_note_take_the_shortcut(raw):
+    """(A shortcut that never matched would make the test above pass without testing anything.)"""
+    assert yamlfast._SIMPLE(raw) is not None

@@ -210,6 +210,28 @@ def test_deep_flow_nesting_is_refused_before_parsing():
     assert "nested" in info.value.message
 
 
+@settings(max_examples=examples(300), deadline=None)
+@given(st.text(st.sampled_from("[{]}ab\n:"), max_size=200))
+@example("")
+@example("{")
+@example("a: {goal: 6}")
+@example("[[{a{")
+def test_openers_counts_as_str_count_does(text):
+    """The flow nesting guard counts openers with find/rfind first: the same number as counting."""
+    assert yamlsafe._openers(text) == text.count("[") + text.count("{")
+
+
+def test_flow_nesting_just_over_the_limit_is_refused_and_at_it_is_read():
+    for count, refused in ((64, False), (65, True)):
+        text = "a: " + "[" * count + "1" + "]" * count + "\n"
+        try:
+            load_yaml(text, 1)
+        except YamlProblem as exc:
+            assert refused and "nested more than 64" in exc.message
+        else:
+            assert not refused
+
+
 def test_frontmatter_over_256_kib_is_refused():
     text = "notes: " + "x" * (256 * 1024) + "\n"
     start = time.perf_counter()

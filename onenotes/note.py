@@ -152,7 +152,11 @@ def split_frontmatter(text: str) -> tuple[str, str, int] | None:
         return None
     at = start - 1  # each candidate is a line end followed by "---" or "..."
     while True:
-        dashes, dots = text.find("\n---", at), text.find("\n...", at)
+        dashes = text.find("\n---", at)
+        # Only a "..." before that "---" could come first: look no further.  (The two
+        # cannot overlap, each holding a line end only first, so one found before
+        # the "---" ends at or before it.)
+        dots = text.find("\n...", at) if dashes < 0 else text.find("\n...", at, dashes)
         if dashes < 0 and dots < 0:
             return None
         at = dashes if dots < 0 or 0 <= dashes < dots else dots
@@ -305,7 +309,9 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     nor any other problem (tests/test_note_fast.py checks this on every kind
     of note).  Such a Note is not the whole note: do not keep it as one.
     """
-    conflict = _CONFLICT.search(text) if "<<<<<<<" in text or ">>>>>>>" in text else None
+    # (A one-character search is far quicker than a seven-character one: most notes have neither.)
+    conflict = _CONFLICT.search(text) if ("<" in text and "<<<<<<<" in text) or \
+        (">" in text and ">>>>>>>" in text) else None
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
         raise NoteError(Problem(path, line, 1, "error", "merge-conflict",
@@ -383,8 +389,17 @@ def _read_metrics(note: Note) -> None:
         _problem(note, line, "error", "metric-invalid",
                  "'metrics' must map KPI names to figures", "e.g. 'revenue: 31250'")
         return
+    # _line(metrics, name, line), without a call per metric
+    key_lines = metrics.key_lines if isinstance(metrics, LineDict) else None
+    fallback = (line or metrics.line) if key_lines is not None else line
+    out = note.metrics
     for name, value in metrics.items():
-        mline = _line(metrics, name, line)
+        mline = fallback if key_lines is None else key_lines.get(name, fallback)
+        kind = type(value)
+        if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE:
+            # A plain figure (not a bool, NaN or too large): what _number lets through.
+            out.append(Metric(str(name), value, None, mline))
+            continue
         goal = None
         if isinstance(value, dict):
             unknown = sorted(str(k) for k in value if k not in ("goal", "actual"))

@@ -1,7 +1,8 @@
 """The note reader's field checks as they were before their shortcuts: the reference.
 
 A verbatim copy of onenotes/note.py's ``parse_note`` and its ``_read_*``
-helpers, ``derived_id`` and onenotes/dates.py's ``to_date`` as they stood
+helpers, ``split_frontmatter``, ``derived_id`` and onenotes/dates.py's
+``to_date`` as they stood
 before they were made faster (commit 7d548f6), with nothing skipped.
 tests/test_note_fast.py checks that the fast reader gives exactly what this
 one gives (the same Note, the same problems, the same NoteError) on generated
@@ -20,7 +21,6 @@ from onenotes.errors import NoteError, Problem
 from onenotes.note import (
     _CONFLICT, _DONE_PATTERNS, _DUE_PATTERNS, _ID_PATTERNS, _MD_AFTER_BLANK, _MD_HEADING, _OWNER_PATTERNS,
     _REASON_PATTERNS, _YAML_KEY_LINE, COMMITMENT_KEYS, OWNERS, STATUSES, Mention, Metric, Note, ReadOptions,
-    has_frontmatter, split_frontmatter,
 )
 from onenotes.tasks import MARKERS
 from onenotes.yamlsafe import GENERIC_HINT, LineDict, YamlProblem, load_yaml
@@ -81,6 +81,35 @@ def to_date(value, *, formats: tuple[str, ...] = (), year: int | None = None,
     if formats:
         expected += " or " + ", ".join(formats)
     raise DateProblem(f"{text!r} is not a date (write {expected})")
+
+
+def has_frontmatter(text: str) -> bool:
+    """Line 1 is ``---`` (trailing blanks allowed): the note opens a frontmatter block."""
+    end = text.find("\n")
+    return (text if end < 0 else text[:end]).rstrip(" \t") == "---"
+
+
+def split_frontmatter(text: str) -> tuple[str, str, int] | None:
+    """(yaml, body, body_start_line) of text with ``\\n`` line ends whose line 1 opens
+    a frontmatter block; None when the block is never closed.  Nothing is stripped."""
+    start = text.find("\n") + 1
+    if start == 0:
+        return None
+    at = start - 1  # each candidate is a line end followed by "---" or "..."
+    while True:
+        dashes, dots = text.find("\n---", at), text.find("\n...", at)
+        if dashes < 0 and dots < 0:
+            return None
+        at = dashes if dots < 0 or 0 <= dashes < dots else dots
+        line_start = at + 1
+        line_end = text.find("\n", line_start)
+        if line_end < 0:
+            line_end = len(text)
+        if text[line_start:line_end].rstrip(" \t") in ("---", "..."):
+            break
+        at = line_start
+    yaml_text = text[start:line_start - 1] if line_start > start else ""
+    return yaml_text, text[line_end + 1:], text.count("\n", 0, line_start) + 2
 
 
 def derived_id(rep: str, stem: str, text: str) -> str:

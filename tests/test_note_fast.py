@@ -83,6 +83,32 @@ def test_derived_id_is_the_reference_one(text, rep, stem):
     assert fast.derived_id(rep, stem, text) == ref.derived_id(rep, stem, text)
 
 
+# --------------------------------------- frontmatter and conflicts ---
+
+PIECES = st.lists(st.sampled_from(["\n", "---", "...", "--", "..", "-", ".", " ", "\t", "a: 1", "#", "\n---\n",
+                                   "\n...\n", "<<<<<<<", ">>>>>>>", "<", ">", "=======", "x"]), max_size=24).map("".join)
+
+
+@SETTINGS
+@given(PIECES)
+@example("---\na: 1\n...\nb\n---\n")
+@example("---\na: 1\n---x\n... \n")
+@example("---\n...")
+def test_splitting_frontmatter_is_the_reference_split(text):
+    assert fast.split_frontmatter("---\n" + text) == ref.split_frontmatter("---\n" + text)
+    assert fast.split_frontmatter(text) == ref.split_frontmatter(text)
+
+
+@SETTINGS
+@given(PIECES, st.sampled_from(OPTIONS))
+@example("<<<<<<< HEAD\na\n=======\n", ReadOptions())
+@example("x\n>>>>>>>", ReadOptions())
+@example("x\n< >>>>>>>", ReadOptions())
+def test_merge_conflicts_and_delimiters_read_as_the_reference_reads_them(text, options):
+    check_note(text, options)
+    check_note("---\n" + text, options)
+
+
 # ------------------------------------------------------- whole notes ---
 
 def _outcome(parse, text, options, **kwargs):

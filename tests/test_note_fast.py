@@ -235,12 +235,30 @@ NUMBERS = st.one_of(st.integers(), st.integers(-10 ** 16, 10 ** 16), st.sampled_
      0, 0.0, -0.0]), st.floats())
 
 
+def _unlined(value):
+    """LineDicts with a line of their own (5) but none for their keys: positions fall back."""
+    if isinstance(value, dict):
+        d = LineDict()
+        d.line = 5
+        d.update((k, _unlined(v)) for k, v in value.items())
+        return d
+    return value
+
+
 @SETTINGS
 @given(st.dictionaries(notegen.keys, st.one_of(NUMBERS, notegen.scalars, st.fixed_dictionaries(
-    {}, optional={"goal": NUMBERS, "actual": NUMBERS, "other": NUMBERS})), max_size=6), st.booleans())
+    {}, optional={"goal": NUMBERS, "actual": NUMBERS, "other": NUMBERS})), max_size=6),
+       st.sampled_from(["plain", "lined", "inner", "unlined", "unlined-inner"]))
 def test_metric_figures_read_as_the_reference_reads_them(metrics, lined):
     meta = {"metrics": metrics}
-    meta = _lined(meta) if lined else meta
+    if lined == "lined":
+        meta = _lined(meta)
+    elif lined == "inner":  # a plain frontmatter holding a LineDict: line 0 falls back to its own
+        meta = {"metrics": _lined(metrics)}
+    elif lined == "unlined":  # line 0 for "metrics", which has a line of its own but no key lines
+        meta = {"metrics": _unlined(metrics)}
+    elif lined == "unlined-inner":
+        meta = LineDict(metrics=_unlined(metrics))
     _same_note(_read(fast, meta, "", ReadOptions()), _read(ref, meta, "", ReadOptions()))
 
 

@@ -317,9 +317,10 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
         raise NoteError(Problem(path, line, 1, "error", "merge-conflict",
                                 "unresolved merge conflict",
                                 "keep the right version and delete the <<<<<<< ======= >>>>>>> lines"))
-    meta: dict = LineDict()
     body, body_line = text, 1
-    if has_frontmatter(text):
+    if not has_frontmatter(text):
+        meta: dict = LineDict()
+    else:
         parts = split_frontmatter(text)
         if parts is None:
             raise NoteError(Problem(
@@ -487,8 +488,8 @@ _COMMITMENT_KEY_SET = frozenset(COMMITMENT_KEYS)
 
 def _unique_id(seen: dict[str, int], cid: str) -> str:
     """The same text twice in one note is still two commitments: -2, -3, ..."""
-    seen[cid] = seen.get(cid, 0) + 1
-    return cid if seen[cid] == 1 else f"{cid}-{seen[cid]}"
+    seen[cid] = n = seen.get(cid, 0) + 1
+    return cid if n == 1 else f"{cid}-{n}"
 
 
 def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,

@@ -423,6 +423,9 @@ def _read_metrics(note: Note) -> None:
         note.metrics.append(Metric(str(name), actual, goal, mline))
 
 
+_PLAN_TYPES = (str, int, float, type(None))
+
+
 def _read_plans(note: Note) -> None:
     """coaching_plan (text by topic), behaviour_plan (KPI -> target), confidence (KPI -> 1-5)."""
     meta = note.meta
@@ -430,7 +433,7 @@ def _read_plans(note: Note) -> None:
     if plan is not None:
         if isinstance(plan, str):
             note.coaching_plan = {"skill": plan}
-        elif isinstance(plan, dict) and all(isinstance(v, (str, int, float, type(None))) for v in plan.values()):
+        elif isinstance(plan, dict) and all([isinstance(v, _PLAN_TYPES) for v in plan.values()]):
             note.coaching_plan = {str(k): ("" if v is None else str(v)) for k, v in plan.items()}
         else:
             _problem(note, _line(meta, "coaching_plan"), "error", "plan-invalid",
@@ -442,7 +445,10 @@ def _read_plans(note: Note) -> None:
                      "behaviour_plan must map input KPIs to weekly targets", "e.g. 'sales_calls: 40'")
         else:
             for name, value in targets.items():
-                if _number(value) is None:
+                kind = type(value)  # a plain figure passes _number as itself (see _read_metrics)
+                if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE:
+                    note.behaviour_plan[str(name)] = value
+                elif _number(value) is None:
                     _problem(note, _line(targets, name, _line(meta, "behaviour_plan")), "error",
                              "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}",
                              "write a plain number of activities a week, e.g. 'sales_calls: 40'")

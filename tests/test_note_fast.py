@@ -294,3 +294,16 @@ TASK_TEXT = st.one_of(notegen.hostile_text, WHITESPACE_TEXT, st.lists(st.sampled
 def test_body_tasks_read_as_the_reference_reads_them(tasks, options):
     body = "".join(box + text.replace("\n", " ").replace("\r", " ") + "\n" for box, text in tasks)
     _same_note(_read(fast, {}, body, options), _read(ref, {}, body, options))
+
+
+@SETTINGS
+@given(st.fixed_dictionaries({}, optional={
+    "coaching_plan": st.one_of(notegen.hostile_text, st.dictionaries(notegen.keys, st.one_of(
+        NUMBERS, notegen.scalars, st.lists(NUMBERS, max_size=2)), max_size=4), notegen.values),
+    "behaviour_plan": st.one_of(st.dictionaries(notegen.keys, st.one_of(NUMBERS, notegen.scalars), max_size=5),
+                                notegen.values),
+    "confidence": st.one_of(st.dictionaries(notegen.keys, st.one_of(NUMBERS, notegen.scalars), max_size=5),
+                            notegen.values)}), st.booleans())
+def test_plans_read_as_the_reference_reads_them(meta, lined):
+    meta = _lined(meta) if lined else meta
+    _same_note(_read(fast, meta, "", ReadOptions()), _read(ref, meta, "", ReadOptions()))

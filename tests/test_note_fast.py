@@ -307,3 +307,23 @@ def test_body_tasks_read_as_the_reference_reads_them(tasks, options):
 def test_plans_read_as_the_reference_reads_them(meta, lined):
     meta = _lined(meta) if lined else meta
     _same_note(_read(fast, meta, "", ReadOptions()), _read(ref, meta, "", ReadOptions()))
+
+
+def test_parse_note_bytes_passes_commitments_only_through():
+    from onenotes.notebook import parse_note_bytes
+
+    data = ("\n---\nmetrics: {revenue: lots}\nconfidence: {revenue: 9}\ncommitments:\n  - text: Call Bob\n"
+            "    status: closed\n---\n- [?] Send the deck\n").encode()
+    full = parse_note_bytes(PATH, data, ReadOptions())
+    index = parse_note_bytes(PATH, data, ReadOptions(), commitments_only=True)
+    # A blank line first: no frontmatter, and a warning that followups does not show.
+    assert [p.code for p in full.problems] == ["frontmatter-not-first-line", "task-marker"]
+    assert [p.code for p in index.problems] == ["task-marker"]
+    data = data[1:]
+    full = parse_note_bytes(PATH, data, ReadOptions())
+    index = parse_note_bytes(PATH, data, ReadOptions(), commitments_only=True)
+    assert {p.code for p in full.problems} == {"metric-not-number", "confidence-invalid", "commitment-status",
+                                               "task-marker"}
+    assert [p.code for p in index.problems] == ["commitment-status", "task-marker"]
+    assert full.metrics and not index.metrics
+    assert repr(index.mentions) == repr(full.mentions)

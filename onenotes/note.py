@@ -481,14 +481,6 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
         return None, str(value)
 
 
-def _item_date(note: Note, item: dict, key: str, iline: int, what: str, options: ReadOptions):
-    """:func:`_date_field` of ``item[key]``; an absent value or a YAML date needs no reading."""
-    value = item.get(key)
-    if value is None or type(value) is dt.date:
-        return value, None
-    return _date_field(note, value, _line(item, key, iline), what, options)
-
-
 _COMMITMENT_KEY_SET = frozenset(COMMITMENT_KEYS)
 
 
@@ -547,7 +539,7 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
             if owner not in OWNERS:
                 _problem(note, _line(item, "owner", iline), "error", "commitment-owner",
                          f"unknown owner {get('owner')!r}", "use rep or manager")
-        # An absent date or a YAML date needs no reading (as _item_date).
+        # An absent date or a YAML date needs no reading.
         due, due_raw = get("due"), None
         if due is not None and type(due) is not dt.date:
             due, due_raw = _date_field(note, due, _line(item, "due", iline), "due date", options)

@@ -152,7 +152,11 @@ def split_frontmatter(text: str) -> tuple[str, str, int] | None:
         return None
     at = start - 1  # each candidate is a line end followed by "---" or "..."
     while True:
-        dashes, dots = text.find("\n---", at), text.find("\n...", at)
+        dashes = text.find("\n---", at)
+        # Only a "..." before that "---" could come first: look no further.  (The two
+        # cannot overlap, each holding a line end only first, so one found before
+        # the "---" ends at or before it.)
+        dots = text.find("\n...", at) if dashes < 0 else text.find("\n...", at, dashes)
         if dashes < 0 and dots < 0:
             return None
         at = dashes if dots < 0 or 0 <= dashes < dots else dots
@@ -250,9 +254,26 @@ def _byte_position(data: bytes, at: int) -> tuple[int, int]:
     return line, at - start + 1
 
 
+def _squash(text: str) -> str:
+    """``_SPACES.sub(" ", text).strip()``: each run of whitespace one space, none at the ends.
+
+    The regex costs a microsecond even when it changes nothing.  Printable text
+    holds no whitespace but the space (tabs, line ends and the Unicode spaces
+    are not printable: tests/test_note_fast.py checks every code point), so
+    without two spaces in a row there is no run to shorten, only ends to strip.
+    """
+    if "  " not in text and text.isprintable():
+        return text.strip()
+    return _SPACES.sub(" ", text).strip()
+
+
 def derived_id(rep: str, stem: str, text: str) -> str:
     """The stable id of a commitment written without one: from its note and text."""
-    norm = _SPACES.sub(" ", text).strip().casefold()
+    return _id_of(rep, stem, _squash(text).casefold())
+
+
+def _id_of(rep: str, stem: str, norm: str) -> str:
+    """:func:`derived_id` of a text already squashed and casefolded."""
     return _sha1(f"{rep}/{stem}\n{norm}".encode()).hexdigest()[:8]
 
 
@@ -278,17 +299,28 @@ def _first(patterns, text: str):
 
 
 def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
-               options: ReadOptions = ReadOptions()) -> Note:
-    """Parse a decoded note.  Raises :class:`NoteError` when it cannot be read."""
-    conflict = _CONFLICT.search(text) if "<<<<<<<" in text or ">>>>>>>" in text else None
+               options: ReadOptions = ReadOptions(), commitments_only: bool = False) -> Note:
+    """Parse a decoded note.  Raises :class:`NoteError` when it cannot be read.
+
+    ``commitments_only``: read just what a listing of commitments needs (the
+    cache's "index" rows, for ``followups``): the same NoteError or none, the
+    same mentions and the same problems with a code starting ``commitment-`` or
+    ``task-``, but no metrics, plans or confidence and none of their problems,
+    nor any other problem (tests/test_note_fast.py checks this on every kind
+    of note).  Such a Note is not the whole note: do not keep it as one.
+    """
+    # (A one-character search is far quicker than a seven-character one: most notes have neither.)
+    conflict = _CONFLICT.search(text) if ("<" in text and "<<<<<<<" in text) or \
+        (">" in text and ">>>>>>>" in text) else None
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
         raise NoteError(Problem(path, line, 1, "error", "merge-conflict",
                                 "unresolved merge conflict",
                                 "keep the right version and delete the <<<<<<< ======= >>>>>>> lines"))
-    meta: dict = LineDict()
     body, body_line = text, 1
-    if has_frontmatter(text):
+    if not has_frontmatter(text):
+        meta: dict = LineDict()
+    else:
         parts = split_frontmatter(text)
         if parts is None:
             raise NoteError(Problem(
@@ -326,14 +358,15 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
         meta = loaded
     note = Note(path=path, rep=rep, date=date, seq=seq, meta=meta, metrics=[],
                 mentions=[], body_line=body_line)
-    if body_line == 1 and text.startswith("\n") and text.lstrip("\n").startswith("---"):
-        blank = len(text) - len(text.lstrip("\n"))
-        _problem(note, blank + 1, "warning", "frontmatter-not-first-line",
-                 "this looks like frontmatter, but frontmatter must start on line 1; it is read as text",
-                 "delete the blank lines above ---")
+    if not commitments_only:  # (none of this makes a mention or a listing problem)
+        if body_line == 1 and text.startswith("\n") and text.lstrip("\n").startswith("---"):
+            blank = len(text) - len(text.lstrip("\n"))
+            _problem(note, blank + 1, "warning", "frontmatter-not-first-line",
+                     "this looks like frontmatter, but frontmatter must start on line 1; it is read as text",
+                     "delete the blank lines above ---")
+        _read_metrics(note)
+        _read_plans(note)
     stem = path.rsplit("/", 1)[-1][:-3]
-    _read_metrics(note)
-    _read_plans(note)
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
     _read_body_tasks(note, body, stem, options, seen)
@@ -357,8 +390,17 @@ def _read_metrics(note: Note) -> None:
         _problem(note, line, "error", "metric-invalid",
                  "'metrics' must map KPI names to figures", "e.g. 'revenue: 31250'")
         return
+    # _line(metrics, name, line), without a call per metric
+    key_lines = metrics.key_lines if isinstance(metrics, LineDict) else None
+    fallback = (line or metrics.line) if key_lines is not None else line
+    out = note.metrics
     for name, value in metrics.items():
-        mline = _line(metrics, name, line)
+        mline = fallback if key_lines is None else key_lines.get(name, fallback)
+        kind = type(value)
+        if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE:
+            # A plain figure (not a bool, NaN or too large): what _number lets through.
+            out.append(Metric(str(name), value, None, mline))
+            continue
         goal = None
         if isinstance(value, dict):
             unknown = sorted(str(k) for k in value if k not in ("goal", "actual"))
@@ -381,6 +423,9 @@ def _read_metrics(note: Note) -> None:
         note.metrics.append(Metric(str(name), actual, goal, mline))
 
 
+_PLAN_TYPES = (str, int, float, type(None))
+
+
 def _read_plans(note: Note) -> None:
     """coaching_plan (text by topic), behaviour_plan (KPI -> target), confidence (KPI -> 1-5)."""
     meta = note.meta
@@ -388,7 +433,7 @@ def _read_plans(note: Note) -> None:
     if plan is not None:
         if isinstance(plan, str):
             note.coaching_plan = {"skill": plan}
-        elif isinstance(plan, dict) and all(isinstance(v, (str, int, float, type(None))) for v in plan.values()):
+        elif isinstance(plan, dict) and all([isinstance(v, _PLAN_TYPES) for v in plan.values()]):
             note.coaching_plan = {str(k): ("" if v is None else str(v)) for k, v in plan.items()}
         else:
             _problem(note, _line(meta, "coaching_plan"), "error", "plan-invalid",
@@ -400,7 +445,10 @@ def _read_plans(note: Note) -> None:
                      "behaviour_plan must map input KPIs to weekly targets", "e.g. 'sales_calls: 40'")
         else:
             for name, value in targets.items():
-                if _number(value) is None:
+                kind = type(value)  # a plain figure passes _number as itself (see _read_metrics)
+                if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE:
+                    note.behaviour_plan[str(name)] = value
+                elif _number(value) is None:
                     _problem(note, _line(targets, name, _line(meta, "behaviour_plan")), "error",
                              "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}",
                              "write a plain number of activities a week, e.g. 'sales_calls: 40'")
@@ -433,21 +481,13 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
         return None, str(value)
 
 
-def _item_date(note: Note, item: dict, key: str, iline: int, what: str, options: ReadOptions):
-    """:func:`_date_field` of ``item[key]``; an absent value or a YAML date needs no reading."""
-    value = item.get(key)
-    if value is None or type(value) is dt.date:
-        return value, None
-    return _date_field(note, value, _line(item, key, iline), what, options)
-
-
 _COMMITMENT_KEY_SET = frozenset(COMMITMENT_KEYS)
 
 
 def _unique_id(seen: dict[str, int], cid: str) -> str:
     """The same text twice in one note is still two commitments: -2, -3, ..."""
-    seen[cid] = seen.get(cid, 0) + 1
-    return cid if seen[cid] == 1 else f"{cid}-{seen[cid]}"
+    seen[cid] = n = seen.get(cid, 0) + 1
+    return cid if n == 1 else f"{cid}-{n}"
 
 
 def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
@@ -461,56 +501,71 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
                  "'commitments' must be a list of items starting with '- '",
                  "write each commitment on its own line as '  - text: ...'")
         return
+    lines = getattr(items, "lines", None)  # the loaders give a LineList a line for each item
+    rep, mentions = note.rep, note.mentions
     for index, item in enumerate(items):
-        item_line = items.lines[index] if getattr(items, "lines", None) else line + 1 + index
         if isinstance(item, str):
             item = LineDict(text=item)
-            item.line = item_line
+            item.line = lines[index] if lines else line + 1 + index
         if not isinstance(item, dict):
             _problem(note, line, "error", "commitment-invalid",
                      f"commitment {index + 1} is not a mapping: {item!r}",
                      "write it as '- text: ...' with id, owner, due and status")
             continue
         iline = getattr(item, "line", line) or line
-        text_value = item.get("text")
-        text = "" if text_value is None else str(text_value).strip()
+        get = item.get
+        text = get("text")
+        text = "" if text is None else str(text).strip()
         if not text:
             _problem(note, iline, "error", "commitment-text", "commitment without text",
                      "add 'text: what was promised'")
-        cid = item.get("id")
-        if cid is None or str(cid).strip() == "":
-            cid = _unique_id(seen, derived_id(note.rep, stem, text))
-        else:
-            cid = str(cid).strip()
-        status = item.get("status", "open")
-        status = "open" if status is None else str(status).strip().lower()
-        if status not in STATUSES:
-            _problem(note, _line(item, "status", iline), "error", "commitment-status",
-                     f"unknown status {item.get('status')!r}; listed as open",
-                     "use open, done or dropped")
-            status = "open"
-        owner = item.get("owner", "rep")
-        owner = "rep" if owner is None else str(owner).strip().lower()
-        if owner not in OWNERS:
-            _problem(note, _line(item, "owner", iline), "error", "commitment-owner",
-                     f"unknown owner {item.get('owner')!r}", "use rep or manager")
-        due, due_raw = _item_date(note, item, "due", iline, "due date", options)
-        since, _ = _item_date(note, item, "since", iline, "since", options)
-        done_on, _ = _item_date(note, item, "done_on", iline, "done_on", options)
-        reason = item.get("reason")
-        reason = None if reason is None or str(reason).strip() == "" else str(reason).strip()
-        for key in item:
-            if key not in _COMMITMENT_KEY_SET:
-                _problem(note, _line(item, key, iline), "warning", "commitment-key",
-                         f"unknown commitment key {key!r}", "known keys: " + ", ".join(COMMITMENT_KEYS))
-        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter",
-                                     done_on, reason))
+        cid = get("id")
+        cid = "" if cid is None else str(cid).strip()
+        if not cid:
+            cid = _unique_id(seen, derived_id(rep, stem, text))
+        # A status or owner that is already one of the known words (the usual case)
+        # reads as itself: they are lower case without blanks.
+        status = get("status", "open")
+        if type(status) is not str or status not in STATUSES:
+            status = "open" if status is None else str(status).strip().lower()
+            if status not in STATUSES:
+                _problem(note, _line(item, "status", iline), "error", "commitment-status",
+                         f"unknown status {get('status')!r}; listed as open",
+                         "use open, done or dropped")
+                status = "open"
+        owner = get("owner", "rep")
+        if type(owner) is not str or owner not in OWNERS:
+            owner = "rep" if owner is None else str(owner).strip().lower()
+            if owner not in OWNERS:
+                _problem(note, _line(item, "owner", iline), "error", "commitment-owner",
+                         f"unknown owner {get('owner')!r}", "use rep or manager")
+        # An absent date or a YAML date needs no reading.
+        due, due_raw = get("due"), None
+        if due is not None and type(due) is not dt.date:
+            due, due_raw = _date_field(note, due, _line(item, "due", iline), "due date", options)
+        since = get("since")
+        if since is not None and type(since) is not dt.date:
+            since, _ = _date_field(note, since, _line(item, "since", iline), "since", options)
+        done_on = get("done_on")
+        if done_on is not None and type(done_on) is not dt.date:
+            done_on, _ = _date_field(note, done_on, _line(item, "done_on", iline), "done_on", options)
+        reason = get("reason")
+        if reason is not None:
+            reason = str(reason).strip() or None
+        if not _COMMITMENT_KEY_SET.issuperset(item):
+            for key in item:
+                if key not in _COMMITMENT_KEY_SET:
+                    _problem(note, _line(item, key, iline), "warning", "commitment-key",
+                             f"unknown commitment key {key!r}", "known keys: " + ", ".join(COMMITMENT_KEYS))
+        mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter",
+                                done_on, reason))
 
 
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      seen: dict[str, int]) -> None:
+    rep, first, mentions = note.rep, note.body_line - 1, note.mentions
     for raw in scan_tasks(body):
-        line = note.body_line + raw.line - 1
+        line = first + raw.line
         status = MARKERS.get(raw.marker)
         if status is None:
             _problem(note, line, "warning", "task-marker",
@@ -519,15 +574,19 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
             status = "open"
         text = raw.text
         if text.isascii() and ":" not in text and "@" not in text:
-            # Every inline field needs a ':', '@due(' or an emoji: most tasks have none.
-            reason = due_value = owner = cid = done_value = None
-        else:
-            reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."
-            due_value, text = _first(_DUE_PATTERNS, text)
-            owner, text = _first(_OWNER_PATTERNS, text)
-            cid, text = _first(_ID_PATTERNS, text)
-            done_value, text = _first(_DONE_PATTERNS, text)
-        text = _SPACES.sub(" ", text).strip()
+            # Every inline field needs a ':', '@due(' or an emoji: most tasks have none,
+            # so the task is the rep's, with no due or done date, no reason and a derived
+            # id (the general path below, with every field None).
+            text = _squash(text)
+            mentions.append(Mention(_unique_id(seen, _id_of(rep, stem, text.casefold())), text, "rep",
+                                    status, None, None, None, line, "body", None, None))
+            continue
+        reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."
+        due_value, text = _first(_DUE_PATTERNS, text)
+        owner, text = _first(_OWNER_PATTERNS, text)
+        cid, text = _first(_ID_PATTERNS, text)
+        done_value, text = _first(_DONE_PATTERNS, text)
+        text = _squash(text)
         owner = (owner or "rep").strip().lower()
         if owner not in OWNERS:
             _problem(note, line, "error", "commitment-owner", f"unknown owner {owner!r}",
@@ -536,9 +595,9 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
         if due_value is not None:
             due, due_raw = _date_field(note, due_value, line, "due date", options)
         if not cid:
-            cid = _unique_id(seen, derived_id(note.rep, stem, text))
+            cid = _unique_id(seen, _id_of(rep, stem, text.casefold()))  # text is squashed
         done_on = None
         if done_value is not None:
             done_on, _ = _date_field(note, done_value, line, "done date", options)
-        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
-                                     reason or None))
+        mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
+                                reason or None))

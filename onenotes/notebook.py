@@ -295,12 +295,14 @@ def note_file(root: str | os.PathLike, rel: str) -> tuple[bytes, os.stat_result]
                                 "check its permissions")) from None
 
 
-def parse_note_bytes(rel: str, data: bytes, options: ReadOptions) -> Note:
-    """Decode and parse the bytes of the note at ``rel``; :class:`NoteError` when it cannot be read."""
+def parse_note_bytes(rel: str, data: bytes, options: ReadOptions, commitments_only: bool = False) -> Note:
+    """Decode and parse the bytes of the note at ``rel``; :class:`NoteError` when it cannot be read.
+
+    ``commitments_only``: see :func:`onenotes.note.parse_note` (no metrics, plans or their problems)."""
     from onenotes.note import decode, parse_note
 
     rep, date, seq = _identity(rel)
-    return parse_note(decode(data, rel), rel, rep, date, seq, options)
+    return parse_note(decode(data, rel), rel, rep, date, seq, options, commitments_only)
 
 
 class Notebook:

@@ -1,0 +1,406 @@
+"""The note reader's field checks as they were before their shortcuts: the reference.
+
+A verbatim copy of onenotes/note.py's ``parse_note`` and its ``_read_*``
+helpers, ``split_frontmatter``, ``derived_id`` and onenotes/dates.py's
+``to_date`` as they stood
+before they were made faster (commit 7d548f6), with nothing skipped.
+tests/test_note_fast.py checks that the fast reader gives exactly what this
+one gives (the same Note, the same problems, the same NoteError) on generated
+and hostile notes.  Do not "fix" this file to follow the reader: it is the
+slow path the shortcuts are proven against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from hashlib import sha1 as _sha1
+
+from onenotes.dates import DateProblem
+from onenotes.errors import NoteError, Problem
+from onenotes.note import (
+    _CONFLICT, _DONE_PATTERNS, _DUE_PATTERNS, _ID_PATTERNS, _MD_AFTER_BLANK, _MD_HEADING, _OWNER_PATTERNS,
+    _REASON_PATTERNS, _YAML_KEY_LINE, COMMITMENT_KEYS, OWNERS, STATUSES, Mention, Metric, Note, ReadOptions,
+)
+from onenotes.tasks import MARKERS
+from onenotes.yamlsafe import GENERIC_HINT, LineDict, YamlProblem, load_yaml
+from tasks_reference import scan_tasks_reference as scan_tasks
+
+_SPACES = re.compile(r"\s+")
+
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}$"
+_ISO_DATETIME = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
+
+
+def to_date(value, *, formats: tuple[str, ...] = (), year: int | None = None,
+            tz: ZoneInfo | None = None) -> dt.date | None:
+    """``value`` as a date, ``None`` for an empty value; :class:`DateProblem` otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None and tz is not None:
+            try:
+                value = value.astimezone(tz)
+            except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 here
+                raise DateProblem(f"{value.isoformat()} is out of range in the notebook's time zone "
+                                  "(check the year)") from None
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (bool, int, float)) or not isinstance(value, str):
+        # YAML read an unquoted 15.10 as the number 15.1: the text is lost.
+        raise DateProblem(f"{value!r} was read as a number, not a date (put the date in quotes)")
+    text = str(value).strip()
+    if not text:
+        return None
+    if re.match(_ISO_DATE, text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise DateProblem(f"{text!r} is not a real date") from None
+    if re.match(_ISO_DATETIME, text):
+        try:
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise DateProblem(f"{text!r} is not a real date and time") from None
+        return to_date(parsed, tz=tz)
+    for fmt in formats:
+        try:
+            parsed = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if not any(code in fmt for code in ("%Y", "%y", "%G")):
+            if year is None:
+                continue
+            try:
+                return parsed.date().replace(year=year)
+            except ValueError:  # 29 February in a year without one
+                continue
+        return parsed.date()
+    expected = "YYYY-MM-DD"
+    if formats:
+        expected += " or " + ", ".join(formats)
+    raise DateProblem(f"{text!r} is not a date (write {expected})")
+
+
+def has_frontmatter(text: str) -> bool:
+    """Line 1 is ``---`` (trailing blanks allowed): the note opens a frontmatter block."""
+    end = text.find("\n")
+    return (text if end < 0 else text[:end]).rstrip(" \t") == "---"
+
+
+def split_frontmatter(text: str) -> tuple[str, str, int] | None:
+    """(yaml, body, body_start_line) of text with ``\\n`` line ends whose line 1 opens
+    a frontmatter block; None when the block is never closed.  Nothing is stripped."""
+    start = text.find("\n") + 1
+    if start == 0:
+        return None
+    at = start - 1  # each candidate is a line end followed by "---" or "..."
+    while True:
+        dashes, dots = text.find("\n---", at), text.find("\n...", at)
+        if dashes < 0 and dots < 0:
+            return None
+        at = dashes if dots < 0 or 0 <= dashes < dots else dots
+        line_start = at + 1
+        line_end = text.find("\n", line_start)
+        if line_end < 0:
+            line_end = len(text)
+        if text[line_start:line_end].rstrip(" \t") in ("---", "..."):
+            break
+        at = line_start
+    yaml_text = text[start:line_start - 1] if line_start > start else ""
+    return yaml_text, text[line_end + 1:], text.count("\n", 0, line_start) + 2
+
+
+def derived_id(rep: str, stem: str, text: str) -> str:
+    """The stable id of a commitment written without one: from its note and text."""
+    norm = _SPACES.sub(" ", text).strip().casefold()
+    return _sha1(f"{rep}/{stem}\n{norm}".encode()).hexdigest()[:8]
+
+
+MAX_FIGURE = 10 ** 15  # larger figures are typos, and overflow float maths
+
+
+def _number(value):
+    """A KPI figure, or None: not a number, not finite, or absurdly large."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or abs(value) > MAX_FIGURE:
+        return None
+    return value
+
+
+def _first(patterns, text: str):
+    """(value, text without the match) for the first pattern that matches."""
+    for pattern in patterns:
+        m = pattern.search(text)
+        if m:
+            return m.group(1).strip(), (text[:m.start()] + " " + text[m.end():])
+    return None, text
+
+
+def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
+               options: ReadOptions = ReadOptions()) -> Note:
+    """Parse a decoded note.  Raises :class:`NoteError` when it cannot be read."""
+    conflict = _CONFLICT.search(text) if "<<<<<<<" in text or ">>>>>>>" in text else None
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise NoteError(Problem(path, line, 1, "error", "merge-conflict",
+                                "unresolved merge conflict",
+                                "keep the right version and delete the <<<<<<< ======= >>>>>>> lines"))
+    meta: dict = LineDict()
+    body, body_line = text, 1
+    if has_frontmatter(text):
+        parts = split_frontmatter(text)
+        if parts is None:
+            raise NoteError(Problem(
+                path, 1, 1, "error", "frontmatter-unclosed",
+                "frontmatter opened on line 1 is never closed",
+                "add a line with --- after the metadata; if line 1 is a horizontal rule, write *** instead"))
+        yaml_text, body, body_line = parts
+        heading = _MD_HEADING.search(yaml_text) if "#" in yaml_text else None
+        if heading:
+            line = yaml_text.count("\n", 0, heading.start()) + 2
+            raise NoteError(Problem(
+                path, line, 1, "error", "frontmatter-unclosed",
+                "a Markdown heading inside the frontmatter",
+                f"is the closing --- missing? the frontmatter now ends on line {body_line - 1}"))
+        try:
+            loaded = load_yaml(yaml_text, line_offset=1)
+        except YamlProblem as exc:
+            hint = None if exc.hint == GENERIC_HINT else exc.hint
+            if not _YAML_KEY_LINE.search(yaml_text):
+                hint = hint or "if line 1 is a horizontal rule and not frontmatter, write *** instead"
+            elif _MD_AFTER_BLANK.search(yaml_text):  # Markdown after a blank line: the body
+                hint = (f"is the closing --- missing? the frontmatter now runs to line {body_line - 1}"
+                        + (f"; {hint}" if hint else ""))
+            hint = hint or exc.hint
+            raise NoteError(Problem(path, exc.line, exc.column, "error", "yaml",
+                                    exc.message, hint)) from None
+        if loaded is None:
+            loaded = LineDict()
+        if not isinstance(loaded, dict):
+            raise NoteError(Problem(
+                path, 2, 1, "error", "frontmatter-not-mapping",
+                "frontmatter must be 'key: value' lines, not a "
+                + ("list" if isinstance(loaded, list) else type(loaded).__name__),
+                "if line 1 is a horizontal rule and not frontmatter, write *** instead"))
+        meta = loaded
+    note = Note(path=path, rep=rep, date=date, seq=seq, meta=meta, metrics=[],
+                mentions=[], body_line=body_line)
+    if body_line == 1 and text.startswith("\n") and text.lstrip("\n").startswith("---"):
+        blank = len(text) - len(text.lstrip("\n"))
+        _problem(note, blank + 1, "warning", "frontmatter-not-first-line",
+                 "this looks like frontmatter, but frontmatter must start on line 1; it is read as text",
+                 "delete the blank lines above ---")
+    stem = path.rsplit("/", 1)[-1][:-3]
+    _read_metrics(note)
+    _read_plans(note)
+    seen: dict[str, int] = {}
+    _read_frontmatter_commitments(note, stem, options, seen)
+    _read_body_tasks(note, body, stem, options, seen)
+    return note
+
+
+def _line(meta, key, default=0):
+    return meta.line_of(key, default) if isinstance(meta, LineDict) else default
+
+
+def _problem(note: Note, line: int, severity: str, code: str, message: str, hint=None):
+    note.problems.append(Problem(note.path, line, 0, severity, code, message, hint))
+
+
+def _read_metrics(note: Note) -> None:
+    metrics = note.meta.get("metrics")
+    if metrics is None:
+        return
+    line = _line(note.meta, "metrics")
+    if not isinstance(metrics, dict):
+        _problem(note, line, "error", "metric-invalid",
+                 "'metrics' must map KPI names to figures", "e.g. 'revenue: 31250'")
+        return
+    for name, value in metrics.items():
+        mline = _line(metrics, name, line)
+        goal = None
+        if isinstance(value, dict):
+            unknown = sorted(str(k) for k in value if k not in ("goal", "actual"))
+            if unknown:
+                _problem(note, mline, "warning", "metric-invalid",
+                         f"metric {name!r}: unknown keys {', '.join(unknown)}", "use goal and actual")
+            goal_raw, actual_raw = value.get("goal"), value.get("actual")
+            goal = _number(goal_raw)
+            if goal_raw is not None and goal is None:
+                _problem(note, _line(value, "goal", mline), "error", "metric-not-number",
+                         f"goal of {name!r} is not a number: {goal_raw!r}", "write a plain number such as 25000")
+        else:
+            actual_raw = value
+        actual = _number(actual_raw)
+        if actual_raw is not None and actual is None:
+            where = _line(value, "actual", mline) if isinstance(value, dict) else mline
+            _problem(note, where, "error", "metric-not-number",
+                     f"metric {name!r} is not a number: {actual_raw!r}",
+                     "write a plain number such as 31250 or 27.5, without units")
+        note.metrics.append(Metric(str(name), actual, goal, mline))
+
+
+def _read_plans(note: Note) -> None:
+    """coaching_plan (text by topic), behaviour_plan (KPI -> target), confidence (KPI -> 1-5)."""
+    meta = note.meta
+    plan = meta.get("coaching_plan")
+    if plan is not None:
+        if isinstance(plan, str):
+            note.coaching_plan = {"skill": plan}
+        elif isinstance(plan, dict) and all(isinstance(v, (str, int, float, type(None))) for v in plan.values()):
+            note.coaching_plan = {str(k): ("" if v is None else str(v)) for k, v in plan.items()}
+        else:
+            _problem(note, _line(meta, "coaching_plan"), "error", "plan-invalid",
+                     "coaching_plan must be 'topic: text' lines", "e.g. 'skill: handling price objections'")
+    targets = meta.get("behaviour_plan")
+    if targets is not None:
+        if not isinstance(targets, dict):
+            _problem(note, _line(meta, "behaviour_plan"), "error", "plan-invalid",
+                     "behaviour_plan must map input KPIs to weekly targets", "e.g. 'sales_calls: 40'")
+        else:
+            for name, value in targets.items():
+                if _number(value) is None:
+                    _problem(note, _line(targets, name, _line(meta, "behaviour_plan")), "error",
+                             "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}",
+                             "write a plain number of activities a week, e.g. 'sales_calls: 40'")
+                else:
+                    note.behaviour_plan[str(name)] = value
+    sure = meta.get("confidence")
+    if sure is not None:
+        if not isinstance(sure, dict):
+            _problem(note, _line(meta, "confidence"), "error", "confidence-invalid",
+                     "confidence must map KPI names to 1-5", "e.g. 'revenue: 4'")
+        else:
+            for name, value in sure.items():
+                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                    _problem(note, _line(sure, name, _line(meta, "confidence")), "error",
+                             "confidence-invalid", f"confidence for {name!r} must be 1 to 5, not {value!r}",
+                             "write a whole number from 1 (unsure) to 5 (sure)")
+                else:
+                    note.confidence[str(name)] = value
+
+
+def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
+    """(date or None, raw text when unreadable)."""
+    try:
+        return to_date(value, formats=options.date_formats, year=note.date.year, tz=options.tz), None
+    except DateProblem as exc:
+        _problem(note, line, "error", "commitment-date", f"{what}: {exc}",
+                 "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return None, f"{value} (read as a number)"  # what was typed is lost
+        return None, str(value)
+
+
+def _item_date(note: Note, item: dict, key: str, iline: int, what: str, options: ReadOptions):
+    """:func:`_date_field` of ``item[key]``; an absent value or a YAML date needs no reading."""
+    value = item.get(key)
+    if value is None or type(value) is dt.date:
+        return value, None
+    return _date_field(note, value, _line(item, key, iline), what, options)
+
+
+_COMMITMENT_KEY_SET = frozenset(COMMITMENT_KEYS)
+
+
+def _unique_id(seen: dict[str, int], cid: str) -> str:
+    """The same text twice in one note is still two commitments: -2, -3, ..."""
+    seen[cid] = seen.get(cid, 0) + 1
+    return cid if seen[cid] == 1 else f"{cid}-{seen[cid]}"
+
+
+def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
+                                  seen: dict[str, int]) -> None:
+    items = note.meta.get("commitments")
+    if items is None:
+        return
+    line = _line(note.meta, "commitments")
+    if not isinstance(items, list):
+        _problem(note, line, "error", "commitment-invalid",
+                 "'commitments' must be a list of items starting with '- '",
+                 "write each commitment on its own line as '  - text: ...'")
+        return
+    for index, item in enumerate(items):
+        item_line = items.lines[index] if getattr(items, "lines", None) else line + 1 + index
+        if isinstance(item, str):
+            item = LineDict(text=item)
+            item.line = item_line
+        if not isinstance(item, dict):
+            _problem(note, line, "error", "commitment-invalid",
+                     f"commitment {index + 1} is not a mapping: {item!r}",
+                     "write it as '- text: ...' with id, owner, due and status")
+            continue
+        iline = getattr(item, "line", line) or line
+        text_value = item.get("text")
+        text = "" if text_value is None else str(text_value).strip()
+        if not text:
+            _problem(note, iline, "error", "commitment-text", "commitment without text",
+                     "add 'text: what was promised'")
+        cid = item.get("id")
+        if cid is None or str(cid).strip() == "":
+            cid = _unique_id(seen, derived_id(note.rep, stem, text))
+        else:
+            cid = str(cid).strip()
+        status = item.get("status", "open")
+        status = "open" if status is None else str(status).strip().lower()
+        if status not in STATUSES:
+            _problem(note, _line(item, "status", iline), "error", "commitment-status",
+                     f"unknown status {item.get('status')!r}; listed as open",
+                     "use open, done or dropped")
+            status = "open"
+        owner = item.get("owner", "rep")
+        owner = "rep" if owner is None else str(owner).strip().lower()
+        if owner not in OWNERS:
+            _problem(note, _line(item, "owner", iline), "error", "commitment-owner",
+                     f"unknown owner {item.get('owner')!r}", "use rep or manager")
+        due, due_raw = _item_date(note, item, "due", iline, "due date", options)
+        since, _ = _item_date(note, item, "since", iline, "since", options)
+        done_on, _ = _item_date(note, item, "done_on", iline, "done_on", options)
+        reason = item.get("reason")
+        reason = None if reason is None or str(reason).strip() == "" else str(reason).strip()
+        for key in item:
+            if key not in _COMMITMENT_KEY_SET:
+                _problem(note, _line(item, key, iline), "warning", "commitment-key",
+                         f"unknown commitment key {key!r}", "known keys: " + ", ".join(COMMITMENT_KEYS))
+        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter",
+                                     done_on, reason))
+
+
+def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
+                     seen: dict[str, int]) -> None:
+    for raw in scan_tasks(body):
+        line = note.body_line + raw.line - 1
+        status = MARKERS.get(raw.marker)
+        if status is None:
+            _problem(note, line, "warning", "task-marker",
+                     f"unknown task marker [{raw.marker}]; listed as open",
+                     "use [ ] open, [x] done or [-] dropped")
+            status = "open"
+        text = raw.text
+        if text.isascii() and ":" not in text and "@" not in text:
+            # Every inline field needs a ':', '@due(' or an emoji: most tasks have none.
+            reason = due_value = owner = cid = done_value = None
+        else:
+            reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."
+            due_value, text = _first(_DUE_PATTERNS, text)
+            owner, text = _first(_OWNER_PATTERNS, text)
+            cid, text = _first(_ID_PATTERNS, text)
+            done_value, text = _first(_DONE_PATTERNS, text)
+        text = _SPACES.sub(" ", text).strip()
+        owner = (owner or "rep").strip().lower()
+        if owner not in OWNERS:
+            _problem(note, line, "error", "commitment-owner", f"unknown owner {owner!r}",
+                     "use rep or manager")
+        due, due_raw = (None, None)
+        if due_value is not None:
+            due, due_raw = _date_field(note, due_value, line, "due date", options)
+        if not cid:
+            cid = _unique_id(seen, derived_id(note.rep, stem, text))
+        done_on = None
+        if done_value is not None:
+            done_on, _ = _date_field(note, done_value, line, "done date", options)
+        note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
+                                     reason or None))

@@ -510,7 +510,9 @@ def parse_row(root: str, rel: str, options, now: int, keep: str = "note", hold: 
         st = _seen(st)
         key, racy = stat_key(st), _racy(st, now)
         digest = _blake2b(data, digest_size=16).digest()
-        note = parse_note_bytes(rel, data, options)
+        # An index row (a command that needs no whole notes) reads only what listing
+        # commitments needs: no metrics or plans, and only listing problems are kept.
+        note = parse_note_bytes(rel, data, options, keep == "index")
     except NoteError as exc:
         if key is None:  # not opened: the key of what is there, so that it is not read every run
             try:
@@ -1056,13 +1058,15 @@ class Loaded:
     """
 
     def __init__(self, keys: dict[str, str | None], rows: dict[str, Row], ledgers: dict[str, bytes] | None,
-                 store: Store | None = None, root: str | None = None, options: object = None):
+                 store: Store | None = None, root: str | None = None, options: object = None,
+                 partial: bool = False):
         self.keys = keys
         self.rows = rows
         self.ledgers = ledgers  # rep -> encoded open entries (None: fold from the notes)
         self.store = store
         self.root = root
         self.options = options
+        self.partial = partial  # notes parsed in this run were read for their commitments only
 
     def _damaged(self) -> None:
         if self.store is not None:
@@ -1098,7 +1102,8 @@ class Loaded:
         """
         rows = self.rows
         need = {p: k for p, k in self.keys.items()
-                if p not in rows or (rows[p].readable and rows[p].data is None and rows[p].note is None)}
+                if p not in rows or (rows[p].readable and rows[p].data is None
+                                     and (rows[p].note is None or self.partial))}
         texts: dict[str, bytes] = {}
         if need and self.store is not None:
             try:
@@ -1272,7 +1277,7 @@ def _load_cached(root: str, rels: list[str], options, store: Store, jobs, keep: 
         except _RowsChanged:  # another process rewrote them meanwhile: fold from the notes this time
             ledgers = None
             writes = {rep: None for rep in writes.keys() | missing}
-    loaded = Loaded(keys, rows, ledgers, store, root, options)
+    loaded = Loaded(keys, rows, ledgers, store, root, options, partial=keep == "index")
     store.write(parsed, removed, writes, confirmed, since=version)
     return loaded
 

@@ -53,9 +53,9 @@ def parses(monkeypatch):
     calls = []
     real = notebook_module.parse_note_bytes
 
-    def counting(rel, data, options):
+    def counting(rel, data, options, *args):
         calls.append(rel)
-        return real(rel, data, options)
+        return real(rel, data, options, *args)
 
     monkeypatch.setattr(notebook_module, "parse_note_bytes", counting)
     return calls
@@ -752,3 +752,22 @@ def test_parsing_notes_leaves_no_cycles_for_the_collector_paused_in_workers(brok
             assert gc.isenabled() is running and len(sent) == len(rels)
         finally:
             gc.enable()
+
+
+def test_a_note_read_for_its_commitments_only_is_read_whole_when_a_command_asks_for_notes(tmp_path, monkeypatch):
+    from onenotes.notebook import load_notebook
+
+    write(tmp_path / "onenotes.yaml", "manager: Sam\n")
+    write(tmp_path / "ann" / "2026-02-02.md",
+          "---\nmetrics:\n  revenue: 1200\nbehaviour_plan:\n  sales_calls: 40\n"
+          "commitments:\n  - id: c1\n    text: Call Acme\n    due: 2026-03-01\n---\n")
+
+    def cannot_encode(mentions):  # the row cannot be kept: its Note stays in the row for this run
+        raise TypeError("not encodable")
+
+    monkeypatch.setattr(cache, "encode_mentions", cannot_encode)
+    book = load_notebook(tmp_path, cache=True, notes=False)
+    assert [e.id for e in book.open_entries()] == ["c1"]
+    [note] = book.notes
+    assert [(m.name, m.actual) for m in note.metrics] == [("revenue", 1200)]
+    assert note.behaviour_plan == {"sales_calls": 40}

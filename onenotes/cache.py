@@ -584,10 +584,14 @@ def parse_rows(root: str | os.PathLike, rels: list[str], options, jobs: int | No
 
 
 def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int | None = None, keep: str = "note",
-                   fold: frozenset = frozenset()) -> tuple[list[Row], dict[str, bytes]]:
+                   fold: frozenset = frozenset(), sink=None) -> tuple[list[Row], dict[str, bytes]]:
     """Parse notes, on all cores when there are enough of them, in ``rels`` order; and
     fold the open commitments of the reps in ``fold`` (every note of theirs is in
-    ``rels``) where their notes were parsed, so they never travel back decoded."""
+    ``rels``) where their notes were parsed, so they never travel back decoded.
+
+    ``sink``: called with the rows of each batch of notes as soon as they are
+    parsed (in no set order; every row exactly once), so that the cache can
+    write them while the rest is parsed."""
     now = time.time_ns()
     base = str(root)
     if callable(options):  # made only when something is parsed: it imports the parser
@@ -595,30 +599,252 @@ def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int 
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     here = "both" if keep == "data" else keep  # parsed in this process: nothing to decode after
     if jobs < 2 or len(rels) < PARALLEL_MIN:
-        return _parse_chunk(base, rels, options, now, here, frozenset(fold))
-    import concurrent.futures
-    import multiprocessing
-
+        return _sunk(_parse_chunk(base, rels, options, now, here, frozenset(fold)), sink)
     import onenotes.note  # noqa: F401  (loaded once here, before any worker forks)
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform == "linux" else None)
     size = _chunk_size(len(rels), jobs)
     if fold:  # a rep too big for one chunk is folded by the caller, so that every core gets work
         count = _rep_counts(rels)
         fold = frozenset(rep for rep in fold if count.get(rep, 0) <= size)
     chunks = _chunks(rels, size, fold, jobs)
+    if _can_fork():
+        return _parse_forked(base, chunks, options, now, keep, here, jobs, sink)
+    import concurrent.futures
+    import multiprocessing
+
     try:
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context()) as pool:
             results = list(pool.map(_parse_chunk_sent, [base] * len(chunks), [c for c, _ in chunks],
                                     [options] * len(chunks), [now] * len(chunks), [keep] * len(chunks),
                                     [f for _, f in chunks]))
     except (OSError, concurrent.futures.process.BrokenProcessPool):  # no processes here: one core it is
-        return _parse_chunk(base, rels, options, now, here, frozenset(fold))
+        return _sunk(_parse_chunk(base, rels, options, now, here, frozenset(fold)), sink)
     ledgers: dict[str, bytes] = {}
     for _, folded in results:
         ledgers.update(folded)
-    return [Row(*state) for chunk, _ in results for state in chunk], ledgers
+    return _sunk(([Row(*state) for chunk, _ in results for state in chunk], ledgers), sink)
+
+
+def _sunk(parsed: tuple[list[Row], dict[str, bytes]], sink) -> tuple[list[Row], dict[str, bytes]]:
+    """``parsed``, its rows handed to ``sink`` first (all at once)."""
+    if sink is not None:
+        sink(parsed[0])
+    return parsed
+
+
+def _can_fork() -> bool:
+    """Parse in forked processes (Linux): no pool, no imports, and this process parses too."""
+    return sys.platform == "linux" and hasattr(os, "fork")
+
+
+_TASK_BYTES = 4  # a chunk's number on the task pipe
+_MAX_TASKS = 4096 // _TASK_BYTES  # all of them written at once, and atomically (PIPE_BUF)
+_SENT = 16  # a child's notice of a parsed chunk: where its rows are in the child's file, and how long
+
+
+class _Child:
+    """A forked parser, as its parent sees it: its pid, the pipe of its notices, the file of its rows."""
+
+    def __init__(self, pid: int, notices: int, rows: int):
+        self.pid, self.notices, self.rows = pid, notices, rows
+        self.pending = b""
+
+    def close(self) -> None:
+        for fd in (self.notices, self.rows):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _parse_forked(base: str, chunks: list[tuple[list[str], frozenset]], options, now: int, keep: str,
+                  here: str, jobs: int, sink=None) -> tuple[list[Row], dict[str, bytes]]:
+    """:func:`parse_and_fold` on ``jobs`` cores: this process and ``jobs - 1`` forked ones.
+
+    The chunks' numbers wait in a pipe; each process reads the next number when it
+    is free (a read of 4 bytes from a pipe is atomic), so the cores finish
+    together however the notes are spread.  A child writes the rows of each
+    chunk to a file of its own, as tuples (see :func:`_parse_chunk_sent`), then
+    says where on a pipe; this process takes them in between its own chunks,
+    and hands every chunk's rows to ``sink`` as they come (the cache writes
+    them while the rest is parsed).  Against a process pool, no process is
+    started but the forked ones, nothing is imported, and only the children's
+    share of the rows travels.  A chunk that a child took and did not send
+    (it crashed, was killed, or could not fork) is parsed here: the result is
+    the same, only slower.
+    """
+    done: dict[int, tuple[list[Row], dict[str, bytes]]] = {}
+    children: list[_Child] = []
+    tasks = -1
+    try:
+        if len(chunks) <= _MAX_TASKS:
+            try:
+                tasks, feed = os.pipe()
+                try:
+                    os.write(feed, b"".join(i.to_bytes(_TASK_BYTES, "little") for i in range(len(chunks))))
+                finally:
+                    os.close(feed)
+                for _ in range(jobs - 1):
+                    children.append(_fork(tasks, children, base, chunks, options, now, keep))
+            except OSError:  # no pipe, file or fork: fewer processes, or this one alone
+                pass
+        numbers = _task_numbers(tasks) if tasks >= 0 else iter(range(len(chunks)))
+        for number in numbers:
+            done[number] = _parse_paused(base, chunks[number], options, now, here)
+            if sink is not None:
+                sink(done[number][0])
+            for child in children:
+                _take_sent(child, done, sink, wait=False)
+        while children:
+            child = children.pop()
+            try:
+                _take_sent(child, done, sink, wait=True)
+            finally:
+                child.close()
+                _reap(child.pid)
+    finally:
+        if tasks >= 0:
+            os.close(tasks)
+        for child in children:  # interrupted: the children are not waited for
+            child.close()
+            _reap(child.pid, kill=True)
+    for number in range(len(chunks)):
+        if number not in done:  # taken by a child that did not send it
+            done[number] = _parse_paused(base, chunks[number], options, now, here)
+            if sink is not None:
+                sink(done[number][0])
+    ledgers: dict[str, bytes] = {}
+    rows: list[Row] = []
+    for number in range(len(chunks)):
+        chunk_rows, folded = done[number]
+        rows.extend(chunk_rows)
+        ledgers.update(folded)
+    return rows, ledgers
+
+
+def _fork(tasks: int, children: list[_Child], base: str, chunks, options, now: int, keep: str) -> _Child:
+    """Fork a child that parses chunks from the task pipe; OSError when it cannot be."""
+    rows = os.memfd_create("onenotes-rows", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") else _temporary()
+    try:
+        notices, notify = os.pipe()
+    except OSError:
+        os.close(rows)
+        raise
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (rows, notices, notify):
+            os.close(fd)
+        raise
+    if pid == 0:  # the child: never returns
+        _serve(tasks, notify, rows, [notices, *(fd for c in children for fd in (c.notices, c.rows))],
+               base, chunks, options, now, keep)
+    os.close(notify)
+    os.set_blocking(notices, False)
+    return _Child(pid, notices, rows)
+
+
+def _temporary() -> int:
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix="onenotes-rows-")
+    os.unlink(path)
+    return fd
+
+
+def _task_numbers(tasks: int):
+    """The numbers of the chunks this process takes from the task pipe, one at a time, until it is empty."""
+    while True:
+        data = os.read(tasks, _TASK_BYTES)
+        if len(data) < _TASK_BYTES:  # empty (every number is written whole, at once)
+            return
+        yield int.from_bytes(data, "little")
+
+
+def _parse_paused(base: str, chunk: tuple[list[str], frozenset], options, now: int, keep: str):
+    """:func:`_parse_chunk` with the cyclic collector paused (see :func:`_parse_chunk_sent`)."""
+    import gc
+
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_chunk(base, chunk[0], options, now, keep, chunk[1])
+    finally:
+        if running:
+            gc.enable()
+
+
+def _serve(tasks: int, notify: int, rows: int, others: list[int], base: str, chunks, options, now: int,
+           keep: str) -> None:
+    """A forked child: parse chunks from the task pipe until it is empty, exit.
+
+    The rows of each chunk go to the file ``rows``, then a notice of where they
+    are to the pipe ``notify`` (16 bytes: written at once).  ``others``: the
+    parent's ends of pipes, closed here.  It exits with ``os._exit``, whatever
+    happens: nothing of the parent's (buffered output, exit handlers, the
+    cache's connection) is flushed or closed twice."""
+    code = 1
+    try:
+        for fd in others:
+            os.close(fd)
+        at = 0
+        for number in _task_numbers(tasks):
+            parsed, ledgers = _parse_paused(base, chunks[number], options, now, keep)
+            data = memoryview(pickle.dumps((number, [row.__getstate__() for row in parsed], ledgers), 5))
+            start = at
+            while data:
+                written = os.pwrite(rows, data, at)
+                at += written
+                data = data[written:]
+            os.write(notify, start.to_bytes(8, "little") + (at - start).to_bytes(8, "little"))
+        code = 0
+    except BaseException:  # noqa: BLE001 - whatever happens, the parent parses what is missing
+        pass
+    finally:
+        os._exit(code)
+
+
+def _take_sent(child: _Child, done: dict, sink, wait: bool) -> None:
+    """Take the chunks ``child`` has sent; ``wait``: until it has sent all it will (its pipe's end)."""
+    if wait:
+        os.set_blocking(child.notices, True)
+    while True:
+        try:
+            data = os.read(child.notices, 64 * _SENT)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:  # the child is done (or gone): what it sent is all there is
+            return
+        data = child.pending + data
+        whole = len(data) - len(data) % _SENT
+        child.pending = data[whole:]
+        for at in range(0, whole, _SENT):
+            start = int.from_bytes(data[at:at + 8], "little")
+            size = int.from_bytes(data[at + 8:at + _SENT], "little")
+            try:
+                number, states, ledgers = pickle.loads(os.pread(child.rows, size, start))
+                rows = [Row(*state) for state in states]
+            except Exception:  # noqa: BLE001 - not as sent: that chunk is parsed here
+                continue
+            done[number] = (rows, ledgers)
+            if sink is not None:
+                sink(rows)
+        if not wait:
+            return
+
+
+def _reap(pid: int, kill: bool = False) -> int | None:
+    """Wait for the child ``pid`` (killed first if ``kill``); its exit code."""
+    try:
+        if kill:
+            import signal
+
+            os.kill(pid, signal.SIGKILL)
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    except (OSError, ValueError):
+        return None
 
 
 def _chunk_size(notes: int, jobs: int) -> int:
@@ -718,6 +944,8 @@ class Store:
     def __init__(self, path: str, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
+        self._open = False  # a write transaction begun by begin_rows, ended by write
+        self._failed = False  # a statement of it failed: write rolls it back
 
     # -- opening -----------------------------------------------------------
 
@@ -854,31 +1082,70 @@ class Store:
         except sqlite3.Error:
             return None
 
+    def begin_rows(self) -> bool:
+        """Begin the write transaction now, so that rows are written as they are parsed
+        (:meth:`put_rows`, while the rest is parsed) and :meth:`write` ends it.  False,
+        at once, when another process holds the write lock (this one never waits here:
+        :meth:`write` will, briefly, as without it)."""
+        conn = self.conn
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+        except sqlite3.Error:
+            return False
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            self._open, self._failed = True, False
+        except sqlite3.Error:
+            pass
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT * 1000)}")
+        except sqlite3.Error:
+            self._failed = True
+        return self._open
+
+    def put_rows(self, rows: list[Row]) -> None:
+        """Write parsed rows in the transaction :meth:`begin_rows` began (nothing if none is
+        open; a failure makes :meth:`write` roll it back and write nothing)."""
+        if not self._open or self._failed:
+            return
+        try:
+            self._insert(self.conn, rows)
+        except sqlite3.Error:
+            self._failed = True
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, rows: list[Row]) -> None:
+        conn.executemany(
+            "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?)",
+            [(r.path, r.rep, r.key, int(r.racy), r.digest, int(r.readable), r.problems, r.mentions)
+             for r in rows
+             if r.key is not None])
+        bodies = [(r.path, r.data) for r in rows if r.key is not None and r.data is not None]
+        if bodies:
+            conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
+
     def write(self, rows: list[Row], removed: list[str], ledgers: dict[str, bytes | None],
               confirmed: list[str], since: int | None = None) -> bool:
         """Store changed rows, forget removed notes, replace the ledgers of changed reps.
 
         One transaction; False (and nothing written) when another process holds the lock.
+        When :meth:`begin_rows` began it, ``rows`` were written already, by :meth:`put_rows`.
         ``since``: the :meth:`data_version` before this run read the cache.  If another
         process has written since, the ledgers this run folded may rest on rows that are
         no longer the stored ones, so they are dropped instead (the next run folds them
         again from what is stored then); rows are safe either way, as each carries the
         stat key it was parsed at.
         """
-        if not (rows or removed or ledgers or confirmed):
+        put = self._open
+        if not (rows or removed or ledgers or confirmed or put):
             return True
 
         def work(conn: sqlite3.Connection) -> None:
             folded = ledgers
             if since is not None and self.data_version() != since:
                 folded = {rep: None for rep in ledgers}
-            conn.executemany(
-                "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?)",
-                [(r.path, r.rep, r.key, int(r.racy), r.digest, int(r.readable), r.problems, r.mentions)
-                 for r in rows
-                 if r.key is not None])
-            conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
-                             [(r.path, r.data) for r in rows if r.key is not None and r.data is not None])
+            if not put:
+                self._insert(conn, rows)
             gone = [(p,) for p in removed] + [(r.path,) for r in rows if r.key is None]
             conn.executemany("DELETE FROM notes WHERE path = ?", gone)
             # A note parsed without its body (followups) drops the body kept for its old
@@ -911,10 +1178,19 @@ class Store:
         """``work(conn)`` in one write transaction; False (nothing written) when another
         process holds the write lock or anything fails."""
         conn = self.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            return False
+        if self._open:  # begun by begin_rows
+            self._open = False
+            if self._failed:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                return False
+        else:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return False
         try:
             work(conn)
             conn.execute("COMMIT")
@@ -1249,7 +1525,10 @@ def _load_cached(root: str, rels: list[str], options, store: Store, jobs, keep: 
         if len(todo) < len(rels):  # scan order groups a rep's notes: keep it so when some are known
             todo_set = set(todo)
             todo = [rel for rel in rels if rel in todo_set]
-    parsed, folded = parse_and_fold(root, todo, options, jobs, keep, frozenset(fold)) if todo else ([], {})
+    # Rows are written as they are parsed (while the rest is), in the transaction that
+    # store.write ends below, unless another process is writing now.
+    sink = store.put_rows if todo and store.begin_rows() else None
+    parsed, folded = parse_and_fold(root, todo, options, jobs, keep, frozenset(fold), sink) if todo else ([], {})
     for row in parsed:
         rows[row.path] = row
         keys[row.path] = row.key

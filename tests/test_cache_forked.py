@@ -1,0 +1,290 @@
+"""Parsing on all cores by forking (onenotes/cache.py, _parse_forked), and the cache
+written while notes are parsed (Store.begin_rows / put_rows).
+
+On Linux a first run forks one child per extra core; this process parses too, the
+chunks are shared out through a pipe, and each chunk's rows reach the cache as soon
+as they are parsed.  Whatever happens to a child, the answer is the same.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+import onenotes.cache as cache
+from conftest import TODAY
+
+pytestmark = pytest.mark.skipif(not cache._can_fork(), reason="forked parsing is for Linux")
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(monkeypatch):
+    monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """A generated notebook of 120 notes (benchmarks/generate.py), some of them broken."""
+    spec = importlib.util.spec_from_file_location(
+        "generate", Path(__file__).parent.parent / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    root = tmp_path_factory.mktemp("forked") / "nb"
+    generate.generate(root, 120, 11)
+    return root
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Parse on several cores even a small notebook, in many small chunks."""
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(cache, "_chunk_size", lambda notes, jobs: 8)
+    equal = cache._chunks  # chunks of the size asked (not shrinking ones, none under 50 notes)
+    monkeypatch.setattr(cache, "_chunks", lambda rels, size, fold, jobs=1: equal(rels, size, fold))
+
+
+def _unhurried(real):
+    """``_parse_paused`` taking its time in every process, so that every process surely gets chunks."""
+
+    def slow(*args):
+        time.sleep(0.01)
+        return real(*args)
+
+    return slow
+
+
+@pytest.fixture
+def pids(monkeypatch, tmp_path):
+    """The processes that parsed chunks (the children inherit the wrapper): a list of pids."""
+    log = tmp_path / "pids.log"
+    real = _unhurried(cache._parse_paused)
+
+    def logged(*args):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(cache, "_parse_paused", logged)
+    return lambda: [int(line) for line in log.read_text(encoding="utf-8").split()] if log.exists() else []
+
+
+def _inputs(root: Path):
+    from onenotes.config import load_config
+    from onenotes.notebook import scan
+
+    rels = scan(root).notes
+    return rels, load_config(root).read_options, frozenset(rel.partition("/")[0] for rel in rels)
+
+
+def _same(a: list, b: list) -> bool:
+    return [r.__getstate__()[:7] + (r.mentions,) for r in a] == [r.__getstate__()[:7] + (r.mentions,) for r in b]
+
+
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.parametrize("jobs, size", [(2, 8), (3, 8), (2, 100)])
+def test_notes_parsed_by_forked_children_and_this_process_give_the_same_rows(generated, small_chunks, pids,
+                                                                              monkeypatch, jobs, size):
+    """In chunks of 8 no rep is whole in a chunk (the caller folds them all); in chunks
+    of 100, each of the two reps is, and is folded where it was parsed."""
+    monkeypatch.setattr(cache, "_chunk_size", lambda notes, jobs: size)
+    rels, options, reps = _inputs(generated)
+    alone = cache.parse_and_fold(generated, rels, options, jobs=1, keep="index", fold=reps)
+    fds = _open_fds()
+    forked = cache.parse_and_fold(generated, rels, options, jobs=jobs, keep="index", fold=reps)
+    assert _same(forked[0], alone[0]) and [r.path for r in forked[0]] == rels
+    assert forked[1] == (alone[1] if size == 100 else {})
+    assert len(set(pids())) == jobs  # every process parsed some chunks
+    assert _open_fds() == fds  # pipes and files closed, children waited for
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("size, dies_in", [(8, 2), (100, 1)])
+def test_a_child_that_dies_loses_nothing_its_chunks_are_parsed_here(generated, small_chunks, monkeypatch,
+                                                                    tmp_path, size, dies_in):
+    """In its second chunk of 8 (its first was sent), or in its one chunk of 100, whose
+    rep is folded: here, then."""
+    monkeypatch.setattr(cache, "_chunk_size", lambda notes, jobs: size)
+    rels, options, reps = _inputs(generated)
+    alone = cache.parse_and_fold(generated, rels, options, jobs=1, keep="index", fold=reps)
+    parent = os.getpid()
+    real = _unhurried(cache._parse_paused)
+    taken = []
+
+    def dying(base, chunk, *args):
+        taken.append(chunk)
+        if os.getpid() != parent and len(taken) == dies_in:
+            (tmp_path / "died").write_text(str(len(chunk[0])), encoding="utf-8")
+            os._exit(3)
+        return real(base, chunk, *args)
+
+    monkeypatch.setattr(cache, "_parse_paused", dying)
+    sunk = []
+    forked = cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps, sink=sunk.extend)
+    assert _same(forked[0], alone[0])
+    assert forked[1] == (alone[1] if size == 100 else {})
+    assert sorted(r.path for r in sunk) == sorted(rels)
+    assert (tmp_path / "died").exists()  # the child did take a chunk and die with it
+
+
+def test_rows_a_child_sends_that_do_not_read_back_are_parsed_here(generated, small_chunks, monkeypatch, tmp_path):
+    monkeypatch.setattr(cache, "_chunk_size", lambda notes, jobs: 100)  # a rep a chunk: folded where parsed
+    rels, options, reps = _inputs(generated)
+    alone = cache.parse_and_fold(generated, rels, options, jobs=1, keep="data", fold=reps)
+    parent = os.getpid()
+    real = cache.pickle.dumps
+    monkeypatch.setattr(cache, "_parse_paused", _unhurried(cache._parse_paused))
+
+    def garbled(value, *args):  # in the child: rows cut short
+        data = real(value, *args)
+        if os.getpid() == parent:
+            return data
+        (tmp_path / "garbled").write_text("yes", encoding="utf-8")
+        return data[: len(data) // 2]
+
+    monkeypatch.setattr(cache.pickle, "dumps", garbled)
+    sunk = []
+    forked = cache.parse_and_fold(generated, rels, options, jobs=2, keep="data", fold=reps, sink=sunk.extend)
+    assert _same(forked[0], alone[0]) and forked[1] == alone[1] and len(alone[1]) == 2
+    assert sorted(r.path for r in sunk) == sorted(rels)
+    assert (tmp_path / "garbled").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_parsed_row_reaches_the_sink_once(generated, small_chunks, jobs):
+    rels, options, reps = _inputs(generated)
+    sunk = []
+    rows, _ = cache.parse_and_fold(generated, rels, options, jobs=jobs, keep="index", fold=reps,
+                                   sink=sunk.extend)
+    assert sorted(r.path for r in sunk) == sorted(rels) and len(sunk) == len(rows)
+
+
+def test_an_interrupted_parse_leaves_no_child_running(generated, small_chunks, monkeypatch):
+    rels, options, reps = _inputs(generated)
+    parent = os.getpid()
+    logged = cache._parse_paused
+    seen = []
+    children = []
+    fork = cache._fork
+    monkeypatch.setattr(cache, "_fork", lambda *args: children.append(fork(*args)) or children[-1])
+
+    def interrupted(base, chunk, *args):
+        if os.getpid() == parent:
+            seen.append(chunk)
+            if len(seen) == 1:
+                raise KeyboardInterrupt
+        return logged(base, chunk, *args)
+
+    monkeypatch.setattr(cache, "_parse_paused", interrupted)
+    fds = _open_fds()
+    with pytest.raises(KeyboardInterrupt):
+        cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
+    assert _open_fds() == fds
+    assert len(children) == 1
+    with pytest.raises(ProcessLookupError):  # killed and waited for: no such process left
+        os.kill(children[0].pid, 0)
+
+
+def test_without_fork_the_chunks_are_parsed_here(generated, small_chunks, monkeypatch, pids):
+    rels, options, reps = _inputs(generated)
+    alone = cache.parse_and_fold(generated, rels, options, jobs=1, keep="index", fold=reps)
+
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    forked = cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
+    assert _same(forked[0], alone[0]) and forked[1] == {}  # no rep is whole in a chunk of 8
+    assert set(pids()) == {os.getpid()}
+
+
+def _copy(generated: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "nb"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns(".onenotes"))
+    return root
+
+
+def _stored(root: Path) -> list[tuple]:
+    with sqlite3.connect(root / ".onenotes" / "cache") as conn:
+        rows = conn.execute("SELECT path, rep, digest, readable, problems, mentions"  # keys: other inodes
+                            " FROM notes ORDER BY path").fetchall()
+        ledgers = conn.execute("SELECT rep, open FROM ledgers ORDER BY rep").fetchall()
+    conn.close()
+    return rows + ledgers
+
+
+def test_a_first_run_on_all_cores_writes_the_cache_a_run_on_one_core_writes(cli, generated, tmp_path,
+                                                                              small_chunks, monkeypatch):
+    args = ("followups", "--today", TODAY, "--format", "json")
+    one = _copy(generated, tmp_path / "one")
+    two = _copy(generated, tmp_path / "two")
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    first = cli("--notebook", one, *args)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    begun = []
+    real = cache.Store.begin_rows
+    monkeypatch.setattr(cache.Store, "begin_rows", lambda self: begun.append(real(self)) or begun[-1])
+    second = cli("--notebook", two, *args)
+    assert begun == [True]  # the rows were written as they were parsed
+    assert (second.exit_code, second.stdout, second.stderr) == (first.exit_code, first.stdout, first.stderr)
+    assert _stored(two) == _stored(one) and len(_stored(one)) > 120
+    assert cli("--notebook", two, *args).stdout == first.stdout  # warm, from what was written
+
+
+def test_a_failed_write_while_parsing_writes_nothing_and_changes_no_answer(cli, generated, tmp_path,
+                                                                           small_chunks, monkeypatch):
+    args = ("followups", "--today", TODAY, "--format", "json")
+    root = _copy(generated, tmp_path)
+    expected = cli("--notebook", root, "--no-cache", *args)
+    real = cache.Store._insert
+    calls = []
+
+    def failing(conn, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(conn, rows)
+
+    monkeypatch.setattr(cache.Store, "_insert", staticmethod(failing))
+    result = cli("--notebook", root, *args)
+    assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
+    assert len(calls) >= 2
+    with sqlite3.connect(root / ".onenotes" / "cache") as conn:
+        assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0  # rolled back, all of it
+    conn.close()
+    monkeypatch.setattr(cache.Store, "_insert", staticmethod(real))
+    assert cli("--notebook", root, *args).stdout == expected.stdout
+    assert len(_stored(root)) > 120
+
+
+def test_begin_rows_never_waits_for_another_writer(acme, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(cache, "LOCK_TIMEOUT", 60)  # what write() would wait for the lock
+    store = cache.Store.open(acme)
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        answer = []
+        asking = threading.Thread(target=lambda: answer.append(store.begin_rows()), daemon=True)
+        asking.start()
+        asking.join(20)  # a third of the lock timeout: it did not wait for the lock
+        assert answer == [False]
+        assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 60_000
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.begin_rows() is True
+    store.put_rows([])
+    assert store.write([], [], {}, []) is True
+    store.close()

@@ -724,7 +724,7 @@ def _parse_forked(base: str, chunks: list[tuple[list[str], frozenset]], options,
 
 def _fork(tasks: int, children: list[_Child], base: str, chunks, options, now: int, keep: str) -> _Child:
     """Fork a child that parses chunks from the task pipe; OSError when it cannot be."""
-    rows = os.memfd_create("onenotes-rows", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") else _temporary()
+    rows = _rows_file()
     try:
         notices, notify = os.pipe()
     except OSError:
@@ -744,12 +744,17 @@ def _fork(tasks: int, children: list[_Child], base: str, chunks, options, now: i
     return _Child(pid, notices, rows)
 
 
-def _temporary() -> int:
-    import tempfile
+def _rows_file() -> int:
+    """An anonymous file for a child's rows: in memory where the system allows, else a
+    temporary file, unlinked at once; OSError when neither can be made."""
+    try:
+        return os.memfd_create("onenotes-rows", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):  # not Linux 3.17+, or forbidden in a sandbox
+        import tempfile
 
-    fd, path = tempfile.mkstemp(prefix="onenotes-rows-")
-    os.unlink(path)
-    return fd
+        fd, path = tempfile.mkstemp(prefix="onenotes-rows-")
+        os.unlink(path)
+        return fd
 
 
 def _task_numbers(tasks: int):

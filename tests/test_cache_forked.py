@@ -288,3 +288,16 @@ def test_begin_rows_never_waits_for_another_writer(acme, monkeypatch):
     store.put_rows([])
     assert store.write([], [], {}, []) is True
     store.close()
+
+
+def test_without_memfd_the_rows_travel_through_a_temporary_file(generated, small_chunks, monkeypatch, pids):
+    rels, options, reps = _inputs(generated)
+    alone = cache.parse_and_fold(generated, rels, options, jobs=1, keep="index", fold=reps)
+
+    def forbidden(*args):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "memfd_create", forbidden, raising=False)
+    forked = cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
+    assert _same(forked[0], alone[0]) and forked[1] == {}
+    assert len(set(pids())) == 2

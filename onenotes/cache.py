@@ -537,23 +537,59 @@ def parse_row(root: str, rel: str, options, now: int, keep: str = "note", hold: 
 
 def _parse_chunk(root: str, rels: list[str], options, now: int, keep: str,
                  fold: frozenset = frozenset()) -> tuple[list[Row], dict[str, bytes]]:
-    """Parse ``rels``; fold the ledgers of the reps in ``fold``, whose notes are all here."""
-    rows = [parse_row(root, rel, options, now, keep, hold=bool(fold)) for rel in rels]
-    ledgers: dict[str, bytes] = {}
-    if fold:
-        from onenotes.ledger import build_ledger, open_commitments
+    """Parse ``rels``; fold the ledgers of the reps in ``fold``, whose notes are all here.
 
-        members: dict[str, list] = {}
-        for row in rows:
-            if row.rep in fold and row.readable:
-                members.setdefault(row.rep, []).append(row.note)
-        for rep in fold:
-            ledgers[rep] = encode_entries(open_commitments(build_ledger(members.get(rep, []))))
-        if keep not in ("note", "both"):
-            for row in rows:  # the notes were held for folding only
+    A rep's notes come one after another (scan order), so each rep of ``fold`` is
+    folded as soon as its last note is read, and its notes are let go then (unless
+    ``keep`` keeps them): one rep's notes are held at a time, not a chunk's (at
+    100,000 notes a chunk holds thousands).  A rep whose notes are not all
+    together is folded at the end, from all of them.
+    """
+    if not fold:
+        return [parse_row(root, rel, options, now, keep) for rel in rels], {}
+    from onenotes.ledger import build_ledger, open_commitments
+
+    apart = _apart(rels) & fold
+    drop = keep not in ("note", "both")  # the notes were held for folding only
+    rows: list[Row] = []
+    ledgers: dict[str, bytes] = {}
+
+    def fold_rep(rep: str, members: list[Row]) -> None:
+        ledgers[rep] = encode_entries(open_commitments(build_ledger(
+            [row.note for row in members if row.readable])))
+        if drop:
+            for row in members:
                 if row.key is not None:
                     row.note = None
+
+    current, start = None, 0
+    for rel in rels:
+        rep = rel.partition("/")[0]
+        if rep != current:
+            if current in fold and current not in apart:
+                fold_rep(current, rows[start:])
+            current, start = rep, len(rows)
+        rows.append(parse_row(root, rel, options, now, keep, hold=rep in fold))
+    if current in fold and current not in apart:
+        fold_rep(current, rows[start:])
+    for rep in fold - ledgers.keys():  # apart, or no note of it here
+        fold_rep(rep, [row for row in rows if row.rep == rep])
     return rows, ledgers
+
+
+def _apart(rels: list[str]) -> set[str]:
+    """The reps whose notes in ``rels`` are not all next to each other."""
+    seen: set[str] = set()
+    apart: set[str] = set()
+    last = None
+    for rel in rels:
+        rep = rel.partition("/")[0]
+        if rep != last:
+            if rep in seen:
+                apart.add(rep)
+            seen.add(rep)
+            last = rep
+    return apart
 
 
 def _parse_chunk_sent(root: str, rels: list[str], options, now: int, keep: str,

@@ -771,3 +771,51 @@ def test_a_note_read_for_its_commitments_only_is_read_whole_when_a_command_asks_
     [note] = book.notes
     assert [(m.name, m.actual) for m in note.metrics] == [("revenue", 1200)]
     assert note.behaviour_plan == {"sales_calls": 40}
+
+
+def test_a_chunk_holds_one_rep_s_notes_at_a_time_while_folding(broken, monkeypatch):
+    """Each rep is folded when its last note is read and its notes let go then: a chunk of
+    a 100,000-note first run would otherwise hold thousands of parsed notes at once."""
+    from onenotes import ledger
+    from onenotes.config import load_config
+    from onenotes.notebook import scan
+
+    rels = scan(broken).notes
+    options = load_config(broken).read_options
+    reps = frozenset(rel.partition("/")[0] for rel in rels)
+    made = []
+    real_parse, real_build = cache.parse_row, ledger.build_ledger
+    monkeypatch.setattr(cache, "parse_row", lambda *a, **k: made.append(real_parse(*a, **k)) or made[-1])
+    held_at_each_fold = []
+
+    def build(notes):
+        held_at_each_fold.append({row.rep for row in made if row.note is not None})
+        return real_build(notes)
+
+    monkeypatch.setattr(ledger, "build_ledger", build)
+    rows, ledgers = cache._parse_chunk(str(broken), rels, options, 0, "index", reps)
+    assert len(held_at_each_fold) == len(reps) > 2
+    assert all(len(held) <= 1 for held in held_at_each_fold), held_at_each_fold
+    monkeypatch.setattr(ledger, "build_ledger", real_build)
+
+    def alone(rep):  # the rep's notes parsed whole, then folded
+        own = [rel for rel in rels if rel.startswith(rep + "/")]
+        notes = [row.note for row in cache._parse_chunk(str(broken), own, options, 0, "note")[0] if row.readable]
+        return cache.encode_entries(ledger.open_commitments(real_build(notes)))
+
+    assert ledgers == {rep: alone(rep) for rep in reps}
+
+
+def test_a_rep_whose_notes_are_not_together_is_folded_from_all_of_them(broken):
+    from onenotes.config import load_config
+    from onenotes.notebook import scan
+
+    rels = scan(broken).notes
+    options = load_config(broken).read_options
+    reps = frozenset(rel.partition("/")[0] for rel in rels)
+    together = cache._parse_chunk(str(broken), rels, options, 0, "index", reps)
+    shuffled = rels[1::2] + rels[0::2]  # every rep cut in two
+    assert cache._apart(shuffled) == reps - {rep for rep in reps if sum(r.startswith(rep + "/") for r in rels) < 2}
+    apart = cache._parse_chunk(str(broken), shuffled, options, 0, "index", reps)
+    assert apart[1] == together[1]
+    assert all(row.note is None for row in apart[0] if row.key is not None)

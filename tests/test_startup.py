@@ -55,8 +55,11 @@ NOT_FOR_HELP = {
 }
 
 _REPORT = """
-import atexit, sys
-atexit.register(lambda: print("MODULES", *sorted(sys.modules), file=sys.stderr))
+import atexit, os, sys
+report = lambda: print("MODULES", *sorted(sys.modules), file=sys.stderr, flush=True)
+atexit.register(report)
+end = os._exit  # how onenotes.cli.main ends the process: exit handlers do not run
+os._exit = lambda code: (report(), end(code))
 sys.argv[0] = "onenotes"
 from onenotes.cli import main
 main()

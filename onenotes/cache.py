@@ -720,7 +720,7 @@ def _parse_forked(base: str, chunks: list[tuple[list[str], frozenset]], options,
                     os.write(feed, b"".join(i.to_bytes(_TASK_BYTES, "little") for i in range(len(chunks))))
                 finally:
                     os.close(feed)
-                for _ in range(jobs - 1):
+                for _ in range(min(jobs, len(chunks)) - 1):  # a process for each chunk at most
                     children.append(_fork(tasks, children, base, chunks, options, now, keep))
             except OSError:  # no pipe, file or fork: fewer processes, or this one alone
                 pass

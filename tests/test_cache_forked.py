@@ -301,3 +301,15 @@ def test_without_memfd_the_rows_travel_through_a_temporary_file(generated, small
     forked = cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
     assert _same(forked[0], alone[0]) and forked[1] == {}
     assert len(set(pids())) == 2
+
+
+def test_no_more_processes_are_forked_than_there_are_chunks(generated, small_chunks, monkeypatch):
+    monkeypatch.setattr(cache, "_chunk_size", lambda notes, jobs: 100)  # two chunks (a rep each)
+    rels, options, reps = _inputs(generated)
+    children = []
+    fork = cache._fork
+    monkeypatch.setattr(cache, "_fork", lambda *args: children.append(fork(*args)) or children[-1])
+    alone = cache.parse_and_fold(generated, rels, options, jobs=1, keep="index", fold=reps)
+    forked = cache.parse_and_fold(generated, rels, options, jobs=8, keep="index", fold=reps)
+    assert _same(forked[0], alone[0]) and forked[1] == alone[1]
+    assert len(children) == 1

@@ -984,9 +984,22 @@ class Store:
 
     def __init__(self, path: str, conn: sqlite3.Connection):
         self.path = path
-        self.conn = conn
+        self._conn = conn
         self._open = False  # a write transaction begun by begin_rows, ended by write
         self._failed = False  # a statement of it failed: write rolls it back
+        self._committing = None  # the thread committing the last write (write(..., later=True))
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The connection, once a commit running in the background is done."""
+        if self._committing is not None:
+            self._settle()
+        return self._conn
+
+    def _settle(self) -> None:
+        thread, self._committing = self._committing, None
+        if thread is not None:
+            thread.join()
 
     # -- opening -----------------------------------------------------------
 
@@ -1166,7 +1179,7 @@ class Store:
             conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
 
     def write(self, rows: list[Row], removed: list[str], ledgers: dict[str, bytes | None],
-              confirmed: list[str], since: int | None = None) -> bool:
+              confirmed: list[str], since: int | None = None, later: bool = False) -> bool:
         """Store changed rows, forget removed notes, replace the ledgers of changed reps.
 
         One transaction; False (and nothing written) when another process holds the lock.
@@ -1176,6 +1189,10 @@ class Store:
         no longer the stored ones, so they are dropped instead (the next run folds them
         again from what is stored then); rows are safe either way, as each carries the
         stat key it was parsed at.
+
+        ``later``: the COMMIT (most of it, the sync of the file to disk) runs in a
+        thread while the command goes on to print; the next use of this store, or
+        :func:`settle`, waits for it.  True then means written, not yet committed.
         """
         put = self._open
         if not (rows or removed or ledgers or confirmed or put):
@@ -1201,7 +1218,7 @@ class Store:
             conn.executemany("DELETE FROM ledgers WHERE rep = ?",
                              [(rep,) for rep, text in folded.items() if text is None])
 
-        return self._transaction(work)
+        return self._transaction(work, later)
 
     def add_bodies(self, rows: list[Row]) -> bool:
         """Keep the encoded notes of rows parsed for their bodies, where the cache still
@@ -1215,9 +1232,9 @@ class Store:
             " (SELECT 1 FROM notes WHERE path = ? AND key = ? AND digest = ?)",
             [(r.path, r.data, r.path, r.key, r.digest) for r in rows]))
 
-    def _transaction(self, work) -> bool:
+    def _transaction(self, work, later: bool = False) -> bool:
         """``work(conn)`` in one write transaction; False (nothing written) when another
-        process holds the write lock or anything fails."""
+        process holds the write lock or anything fails.  ``later``: see :meth:`write`."""
         conn = self.conn
         if self._open:  # begun by begin_rows
             self._open = False
@@ -1234,6 +1251,13 @@ class Store:
                 return False
         try:
             work(conn)
+            if later:
+                import threading
+
+                self._committing = threading.Thread(target=_commit, args=(conn,), name="onenotes-cache-commit")
+                self._committing.start()
+                _COMMITTING.append(self)
+                return True
             conn.execute("COMMIT")
             return True
         except sqlite3.Error:
@@ -1256,6 +1280,27 @@ class Store:
             self.conn.close()
         except sqlite3.Error:
             pass
+
+
+_COMMITTING: list[Store] = []  # stores whose last write may still be committing
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, in the thread :meth:`Store.write` started (SQLite lets go of the GIL while
+    it writes and syncs); ROLLBACK if it fails: then nothing of it was written."""
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
+def settle() -> None:
+    """Wait for every write still committing in the background (before the process ends)."""
+    while _COMMITTING:
+        _COMMITTING.pop()._settle()
 
 
 def _pack(data: bytes) -> bytes:
@@ -1598,7 +1643,7 @@ def _load_cached(root: str, rels: list[str], options, store: Store, jobs, keep: 
             ledgers = None
             writes = {rep: None for rep in writes.keys() | missing}
     loaded = Loaded(keys, rows, ledgers, store, root, options, partial=keep == "index")
-    store.write(parsed, removed, writes, confirmed, since=version)
+    store.write(parsed, removed, writes, confirmed, since=version, later=True)  # committed as the command prints
     return loaded
 
 

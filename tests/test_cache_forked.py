@@ -313,3 +313,47 @@ def test_no_more_processes_are_forked_than_there_are_chunks(generated, small_chu
     forked = cache.parse_and_fold(generated, rels, options, jobs=8, keep="index", fold=reps)
     assert _same(forked[0], alone[0]) and forked[1] == alone[1]
     assert len(children) == 1
+
+
+@pytest.fixture
+def slow_commit(monkeypatch):
+    """The background commit takes its time: whoever reads the cache must wait for it."""
+    real = cache._commit
+
+    def slow(conn):
+        time.sleep(0.3)
+        real(conn)
+
+    monkeypatch.setattr(cache, "_commit", slow)
+
+
+def test_the_command_ends_only_once_the_cache_is_committed(cli, acme, slow_commit):
+    result = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert result.exit_code == 0
+    with sqlite3.connect(acme / ".onenotes" / "cache", timeout=0) as other:  # another process, no waiting
+        assert other.execute("SELECT count(*) FROM notes").fetchone()[0] > 10
+    other.close()
+    assert cache._COMMITTING == []
+
+
+def test_the_store_waits_for_its_commit_before_it_is_used_again(acme, slow_commit):
+    from onenotes.notebook import load_notebook
+
+    store = load_notebook(acme, cache=True, notes=False)._loaded.store
+    assert store._committing is not None and cache._COMMITTING == [store]  # still committing
+    assert len(store.index()) > 10  # waited for it
+    assert store._committing is None
+    cache.settle()
+
+
+def test_a_commit_that_fails_in_the_background_rolls_back():
+    done = []
+
+    class Failing:
+        def execute(self, sql):
+            done.append(sql)
+            if sql == "COMMIT":
+                raise sqlite3.OperationalError("disk I/O error")
+
+    cache._commit(Failing())
+    assert done == ["COMMIT", "ROLLBACK"]

@@ -158,6 +158,13 @@ def _end(code: int) -> None:
     os._exit(code)
 
 
+def _settle_cache() -> None:
+    """Let the cache's last write finish committing (it does so while the command prints)."""
+    cache = sys.modules.get("onenotes.cache")  # not imported: nothing was written
+    if cache is not None:
+        cache.settle()
+
+
 def _run(argv: list[str] | None) -> None:
     for stream in (sys.stdout, sys.stderr):  # a path that is not UTF-8 prints as its bytes
         try:
@@ -165,8 +172,11 @@ def _run(argv: list[str] | None) -> None:
         except (AttributeError, ValueError, OSError):
             pass
     try:
-        # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
-        code = cli.main(args=argv, prog_name="onenotes", standalone_mode=False)
+        try:
+            # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
+            code = cli.main(args=argv, prog_name="onenotes", standalone_mode=False)
+        finally:
+            _settle_cache()
     except _onenotes_error() as exc:
         from onenotes.output import clean_block
 

@@ -72,8 +72,10 @@ class _Decline(Exception):
 # Anything but LF, printable ASCII and the printable non-ASCII planes that YAML
 # treats as ordinary text.  Out: tab, CR, C0/C1 controls, DEL, NEL (U+0085),
 # LS/PS (U+2028/9), BOM (U+FEFF, skipped at a line start), surrogates, U+FFFE/F.
-_SPECIAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-                      "\U00010000-\U0010ffff]")
+# Written as the characters it finds, not as the negation of the others: the
+# same set (a test checks every code point), compiled in 0.4 ms instead of 3.6
+# (every run that parses a note compiles it).
+_SPECIAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 # One line, as (indentation, "- " of an item, key, rest without trailing
 # spaces): the rest is the value of a key, an item's value, or (with neither

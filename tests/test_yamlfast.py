@@ -641,3 +641,12 @@ def test_the_shortcut_for_simple_lines_reads_them_as_the_general_classifier(inde
 def test_the_commonest_new_lines_of_a_note_take_the_shortcut(raw):
     """(A shortcut that never matched would make the test above pass without testing anything.)"""
     assert yamlfast._SIMPLE(raw) is not None
+
+
+def test_the_special_characters_are_the_ones_the_negated_pattern_found_at_every_code_point():
+    """yamlfast._SPECIAL lists the characters it finds (cheaper to compile than the
+    negation of every other); over all of Unicode it finds exactly what OLD_SPECIAL did."""
+    everything = "".join(map(chr, range(0x110000)))
+    found = [m.start() for m in yamlfast._SPECIAL.finditer(everything)]
+    assert found == [m.start() for m in OLD_SPECIAL.finditer(everything)]
+    assert len(found) == 2117  # C0 but LF, DEL and C1, LS/PS, the surrogates, BOM, U+FFFE/F

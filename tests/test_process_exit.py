@@ -46,3 +46,14 @@ def test_output_that_cannot_be_written_is_an_error_not_a_traceback(acme):
     assert done.returncode == 4
     assert done.stderr.startswith("onenotes: error: ") and "Traceback" not in done.stderr
 
+
+
+@pytest.mark.parametrize("closed", [1, 2])
+def test_a_command_started_with_its_output_or_errors_closed_ends_as_before(acme, closed):
+    """`onenotes ... >&-` (Python then has no sys.stdout) or `2>&-`: exit 0, no traceback."""
+    keep = {1: 2, 2: 1}[closed]
+    done = subprocess.run(
+        ["sh", "-c", f'"$0" -m onenotes --notebook "$1" followups --today {TODAY} {closed}>&- {keep}>"$2"',
+         sys.executable, str(acme), str(acme / "kept.txt")], env=ENV, timeout=120)
+    kept = (acme / "kept.txt").read_text(encoding="utf-8")
+    assert done.returncode == 0 and "Traceback" not in kept

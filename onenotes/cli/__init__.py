@@ -140,19 +140,22 @@ def _end(code: int) -> None:
     has no thread, no child process and no write left pending by then (notes and
     the cache are written and closed by the commands that write them)."""
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None when started with its output closed (`>&-`)
+            sys.stdout.flush()
     except BrokenPipeError:  # the reader went away: as main() does for a write
         pass
     except (OSError, ValueError) as exc:  # /dev/full, a full disk, a closed stream
         from onenotes.errors import WriteError
 
         try:
-            sys.stderr.write(f"onenotes: error: {getattr(exc, 'strerror', None) or exc}\n")
+            if sys.stderr is not None:
+                sys.stderr.write(f"onenotes: error: {getattr(exc, 'strerror', None) or exc}\n")
         except (OSError, ValueError):
             pass
         code = code or WriteError.exit_code
     try:
-        sys.stderr.flush()
+        if sys.stderr is not None:
+            sys.stderr.flush()
     except (OSError, ValueError):
         pass
     os._exit(code)

@@ -732,12 +732,10 @@ def _parse_forked(base: str, chunks: list[tuple[list[str], frozenset]], options,
             for child in children:
                 _take_sent(child, done, sink, wait=False)
         while children:
+            _take_sent(children[-1], done, sink, wait=True)  # interrupted: killed below
             child = children.pop()
-            try:
-                _take_sent(child, done, sink, wait=True)
-            finally:
-                child.close()
-                _reap(child.pid)
+            child.close()
+            _reap(child.pid)
     finally:
         if tasks >= 0:
             os.close(tasks)

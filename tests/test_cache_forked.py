@@ -357,3 +357,31 @@ def test_a_commit_that_fails_in_the_background_rolls_back():
 
     cache._commit(Failing())
     assert done == ["COMMIT", "ROLLBACK"]
+
+
+def test_a_parse_interrupted_while_waiting_for_a_child_kills_it(generated, small_chunks, monkeypatch):
+    """Interrupted (a signal to this process alone) while it waits for the child's last
+    rows, this process does not wait for the child to finish: it kills it."""
+    rels, options, reps = _inputs(generated)
+    parent = os.getpid()
+    children = []
+    fork = cache._fork
+    monkeypatch.setattr(cache, "_fork", lambda *args: children.append(fork(*args)) or children[-1])
+    real_parse, real_take = cache._parse_paused, cache._take_sent
+
+    def child_sleeps(*args):  # the child would take an hour over its chunks
+        if os.getpid() != parent:
+            time.sleep(3600)
+        return real_parse(*args)
+
+    def interrupted(child, done, sink, wait):
+        if wait:
+            raise KeyboardInterrupt
+        return real_take(child, done, sink, wait)
+
+    monkeypatch.setattr(cache, "_parse_paused", child_sleeps)
+    monkeypatch.setattr(cache, "_take_sent", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
+    with pytest.raises(ProcessLookupError):
+        os.kill(children[0].pid, 0)

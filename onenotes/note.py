@@ -336,7 +336,8 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                 "a Markdown heading inside the frontmatter",
                 f"is the closing --- missing? the frontmatter now ends on line {body_line - 1}"))
         try:
-            loaded = load_yaml(yaml_text, line_offset=1)
+            # Read for its commitments only: the other keys' values need not be built.
+            loaded = load_yaml(yaml_text, 1, "commitments" if commitments_only else None)
         except YamlProblem as exc:
             hint = None if exc.hint == GENERIC_HINT else exc.hint
             if not _YAML_KEY_LINE.search(yaml_text):

@@ -309,6 +309,31 @@ def test_plans_read_as_the_reference_reads_them(meta, lined):
     _same_note(_read(fast, meta, "", ReadOptions()), _read(ref, meta, "", ReadOptions()))
 
 
+# Frontmatter whose flaw is in a block the commitments-only read does not build
+# (metrics, plans, confidence): that read fails the note as the whole read does.
+FLAWED_BLOCKS = [
+    "metrics:\n  revenue: 1\n  revenue: 2\n",
+    "metrics:\n  revenue: 1\n   calls: 2\n",
+    "metrics:\n  revenue: {goal: 1, goal: 2}\n",
+    "coaching_plan:\n  skill: a\n - b\n",
+    "coaching_plan:\n  - a: 1\n    a: 2\n",
+    "behaviour_plan:\n  calls: 40\n    more: 1\n",
+    "confidence:\n  revenue:\n    x: 1\n    x: 2\n",
+    "confidence: 4\nconfidence: 5\n",
+    "tags:\n- a\n- b: 1\n  b: 2\n",
+]
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("block", FLAWED_BLOCKS)
+def test_a_flaw_in_a_block_the_commitments_only_read_skips_fails_the_note_on_both_reads(block, where):
+    commitments = "commitments:\n  - id: a\n    text: Call Bob\n"
+    meta = block + commitments if where == "before" else commitments + block
+    text = "---\nrep: ann\n" + meta + "---\n- [ ] Send the deck\n"
+    assert _outcome(fast.parse_note, text, ReadOptions(), commitments_only=True)[0] == "error"
+    check_note(text, ReadOptions())
+
+
 def test_parse_note_bytes_passes_commitments_only_through():
     from onenotes.notebook import parse_note_bytes
 

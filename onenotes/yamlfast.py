@@ -116,6 +116,7 @@ _FLOAT = re.compile(
     re.X,
 ).fullmatch
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+_date = _dt.date.fromisoformat
 _TIMESTAMP = re.compile(  # a timestamp with a time: left to the full loader
     r"""[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}
         (?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
@@ -559,6 +560,13 @@ def _resolve(value: str):
     """A plain value typed as the full loader's resolvers and constructors type it."""
     first = value[0]
     if first in _NUMERIC_START:
+        # A date first (the commonest new value of a note: due, since), which
+        # neither an integer nor a float can be, with a "-" at index 4.
+        if len(value) == 10 and value[4] == "-" and _DATE(value):
+            try:
+                return _date(value)  # (YYYY-MM-DD: what fromisoformat reads as the full loader does)
+            except ValueError:
+                return value  # 2026-02-30: the full loader keeps the text
         if _INT(value):
             if len(value) > _MAX_INT_DIGITS:
                 raise _Decline
@@ -574,11 +582,6 @@ def _resolve(value: str):
             if text == ".nan":
                 return _NAN
             return sign * float(text)
-        if _DATE(value):
-            try:
-                return _dt.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
-            except ValueError:
-                return value  # 2026-02-30: the full loader keeps the text
         if _TIMESTAMP(value):
             raise _Decline
         return value

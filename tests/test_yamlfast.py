@@ -385,6 +385,17 @@ def test_typical_values_take_the_fast_path_with_the_full_loaders_types(text, val
     assert_same(fast, yamlfull.load(text, 1))
 
 
+def test_every_month_and_day_of_a_yyyy_mm_dd_value_reads_as_the_full_loader_reads_it():
+    """Dates are read first, by date.fromisoformat: a real date is a date, any other stays text."""
+    values = [f"{year}-{month:02d}-{day:02d}" for year in ("0000", "0001", "1900", "2024", "2026", "9999")
+              for month in range(14) for day in range(33)]
+    text = "".join(f"k{i}: {value}\n" for i, value in enumerate(values))
+    yamlfast.clear_caches()
+    assert check(text, 1)
+    fast = yamlfast.parse(text, 1)
+    assert sum(type(v) is dt.date for v in fast.values()) == 4 * 365 + 366  # 0000 is no year, 1900 no leap year
+
+
 def test_lines_are_those_of_the_full_loader_for_a_nested_note():
     text = ("# top comment\nrep: ann\nmetrics:\n\n  revenue: 1\n  calls: {goal: 6, actual: 5}\n"
             "commitments:\n  # the list\n  - id: a\n    text: Call Acme\n  -   id: b\n      due: 2026-11-30\n"

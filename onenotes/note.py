@@ -504,24 +504,30 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
         return
     lines = getattr(items, "lines", None)  # the loaders give a LineList a line for each item
     rep, mentions = note.rep, note.mentions
+    date_type = dt.date
     for index, item in enumerate(items):
-        if isinstance(item, str):
-            item = LineDict(text=item)
-            item.line = lines[index] if lines else line + 1 + index
-        if not isinstance(item, dict):
-            _problem(note, line, "error", "commitment-invalid",
-                     f"commitment {index + 1} is not a mapping: {item!r}",
-                     "write it as '- text: ...' with id, owner, due and status")
-            continue
-        iline = getattr(item, "line", line) or line
+        kind = type(item)
+        if kind is LineDict:  # (what the loaders give: the tests below, in the usual order)
+            iline = getattr(item, "line", line) or line
+        else:
+            if isinstance(item, str):
+                item = LineDict(text=item)
+                item.line = lines[index] if lines else line + 1 + index
+            if not isinstance(item, dict):
+                _problem(note, line, "error", "commitment-invalid",
+                         f"commitment {index + 1} is not a mapping: {item!r}",
+                         "write it as '- text: ...' with id, owner, due and status")
+                continue
+            iline = getattr(item, "line", line) or line
         get = item.get
         text = get("text")
-        text = "" if text is None else str(text).strip()
+        # str(x).strip() of a str is x.strip(): written so for the usual text and id.
+        text = text.strip() if type(text) is str else "" if text is None else str(text).strip()
         if not text:
             _problem(note, iline, "error", "commitment-text", "commitment without text",
                      "add 'text: what was promised'")
         cid = get("id")
-        cid = "" if cid is None else str(cid).strip()
+        cid = cid.strip() if type(cid) is str else "" if cid is None else str(cid).strip()
         if not cid:
             cid = _unique_id(seen, derived_id(rep, stem, text))
         # A status or owner that is already one of the known words (the usual case)
@@ -542,13 +548,13 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
                          f"unknown owner {get('owner')!r}", "use rep or manager")
         # An absent date or a YAML date needs no reading.
         due, due_raw = get("due"), None
-        if due is not None and type(due) is not dt.date:
+        if due is not None and type(due) is not date_type:
             due, due_raw = _date_field(note, due, _line(item, "due", iline), "due date", options)
         since = get("since")
-        if since is not None and type(since) is not dt.date:
+        if since is not None and type(since) is not date_type:
             since, _ = _date_field(note, since, _line(item, "since", iline), "since", options)
         done_on = get("done_on")
-        if done_on is not None and type(done_on) is not dt.date:
+        if done_on is not None and type(done_on) is not date_type:
             done_on, _ = _date_field(note, done_on, _line(item, "done_on", iline), "done_on", options)
         reason = get("reason")
         if reason is not None:

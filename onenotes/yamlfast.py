@@ -149,14 +149,17 @@ def parse(text: str, line_offset: int = 0, only: str | None = None):
     """
     lines = text.split("\n")
     try:
-        try:
-            # The common case, every line seen before: one lookup per line, in C.
-            entries = list(map(_LINES.__getitem__, lines))
-            numbers = _NUMBERS.get((line_offset, len(lines))) or _numbers(line_offset, len(lines))
-        except KeyError:
-            entries, numbers = _read_lines(lines, line_offset)
+        # One lookup per line, in C; None for a line not seen before.  (A first run
+        # meets one or two new lines in most notes: looked up once, with no
+        # exception to raise, they cost less than a failed lookup and a second.)
+        # Every entry is a tuple of three, true: all() finds a None.
+        entries = list(map(_LINES.get, lines))
+        if not all(entries):
+            entries, numbers = _read_lines(lines, line_offset, entries)
             if not entries:
                 return None  # blank lines and comments: an empty document
+        else:
+            numbers = _NUMBERS.get((line_offset, len(lines))) or _numbers(line_offset, len(lines))
         first = entries[0]
         if first[0] > KEY_FLOW:  # not a key at column 0
             return DECLINED
@@ -182,18 +185,16 @@ def _numbers(line_offset: int, count: int) -> list:
 _NUMBERS: dict = {}  # (line_offset, count) -> line numbers, which the parser reads and never changes
 
 
-def _read_lines(lines: list, line_offset: int) -> tuple:
+def _read_lines(lines: list, line_offset: int, entries: list) -> tuple:
     """The entries of ``lines`` (none for a blank or comment line) and the line number of each.
 
     Remembers the entry of each new line that has one (blank and comment lines
     are not remembered, so that :func:`parse` can take a document whose every
     line is remembered as one with an entry on each line).
 
-    A note has one or two new lines among its fifty (the id, text and dates of
-    a new commitment): the known ones are looked up at once, in C, and only
-    the others are classified here, in order."""
+    ``entries`` holds the remembered entry of each line, None for the others (new
+    lines, blank and comment lines): only those are classified here, in order."""
     seen = _LINES
-    entries = list(map(seen.get, lines))  # None: new, or a blank or comment line
     blank = False
     at = 0
     try:

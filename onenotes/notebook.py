@@ -231,9 +231,14 @@ def read_file(path: str | os.PathLike, limit: int) -> tuple[bytes, os.stat_resul
             raise IsADirectoryError(0, "not a regular file")
         if info.st_size > limit:
             raise ValueError(f"{info.st_size // 1024} KiB")
-        chunks = []
         remaining = limit + 1
         want = min(info.st_size + 1, remaining)  # the whole file in one read, as a rule
+        chunk = os.read(fd, want)
+        if len(chunk) < want:  # a short read of a regular file: its end (at most ``limit`` bytes)
+            return chunk, info
+        chunks = [chunk]
+        remaining -= len(chunk)
+        want = 1 << 20
         while remaining > 0:
             chunk = os.read(fd, min(remaining, want))
             if not chunk:

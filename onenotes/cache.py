@@ -566,8 +566,8 @@ def parse_row(root: str, rel: str, options, now: int, keep: str = "note", hold: 
         mentions = encode_mentions(note.mentions)
     except (TypeError, ValueError, AttributeError, pickle.PicklingError, RecursionError):
         return Row(rel, rep, None, False, digest, None, problems, note=note)  # parsed every time
-    return Row(rel, rep, key, racy, digest, text, problems, mentions=mentions,
-               note=note if keep == "both" or hold else None)
+    return Row(rel, rep, key, racy, digest, text, problems, True, mentions,
+               note if keep == "both" or hold else None)
 
 
 def _parse_chunk(root: str, rels: list[str], options, now: int, keep: str,

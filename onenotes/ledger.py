@@ -69,14 +69,19 @@ class Entry(Record):
 
 def build_ledger(notes: list[Note]) -> list[Entry]:
     """One :class:`Entry` per (rep, id), from all notes, in a stable order."""
-    entries: dict[tuple[str, str], Entry] = {}
-    get = entries.get
+    # rep -> id -> entry (one table per rep, most often the only one: no (rep, id) key to
+    # make for each mention).  A rep's entries keep the order they came in, and no two
+    # reps' entries tie in the order below, so their order is the one a single table gave.
+    tables: dict[str, dict[str, Entry]] = {}
     for note, mentions in _mentions_in_order(notes):
         rep, date, path = note.rep, note.date, note.path
+        entries = tables.get(rep)
+        if entries is None:
+            entries = tables[rep] = {}
+        get = entries.get
         for m in mentions:
             cid = m.id
-            key = (rep, cid)
-            entry = get(key)
+            entry = get(cid)
             # The earlier of the mention's since and the note's date, of those set (None:
             # neither), compared as min() compares them.
             since = m.since
@@ -89,7 +94,7 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
             if entry is None:
                 if earliest is None:
                     raise ValueError("min() arg is an empty sequence")  # as min() of no candidates did
-                entry = entries[key] = Entry(cid, rep, m.text, m.owner, "open", m.due, m.due_raw, earliest, path,
+                entry = entries[cid] = Entry(cid, rep, m.text, m.owner, "open", m.due, m.due_raw, earliest, path,
                                              m.line)
             else:
                 due = m.due
@@ -112,7 +117,9 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
             entry.mentions.append((path, date, m.line))
     # Every entry's since is a date here (the min above never gives None), so
     # "since or date.min" in the order below is since itself.
-    return sorted(entries.values(), key=_ENTRY_ORDER)
+    if len(tables) == 1:
+        return sorted(entries.values(), key=_ENTRY_ORDER)
+    return sorted([entry for entries in tables.values() for entry in entries.values()], key=_ENTRY_ORDER)
 
 
 _ENTRY_ORDER = attrgetter("rep", "since", "source", "line")

@@ -156,7 +156,7 @@ def split_frontmatter(text: str) -> tuple[str, str, int] | None:
         # Only a "..." before that "---" could come first: look no further.  (The two
         # cannot overlap, each holding a line end only first, so one found before
         # the "---" ends at or before it.)
-        dots = text.find("\n...", at) if dashes < 0 else text.find("\n...", at, dashes)
+        dots = text.find("\n...", at) if dashes < 0 else _dots_before(text, at, dashes)
         if dashes < 0 and dots < 0:
             return None
         at = dashes if dots < 0 or 0 <= dashes < dots else dots
@@ -169,6 +169,21 @@ def split_frontmatter(text: str) -> tuple[str, str, int] | None:
         at = line_start
     yaml_text = text[start:line_start - 1] if line_start > start else ""
     return yaml_text, text[line_end + 1:], text.count("\n", 0, line_start) + 2
+
+
+def _dots_before(text: str, at: int, end: int) -> int:
+    """``text.find("\\n...", at, end)`` where ``text[end]`` is a line end (the "\\n---" found).
+
+    Frontmatter holds a few dots (a 27.5 or two) and many dashes: finding each
+    dot, one character, and looking around it costs half as much as searching
+    for the four characters.  (A "..." that starts before ``end`` ends before it,
+    as ``text[end]`` is no dot.)"""
+    i = text.find(".", at + 1, end)
+    while i >= 0:
+        if text[i - 1] == "\n" and text.startswith("...", i):
+            return i - 1
+        i = text.find(".", i + 1, end)
+    return -1
 
 
 def _make_handler():

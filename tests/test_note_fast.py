@@ -100,6 +100,18 @@ def test_splitting_frontmatter_is_the_reference_split(text):
 
 
 @SETTINGS
+@given(PIECES, PIECES, st.integers(0, 30))
+@example("\n...", "", 0)
+@example("x\n...", "", 1)
+@example("\n..", ".", 0)
+def test_finding_dots_before_the_dashes_is_finding_the_four_characters(head, tail, at):
+    """``_dots_before`` is ``text.find("\\n...", at, end)`` when ``text[end]`` is a line end."""
+    text = head + "\n---" + tail
+    end = len(head)
+    assert fast._dots_before(text, at, end) == text.find("\n...", at, end)
+
+
+@SETTINGS
 @given(PIECES, st.sampled_from(OPTIONS))
 @example("<<<<<<< HEAD\na\n=======\n", ReadOptions())
 @example("x\n>>>>>>>", ReadOptions())

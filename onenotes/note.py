@@ -586,21 +586,23 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      seen: dict[str, int]) -> None:
     rep, first, mentions = note.rep, note.body_line - 1, note.mentions
-    for raw in scan_tasks(body):
-        line = first + raw.line
-        status = MARKERS.get(raw.marker)
+    for number, marker, text in scan_tasks(body):
+        line = first + number
+        status = MARKERS.get(marker)
         if status is None:
             _problem(note, line, "warning", "task-marker",
-                     f"unknown task marker [{raw.marker}]; listed as open",
+                     f"unknown task marker [{marker}]; listed as open",
                      "use [ ] open, [x] done or [-] dropped")
             status = "open"
-        text = raw.text
         if text.isascii() and ":" not in text and "@" not in text:
             # Every inline field needs a ':', '@due(' or an emoji: most tasks have none,
             # so the task is the rep's, with no due or done date, no reason and a derived
-            # id (the general path below, with every field None).
-            text = _squash(text)
-            mentions.append(Mention(_unique_id(seen, _id_of(rep, stem, text.casefold())), text, "rep",
+            # id (the general path below, with every field None).  _squash and
+            # _unique_id written out: a call costs as much as their work here.
+            text = text.strip() if "  " not in text and text.isprintable() else _SPACES.sub(" ", text).strip()
+            cid = _id_of(rep, stem, text.casefold())
+            seen[cid] = n = seen.get(cid, 0) + 1
+            mentions.append(Mention(cid if n == 1 else f"{cid}-{n}", text, "rep",
                                     status, None, None, None, line, "body", None, None))
             continue
         reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."

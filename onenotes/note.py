@@ -597,9 +597,9 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
         if text.isascii() and ":" not in text and "@" not in text:
             # Every inline field needs a ':', '@due(' or an emoji: most tasks have none,
             # so the task is the rep's, with no due or done date, no reason and a derived
-            # id (the general path below, with every field None).  _squash and
-            # _unique_id written out: a call costs as much as their work here.
-            text = text.strip() if "  " not in text and text.isprintable() else _SPACES.sub(" ", text).strip()
+            # id (the general path below, with every field None).  (_unique_id written
+            # out: a call costs as much as its work.)
+            text = _squash(text)
             cid = _id_of(rep, stem, text.casefold())
             seen[cid] = n = seen.get(cid, 0) + 1
             mentions.append(Mention(cid if n == 1 else f"{cid}-{n}", text, "rep",

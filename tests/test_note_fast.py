@@ -303,6 +303,8 @@ TASK_TEXT = st.one_of(notegen.hostile_text, WHITESPACE_TEXT, st.lists(st.sampled
 @SETTINGS
 @given(st.lists(st.tuples(st.sampled_from(["- [ ] ", "- [x] ", "* [-] ", "1. [?] ", "- [ ]  "]), TASK_TEXT),
                 max_size=6), st.sampled_from(OPTIONS))
+@example([("- [ ] ", "Call\x1fBob"), ("- [ ] ", "Call\x0c Bob"), ("- [x] ", " Call  Bob ")], ReadOptions())
+@example([("- [ ] ", "Call Bob"), ("- [x] ", "call  bob"), ("- [ ] ", "CALL BOB")], ReadOptions())
 def test_body_tasks_read_as_the_reference_reads_them(tasks, options):
     body = "".join(box + text.replace("\n", " ").replace("\r", " ") + "\n" for box, text in tasks)
     _same_note(_read(fast, {}, body, options), _read(ref, {}, body, options))

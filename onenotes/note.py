@@ -521,8 +521,7 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
     rep, mentions = note.rep, note.mentions
     date_type = dt.date
     for index, item in enumerate(items):
-        kind = type(item)
-        if kind is LineDict:  # (what the loaders give: the tests below, in the usual order)
+        if type(item) is LineDict:  # what the loaders give: a mapping, no text to wrap
             iline = getattr(item, "line", line) or line
         else:
             if isinstance(item, str):

@@ -322,7 +322,9 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     same mentions and the same problems with a code starting ``commitment-`` or
     ``task-``, but no metrics, plans or confidence and none of their problems,
     nor any other problem (tests/test_note_fast.py checks this on every kind
-    of note).  Such a Note is not the whole note: do not keep it as one.
+    of note); its ``meta`` may hold the ``commitments`` key alone (see
+    :func:`~onenotes.yamlsafe.load_yaml`'s ``only``).  Such a Note is not the
+    whole note: do not keep it as one.
     """
     # (A one-character search is far quicker than a seven-character one: most notes have neither.)
     conflict = _CONFLICT.search(text) if ("<" in text and "<<<<<<<" in text) or \

@@ -332,12 +332,26 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name}: a plain value names no global")
 
 
+_PICKLERS: list = []  # (pickler, its output) pairs free for the next _dump_plain
+
+
 def _dump_plain(value) -> bytes:
-    out = io.BytesIO()
-    pickler = _PlainPickler(out, protocol=5)
-    pickler.fast = True  # no memo: the value is a tree built here (nothing shared, no cycle)
+    # A pickler and its output are made once and kept for the next value (making
+    # them costs a third of encoding a note's commitments).  Taken from the list
+    # and put back after a dump that went through (pop and append are atomic): a
+    # pickler that failed mid-dump is dropped, never used again.
+    try:
+        pickler, out = _PICKLERS.pop()
+        out.seek(0)
+        out.truncate()
+    except IndexError:
+        out = io.BytesIO()
+        pickler = _PlainPickler(out, protocol=5)
+        pickler.fast = True  # no memo: the value is a tree built here (nothing shared, no cycle)
     pickler.dump(value)
-    return out.getvalue()
+    data = out.getvalue()
+    _PICKLERS.append((pickler, out))
+    return data
 
 
 def _load_plain(data, what: str) -> list:
@@ -367,9 +381,18 @@ def _date_from(value, what: str):
 
 def encode_mentions(mentions: list) -> bytes:
     """A note's commitments (a list of Mention) as :func:`decode_mentions` reads them back."""
-    return _dump_plain([(m.id, m.text, m.owner, m.status, m.due if m.due is None else _ordinal(m.due), m.due_raw,
-                         m.since if m.since is None else _ordinal(m.since), m.line, m.origin,
-                         m.done_on if m.done_on is None else _ordinal(m.done_on), m.reason) for m in mentions])
+    # _ordinal of each date, written out for a date (a call to it costs more than the work):
+    # anything else (a datetime...) still goes to _ordinal, which refuses it.
+    date = _DATE
+    return _dump_plain([(m.id, m.text, m.owner, m.status,
+                         None if (due := m.due) is None else due.toordinal() if type(due) is date else _ordinal(due),
+                         m.due_raw,
+                         None if (since := m.since) is None else since.toordinal() if type(since) is date
+                         else _ordinal(since),
+                         m.line, m.origin,
+                         None if (done := m.done_on) is None else done.toordinal() if type(done) is date
+                         else _ordinal(done),
+                         m.reason) for m in mentions])
 
 
 def decode_mentions(data) -> list:
@@ -489,6 +512,19 @@ def _racy(st: os.stat_result, now: int) -> bool:
     return now - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS
 
 
+_notebook = None  # onenotes.notebook, once parse_row has imported it
+
+
+def _import_notebook():
+    """onenotes.notebook, imported on first use and kept (an import statement in parse_row
+    costs 0.6 us a note, even when the module is loaded)."""
+    global _notebook
+    from onenotes import notebook
+
+    _notebook = notebook
+    return notebook
+
+
 def parse_row(root: str, rel: str, options, now: int, keep: str = "note", hold: bool = False) -> Row:
     """Read and parse one note into a :class:`Row` (never raises for a bad note).
 
@@ -500,19 +536,18 @@ def parse_row(root: str, rel: str, options, now: int, keep: str = "note", hold: 
     ``followups``: the cache gets the note's body when a command asks for it).
     ``hold``: keep the Note object too, whatever ``keep`` says.
     """
-    from onenotes.notebook import note_file, parse_note_bytes
-
+    notebook = _notebook or _import_notebook()  # (its functions looked up on it: tests replace them)
     rep = rel.partition("/")[0]
     digest = key = None
     racy = False
     try:
-        data, st = note_file(root, rel)  # stat as opened, before reading: a later edit shows as a change
+        data, st = notebook.note_file(root, rel)  # stat as opened, before reading: a later edit shows as a change
         st = _seen(st)
         key, racy = stat_key(st), _racy(st, now)
         digest = _blake2b(data, digest_size=16).digest()
         # An index row (a command that needs no whole notes) reads only what listing
         # commitments needs: no metrics or plans, and only listing problems are kept.
-        note = parse_note_bytes(rel, data, options, keep == "index")
+        note = notebook.parse_note_bytes(rel, data, options, keep == "index")
     except NoteError as exc:
         if key is None:  # not opened: the key of what is there, so that it is not read every run
             try:
@@ -531,8 +566,8 @@ def parse_row(root: str, rel: str, options, now: int, keep: str = "note", hold: 
         mentions = encode_mentions(note.mentions)
     except (TypeError, ValueError, AttributeError, pickle.PicklingError, RecursionError):
         return Row(rel, rep, None, False, digest, None, problems, note=note)  # parsed every time
-    return Row(rel, rep, key, racy, digest, text, problems, mentions=mentions,
-               note=note if keep == "both" or hold else None)
+    return Row(rel, rep, key, racy, digest, text, problems, True, mentions,
+               note if keep == "both" or hold else None)
 
 
 def _parse_chunk(root: str, rels: list[str], options, now: int, keep: str,

@@ -69,75 +69,85 @@ class Entry(Record):
 
 def build_ledger(notes: list[Note]) -> list[Entry]:
     """One :class:`Entry` per (rep, id), from all notes, in a stable order."""
-    entries: dict[tuple[str, str], Entry] = {}
-    for note, m in _mentions_in_order(notes):
-        key = (note.rep, m.id)
-        entry = entries.get(key)
-        # The earlier of the mention's since and the note's date, of those set (None:
-        # neither), compared as min() compares them.
-        since, date = m.since, note.date
-        if since is None:
-            earliest = date
-        elif date is not None and date < since:
-            earliest = date
-        else:
-            earliest = since
-        if entry is None:
-            if earliest is None:
-                raise ValueError("min() arg is an empty sequence")  # as min() of no candidates did
-            entry = Entry(m.id, note.rep, m.text, m.owner, "open", m.due, m.due_raw, earliest, note.path, m.line)
-            entries[key] = entry
-        else:
-            if m.due != entry.due and entry.status == "open":
-                entry.slips.append((note.date, entry.due, m.due))
-            entry.text, entry.owner, entry.due, entry.due_raw = m.text, m.owner, m.due, m.due_raw
-            entry.source, entry.line = note.path, m.line
-            if entry.since:
-                if earliest is not None and earliest < entry.since:
-                    entry.since = earliest
+    # rep -> id -> entry (one table per rep, most often the only one: no (rep, id) key to
+    # make for each mention).  A rep's entries keep the order they came in, and no two
+    # reps' entries tie in the order below, so their order is the one a single table gave.
+    tables: dict[str, dict[str, Entry]] = {}
+    for note, mentions in _mentions_in_order(notes):
+        rep, date, path = note.rep, note.date, note.path
+        entries = tables.get(rep)
+        if entries is None:
+            entries = tables[rep] = {}
+        get = entries.get
+        for m in mentions:
+            cid = m.id
+            entry = get(cid)
+            # The earlier of the mention's since and the note's date, of those set (None:
+            # neither), compared as min() compares them.
+            since = m.since
+            if since is None:
+                earliest = date
+            elif date is not None and date < since:
+                earliest = date
             else:
+                earliest = since
+            if entry is None:
                 if earliest is None:
-                    raise ValueError("min() arg is an empty sequence")
-                entry.since = earliest
-        if m.status != "open" and entry.status == "open":
-            entry.status = m.status
-            entry.closed_in = note.path
-            entry.closed_on = m.done_on or note.date
-            entry.reason = m.reason
-        entry.mentions.append((note.path, note.date, m.line))
+                    raise ValueError("min() arg is an empty sequence")  # as min() of no candidates did
+                entry = entries[cid] = Entry(cid, rep, m.text, m.owner, "open", m.due, m.due_raw, earliest, path,
+                                             m.line)
+            else:
+                due = m.due
+                if due != entry.due and entry.status == "open":
+                    entry.slips.append((date, entry.due, due))
+                entry.text, entry.owner, entry.due, entry.due_raw = m.text, m.owner, due, m.due_raw
+                entry.source, entry.line = path, m.line
+                if entry.since:
+                    if earliest is not None and earliest < entry.since:
+                        entry.since = earliest
+                else:
+                    if earliest is None:
+                        raise ValueError("min() arg is an empty sequence")
+                    entry.since = earliest
+            if m.status != "open" and entry.status == "open":
+                entry.status = m.status
+                entry.closed_in = path
+                entry.closed_on = m.done_on or date
+                entry.reason = m.reason
+            entry.mentions.append((path, date, m.line))
     # Every entry's since is a date here (the min above never gives None), so
     # "since or date.min" in the order below is since itself.
-    return sorted(entries.values(), key=_ENTRY_ORDER)
+    if len(tables) == 1:
+        return sorted(entries.values(), key=_ENTRY_ORDER)
+    return sorted([entry for entries in tables.values() for entry in entries.values()], key=_ENTRY_ORDER)
 
 
 _ENTRY_ORDER = attrgetter("rep", "since", "source", "line")
 _LINE = attrgetter("line")
 
 
-def _mentions_in_order(notes: list[Note]) -> list[tuple[Note, Mention]]:
-    """Every (note, mention) sorted by (note.rep, note.sort_key, mention.line), stably.
+def _mentions_in_order(notes: list[Note]) -> list[tuple[Note, list[Mention]]]:
+    """Every (note, mentions) in the order of (note.rep, note.sort_key, mention.line), stably.
 
     The notes are sorted once, and each note's mentions by line: the same order as
-    sorting every pair, as long as no two notes share (rep, sort_key) (their
-    mentions would interleave by line).  That takes the same note twice, which a
-    notebook never holds; when it happens, every pair is sorted.
+    sorting every (note, mention) pair, as long as no two notes share (rep, sort_key)
+    (their mentions would interleave by line).  That takes the same note twice, which
+    a notebook never holds; when it happens, every pair is sorted (and each comes
+    as a note with one mention).
     """
     notes = [note for note in notes if note.mentions]  # (a note without any is never compared)
     keys = [(note.rep, note.sort_key) for note in notes]
     order = sorted(range(len(notes)), key=keys.__getitem__)
-    ordered: list[tuple[Note, Mention]] = []
     for i in range(1, len(order)):
         if keys[order[i - 1]] == keys[order[i]]:
-            for note in notes:
-                for mention in note.mentions:
-                    ordered.append((note, mention))
-            ordered.sort(key=lambda nm: (nm[0].rep, nm[0].sort_key, nm[1].line))
-            return ordered
+            pairs = [(note, mention) for note in notes for mention in note.mentions]
+            pairs.sort(key=lambda nm: (nm[0].rep, nm[0].sort_key, nm[1].line))
+            return [(note, [mention]) for note, mention in pairs]
+    ordered: list[tuple[Note, list[Mention]]] = []
     for i in order:
         note = notes[i]
         mentions = note.mentions
-        for mention in (sorted(mentions, key=_LINE) if len(mentions) > 1 else mentions):
-            ordered.append((note, mention))
+        ordered.append((note, sorted(mentions, key=_LINE) if len(mentions) > 1 else mentions))
     return ordered
 
 

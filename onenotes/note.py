@@ -156,7 +156,7 @@ def split_frontmatter(text: str) -> tuple[str, str, int] | None:
         # Only a "..." before that "---" could come first: look no further.  (The two
         # cannot overlap, each holding a line end only first, so one found before
         # the "---" ends at or before it.)
-        dots = text.find("\n...", at) if dashes < 0 else text.find("\n...", at, dashes)
+        dots = text.find("\n...", at) if dashes < 0 else _dots_before(text, at, dashes)
         if dashes < 0 and dots < 0:
             return None
         at = dashes if dots < 0 or 0 <= dashes < dots else dots
@@ -169,6 +169,21 @@ def split_frontmatter(text: str) -> tuple[str, str, int] | None:
         at = line_start
     yaml_text = text[start:line_start - 1] if line_start > start else ""
     return yaml_text, text[line_end + 1:], text.count("\n", 0, line_start) + 2
+
+
+def _dots_before(text: str, at: int, end: int) -> int:
+    """``text.find("\\n...", at, end)`` where ``text[end]`` is a line end (the "\\n---" found).
+
+    Frontmatter holds a few dots (a 27.5 or two) and many dashes: finding each
+    dot, one character, and looking around it costs half as much as searching
+    for the four characters.  (A "..." that starts before ``end`` ends before it,
+    as ``text[end]`` is no dot.)"""
+    i = text.find(".", at + 1, end)
+    while i >= 0:
+        if text[i - 1] == "\n" and text.startswith("...", i):
+            return i - 1
+        i = text.find(".", i + 1, end)
+    return -1
 
 
 def _make_handler():
@@ -307,7 +322,9 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     same mentions and the same problems with a code starting ``commitment-`` or
     ``task-``, but no metrics, plans or confidence and none of their problems,
     nor any other problem (tests/test_note_fast.py checks this on every kind
-    of note).  Such a Note is not the whole note: do not keep it as one.
+    of note); its ``meta`` may hold the ``commitments`` key alone (see
+    :func:`~onenotes.yamlsafe.load_yaml`'s ``only``).  Such a Note is not the
+    whole note: do not keep it as one.
     """
     # (A one-character search is far quicker than a seven-character one: most notes have neither.)
     conflict = _CONFLICT.search(text) if ("<" in text and "<<<<<<<" in text) or \
@@ -336,7 +353,8 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                 "a Markdown heading inside the frontmatter",
                 f"is the closing --- missing? the frontmatter now ends on line {body_line - 1}"))
         try:
-            loaded = load_yaml(yaml_text, line_offset=1)
+            # Read for its commitments only: the other keys' values need not be built.
+            loaded = load_yaml(yaml_text, 1, "commitments" if commitments_only else None)
         except YamlProblem as exc:
             hint = None if exc.hint == GENERIC_HINT else exc.hint
             if not _YAML_KEY_LINE.search(yaml_text):
@@ -356,8 +374,8 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                 + ("list" if isinstance(loaded, list) else type(loaded).__name__),
                 "if line 1 is a horizontal rule and not frontmatter, write *** instead"))
         meta = loaded
-    note = Note(path=path, rep=rep, date=date, seq=seq, meta=meta, metrics=[],
-                mentions=[], body_line=body_line)
+    # (positional: keywords cost a dataclass's __init__ 0.3 us more)
+    note = Note(path, rep, date, seq, meta, [], [], body_line)
     if not commitments_only:  # (none of this makes a mention or a listing problem)
         if body_line == 1 and text.startswith("\n") and text.lstrip("\n").startswith("---"):
             blank = len(text) - len(text.lstrip("\n"))
@@ -503,24 +521,29 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
         return
     lines = getattr(items, "lines", None)  # the loaders give a LineList a line for each item
     rep, mentions = note.rep, note.mentions
+    date_type = dt.date
     for index, item in enumerate(items):
-        if isinstance(item, str):
-            item = LineDict(text=item)
-            item.line = lines[index] if lines else line + 1 + index
-        if not isinstance(item, dict):
-            _problem(note, line, "error", "commitment-invalid",
-                     f"commitment {index + 1} is not a mapping: {item!r}",
-                     "write it as '- text: ...' with id, owner, due and status")
-            continue
-        iline = getattr(item, "line", line) or line
+        if type(item) is LineDict:  # what the loaders give: a mapping, no text to wrap
+            iline = getattr(item, "line", line) or line
+        else:
+            if isinstance(item, str):
+                item = LineDict(text=item)
+                item.line = lines[index] if lines else line + 1 + index
+            if not isinstance(item, dict):
+                _problem(note, line, "error", "commitment-invalid",
+                         f"commitment {index + 1} is not a mapping: {item!r}",
+                         "write it as '- text: ...' with id, owner, due and status")
+                continue
+            iline = getattr(item, "line", line) or line
         get = item.get
         text = get("text")
-        text = "" if text is None else str(text).strip()
+        # str(x).strip() of a str is x.strip(): written so for the usual text and id.
+        text = text.strip() if type(text) is str else "" if text is None else str(text).strip()
         if not text:
             _problem(note, iline, "error", "commitment-text", "commitment without text",
                      "add 'text: what was promised'")
         cid = get("id")
-        cid = "" if cid is None else str(cid).strip()
+        cid = cid.strip() if type(cid) is str else "" if cid is None else str(cid).strip()
         if not cid:
             cid = _unique_id(seen, derived_id(rep, stem, text))
         # A status or owner that is already one of the known words (the usual case)
@@ -541,13 +564,13 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
                          f"unknown owner {get('owner')!r}", "use rep or manager")
         # An absent date or a YAML date needs no reading.
         due, due_raw = get("due"), None
-        if due is not None and type(due) is not dt.date:
+        if due is not None and type(due) is not date_type:
             due, due_raw = _date_field(note, due, _line(item, "due", iline), "due date", options)
         since = get("since")
-        if since is not None and type(since) is not dt.date:
+        if since is not None and type(since) is not date_type:
             since, _ = _date_field(note, since, _line(item, "since", iline), "since", options)
         done_on = get("done_on")
-        if done_on is not None and type(done_on) is not dt.date:
+        if done_on is not None and type(done_on) is not date_type:
             done_on, _ = _date_field(note, done_on, _line(item, "done_on", iline), "done_on", options)
         reason = get("reason")
         if reason is not None:
@@ -564,21 +587,23 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      seen: dict[str, int]) -> None:
     rep, first, mentions = note.rep, note.body_line - 1, note.mentions
-    for raw in scan_tasks(body):
-        line = first + raw.line
-        status = MARKERS.get(raw.marker)
+    for number, marker, text in scan_tasks(body):
+        line = first + number
+        status = MARKERS.get(marker)
         if status is None:
             _problem(note, line, "warning", "task-marker",
-                     f"unknown task marker [{raw.marker}]; listed as open",
+                     f"unknown task marker [{marker}]; listed as open",
                      "use [ ] open, [x] done or [-] dropped")
             status = "open"
-        text = raw.text
         if text.isascii() and ":" not in text and "@" not in text:
             # Every inline field needs a ':', '@due(' or an emoji: most tasks have none,
             # so the task is the rep's, with no due or done date, no reason and a derived
-            # id (the general path below, with every field None).
+            # id (the general path below, with every field None).  (_unique_id written
+            # out: a call costs as much as its work.)
             text = _squash(text)
-            mentions.append(Mention(_unique_id(seen, _id_of(rep, stem, text.casefold())), text, "rep",
+            cid = _id_of(rep, stem, text.casefold())
+            seen[cid] = n = seen.get(cid, 0) + 1
+            mentions.append(Mention(cid if n == 1 else f"{cid}-{n}", text, "rep",
                                     status, None, None, None, line, "body", None, None))
             continue
         reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."

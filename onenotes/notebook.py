@@ -219,19 +219,26 @@ def read_bytes(path: str | os.PathLike, limit: int) -> bytes:
     return read_file(path, limit)[0]
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
 def read_file(path: str | os.PathLike, limit: int) -> tuple[bytes, os.stat_result]:
     """:func:`read_bytes`, and the file's stat taken as it was opened (before reading)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags)
+    fd = os.open(path, _READ_FLAGS)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise IsADirectoryError(0, "not a regular file")
         if info.st_size > limit:
             raise ValueError(f"{info.st_size // 1024} KiB")
-        chunks = []
         remaining = limit + 1
         want = min(info.st_size + 1, remaining)  # the whole file in one read, as a rule
+        chunk = os.read(fd, want)
+        if len(chunk) < want:  # a short read of a regular file: its end (at most ``limit`` bytes)
+            return chunk, info
+        chunks = [chunk]
+        remaining -= len(chunk)
+        want = 1 << 20
         while remaining > 0:
             chunk = os.read(fd, min(remaining, want))
             if not chunk:
@@ -277,9 +284,22 @@ def note_bytes(root: str | os.PathLike, rel: str) -> bytes:
     return note_file(root, rel)[0]
 
 
+_note_module = None  # onenotes.note, once imported here
+
+
+def _import_note():
+    """onenotes.note, imported on first use (not with this module) and kept: an import
+    statement costs 0.6 us each time, twice a note."""
+    global _note_module
+    from onenotes import note
+
+    _note_module = note
+    return note
+
+
 def note_file(root: str | os.PathLike, rel: str) -> tuple[bytes, os.stat_result]:
     """A note's bytes and its stat as opened; :class:`NoteError` when it cannot be read."""
-    from onenotes.note import MAX_NOTE_BYTES
+    MAX_NOTE_BYTES = (_note_module or _import_note()).MAX_NOTE_BYTES
 
     _identity(rel)
     try:
@@ -299,10 +319,9 @@ def parse_note_bytes(rel: str, data: bytes, options: ReadOptions, commitments_on
     """Decode and parse the bytes of the note at ``rel``; :class:`NoteError` when it cannot be read.
 
     ``commitments_only``: see :func:`onenotes.note.parse_note` (no metrics, plans or their problems)."""
-    from onenotes.note import decode, parse_note
-
+    note = _note_module or _import_note()
     rep, date, seq = _identity(rel)
-    return parse_note(decode(data, rel), rel, rep, date, seq, options, commitments_only)
+    return note.parse_note(note.decode(data, rel), rel, rep, date, seq, options, commitments_only)
 
 
 class Notebook:

@@ -118,6 +118,7 @@ _FLOAT = re.compile(
     re.X,
 ).fullmatch
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+_date = _dt.date.fromisoformat
 _TIMESTAMP = re.compile(  # a timestamp with a time: left to the full loader
     r"""[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}
         (?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
@@ -136,29 +137,40 @@ while _INF != _INF * _INF:
 _NAN = -_INF / _INF
 
 
-def parse(text: str, line_offset: int = 0):
+def parse(text: str, line_offset: int = 0, only: str | None = None):
     """The value of ``text`` as the full loader would return it, or :data:`DECLINED`.
 
     Never raises for any input (the size guard and the flow nesting guard of
     :func:`~onenotes.yamlsafe.load_yaml` run first; its block nesting guard
     runs only on what this declines, see :func:`_classify`).
+
+    ``only``: the value restricted to that one top-level key (see
+    :func:`_top_only`), for a reader that looks at nothing else: declined
+    exactly when the whole value is, but the values of the other keys are
+    only checked, never built.
     """
     lines = text.split("\n")
     try:
-        try:
-            # The common case, every line seen before: one lookup per line, in C.
-            entries = list(map(_LINES.__getitem__, lines))
-            numbers = _NUMBERS.get((line_offset, len(lines))) or _numbers(line_offset, len(lines))
-        except KeyError:
-            entries, numbers = _read_lines(lines, line_offset)
+        # One lookup per line, in C; None for a line not seen before.  (A first run
+        # meets one or two new lines in most notes: looked up once, with no
+        # exception to raise, they cost less than a failed lookup and a second.)
+        # Every entry is a tuple of three, true: all() finds a None.
+        entries = list(map(_LINES.get, lines))
+        if not all(entries):
+            entries, numbers = _read_lines(lines, line_offset, entries)
             if not entries:
                 return None  # blank lines and comments: an empty document
+        else:
+            numbers = _NUMBERS.get((line_offset, len(lines))) or _numbers(line_offset, len(lines))
         first = entries[0]
         if first[0] > KEY_FLOW:  # not a key at column 0
             return DECLINED
         end = len(entries)
         entries.append(_END)
-        value, pos = _mapping(entries, numbers, 0, 0, first)
+        if only is None:
+            value, pos = _mapping(entries, numbers, 0, 0, first)
+        else:
+            value, pos = _top_only(entries, numbers, first, only)
     except _Decline:
         return DECLINED
     return value if pos == end else DECLINED
@@ -175,30 +187,39 @@ def _numbers(line_offset: int, count: int) -> list:
 _NUMBERS: dict = {}  # (line_offset, count) -> line numbers, which the parser reads and never changes
 
 
-def _read_lines(lines: list, line_offset: int) -> tuple:
+def _read_lines(lines: list, line_offset: int, entries: list) -> tuple:
     """The entries of ``lines`` (none for a blank or comment line) and the line number of each.
 
     Remembers the entry of each new line that has one (blank and comment lines
     are not remembered, so that :func:`parse` can take a document whose every
-    line is remembered as one with an entry on each line)."""
-    entries = []
-    numbers = []
+    line is remembered as one with an entry on each line).
+
+    ``entries`` holds the remembered entry of each line, None for the others (new
+    lines, blank and comment lines): only those are classified here, in order."""
     seen = _LINES
-    lineno = line_offset
-    for raw in lines:
-        lineno += 1
-        entry = seen.get(raw)
-        if entry is None:
+    blank = False
+    at = 0
+    try:
+        while True:
+            at = entries.index(None, at)
+            raw = lines[at]
             entry = _classify(raw)
             if entry is None:
-                continue
-            if len(raw) <= _LINE_KEPT_WIDTH:
-                if len(seen) >= _LINES_MAX:
-                    seen.clear()
-                seen[raw] = entry
-        entries.append(entry)
-        numbers.append(lineno)
-    return entries, numbers
+                blank = True
+            else:
+                entries[at] = entry
+                if len(raw) <= _LINE_KEPT_WIDTH:
+                    if len(seen) >= _LINES_MAX:
+                        seen.clear()
+                    seen[raw] = entry
+            at += 1
+    except ValueError:  # no None left after ``at``
+        pass
+    if not blank:
+        count = len(lines)
+        return entries, _NUMBERS.get((line_offset, count)) or _numbers(line_offset, count)
+    numbers = [lineno for lineno, entry in enumerate(entries, line_offset + 1) if entry is not None]
+    return [entry for entry in entries if entry is not None], numbers
 
 
 # An entry is a triple whose first item, its tag, is ``8 * column + kind``:
@@ -356,6 +377,111 @@ def _sequence(entries, numbers, pos: int, col: int, indentless: bool):
             raise _Decline  # a key at the column of the dashes, or deeper than them
 
 
+def _top_only(entries, numbers, entry, only: str):
+    """:func:`_mapping` of the whole document (keys at column 0, from ``entries[0]``) restricted to
+    the key ``only``: a LineDict with the line of the document and, if it has that key, that key,
+    its line and its value; and the position after the document.
+
+    It declines exactly where :func:`_mapping` would: the blocks of the other
+    keys go through :func:`_skip_mapping` and :func:`_skip_sequence`, which
+    make the checks of :func:`_mapping` and :func:`_sequence` and build
+    nothing (a flow collection was checked when its line was classified).
+    tests/test_yamlfast.py compares the two on every document it makes."""
+    data = _new_dict(LineDict)
+    key_lines = data.key_lines = {}
+    data.line = numbers[0]
+    names = set()
+    keys = 0  # the mapping's keys are ``keys + pos`` (see _mapping)
+    pos = 0
+    tag, key, value = entry
+    while True:
+        pos += 1
+        names.add(key)
+        if key == only:
+            lineno = numbers[pos - 1]
+            if tag == KEY_FLOW:
+                value = _flow_value(value, lineno)
+            elif tag == KEY_EMPTY:
+                nested = entries[pos][0]
+                nested_col = nested >> 3
+                keys += pos
+                if nested_col > 0:
+                    if nested & 7 < ITEM:
+                        value, pos = _mapping(entries, numbers, pos, nested_col, entries[pos])
+                    else:
+                        value, pos = _sequence(entries, numbers, pos, nested_col, False)
+                elif nested_col == 0 and nested & 7 >= ITEM:
+                    value, pos = _sequence(entries, numbers, pos, 0, True)
+                keys -= pos
+            data[key] = value
+            key_lines[key] = lineno
+        elif tag == KEY_EMPTY:
+            nested = entries[pos][0]
+            nested_col = nested >> 3
+            keys += pos
+            if nested_col > 0:
+                if nested & 7 < ITEM:
+                    pos = _skip_mapping(entries, pos, nested_col, entries[pos])
+                else:
+                    pos = _skip_sequence(entries, pos, nested_col, False)
+            elif nested_col == 0 and nested & 7 >= ITEM:
+                pos = _skip_sequence(entries, pos, 0, True)
+            keys -= pos
+        tag, key, value = entries[pos]
+        if tag > KEY_FLOW:
+            raise _Decline  # deeper than the document's keys, or an item at column 0
+        if tag < 0:  # _END
+            if len(names) != keys + pos:
+                raise _Decline  # a duplicate key
+            return data, pos
+
+
+def _skip_mapping(entries, pos: int, col: int, entry) -> int:
+    """The position after the block mapping :func:`_mapping` would read there, or :class:`_Decline` where it would."""
+    plain = 8 * col
+    last = plain + KEY_FLOW
+    names = set()
+    keys = -pos
+    tag, key, value = entry
+    while True:
+        pos += 1
+        names.add(key)
+        if tag != plain and tag != last:  # KEY_EMPTY
+            nested = entries[pos][0]
+            nested_col = nested >> 3
+            keys += pos
+            if nested_col > col:
+                if nested & 7 < ITEM:
+                    pos = _skip_mapping(entries, pos, nested_col, entries[pos])
+                else:
+                    pos = _skip_sequence(entries, pos, nested_col, False)
+            elif nested_col == col and nested & 7 >= ITEM:
+                pos = _skip_sequence(entries, pos, col, True)
+            keys -= pos
+        tag, key, value = entries[pos]
+        if tag != plain and not plain < tag <= last:
+            if tag < plain:
+                if len(names) != keys + pos:
+                    raise _Decline  # a duplicate key
+                return pos
+            raise _Decline
+
+
+def _skip_sequence(entries, pos: int, col: int, indentless: bool) -> int:
+    """The position after the block sequence :func:`_sequence` would read there, or :class:`_Decline` where it would."""
+    plain = 8 * col + ITEM
+    while True:
+        tag, key_entry, value = entries[pos]
+        if tag == plain or tag == plain + ITEM_FLOW - ITEM:
+            pos += 1
+        elif tag == plain + ITEM_MAP - ITEM:
+            pos = _skip_mapping(entries, pos, key_entry[0] >> 3, key_entry)
+        elif tag < plain - ITEM or (indentless and tag < plain):
+            return pos
+        else:
+            raise _Decline
+
+
 def _scalar(value: str):
     """A one-line value in block context that is not a flow collection (no leading or trailing spaces)."""
     first = value[0]
@@ -437,6 +563,13 @@ def _resolve(value: str):
     """A plain value typed as the full loader's resolvers and constructors type it."""
     first = value[0]
     if first in _NUMERIC_START:
+        # A date first (the commonest new value of a note: due, since), which
+        # neither an integer nor a float can be, with a "-" at index 4.
+        if len(value) == 10 and value[4] == "-" and _DATE(value):
+            try:
+                return _date(value)  # (YYYY-MM-DD: what fromisoformat reads as the full loader does)
+            except ValueError:
+                return value  # 2026-02-30: the full loader keeps the text
         if _INT(value):
             if len(value) > _MAX_INT_DIGITS:
                 raise _Decline
@@ -452,11 +585,6 @@ def _resolve(value: str):
             if text == ".nan":
                 return _NAN
             return sign * float(text)
-        if _DATE(value):
-            try:
-                return _dt.date(int(value[:4]), int(value[5:7]), int(value[8:10]))
-            except ValueError:
-                return value  # 2026-02-30: the full loader keeps the text
         if _TIMESTAMP(value):
             raise _Decline
         return value

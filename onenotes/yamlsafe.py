@@ -152,11 +152,16 @@ def _too_deep(line_offset: int) -> YamlProblem:
     )
 
 
-def load_yaml(text: str, line_offset: int = 0):
+def load_yaml(text: str, line_offset: int = 0, only: str | None = None):
     """Parse one YAML document; raise :class:`YamlProblem` with file positions.
 
     ``line_offset`` is the number of file lines before ``text`` starts, so
     that reported lines count from the top of the file.
+
+    ``only``: the caller reads nothing but that top-level key of a mapping.
+    The outcome is the same (the same value under that key and the same
+    line, or the same YamlProblem), but the fast path may leave the other
+    keys out (:func:`onenotes.yamlfast.parse`); the full loader keeps them.
     """
     if len(text) > MAX_YAML_BYTES:
         raise YamlProblem(
@@ -172,7 +177,7 @@ def load_yaml(text: str, line_offset: int = 0):
         try:
             # Declines every text that _DEEP_BLOCK matches (it checks each new
             # line for it), so that guard, the costliest, runs only below.
-            value = parse(text, line_offset)
+            value = parse(text, line_offset, only)
         except Exception:  # pragma: no cover - a bug there must not cost a note: let the full loader decide
             value = declined
         if value is not declined:

@@ -99,6 +99,40 @@ def test_a_value_that_is_not_plain_is_never_encoded():
         cache.encode_entries([entry])
 
 
+def _fresh_dump(value) -> bytes:
+    """What _dump_plain wrote before it kept its pickler: a new pickler for each value."""
+    import io
+
+    out = io.BytesIO()
+    pickler = cache._PlainPickler(out, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return out.getvalue()
+
+
+class _Odd(str):
+    pass
+
+
+PLAIN = st.recursive(st.none() | st.booleans() | LINES | st.floats(allow_nan=False) | TEXT | st.binary(max_size=40),
+                     lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=4).map(tuple),
+                     max_leaves=30)
+
+
+@given(st.lists(st.tuples(PLAIN, st.booleans()), min_size=1, max_size=6))
+@settings(max_examples=examples(200))
+def test_a_kept_pickler_writes_what_a_new_one_writes_even_after_a_refused_value(values):
+    """_dump_plain keeps its pickler from one value to the next: each value is written
+    byte for byte as a new pickler writes it, also after one refused mid-way (a str
+    subclass deep in a list: that pickler is dropped)."""
+    for value, refuse in values:
+        if refuse:
+            with pytest.raises(pickle.PicklingError):
+                cache._dump_plain([value, [("x", _Odd("y"))], value])
+        assert cache._dump_plain(value) == _fresh_dump(value)
+        assert cache._dump_plain([value, value]) == _fresh_dump([value, value])
+
+
 GOOD_MENTION = ("c1", "Call", "rep", "open", 739000, None, None, 3, "body", None, None)
 GOOD_ENTRY = ("c1", "ann", "Call", "rep", "open", 739000, None, 739000, "ann/2026-01-02.md", 3, None, None, None,
               [("ann/2026-01-02.md", 739000, 3)], [(739000, None, 739001)])

@@ -100,6 +100,18 @@ def test_splitting_frontmatter_is_the_reference_split(text):
 
 
 @SETTINGS
+@given(PIECES, PIECES, st.integers(0, 30))
+@example("\n...", "", 0)
+@example("x\n...", "", 1)
+@example("\n..", ".", 0)
+def test_finding_dots_before_the_dashes_is_finding_the_four_characters(head, tail, at):
+    """``_dots_before`` is ``text.find("\\n...", at, end)`` when ``text[end]`` is a line end."""
+    text = head + "\n---" + tail
+    end = len(head)
+    assert fast._dots_before(text, at, end) == text.find("\n...", at, end)
+
+
+@SETTINGS
 @given(PIECES, st.sampled_from(OPTIONS))
 @example("<<<<<<< HEAD\na\n=======\n", ReadOptions())
 @example("x\n>>>>>>>", ReadOptions())
@@ -291,6 +303,8 @@ TASK_TEXT = st.one_of(notegen.hostile_text, WHITESPACE_TEXT, st.lists(st.sampled
 @SETTINGS
 @given(st.lists(st.tuples(st.sampled_from(["- [ ] ", "- [x] ", "* [-] ", "1. [?] ", "- [ ]  "]), TASK_TEXT),
                 max_size=6), st.sampled_from(OPTIONS))
+@example([("- [ ] ", "Call\x1fBob"), ("- [ ] ", "Call\x0c Bob"), ("- [x] ", " Call  Bob ")], ReadOptions())
+@example([("- [ ] ", "Call Bob"), ("- [x] ", "call  bob"), ("- [ ] ", "CALL BOB")], ReadOptions())
 def test_body_tasks_read_as_the_reference_reads_them(tasks, options):
     body = "".join(box + text.replace("\n", " ").replace("\r", " ") + "\n" for box, text in tasks)
     _same_note(_read(fast, {}, body, options), _read(ref, {}, body, options))
@@ -307,6 +321,31 @@ def test_body_tasks_read_as_the_reference_reads_them(tasks, options):
 def test_plans_read_as_the_reference_reads_them(meta, lined):
     meta = _lined(meta) if lined else meta
     _same_note(_read(fast, meta, "", ReadOptions()), _read(ref, meta, "", ReadOptions()))
+
+
+# Frontmatter whose flaw is in a block the commitments-only read does not build
+# (metrics, plans, confidence): that read fails the note as the whole read does.
+FLAWED_BLOCKS = [
+    "metrics:\n  revenue: 1\n  revenue: 2\n",
+    "metrics:\n  revenue: 1\n   calls: 2\n",
+    "metrics:\n  revenue: {goal: 1, goal: 2}\n",
+    "coaching_plan:\n  skill: a\n - b\n",
+    "coaching_plan:\n  - a: 1\n    a: 2\n",
+    "behaviour_plan:\n  calls: 40\n    more: 1\n",
+    "confidence:\n  revenue:\n    x: 1\n    x: 2\n",
+    "confidence: 4\nconfidence: 5\n",
+    "tags:\n- a\n- b: 1\n  b: 2\n",
+]
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("block", FLAWED_BLOCKS)
+def test_a_flaw_in_a_block_the_commitments_only_read_skips_fails_the_note_on_both_reads(block, where):
+    commitments = "commitments:\n  - id: a\n    text: Call Bob\n"
+    meta = block + commitments if where == "before" else commitments + block
+    text = "---\nrep: ann\n" + meta + "---\n- [ ] Send the deck\n"
+    assert _outcome(fast.parse_note, text, ReadOptions(), commitments_only=True)[0] == "error"
+    check_note(text, ReadOptions())
 
 
 def test_parse_note_bytes_passes_commitments_only_through():

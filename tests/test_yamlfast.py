@@ -110,7 +110,49 @@ def check(text: str, line_offset: int = 1):
         assert_same(on[1], off[1])
     else:
         assert on[1] == off[1]
+    check_only(text, line_offset, fast, on)
     return fast is not DECLINED
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):", re.M)
+
+
+def projection(value, key):
+    """The whole document's value restricted to one top-level key, as ``parse(only=key)`` returns it."""
+    if not isinstance(value, LineDict):
+        return value
+    part = LineDict()
+    part.line = value.line
+    if key in value:
+        part[key] = value[key]
+        part.key_lines = {key: value.key_lines[key]}
+    return part
+
+
+def check_only(text: str, line_offset: int, fast, on) -> None:
+    """``parse(only=key)``, for every key at column 0 and one that is not there: the whole
+    value restricted to that key, declined exactly when the whole is (every line new, then
+    every line known); ``load_yaml(only=key)`` has the same outcome as ``load_yaml``."""
+    for key in dict.fromkeys(_TOP_KEY.findall(text) + ["commitments"]):
+        yamlfast.clear_caches()
+        for _ in range(2):  # lines new, then known
+            part = yamlfast.parse(text, line_offset, only=key)
+            if fast is DECLINED or fast is None:
+                assert part is fast, (key, part)
+            else:
+                assert part is not DECLINED, key
+                assert_same(part, projection(fast, key), f"only={key}")
+        with fast_path(True):
+            try:
+                got = "value", load_yaml(text, line_offset, only=key)
+            except YamlProblem as exc:
+                got = "problem", (type(exc), exc.message, exc.line, exc.column, exc.hint)
+        assert got[0] == on[0], (key, got, on)
+        if got[0] == "value":
+            # the full loader (what the fast path declines) keeps every key: compare the one read
+            assert_same(projection(got[1], key), projection(on[1], key), f"load_yaml only={key}")
+        else:
+            assert got[1] == on[1]
 
 
 # -------------------------------------------------------------- grammar ---
@@ -343,6 +385,17 @@ def test_typical_values_take_the_fast_path_with_the_full_loaders_types(text, val
     assert_same(fast, yamlfull.load(text, 1))
 
 
+def test_every_month_and_day_of_a_yyyy_mm_dd_value_reads_as_the_full_loader_reads_it():
+    """Dates are read first, by date.fromisoformat: a real date is a date, any other stays text."""
+    values = [f"{year}-{month:02d}-{day:02d}" for year in ("0000", "0001", "1900", "2024", "2026", "9999")
+              for month in range(14) for day in range(33)]
+    text = "".join(f"k{i}: {value}\n" for i, value in enumerate(values))
+    yamlfast.clear_caches()
+    assert check(text, 1)
+    fast = yamlfast.parse(text, 1)
+    assert sum(type(v) is dt.date for v in fast.values()) == 4 * 365 + 366  # 0000 is no year, 1900 no leap year
+
+
 def test_lines_are_those_of_the_full_loader_for_a_nested_note():
     text = ("# top comment\nrep: ann\nmetrics:\n\n  revenue: 1\n  calls: {goal: 6, actual: 5}\n"
             "commitments:\n  # the list\n  - id: a\n    text: Call Acme\n  -   id: b\n      due: 2026-11-30\n"
@@ -368,6 +421,48 @@ def test_lines_are_those_of_the_full_loader_for_a_nested_note():
 ])
 def test_what_is_outside_the_subset_is_declined_and_left_to_the_full_loader(text):
     assert yamlfast.parse(text, 1) is DECLINED
+    check(text, 1)
+
+
+# Documents whose only flaw is in a block that a reader of "commitments" alone
+# skips: that reader must decline them all the same (the full loader then
+# reports the flaw, as it does for a whole read).
+FLAWED_ELSEWHERE = [
+    "metrics:\n  revenue: 1\n  revenue: 2\ncommitments:\n  - text: a\n",          # a duplicate key
+    "metrics:\n  revenue: 1\n   calls: 2\ncommitments:\n  - text: a\n",           # a continuation
+    "metrics:\n  revenue: 1\n - x\ncommitments:\n  - text: a\n",                   # an item left of the keys
+    "coaching_plan:\n  - a\n  b: 1\ncommitments:\n  - text: a\n",                 # a key among items
+    "coaching_plan:\n  - a: 1\n    a: 2\ncommitments:\n  - text: a\n",            # a duplicate in an item
+    "coaching_plan:\n  - a: 1\n      b: 2\ncommitments:\n  - text: a\n",          # deeper than its item
+    "confidence:\n  revenue:\n    x: 1\n    x: 2\ncommitments:\n  - text: a\n",   # a duplicate two deep
+    "tags:\n- a\n  - b\ncommitments:\n  - text: a\n",                              # an indentless list
+    "commitments:\n  - text: a\nmetrics:\n  a: 1\n  a: 2\n",                       # after the commitments
+    "commitments:\n  - text: a\nmetrics: 1\nmetrics: 2\n",                          # a duplicate top key
+    "commitments:\n  - text: a\ncommitments:\n  - text: b\n",
+    "rep: ann\n  more\ncommitments: []\n",
+    "rep: ann\n- x\ncommitments: []\n",
+]
+
+
+@pytest.mark.parametrize("text", FLAWED_ELSEWHERE)
+def test_a_reader_of_one_key_declines_a_flaw_in_the_blocks_it_skips(text):
+    yamlfast.clear_caches()
+    assert yamlfast.parse(text, 1) is DECLINED
+    for _ in range(2):
+        assert yamlfast.parse(text, 1, only="commitments") is DECLINED
+    check(text, 1)
+
+
+def test_a_reader_of_one_key_gets_that_key_its_line_and_nothing_else():
+    text = ("rep: ann\nmetrics:\n  revenue: 1\n  calls: {goal: 6, actual: 5}\ncoaching_plan:\n- a: 1\n  b: [x]\n"
+            "commitments:\n  - id: a\n    text: Call Acme\n  - plain\nconfidence:\n  revenue: 4\n")
+    part = yamlfast.parse(text, 1, only="commitments")
+    whole = yamlfast.parse(text, 1)
+    assert list(part) == ["commitments"] and part.key_lines == {"commitments": 9} and part.line == 2
+    assert_same(part["commitments"], whole["commitments"])
+    missing = yamlfast.parse(text, 1, only="absent")
+    assert missing == {} and missing.line == 2 and missing.key_lines == {}
+    assert yamlfast.parse("", 1, only="commitments") is None
     check(text, 1)
 
 

@@ -58,6 +58,10 @@ CACHE_NAME = "cache"
 RACY_NS = 3 * 1_000_000_000  # timestamps this close to the read may hide a later edit
 PARALLEL_MIN = 300  # below this many notes to parse, worker processes cost more than they save
 LOCK_TIMEOUT = 2.0  # seconds to wait for another process's write before giving up writing
+# Rows written while notes are parsed stay in SQLite's memory until the commit (see
+# Store.begin_rows): a run that would keep more than this writes its rows at the end.
+STREAM_BUDGET = 48 << 20
+ROW_BYTES = {"index": 1536, "data": 3584}  # about what a note's row takes in the file (1.1 and 2.5 KB)
 
 # Modules whose code decides what is cached: a change to any of them rebuilds the cache.
 _SOURCES = ("cache.py", "note.py", "yamlsafe.py", "tasks.py", "dates.py", "notebook.py",
@@ -756,7 +760,7 @@ def _parse_forked(base: str, chunks: list[tuple[list[str], frozenset]], options,
                 finally:
                     os.close(feed)
                 for _ in range(min(jobs, len(chunks)) - 1):  # a process for each chunk at most
-                    children.append(_fork(tasks, children, base, chunks, options, now, keep))
+                    _fork(tasks, children, base, chunks, options, now, keep)
             except OSError:  # no pipe, file or fork: fewer processes, or this one alone
                 pass
         numbers = _task_numbers(tasks) if tasks >= 0 else iter(range(len(chunks)))
@@ -792,25 +796,39 @@ def _parse_forked(base: str, chunks: list[tuple[list[str], frozenset]], options,
 
 
 def _fork(tasks: int, children: list[_Child], base: str, chunks, options, now: int, keep: str) -> _Child:
-    """Fork a child that parses chunks from the task pipe; OSError when it cannot be."""
+    """Fork a child that parses chunks from the task pipe, add it to ``children`` and
+    return it; OSError when it cannot be.
+
+    Signals are held across the fork, so that one that comes at that moment is
+    taken by the child inside :func:`_serve` (which exits), or by this process
+    once the child is in ``children`` (which kills it), never by a child still
+    running this process's code."""
+    import signal
+
     rows = _rows_file()
     try:
         notices, notify = os.pipe()
     except OSError:
         os.close(rows)
         raise
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT})
     try:
-        pid = os.fork()
-    except OSError:
-        for fd in (rows, notices, notify):
-            os.close(fd)
-        raise
-    if pid == 0:  # the child: never returns
-        _serve(tasks, notify, rows, [notices, *(fd for c in children for fd in (c.notices, c.rows))],
-               base, chunks, options, now, keep)
-    os.close(notify)
-    os.set_blocking(notices, False)
-    return _Child(pid, notices, rows)
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (rows, notices, notify):
+                os.close(fd)
+            raise
+        if pid == 0:  # the child: never returns
+            _serve(tasks, notify, rows, [notices, *(fd for c in children for fd in (c.notices, c.rows))],
+                   base, chunks, options, now, keep, mask)
+        child = _Child(pid, notices, rows)
+        children.append(child)
+        os.close(notify)
+        os.set_blocking(notices, False)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    return child
 
 
 def _rows_file() -> int:
@@ -849,16 +867,20 @@ def _parse_paused(base: str, chunk: tuple[list[str], frozenset], options, now: i
 
 
 def _serve(tasks: int, notify: int, rows: int, others: list[int], base: str, chunks, options, now: int,
-           keep: str) -> None:
+           keep: str, mask=()) -> None:
     """A forked child: parse chunks from the task pipe until it is empty, exit.
 
     The rows of each chunk go to the file ``rows``, then a notice of where they
     are to the pipe ``notify`` (16 bytes: written at once).  ``others``: the
     parent's ends of pipes, closed here.  It exits with ``os._exit``, whatever
     happens: nothing of the parent's (buffered output, exit handlers, the
-    cache's connection) is flushed or closed twice."""
+    cache's connection) is flushed or closed twice.  ``mask``: the signal mask
+    to put back (signals are held across the fork), in here."""
     code = 1
     try:
+        import signal
+
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for fd in others:
             os.close(fd)
         at = 0
@@ -1021,6 +1043,7 @@ class Store:
         self._open = False  # a write transaction begun by begin_rows, ended by write
         self._failed = False  # a statement of it failed: write rolls it back
         self._committing = None  # the thread committing the last write (write(..., later=True))
+        self._spill = None  # the spill threshold to put back once begin_rows' transaction ends
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -1043,7 +1066,10 @@ class Store:
         if not sources and not format_version():
             return None
         for path in ([os.fspath(where)] if where is not None else cache_locations(root)):
-            store = cls._open_at(path, sources)
+            try:
+                store = cls._open_at(path, sources)
+            except _LockedOut:  # in use by another process: no cache this run, and no other one made
+                return None
             if store is not None:
                 return store
         return None
@@ -1063,8 +1089,9 @@ class Store:
                 if _valid(conn, sources):
                     return cls(path, conn)
                 conn.close()
-            except sqlite3.Error:
-                pass
+            except sqlite3.Error as exc:
+                if _busy(exc):  # another process is writing it: not damage
+                    raise _LockedOut from None
         # Missing, corrupt, foreign or stale: a fresh file, swapped in atomically.
         try:
             return cls(path, _fresh(path, sources))
@@ -1169,21 +1196,32 @@ class Store:
         except sqlite3.Error:
             return None
 
-    def begin_rows(self) -> bool:
+    def begin_rows(self, expected: int) -> bool:
         """Begin the write transaction now, so that rows are written as they are parsed
-        (:meth:`put_rows`, while the rest is parsed) and :meth:`write` ends it.  False,
-        at once, when another process holds the write lock (this one never waits here:
-        :meth:`write` will, briefly, as without it)."""
+        (:meth:`put_rows`, while the rest is parsed) and :meth:`write` ends it.
+
+        The rows stay in SQLite's memory until the commit: a page spilled to the
+        file would take the file's exclusive lock, and lock every other process out
+        of reading it, for the rest of the parse.  So False when the rows would take
+        more than :data:`STREAM_BUDGET` (``expected``: about how many bytes), and,
+        at once, when another process holds the write lock (this one never waits
+        here: :meth:`write` will, briefly, as without it)."""
+        if expected > STREAM_BUDGET:
+            return False
         conn = self.conn
         try:
+            spill = conn.execute("PRAGMA cache_spill").fetchone()[0]
+            page = conn.execute("PRAGMA page_size").fetchone()[0] or 4096
             conn.execute("PRAGMA busy_timeout = 0")
         except sqlite3.Error:
             return False
         try:
             conn.execute("BEGIN IMMEDIATE")
             self._open, self._failed = True, False
+            conn.execute(f"PRAGMA cache_spill = {2 * STREAM_BUDGET // page}")  # (twice: room for a bad guess)
+            self._spill = spill
         except sqlite3.Error:
-            pass
+            self._failed = self._open
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT * 1000)}")
         except sqlite3.Error:
@@ -1271,6 +1309,12 @@ class Store:
         conn = self.conn
         if self._open:  # begun by begin_rows
             self._open = False
+            if self._spill is not None:  # the rows are all written: spill as usual again
+                try:
+                    conn.execute(f"PRAGMA cache_spill = {self._spill}")
+                except sqlite3.Error:
+                    pass
+                self._spill = None
             if self._failed:
                 try:
                     conn.execute("ROLLBACK")
@@ -1287,10 +1331,15 @@ class Store:
             if later:
                 import threading
 
-                self._committing = threading.Thread(target=_commit, args=(conn,), name="onenotes-cache-commit")
-                self._committing.start()
-                _COMMITTING.append(self)
-                return True
+                thread = threading.Thread(target=_commit, args=(conn,), name="onenotes-cache-commit")
+                try:
+                    thread.start()
+                except RuntimeError:  # no thread to be had (a process limit): commit now
+                    pass
+                else:
+                    self._committing = thread
+                    _COMMITTING.append(self)
+                    return True
             conn.execute("COMMIT")
             return True
         except sqlite3.Error:
@@ -1377,7 +1426,31 @@ def _valid(conn: sqlite3.Connection, sources: str) -> bool:
     return True
 
 
+class _LockedOut(Exception):
+    """The cache file is locked by another process for longer than we wait."""
+
+
+def _busy(exc: BaseException) -> bool:
+    """SQLite could not get a lock in time: another process is using the file."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
 def _fresh(path: str, sources: str) -> sqlite3.Connection:
+    """A new, empty cache at ``path``, swapped in atomically.
+
+    Never while ``path`` has a rollback journal: another process is writing the
+    file it would replace (a journal left by a crash is rolled back, and gone,
+    once the old file is opened), and SQLite would play that journal back into
+    the new file, corrupting it."""
+    try:
+        journal = os.lstat(path + "-journal").st_size  # (an empty one cannot be played back)
+    except OSError:
+        journal = 0
+    if journal:
+        raise sqlite3.OperationalError("the cache is being written by another process")
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
     try:
@@ -1570,10 +1643,11 @@ def load(root: str, rels: list[str], options, options_key: str, store: Store | N
             break
         try:
             return _load_cached(root, rels, options, store, jobs, "data" if notes else "index")
-        except (sqlite3.Error, Damaged):
+        except (sqlite3.Error, Damaged) as exc:
             store.close()
             # Damaged after it opened (a truncated page, say): start it afresh, once.
-            store = Store.replace(store.path) if attempt == 1 else None
+            # Busy is not damage: another process is writing it (no cache this run).
+            store = Store.replace(store.path) if attempt == 1 and not _busy(exc) else None
             if store is not None and not store.use_options(options_key):
                 store = None
     rows = parse_rows(root, rels, options, jobs, keep="note")
@@ -1645,8 +1719,8 @@ def _load_cached(root: str, rels: list[str], options, store: Store, jobs, keep: 
             todo_set = set(todo)
             todo = [rel for rel in rels if rel in todo_set]
     # Rows are written as they are parsed (while the rest is), in the transaction that
-    # store.write ends below, unless another process is writing now.
-    sink = store.put_rows if todo and store.begin_rows() else None
+    # store.write ends below, unless another process is writing now or they are many.
+    sink = store.put_rows if todo and store.begin_rows(len(todo) * ROW_BYTES[keep]) else None
     parsed, folded = parse_and_fold(root, todo, options, jobs, keep, frozenset(fold), sink) if todo else ([], {})
     for row in parsed:
         rows[row.path] = row

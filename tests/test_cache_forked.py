@@ -233,7 +233,7 @@ def test_a_first_run_on_all_cores_writes_the_cache_a_run_on_one_core_writes(cli,
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     begun = []
     real = cache.Store.begin_rows
-    monkeypatch.setattr(cache.Store, "begin_rows", lambda self: begun.append(real(self)) or begun[-1])
+    monkeypatch.setattr(cache.Store, "begin_rows", lambda self, expected: begun.append(real(self, expected)) or begun[-1])
     second = cli("--notebook", two, *args)
     assert begun == [True]  # the rows were written as they were parsed
     assert (second.exit_code, second.stdout, second.stderr) == (first.exit_code, first.stdout, first.stderr)
@@ -276,7 +276,7 @@ def test_begin_rows_never_waits_for_another_writer(acme, monkeypatch):
     holder.execute("BEGIN IMMEDIATE")
     try:
         answer = []
-        asking = threading.Thread(target=lambda: answer.append(store.begin_rows()), daemon=True)
+        asking = threading.Thread(target=lambda: answer.append(store.begin_rows(0)), daemon=True)
         asking.start()
         asking.join(20)  # a third of the lock timeout: it did not wait for the lock
         assert answer == [False]
@@ -284,7 +284,7 @@ def test_begin_rows_never_waits_for_another_writer(acme, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert store.begin_rows() is True
+    assert store.begin_rows(0) is True
     store.put_rows([])
     assert store.write([], [], {}, []) is True
     store.close()
@@ -383,5 +383,150 @@ def test_a_parse_interrupted_while_waiting_for_a_child_kills_it(generated, small
     monkeypatch.setattr(cache, "_take_sent", interrupted)
     with pytest.raises(KeyboardInterrupt):
         cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
+    with pytest.raises(ProcessLookupError):
+        os.kill(children[0].pid, 0)
+
+
+def test_a_cache_another_process_is_writing_is_never_replaced_or_corrupted(cli, acme, monkeypatch):
+    """Locked out (another process's write holds the file's lock), a run reads the notes
+    afresh: it must not take the lock for damage and swap in a new file next to that
+    process's journal, which SQLite would play back into the new one."""
+    args = ("followups", "--today", TODAY, "--format", "json")
+    expected = cli("--notebook", acme, *args).stdout
+    path = acme / ".onenotes" / "cache"
+    inode = path.stat().st_ino
+    monkeypatch.setattr(cache, "LOCK_TIMEOUT", 0.05)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA cache_size = 1")  # spills at once: the lock readers wait for
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE notes SET racy = racy")
+    writer.execute("INSERT INTO meta VALUES ('filler', zeroblob(200000))")
+    try:
+        with pytest.raises(sqlite3.OperationalError):  # readers are locked out, as in a long write
+            sqlite3.connect(path, timeout=0).execute("SELECT count(*) FROM notes").fetchone()
+        result = cli("--notebook", acme, *args)
+        assert (result.exit_code, result.stdout) == (0, expected)
+        assert path.stat().st_ino == inode and (acme / ".onenotes" / "cache-journal").stat().st_size > 0
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert cli("--notebook", acme, *args).stdout == expected
+
+
+def test_a_locked_cache_is_not_taken_for_a_damaged_one(cli, acme, monkeypatch):
+    cli("--notebook", acme, "followups", "--today", TODAY)
+    path = acme / ".onenotes" / "cache"
+    monkeypatch.setattr(cache, "LOCK_TIMEOUT", 0.05)
+    replaced = []
+    monkeypatch.setattr(cache, "_fresh", lambda *args: replaced.append(args))
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        assert cache.Store.open(acme) is None
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert replaced == []
+    assert cache._busy(sqlite3.OperationalError("database is locked"))
+    assert not cache._busy(sqlite3.DatabaseError("file is not a database"))
+
+
+def test_other_processes_can_read_the_cache_while_a_first_run_writes_its_rows(cli, generated, tmp_path,
+                                                                              small_chunks, monkeypatch):
+    """Rows written while notes are parsed stay in memory until the commit: a page spilled
+    to the file would lock every other process out of reading it for the rest of the
+    parse (SQLite's cache is made tiny here, so that it would spill at once)."""
+    root = _copy(generated, tmp_path)
+    real_connect, real_put = cache._connect, cache.Store.put_rows
+
+    def tiny(path):
+        conn = real_connect(path)
+        conn.execute("PRAGMA cache_size = 4")
+        return conn
+
+    readable = []
+
+    def put(self, rows):
+        real_put(self, rows)
+        reader = sqlite3.connect(self.path, timeout=0)
+        try:
+            readable.append(reader.execute("SELECT count(*) FROM meta").fetchone()[0] > 0)
+        except sqlite3.OperationalError:
+            readable.append(False)
+        finally:
+            reader.close()
+
+    monkeypatch.setattr(cache, "_connect", tiny)
+    monkeypatch.setattr(cache.Store, "put_rows", put)
+    args = ("followups", "--today", TODAY, "--format", "json")
+    expected = cli("--notebook", root, "--no-cache", *args).stdout
+    assert cli("--notebook", root, *args).stdout == expected
+    assert len(readable) > 3 and all(readable), readable
+    assert len(_stored(root)) > 120
+
+
+def test_a_first_run_with_rows_beyond_the_budget_writes_them_at_the_end(cli, generated, tmp_path, small_chunks,
+                                                                         monkeypatch):
+    root = _copy(generated, tmp_path)
+    monkeypatch.setattr(cache, "STREAM_BUDGET", 1000)
+    put = []
+    real_put = cache.Store.put_rows
+    monkeypatch.setattr(cache.Store, "put_rows", lambda self, rows: put.append(len(rows)) or real_put(self, rows))
+    args = ("followups", "--today", TODAY, "--format", "json")
+    expected = cli("--notebook", root, "--no-cache", *args).stdout
+    assert cli("--notebook", root, *args).stdout == expected
+    assert put == [] and len(_stored(root)) > 120
+    assert cli("--notebook", root, *args).stdout == expected
+
+
+def test_without_a_thread_for_it_the_commit_is_made_at_once(cli, acme, monkeypatch):
+    import threading
+
+    def refused(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    result = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert result.exit_code == 0 and "Traceback" not in result.stderr
+    with sqlite3.connect(acme / ".onenotes" / "cache", timeout=0) as conn:
+        assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] > 10
+    conn.close()
+
+
+def test_a_signal_at_the_moment_of_the_fork_never_runs_this_process_s_code_in_the_child(generated, small_chunks,
+                                                                                        monkeypatch, tmp_path):
+    """Ctrl-C just as the child is forked: the child takes it inside _serve and exits (its
+    chunks are parsed here), and this process takes it once the child is known: it
+    kills and waits for it.  The child never returns into this process's code."""
+    import signal
+
+    rels, options, reps = _inputs(generated)
+    parent = os.getpid()
+    known = []  # the list of children _parse_forked keeps (the signal may end _fork before it returns)
+    fork = cache._fork
+    monkeypatch.setattr(cache, "_fork", lambda tasks, children, *args: known.append(children) or fork(tasks, children,
+                                                                                                         *args))
+    real_fork = os.fork
+
+    def fork_then_signal():  # the signal comes between fork() and anything else, in both processes
+        pid = real_fork()
+        os.kill(os.getpid(), signal.SIGINT)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork_then_signal)
+    marker = tmp_path / "child-escaped"
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
+    finally:
+        if os.getpid() != parent:  # a child that escaped into this test: say so, and end
+            marker.write_text("yes", encoding="utf-8")
+            os._exit(0)
+    assert not marker.exists()
+    [children] = known
+    assert len(children) == 1
     with pytest.raises(ProcessLookupError):
         os.kill(children[0].pid, 0)

@@ -137,8 +137,9 @@ def _end(code: int) -> None:
 
     Python's own exit would first free every object one by one (after a first run
     over 10,000 notes, about 15 ms) and run exit handlers; onenotes registers none,
-    has no thread, no child process and no write left pending by then (notes and
-    the cache are written and closed by the commands that write them)."""
+    and has no child process and no write left pending by then: notes are written
+    and closed by the commands that write them, and the cache's last commit, which
+    runs in a thread while the command prints, was waited for (``_settle_cache``)."""
     try:
         if sys.stdout is not None:  # None when started with its output closed (`>&-`)
             sys.stdout.flush()

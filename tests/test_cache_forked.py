@@ -530,3 +530,25 @@ def test_a_signal_at_the_moment_of_the_fork_never_runs_this_process_s_code_in_th
     assert len(children) == 1
     with pytest.raises(ProcessLookupError):
         os.kill(children[0].pid, 0)
+
+
+def test_a_child_s_rows_file_holds_only_the_rows_not_yet_taken(generated, small_chunks, monkeypatch):
+    rels, options, reps = _inputs(generated)
+    monkeypatch.setattr(cache, "_parse_paused", _unhurried(cache._parse_paused))
+    sent, left = [], []
+    real = cache._take_sent
+
+    def take(child, done, sink, wait):
+        before = set(done)
+        real(child, done, sink, wait)
+        sent.extend(set(done) - before)
+        if wait:
+            left.append(os.fstat(child.rows).st_size)
+
+    monkeypatch.setattr(cache, "_take_sent", take)
+    alone = cache.parse_and_fold(generated, rels, options, jobs=1, keep="index", fold=reps)
+    forked = cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
+    assert _same(forked[0], alone[0])
+    assert len(sent) >= 4  # the child sent several chunks...
+    whole = len(cache.pickle.dumps([r.__getstate__() for r in alone[0]], 5))
+    assert left[0] < whole / 4, (left, whole)  # ...and its file held about one at the end, not all it sent

@@ -682,7 +682,7 @@ def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int 
         count = _rep_counts(rels)
         fold = frozenset(rep for rep in fold if count.get(rep, 0) <= size)
     chunks = _chunks(rels, size, fold, jobs)
-    if _can_fork():
+    if _can_fork() and len(chunks) <= _MAX_TASKS:  # (more chunks: a machine of hundreds of cores)
         return _parse_forked(base, chunks, options, now, keep, here, jobs, sink)
     import concurrent.futures
     import multiprocessing
@@ -756,7 +756,7 @@ def _parse_forked(base: str, chunks: list[tuple[list[str], frozenset]], options,
     children: list[_Child] = []
     tasks = -1
     try:
-        if len(chunks) <= _MAX_TASKS:
+        if len(chunks) <= _MAX_TASKS:  # (always, from parse_and_fold)
             try:
                 tasks, feed = os.pipe()
                 try:

@@ -552,3 +552,15 @@ def test_a_child_s_rows_file_holds_only_the_rows_not_yet_taken(generated, small_
     assert len(sent) >= 4  # the child sent several chunks...
     whole = len(cache.pickle.dumps([r.__getstate__() for r in alone[0]], 5))
     assert left[0] < whole / 4, (left, whole)  # ...and its file held about one at the end, not all it sent
+
+
+def test_more_chunks_than_the_task_pipe_holds_go_to_a_process_pool(generated, small_chunks, monkeypatch):
+    """The chunks' numbers are written to the task pipe before any child exists, so at most
+    what a pipe takes in one write (a machine of hundreds of cores makes more chunks)."""
+    rels, options, reps = _inputs(generated)
+    alone = cache.parse_and_fold(generated, rels, options, jobs=1, keep="index", fold=reps)
+    monkeypatch.setattr(cache, "_MAX_TASKS", 2)
+    forked = []
+    monkeypatch.setattr(cache, "_parse_forked", lambda *args: forked.append(args))
+    pooled = cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
+    assert forked == [] and _same(pooled[0], alone[0]) and pooled[1] == {}

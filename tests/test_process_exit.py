@@ -57,3 +57,18 @@ def test_a_command_started_with_its_output_or_errors_closed_ends_as_before(acme,
          sys.executable, str(acme), str(acme / "kept.txt")], env=ENV, timeout=120)
     kept = (acme / "kept.txt").read_text(encoding="utf-8")
     assert done.returncode == 0 and "Traceback" not in kept
+
+
+def test_the_cache_a_command_writes_is_committed_before_its_process_ends(acme):
+    """The commit runs in a thread while the command prints; os._exit must not cut it short."""
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if k != "ONENOTES_NO_CACHE"}
+    done = subprocess.run([sys.executable, "-m", "onenotes", "--notebook", str(acme), "followups", "--today",
+                           TODAY], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0
+    assert not (acme / ".onenotes" / "cache-journal").exists()
+    with sqlite3.connect(acme / ".onenotes" / "cache", timeout=0) as conn:
+        assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] > 10
+        assert conn.execute("SELECT count(*) FROM ledgers").fetchone()[0] > 0
+    conn.close()

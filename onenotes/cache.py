@@ -714,19 +714,20 @@ def _can_fork() -> bool:
 
 _TASK_BYTES = 4  # a chunk's number on the task pipe
 _MAX_TASKS = 4096 // _TASK_BYTES  # all of them written at once, and atomically (PIPE_BUF)
-_SENT = 16  # a child's notice of a parsed chunk: where its rows are in the child's file, and how long
+_SENT = 24  # a child's notice of a parsed chunk: which of its two files holds the rows, where, how long
+_TOLD = 16  # the parent's word to a child: how far it has taken the rows of one of its files
 
 
 class _Child:
-    """A forked parser, as its parent sees it: its pid, the pipe of its notices, the file of
-    its rows, and the pipe on which it is told how far its rows were taken."""
+    """A forked parser, as its parent sees it: its pid, the pipe of its notices, the two
+    files of its rows, and the pipe on which it is told how far its rows were taken."""
 
-    def __init__(self, pid: int, notices: int, rows: int, taken: int):
+    def __init__(self, pid: int, notices: int, rows: tuple[int, int], taken: int):
         self.pid, self.notices, self.rows, self.taken = pid, notices, rows, taken
         self.pending = b""
 
-    def fds(self) -> tuple[int, int, int]:
-        return self.notices, self.rows, self.taken
+    def fds(self) -> tuple[int, ...]:
+        return self.notices, *self.rows, self.taken
 
     def close(self) -> None:
         for fd in self.fds():
@@ -812,13 +813,15 @@ def _fork(tasks: int, children: list[_Child], base: str, chunks, options, now: i
     made: list[int] = []
     try:
         made.append(_rows_file())
+        made.append(_rows_file())
         made.extend(os.pipe())  # notices: the child says where the rows of a chunk are
         made.extend(os.pipe())  # taken: this process says how far it has taken them
     except OSError:
         for fd in made:
             os.close(fd)
         raise
-    rows, notices, notify, told, tell = made
+    rows = (made[0], made[1])
+    notices, notify, told, tell = made[2:]
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT})
     try:
         try:
@@ -876,19 +879,22 @@ def _parse_paused(base: str, chunk: tuple[list[str], frozenset], options, now: i
             gc.enable()
 
 
-def _serve(tasks: int, notify: int, rows: int, told: int, others: list[int], base: str, chunks, options,
-           now: int, keep: str, mask=()) -> None:
+def _serve(tasks: int, notify: int, rows: tuple[int, int], told: int, others: list[int], base: str, chunks,
+           options, now: int, keep: str, mask=()) -> None:
     """A forked child: parse chunks from the task pipe until it is empty, exit.
 
-    The rows of each chunk go to the file ``rows``, then a notice of where they
-    are to the pipe ``notify`` (16 bytes: written at once).  When the parent has
-    said on ``told`` that it took every row written so far, the file is emptied
-    and written from its start again: it holds the rows not yet taken, not all
-    the child's rows (40 MB of a 100,000-note first run).  ``others``: the
-    parent's ends of pipes, closed here.  It exits with ``os._exit``, whatever
-    happens: nothing of the parent's (buffered output, exit handlers, the
-    cache's connection) is flushed or closed twice.  ``mask``: the signal mask
-    to put back (signals are held across the fork), in here."""
+    The rows of each chunk go to one of the two files ``rows``, then a notice of
+    which, where and how long to the pipe ``notify`` (24 bytes: written at once).
+    The parent says on ``told`` how far it has taken each file.  A file all of
+    whose rows were taken is emptied and written from its start again, and the
+    child writes to the other file while the parent has yet to take the last
+    chunk of this one: so the files hold the rows the parent has not taken yet
+    (a chunk or two), not all the child's rows (40 MB of a 100,000-note first
+    run).  ``others``: the parent's ends of pipes, closed here.  It exits with
+    ``os._exit``, whatever happens: nothing of the parent's (buffered output,
+    exit handlers, the cache's connection) is flushed or closed twice.
+    ``mask``: the signal mask to put back (signals are held across the fork),
+    in here."""
     code = 1
     try:
         import signal
@@ -897,19 +903,24 @@ def _serve(tasks: int, notify: int, rows: int, told: int, others: list[int], bas
         for fd in others:
             os.close(fd)
         os.set_blocking(told, False)
-        at = 0
+        written = [0, 0]  # how far each file is written...
+        taken = [0, 0]  # ...and taken, as the parent last said
+        now_in = 0  # the file written to now
         for number in _task_numbers(tasks):
             parsed, ledgers = _parse_paused(base, chunks[number], options, now, keep)
             data = memoryview(pickle.dumps((number, [row.__getstate__() for row in parsed], ledgers), 5))
-            if at and _taken(told) == at:  # all taken: start the file again
-                os.ftruncate(rows, 0)
-                at = 0
-            start = at
+            _told(told, taken)
+            if written[now_in] and taken[now_in] == written[now_in]:  # all taken: start it again
+                now_in = _emptied(rows, now_in, written, taken)
+            elif written[now_in] and taken[1 - now_in] == written[1 - now_in]:  # the other one is free
+                now_in = _emptied(rows, 1 - now_in, written, taken)
+            start = written[now_in]
             while data:
-                written = os.pwrite(rows, data, at)
-                at += written
-                data = data[written:]
-            os.write(notify, start.to_bytes(8, "little") + (at - start).to_bytes(8, "little"))
+                n = os.pwrite(rows[now_in], data, written[now_in])
+                written[now_in] += n
+                data = data[n:]
+            os.write(notify, now_in.to_bytes(8, "little") + start.to_bytes(8, "little")
+                     + (written[now_in] - start).to_bytes(8, "little"))
         code = 0
     except BaseException:  # noqa: BLE001 - whatever happens, the parent parses what is missing
         pass
@@ -917,8 +928,20 @@ def _serve(tasks: int, notify: int, rows: int, told: int, others: list[int], bas
         os._exit(code)
 
 
-def _taken(told: int) -> int:
-    """How far the parent has taken a child's rows, as it last said on ``told`` (0: not yet)."""
+def _emptied(rows: tuple[int, int], which: int, written: list[int], taken: list[int]) -> int:
+    """Empty the child's file ``which`` (every row in it was taken), to be written from its start."""
+    if written[which]:
+        os.ftruncate(rows[which], 0)
+    written[which] = taken[which] = 0
+    return which
+
+
+def _told(told: int, taken: list[int]) -> None:
+    """Read what the parent said on ``told`` since last time into ``taken`` (file -> how far).
+
+    What it says of a file only grows until the file is emptied, which happens
+    only once it has said all of it was taken: so nothing read here is about a
+    file's rows from before it was emptied."""
     said = b""
     while True:
         try:
@@ -928,8 +951,8 @@ def _taken(told: int) -> int:
         if not data:
             break
         said += data
-    whole = len(said) - len(said) % 8  # (each said at once: 8 bytes)
-    return int.from_bytes(said[whole - 8:whole], "little") if whole else -1
+    for at in range(0, len(said) - len(said) % _TOLD, _TOLD):  # (each said at once)
+        taken[int.from_bytes(said[at:at + 8], "little") & 1] = int.from_bytes(said[at + 8:at + _TOLD], "little")
 
 
 def _take_sent(child: _Child, done: dict, sink, wait: bool) -> None:
@@ -948,13 +971,14 @@ def _take_sent(child: _Child, done: dict, sink, wait: bool) -> None:
         data = child.pending + data
         whole = len(data) - len(data) % _SENT
         child.pending = data[whole:]
-        end = None
+        ends: dict[int, int] = {}  # file -> how far its rows were taken now
         for at in range(0, whole, _SENT):
-            start = int.from_bytes(data[at:at + 8], "little")
-            size = int.from_bytes(data[at + 8:at + _SENT], "little")
+            which = int.from_bytes(data[at:at + 8], "little") & 1
+            start = int.from_bytes(data[at + 8:at + 16], "little")
+            size = int.from_bytes(data[at + 16:at + _SENT], "little")
             try:
-                rows_data = os.pread(child.rows, size, start)
-                end = start + size
+                rows_data = os.pread(child.rows[which], size, start)
+                ends[which] = start + size
                 number, states, ledgers = pickle.loads(rows_data)
                 rows = [Row(*state) for state in states]
             except Exception:  # noqa: BLE001 - not as sent: that chunk is parsed here
@@ -962,9 +986,10 @@ def _take_sent(child: _Child, done: dict, sink, wait: bool) -> None:
             done[number] = (rows, ledgers)
             if sink is not None:
                 sink(rows)
-        if end is not None and not wait:  # the child may start its file again
+        if ends:  # the child may empty what was taken
             try:
-                os.write(child.taken, end.to_bytes(8, "little"))
+                os.write(child.taken, b"".join(which.to_bytes(8, "little") + end.to_bytes(8, "little")
+                                               for which, end in ends.items()))
             except OSError:  # gone, or (never at these sizes) a full pipe: it keeps writing on
                 pass
         if not wait:
@@ -1142,7 +1167,7 @@ class Store:
     def replace(cls, path: str) -> "Store | None":
         try:
             return cls(path, _fresh(path, sources_key()))
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error, _LockedOut):
             return None
 
     def use_options(self, options_key: str) -> bool:
@@ -1258,7 +1283,9 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
             self._open, self._failed = True, False
-            conn.execute(f"PRAGMA cache_spill = {2 * STREAM_BUDGET // page}")  # (twice: room for a bad guess)
+            # Twice the budget (room for a bad guess), odd: SQLite also reads the number as
+            # on/off, by its low byte, and a multiple of 256 would turn spilling off altogether.
+            conn.execute(f"PRAGMA cache_spill = {2 * STREAM_BUDGET // page | 1}")
             self._spill = spill
         except sqlite3.Error:
             self._failed = self._open
@@ -1347,19 +1374,13 @@ class Store:
         """``work(conn)`` in one write transaction; False (nothing written) when another
         process holds the write lock or anything fails.  ``later``: see :meth:`write`."""
         conn = self.conn
+        # The spill threshold begin_rows raised is put back once the transaction is over:
+        # before, the first page ``work`` needs would spill the rows in this thread.
+        spill, self._spill = self._spill, None
         if self._open:  # begun by begin_rows
             self._open = False
-            if self._spill is not None:  # the rows are all written: spill as usual again
-                try:
-                    conn.execute(f"PRAGMA cache_spill = {self._spill}")
-                except sqlite3.Error:
-                    pass
-                self._spill = None
             if self._failed:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
+                _end_transaction(conn, "ROLLBACK", spill)
                 return False
         else:
             try:
@@ -1368,26 +1389,23 @@ class Store:
                 return False
         try:
             work(conn)
-            if later:
-                import threading
-
-                thread = threading.Thread(target=_commit, args=(conn,), name="onenotes-cache-commit")
-                try:
-                    thread.start()
-                except RuntimeError:  # no thread to be had (a process limit): commit now
-                    pass
-                else:
-                    self._committing = thread
-                    _COMMITTING.append(self)
-                    return True
-            conn.execute("COMMIT")
-            return True
         except sqlite3.Error:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+            _end_transaction(conn, "ROLLBACK", spill)
             return False
+        if later:
+            import threading
+
+            thread = threading.Thread(target=_end_transaction, args=(conn, "COMMIT", spill),
+                                      name="onenotes-cache-commit")
+            try:
+                thread.start()
+            except RuntimeError:  # no thread to be had (a process limit): commit now
+                pass
+            else:
+                self._committing = thread
+                _COMMITTING.append(self)
+                return True
+        return _end_transaction(conn, "COMMIT", spill)
 
     def discard(self) -> None:
         """Forget a damaged cache: the next run starts a new one."""
@@ -1407,16 +1425,26 @@ class Store:
 _COMMITTING: list[Store] = []  # stores whose last write may still be committing
 
 
-def _commit(conn: sqlite3.Connection) -> None:
-    """COMMIT, in the thread :meth:`Store.write` started (SQLite lets go of the GIL while
-    it writes and syncs); ROLLBACK if it fails: then nothing of it was written."""
+def _end_transaction(conn: sqlite3.Connection, how: str, spill: int | None = None) -> bool:
+    """COMMIT (or ROLLBACK) the open transaction; ROLLBACK if the commit fails, and then
+    nothing of it was written.  In the thread :meth:`Store.write` started when asked to
+    (SQLite lets go of the GIL while it writes and syncs).  ``spill``: the spill
+    threshold to put back after.  True when committed."""
+    done = False
     try:
-        conn.execute("COMMIT")
+        conn.execute(how)
+        done = how == "COMMIT"
     except sqlite3.Error:
         try:
             conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+    if spill is not None:
+        try:
+            conn.execute(f"PRAGMA cache_spill = {spill}")
+        except sqlite3.Error:
+            pass
+    return done
 
 
 def settle() -> None:
@@ -1481,16 +1509,23 @@ def _busy(exc: BaseException) -> bool:
 def _fresh(path: str, sources: str) -> sqlite3.Connection:
     """A new, empty cache at ``path``, swapped in atomically.
 
-    Never while ``path`` has a rollback journal: another process is writing the
-    file it would replace (a journal left by a crash is rolled back, and gone,
-    once the old file is opened), and SQLite would play that journal back into
-    the new file, corrupting it."""
+    Never while ``path`` has a rollback journal (:class:`_LockedOut`): another
+    process is writing the file it would replace (a journal left by a crash is
+    rolled back, and gone, once the old file is opened), and SQLite would play
+    that journal back into the new file, corrupting it.  A journal whose file is
+    gone (deleted by hand after a crash) belongs to nobody, and is deleted."""
     try:
         journal = os.lstat(path + "-journal").st_size  # (an empty one cannot be played back)
     except OSError:
         journal = 0
+    if journal and not os.path.lexists(path):  # left by a crash, its file deleted since: nobody's
+        try:
+            os.unlink(path + "-journal")
+            journal = 0
+        except OSError:
+            pass
     if journal:
-        raise sqlite3.OperationalError("the cache is being written by another process")
+        raise _LockedOut("the cache is being written by another process")
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
     try:

@@ -318,13 +318,14 @@ def test_no_more_processes_are_forked_than_there_are_chunks(generated, small_chu
 @pytest.fixture
 def slow_commit(monkeypatch):
     """The background commit takes its time: whoever reads the cache must wait for it."""
-    real = cache._commit
+    real = cache._end_transaction
 
-    def slow(conn):
-        time.sleep(0.3)
-        real(conn)
+    def slow(conn, how, *args):
+        if how == "COMMIT":
+            time.sleep(0.3)
+        return real(conn, how, *args)
 
-    monkeypatch.setattr(cache, "_commit", slow)
+    monkeypatch.setattr(cache, "_end_transaction", slow)
 
 
 def test_the_command_ends_only_once_the_cache_is_committed(cli, acme, slow_commit):
@@ -355,8 +356,8 @@ def test_a_commit_that_fails_in_the_background_rolls_back():
             if sql == "COMMIT":
                 raise sqlite3.OperationalError("disk I/O error")
 
-    cache._commit(Failing())
-    assert done == ["COMMIT", "ROLLBACK"]
+    assert cache._end_transaction(Failing(), "COMMIT", 17) is False
+    assert done == ["COMMIT", "ROLLBACK", "PRAGMA cache_spill = 17"]
 
 
 def test_a_parse_interrupted_while_waiting_for_a_child_kills_it(generated, small_chunks, monkeypatch):
@@ -532,26 +533,41 @@ def test_a_signal_at_the_moment_of_the_fork_never_runs_this_process_s_code_in_th
         os.kill(children[0].pid, 0)
 
 
-def test_a_child_s_rows_file_holds_only_the_rows_not_yet_taken(generated, small_chunks, monkeypatch):
+def test_a_child_s_rows_files_hold_only_the_rows_not_yet_taken(generated, small_chunks, monkeypatch):
+    """A child writes each chunk's rows to one of two files and empties a file once this
+    process has taken all of it: they hold the rows not taken yet, not all the child sent.
+    Here this process only takes (as it does between its own chunks), a chunk at a time."""
     rels, options, reps = _inputs(generated)
-    monkeypatch.setattr(cache, "_parse_paused", _unhurried(cache._parse_paused))
-    sent, left = [], []
-    real = cache._take_sent
+    parent = os.getpid()
+    real_parse = cache._parse_paused
 
-    def take(child, done, sink, wait):
-        before = set(done)
-        real(child, done, sink, wait)
-        sent.extend(set(done) - before)
-        if wait:
-            left.append(os.fstat(child.rows).st_size)
+    def child_unhurried(*args):  # so that this process is never more than a chunk behind
+        if os.getpid() != parent:
+            time.sleep(0.02)
+        return real_parse(*args)
 
-    monkeypatch.setattr(cache, "_take_sent", take)
-    alone = cache.parse_and_fold(generated, rels, options, jobs=1, keep="index", fold=reps)
-    forked = cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
-    assert _same(forked[0], alone[0])
-    assert len(sent) >= 4  # the child sent several chunks...
-    whole = len(cache.pickle.dumps([r.__getstate__() for r in alone[0]], 5))
-    assert left[0] < whole / 4, (left, whole)  # ...and its file held about one at the end, not all it sent
+    monkeypatch.setattr(cache, "_parse_paused", child_unhurried)
+    chunks = cache._chunks(rels, 8, frozenset())
+    tasks, feed = os.pipe()
+    os.write(feed, b"".join(i.to_bytes(4, "little") for i in range(len(chunks))))
+    os.close(feed)
+    children, done, held = [], {}, []
+    try:
+        child = cache._fork(tasks, children, str(generated), chunks, options, 0, "index")
+        while len(done) < len(chunks):
+            cache._take_sent(child, done, None, wait=False)
+            held.append(sum(os.fstat(fd).st_size for fd in child.rows))
+            time.sleep(0.002)
+    finally:
+        os.close(tasks)
+        for child in children:
+            child.close()
+            cache._reap(child.pid, kill=True)
+    alone = cache._parse_chunk(str(generated), rels, options, 0, "index")[0]
+    assert _same([row for n in range(len(chunks)) for row in done[n][0]], alone)
+    chunk = max(len(cache.pickle.dumps((0, [r.__getstate__() for r in alone[i:i + 8]], {}), 5))
+                for i in range(0, len(rels), 8))
+    assert len(chunks) >= 10 and max(held) <= 4 * chunk, (held, chunk)  # a few chunks at most, not fifteen
 
 
 def test_more_chunks_than_the_task_pipe_holds_go_to_a_process_pool(generated, small_chunks, monkeypatch):
@@ -564,3 +580,94 @@ def test_more_chunks_than_the_task_pipe_holds_go_to_a_process_pool(generated, sm
     monkeypatch.setattr(cache, "_parse_forked", lambda *args: forked.append(args))
     pooled = cache.parse_and_fold(generated, rels, options, jobs=2, keep="index", fold=reps)
     assert forked == [] and _same(pooled[0], alone[0]) and pooled[1] == {}
+
+
+def test_a_child_writes_to_its_other_file_while_this_process_is_a_chunk_behind(generated, monkeypatch):
+    """_serve run here, with this process a chunk behind it at every chunk (it has taken
+    all but the last chunk sent): the child empties the file taken in full and writes
+    there, so its files never hold more than two chunks' rows."""
+    import signal
+
+    rels, options, _ = _inputs(generated)
+    chunks = cache._chunks(rels, 8, frozenset())
+    tasks, feed = os.pipe()
+    os.write(feed, b"".join(i.to_bytes(4, "little") for i in range(len(chunks))))
+    os.close(feed)
+    notices, notify = os.pipe()
+    told, tell = os.pipe()
+    rows = (cache._rows_file(), cache._rows_file())
+    os.set_blocking(notices, False)
+    seen, held, taken = [], [], []
+    real_parse = cache._parse_paused
+
+    def behind(*args):  # before each chunk: take all the child sent but its last chunk
+        try:
+            seen.append(os.read(notices, 4096))
+        except BlockingIOError:
+            pass
+        sent = b"".join(seen)
+        notes = [sent[at:at + 24] for at in range(0, len(sent), 24)]
+        for note in notes[len(taken):-1]:
+            which, start, size = (int.from_bytes(note[i:i + 8], "little") for i in (0, 8, 16))
+            taken.append(cache.pickle.loads(os.pread(rows[which], size, start))[0])
+            os.write(tell, which.to_bytes(8, "little") + (start + size).to_bytes(8, "little"))
+        held.append(sum(os.fstat(fd).st_size for fd in rows))
+        return real_parse(*args)
+
+    class Exited(Exception):
+        pass
+
+    def exited(code):
+        raise Exited(code)
+
+    monkeypatch.setattr(cache, "_parse_paused", behind)
+    monkeypatch.setattr(os, "_exit", exited)
+    try:
+        with pytest.raises(Exited) as end:
+            cache._serve(tasks, notify, rows, told, [], str(generated), chunks, options, 0, "index",
+                         signal.pthread_sigmask(signal.SIG_BLOCK, set()))
+    finally:
+        for fd in (tasks, notices, notify, told, tell, *rows):
+            os.close(fd)
+    assert end.value.args == (0,)
+    assert taken == list(range(len(chunks) - 2)) and len(chunks) >= 10  # (the last two: after the last chunk)
+    chunk = max(len(cache.pickle.dumps((0, [r.__getstate__() for r in rows_][i:i + 8], {}), 5))
+                for rows_ in [cache._parse_chunk(str(generated), rels, options, 0, "index")[0]]
+                for i in range(0, len(rels), 8))
+    assert max(held) <= 2 * chunk, (held, chunk)
+
+
+def test_the_spill_threshold_comes_back_once_the_streamed_rows_are_committed(acme, monkeypatch):
+    """Raised while rows wait in memory, it is put back after the COMMIT, not before the
+    last statements: then the rows would spill to the file, syncs and all, before the
+    commit, in the thread that prints the answer."""
+    store = cache.Store.open(acme)
+    normal = store.conn.execute("PRAGMA cache_spill").fetchone()[0]
+    seen = []
+    real = cache._end_transaction
+    monkeypatch.setattr(cache, "_end_transaction", lambda conn, how, spill=None: seen.append(
+        (how, conn.execute("PRAGMA cache_spill").fetchone()[0], spill)) or real(conn, how, spill))
+    assert store.begin_rows(1000)
+    raised = store.conn.execute("PRAGMA cache_spill").fetchone()[0]
+    assert raised > normal
+    assert store.write([], [], {"ann": cache.encode_entries([])}, [], later=True)
+    cache.settle()
+    assert seen == [("COMMIT", raised, normal)]
+    assert store.conn.execute("PRAGMA cache_spill").fetchone()[0] == normal
+    store.close()
+
+
+def test_a_journal_whose_cache_was_deleted_is_dropped_and_the_cache_made_again(cli, acme, tmp_path, monkeypatch):
+    """A writer killed mid-commit leaves a journal; the user then deletes the cache (safe
+    to delete, says its folder): the journal belongs to nobody and must not keep the
+    cache out of the notebook for ever."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    args = ("followups", "--today", TODAY, "--format", "json")
+    expected = cli("--notebook", acme, *args).stdout
+    folder = acme / ".onenotes"
+    (folder / "cache").unlink()
+    (folder / "cache-journal").write_bytes(os.urandom(512))
+    assert cli("--notebook", acme, *args).stdout == expected
+    assert (folder / "cache").is_file() and not (folder / "cache-journal").exists()
+    assert not (tmp_path / "xdg").exists()  # made in the notebook, not elsewhere
+

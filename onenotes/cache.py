@@ -744,8 +744,9 @@ def _parse_forked(base: str, chunks: list[tuple[list[str], frozenset]], options,
     The chunks' numbers wait in a pipe; each process reads the next number when it
     is free (a read of 4 bytes from a pipe is atomic), so the cores finish
     together however the notes are spread.  A child writes the rows of each
-    chunk to a file of its own, as tuples (see :func:`_parse_chunk_sent`), then
-    says where on a pipe; this process takes them in between its own chunks,
+    chunk to one of two files of its own, as tuples (see :func:`_parse_chunk_sent`
+    and :func:`_serve`), then says where on a pipe; this process takes them in
+    between its own chunks,
     and hands every chunk's rows to ``sink`` as they come (the cache writes
     them while the rest is parsed).  Against a process pool, no process is
     started but the forked ones, nothing is imported, and only the children's

@@ -636,19 +636,7 @@ def _parse_chunk_sent(root: str, rels: list[str], options, now: int, keep: str,
     """:func:`_parse_chunk` in a worker process, its rows sent back as tuples of their fields:
     a list of tuples pickles and unpickles without one call into Python, a Row's state
     takes two calls (about 3.6 us a row, against 1.3 for the tuple)."""
-    import gc
-
-    # The cyclic collector walks every object the worker holds each few hundred
-    # allocations, and finds nothing to free: a parsed note holds no cycles (a test
-    # checks).  Paused for the chunk, it costs no time (about 10 us a note when on);
-    # what the chunk holds is bounded by its size, and it runs again after.
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        rows, ledgers = _parse_chunk(root, rels, options, now, keep, fold)
-    finally:
-        if running:
-            gc.enable()
+    rows, ledgers = _parse_paused(root, (rels, fold), options, now, keep)
     return [row.__getstate__() for row in rows], ledgers
 
 
@@ -724,7 +712,6 @@ class _Child:
 
     def __init__(self, pid: int, notices: int, rows: tuple[int, int], taken: int):
         self.pid, self.notices, self.rows, self.taken = pid, notices, rows, taken
-        self.pending = b""
 
     def fds(self) -> tuple[int, ...]:
         return self.notices, *self.rows, self.taken
@@ -868,7 +855,13 @@ def _task_numbers(tasks: int):
 
 
 def _parse_paused(base: str, chunk: tuple[list[str], frozenset], options, now: int, keep: str):
-    """:func:`_parse_chunk` with the cyclic collector paused (see :func:`_parse_chunk_sent`)."""
+    """:func:`_parse_chunk` of ``chunk`` (its notes, the reps to fold) with the cyclic
+    collector paused.
+
+    The collector walks every object the process holds each few hundred
+    allocations, and finds nothing to free: a parsed note holds no cycles (a test
+    checks).  Paused for the chunk, it costs no time (about 10 us a note when on);
+    what the chunk holds is bounded by its size, and it runs again after."""
     import gc
 
     running = gc.isenabled()
@@ -962,6 +955,7 @@ def _take_sent(child: _Child, done: dict, sink, wait: bool) -> None:
         os.set_blocking(child.notices, True)
     while True:
         try:
+            # Whole notices only: each was written at once, and this reads a multiple of them.
             data = os.read(child.notices, 64 * _SENT)
         except BlockingIOError:
             return
@@ -969,11 +963,8 @@ def _take_sent(child: _Child, done: dict, sink, wait: bool) -> None:
             data = b""
         if not data:  # the child is done (or gone): what it sent is all there is
             return
-        data = child.pending + data
-        whole = len(data) - len(data) % _SENT
-        child.pending = data[whole:]
         ends: dict[int, int] = {}  # file -> how far its rows were taken now
-        for at in range(0, whole, _SENT):
+        for at in range(0, len(data) - len(data) % _SENT, _SENT):
             which = int.from_bytes(data[at:at + 8], "little") & 1
             start = int.from_bytes(data[at + 8:at + 16], "little")
             size = int.from_bytes(data[at + 16:at + _SENT], "little")

@@ -65,7 +65,7 @@ ROW_BYTES = {"index": 1536, "data": 3584}  # about what a note's row takes in th
 
 # Modules whose code decides what is cached: a change to any of them rebuilds the cache.
 _SOURCES = ("cache.py", "note.py", "yamlsafe.py", "tasks.py", "dates.py", "notebook.py",
-            "errors.py", "ledger.py", "config.py", "records.py", "yamlfast.py", "yamlfull.py")
+            "errors.py", "ledger.py", "config.py", "records.py", "yamlfast.py", "yamlfull.py", "privacy.py")
 
 
 # ------------------------------------------------------------ the version ---
@@ -131,7 +131,7 @@ def _yaml_identity() -> str:
     does: importing importlib.util would cost a warm start more than all of this.
     """
     parts = []
-    for name in ("yaml", "_yaml"):
+    for name in ("yaml", "_yaml", "markdown_it"):  # markdown-it-py finds the private parts
         spec = getattr(sys.modules.get(name), "__spec__", None)
         if spec is None:
             for finder in sys.meta_path:
@@ -308,9 +308,9 @@ def _expect(value, kind: str, many: bool = False):
 # field, dates within their range, before a record is made of it.
 
 _MENTION_FIELDS = ("id", "text", "owner", "status", "due", "due_raw", "since", "line", "origin",
-                   "done_on", "reason")  # onenotes.note.Mention's, in order (a test checks)
+                   "done_on", "reason", "private", "parent")  # onenotes.note.Mention's, in order (a test checks)
 _ENTRY_FIELDS = ("id", "rep", "text", "owner", "status", "due", "due_raw", "since", "source", "line",
-                 "closed_in", "closed_on", "reason", "mentions", "slips")  # onenotes.ledger.Entry's
+                 "closed_in", "closed_on", "reason", "mentions", "slips", "private", "parent", "context")  # onenotes.ledger.Entry's
 _DATE = dt.date
 _from_ordinal = dt.date.fromordinal
 
@@ -396,7 +396,7 @@ def encode_mentions(mentions: list) -> bytes:
                          m.line, m.origin,
                          None if (done := m.done_on) is None else done.toordinal() if type(done) is date
                          else _ordinal(done),
-                         m.reason) for m in mentions])
+                         m.reason, m.private, m.parent) for m in mentions])
 
 
 def decode_mentions(data) -> list:
@@ -405,15 +405,16 @@ def decode_mentions(data) -> list:
     new = cls.__new__
     found = []
     for item in _load_plain(data, "mentions"):
-        if type(item) is not tuple or len(item) != 11:
+        if type(item) is not tuple or len(item) != 13:
             raise Damaged("mentions: not a mention")
-        id_, text, owner, status, due, due_raw, since, line, origin, done_on, reason = item
+        id_, text, owner, status, due, due_raw, since, line, origin, done_on, reason, private, parent = item
         if not (type(id_) is str and type(text) is str and type(owner) is str and type(status) is str
                 and (due_raw is None or type(due_raw) is str) and type(line) is int and type(origin) is str
-                and (reason is None or type(reason) is str)):
+                and (reason is None or type(reason) is str) and type(private) is bool
+                and (parent is None or type(parent) is str)):
             raise Damaged("mentions: a field of the wrong type")
         values = (id_, text, owner, status, _date_from(due, "due"), due_raw, _date_from(since, "since"),
-                  line, origin, _date_from(done_on, "done_on"), reason)
+                  line, origin, _date_from(done_on, "done_on"), reason, private, parent)
         mention = new(cls)
         mention.__dict__.update(zip(_MENTION_FIELDS, values))  # as _rebuild does: a frozen record
         found.append(mention)
@@ -425,7 +426,8 @@ def encode_entries(entries: list) -> bytes:
     return _dump_plain([(e.id, e.rep, e.text, e.owner, e.status, _ordinal(e.due), e.due_raw, _ordinal(e.since),
                          e.source, e.line, e.closed_in, _ordinal(e.closed_on), e.reason,
                          [(path, _ordinal(date), line) for path, date, line in e.mentions],
-                         [(_ordinal(date), _ordinal(before), _ordinal(after)) for date, before, after in e.slips])
+                         [(_ordinal(date), _ordinal(before), _ordinal(after)) for date, before, after in e.slips],
+                         e.private, e.parent, e.context)
                         for e in entries])
 
 
@@ -435,16 +437,17 @@ def decode_entries(data) -> list:
     new = cls.__new__
     found = []
     for item in _load_plain(data, "ledger"):
-        if type(item) is not tuple or len(item) != 15:
+        if type(item) is not tuple or len(item) != 18:
             raise Damaged("ledger: not an entry")
         (id_, rep, text, owner, status, due, due_raw, since, source, line, closed_in, closed_on, reason,
-         mentions, slips) = item
+         mentions, slips, private, parent, context) = item
         if type(mentions) is not list or type(slips) is not list:
             raise Damaged("ledger: mentions and slips must be lists")
         if not (type(id_) is str and type(rep) is str and type(text) is str and type(owner) is str
                 and type(status) is str and (due_raw is None or type(due_raw) is str) and type(source) is str
                 and type(line) is int and (closed_in is None or type(closed_in) is str)
-                and (reason is None or type(reason) is str)):
+                and (reason is None or type(reason) is str) and type(private) is bool
+                and (parent is None or type(parent) is str) and (context is None or type(context) is str)):
             raise Damaged("ledger: a field of the wrong type")
         seen_in = []
         for mention in mentions:
@@ -458,7 +461,8 @@ def decode_entries(data) -> list:
                 raise Damaged("ledger: not a slip")
             moved.append((_date_from(slip[0], "date"), _date_from(slip[1], "before"), _date_from(slip[2], "after")))
         values = (id_, rep, text, owner, status, _date_from(due, "due"), due_raw, _date_from(since, "since"),
-                  source, line, closed_in, _date_from(closed_on, "closed_on"), reason, seen_in, moved)
+                  source, line, closed_in, _date_from(closed_on, "closed_on"), reason, seen_in, moved,
+                  private, parent, context)
         entry = new(cls)
         entry.__dict__.update(zip(_ENTRY_FIELDS, values))
         found.append(entry)

@@ -12,10 +12,12 @@ import jinja2
 import jinja2.meta
 import jinja2.nodes
 
+from onenotes.commitment_checks import likely_duplicates
 from onenotes.config import Config, load_config
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import ConfigError, NoteError, Problem, TemplateError
-from onenotes.note import MAX_NOTE_BYTES, Note, decode
+from onenotes.ledger import closing_status
+from onenotes.note import MAX_NOTE_BYTES, Mention, Note, decode
 from onenotes.notebook import fold, read_bytes, read_note, scan
 from onenotes.render import NOT_NOTES, TEMPLATE_SUFFIX, make_environment
 from onenotes.yamlsafe import LineDict
@@ -96,15 +98,32 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
             if name not in config.kpis:
                 add(None, "error", "unknown-kpi", f"confidence for unknown KPI {name!r}",
                     "use a KPI name from onenotes.yaml", _line(meta.get("confidence"), name))
-    seen: dict[str, int] = {}
+    seen: dict[str, Mention] = {}
+    reviewed: set[str] = set()
     for mention in note.mentions:
-        if mention.id in seen:
-            add(None, "error", "duplicate-id",
-                f"commitment id {mention.id!r} is used twice in this note (first on line {seen[mention.id]})",
-                "give each commitment its own id", mention.line)
+        first = seen.get(mention.id)
+        if first is None:
+            seen[mention.id] = mention
+        elif first.origin == "frontmatter" and mention.origin == "body" and mention.id not in reviewed:
+            reviewed.add(mention.id)  # its review item: one in the body is how the agenda lists it
+            if mention.status != first.status:
+                counts = closing_status(first, mention)
+                add(None, "warning", "review-disagrees",
+                    f"commitment {mention.id!r} is {mention.status} in the review list (line {mention.line}) "
+                    f"but {first.status} in the frontmatter (line {first.line}): it counts as {counts}",
+                    _agree_hint(first, mention, counts), mention.line)
         else:
-            seen[mention.id] = mention.line
+            add(None, "error", "duplicate-id",
+                f"commitment id {mention.id!r} is used twice in this note (first on line {first.line})",
+                "give each commitment its own id", mention.line)
     return found
+
+
+def _agree_hint(stated: Mention, ticked: Mention, counts: str) -> str:
+    if stated.status == "open":
+        return f"set 'status: {counts}' on line {stated.line} too"
+    box = "[x]" if counts == "done" else "[-]"
+    return f"mark the box on line {ticked.line} {box} too, so that both say {counts}"
 
 
 @functools.lru_cache(maxsize=None)
@@ -202,6 +221,7 @@ def check_notebook(root: str | os.PathLike) -> CheckReport:
                                        "not named like a note, so it is not read",
                                        "name notes YYYY-MM-DD.md (a second one that day: YYYY-MM-DD-2.md)"))
     options = config.read_options
+    notes = []
     for rel in found.notes:
         report.files += 1
         try:
@@ -209,8 +229,10 @@ def check_notebook(root: str | os.PathLike) -> CheckReport:
         except NoteError as exc:
             report.problems.append(exc.problem)
             continue
+        notes.append(note)
         report.problems.extend(lint_note(note, config))
         report.problems.extend(_private_markup(root, rel))
+    report.problems.extend(likely_duplicates(notes))
     report.problems.extend(_check_templates(root))
     report.problems.sort(key=lambda p: (p.path, p.line, p.column, p.code))
     return report

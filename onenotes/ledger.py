@@ -38,17 +38,27 @@ class Entry(Record):
     mentions: list[tuple[str, dt.date, int]] = Factory(list)
     slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = Factory(list)
     # (note date, due before, due after) for every note that moved the due date
+    private: bool = False  # private for its whole life: any note made or listed it in a private part
+    parent: str | None = None  # the id of the commitment it is a sub-task of (the latest note's say)
+    context: str | None = None  # the parent's text (its own parents' first, joined by " › ")
 
     def __init__(self, id: str, rep: str, text: str, owner: str, status: str, due: dt.date | None,
                  due_raw: str | None, since: dt.date | None, source: str, line: int,
                  closed_in: str | None = None, closed_on: dt.date | None = None, reason: str | None = None,
                  mentions: list[tuple[str, dt.date, int]] = FACTORY,
-                 slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = FACTORY) -> None:
+                 slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = FACTORY,
+                 private: bool = False, parent: str | None = None, context: str | None = None) -> None:
         self.id, self.rep, self.text, self.owner, self.status = id, rep, text, owner, status
         self.due, self.due_raw, self.since, self.source, self.line = due, due_raw, since, source, line
         self.closed_in, self.closed_on, self.reason = closed_in, closed_on, reason
         self.mentions = [] if mentions is FACTORY else mentions
         self.slips = [] if slips is FACTORY else slips
+        self.private, self.parent, self.context = private, parent, context
+
+    @property
+    def label(self) -> str:
+        """The text as listings show it: a sub-task after its parent's (``Parent › child``)."""
+        return f"{self.context} › {self.text}" if self.context else self.text
 
     @property
     def times_carried(self) -> int:
@@ -95,13 +105,13 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
                 if earliest is None:
                     raise ValueError("min() arg is an empty sequence")  # as min() of no candidates did
                 entry = entries[cid] = Entry(cid, rep, m.text, m.owner, "open", m.due, m.due_raw, earliest, path,
-                                             m.line)
+                                             m.line, parent=m.parent)
             else:
                 due = m.due
                 if due != entry.due and entry.status == "open":
                     entry.slips.append((date, entry.due, due))
                 entry.text, entry.owner, entry.due, entry.due_raw = m.text, m.owner, due, m.due_raw
-                entry.source, entry.line = path, m.line
+                entry.source, entry.line, entry.parent = path, m.line, m.parent
                 if entry.since:
                     if earliest is not None and earliest < entry.since:
                         entry.since = earliest
@@ -114,12 +124,37 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
                 entry.closed_in = path
                 entry.closed_on = m.done_on or date
                 entry.reason = m.reason
+            if m.private:
+                entry.private = True
             entry.mentions.append((path, date, m.line))
+    for entries in tables.values():
+        _fill_context(entries)
     # Every entry's since is a date here (the min above never gives None), so
     # "since or date.min" in the order below is since itself.
     if len(tables) == 1:
         return sorted(entries.values(), key=_ENTRY_ORDER)
     return sorted([entry for entries in tables.values() for entry in entries.values()], key=_ENTRY_ORDER)
+
+
+def _fill_context(entries: dict[str, Entry]) -> None:
+    """Each sub-task's context: its parents' texts, outermost first.
+
+    A parent no note mentions, or a cycle, ends the chain.  A private parent's
+    text never becomes the context of a sub-task that is not private (the
+    sub-task is then listed alone), so that no shared listing can show it.
+    """
+    for entry in entries.values():
+        if entry.parent is None:
+            continue
+        chain, seen, parent = [], {entry.id}, entries.get(entry.parent)
+        while parent is not None and parent.id not in seen:
+            if parent.private and not entry.private:
+                chain = []
+                break
+            chain.append(parent.text)
+            seen.add(parent.id)
+            parent = entries.get(parent.parent) if parent.parent is not None else None
+        entry.context = " \u203a ".join(reversed(chain)) or None
 
 
 _ENTRY_ORDER = attrgetter("rep", "since", "source", "line")
@@ -149,6 +184,12 @@ def _mentions_in_order(notes: list[Note]) -> list[tuple[Note, list[Mention]]]:
         mentions = note.mentions
         ordered.append((note, sorted(mentions, key=_LINE) if len(mentions) > 1 else mentions))
     return ordered
+
+
+def closing_status(*mentions: Mention) -> str:
+    """The status of a commitment that these mentions state in one note, in the order of
+    their lines: the first close (done or dropped) wins; open when none closes it."""
+    return next((m.status for m in mentions if m.status != "open"), "open")
 
 
 def open_commitments(entries: list[Entry]) -> list[Entry]:

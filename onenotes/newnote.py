@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from onenotes.fsutil import write_new_file
 from onenotes.diagnosis import diagnose
 from onenotes.kpis import attainment, figure
 from onenotes.ledger import build_ledger, open_commitments
-from onenotes.note import Note, parse_note
+from onenotes.note import Note, parse_note, split_frontmatter
+from onenotes.privacy import private_lines
 from onenotes.notebook import Notebook, check_slug, slugify
 from onenotes.render import NOT_NOTES, render
 from onenotes.schedule import next_meeting
@@ -28,6 +30,16 @@ class NewNote:
     date: dt.date
     text: str
     created_rep: bool  # a new rep folder was made (--add)
+
+
+_REVIEW_ID = re.compile(r"[^\[\]\s](?:[^\[\]\n]{0,98}[^\[\]\s])?")
+
+
+def reviewable(cid: str, text: str) -> bool:
+    """A carried commitment can be a review item (``- [ ] text [id:: ID]``) when its id
+    reads back whole from ``[id:: ...]`` and its text holds no field of its own that
+    could be taken for the item's id; else the agenda lists it without a box."""
+    return bool(_REVIEW_ID.fullmatch(cid)) and "::" not in text and "\U0001F194" not in text
 
 
 def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> dict:
@@ -63,6 +75,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
         "source": e.source, "overdue": e.days_overdue(date) > 0,
         "days_overdue": e.days_overdue(date), "times_carried": e.times_carried,
         "slips": len(e.slips), "escalate": e.times_carried >= cfg.escalate_after,
+        "private": e.private, "parent": e.parent, "label": e.label, "reviewable": reviewable(e.id, e.label),
     } for e in ledger]
     return {
         "rep": {"slug": rep, "name": book.rep_name(rep)},
@@ -75,6 +88,9 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
         "outputs": [k for k in kpis if k["kind"] == "output"],
         "inputs": [k for k in kpis if k["kind"] == "input"],
         "commitments": commitments,
+        # The agenda lists private ones in its private part only (docs/format.md).
+        "shared_commitments": [c for c in commitments if not c["private"]],
+        "private_commitments": [c for c in commitments if c["private"]],
         "diagnosis": vars(diagnose(book, rep)),
         # Long-lived plans: the latest ones, carried forward for review.
         "coaching_plan": next((n.coaching_plan for n in reversed(notes) if n.coaching_plan), {}),
@@ -101,9 +117,21 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
     for c in context["commitments"]:
         m = got.get(c["id"])
         due = None if m is None else (m.due_raw if isinstance(c["due"], str) else m.due)
-        if m is None or (m.text, m.owner, due, m.status) != (c["text"], c["owner"], c["due"], "open"):
+        if m is None or (m.text, m.owner, due, m.status) != (c["text"], c["owner"], c["due"], "open") \
+                or (c["private"] and not m.private) or m.parent != c["parent"]:
             raise TemplateError(f"the template did not carry commitment {c['id']!r} into the "
-                                "frontmatter intact; every open commitment must be written back")
+                                "frontmatter intact; every open commitment must be written back"
+                                + (" with 'private: true'" if c["private"] else ""))
+    # A private commitment's text stays in the note's private parts (share leaves them out).
+    secret = [m for m in note.mentions if m.origin == "body" and m.id in got and got[m.id].private]
+    if secret:
+        parts = split_frontmatter(text)
+        lines = private_lines(parts[1] if parts else text)
+        for m in secret:
+            if lines is None or m.line - note.body_line not in lines:
+                raise TemplateError(f"the template listed the private commitment {m.id!r} outside a "
+                                    f"private part (line {m.line}); list private_commitments under a "
+                                    "'## Private' heading")
     if note.coaching_plan != {k: str(v) for k, v in context["coaching_plan"].items()} or \
             note.behaviour_plan != context["behaviour_plan"]:
         raise TemplateError("the template did not carry the coaching and behaviour plans into "

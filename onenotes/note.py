@@ -40,7 +40,7 @@ from onenotes.yamlsafe import GENERIC_HINT, LineDict, YamlProblem, load_yaml
 MAX_NOTE_BYTES = 1024 * 1024
 STATUSES = ("open", "done", "dropped")
 OWNERS = ("rep", "manager")
-COMMITMENT_KEYS = ("id", "text", "owner", "due", "status", "since", "done_on", "reason")
+COMMITMENT_KEYS = ("id", "text", "owner", "due", "status", "since", "done_on", "reason", "private", "parent")
 
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.M)
 _MD_HEADING = re.compile(r"^#{2,6} \S", re.M)
@@ -108,6 +108,8 @@ class Mention:
     origin: str  # "frontmatter" or "body"
     done_on: dt.date | None = None  # when it was closed, if the note says
     reason: str | None = None  # why it was dropped (or closed), if the note says
+    private: bool = False  # made or listed in a private part (or marked private: true)
+    parent: str | None = None  # the id of the task it is a sub-task of
 
 
 @dataclass
@@ -388,7 +390,59 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
     _read_body_tasks(note, body, stem, options, seen)
+    if note.mentions:
+        _mark_private_tasks(note, body)
+        _read_review_items(note)
     return note
+
+
+def _mark_private_tasks(note: Note, body: str) -> None:
+    """A task in a private part is private (docs/format.md, "Private commitments").
+
+    While the note's private markup is broken, which lines are private cannot
+    be told, so every task of its body is taken as private: hidden too much,
+    never shown by mistake.  (``check`` warns about the markup.)
+    """
+    tasks = [m for m in note.mentions if m.origin == "body"]
+    if not tasks:
+        return
+    from onenotes.privacy import private_lines  # markdown-it only for a note that could need it
+
+    lines = private_lines(body)
+    for m in tasks:
+        if lines is None or (m.line - note.body_line) in lines:
+            m.private = True
+
+
+def _read_review_items(note: Note) -> None:
+    """A body task with the id of a commitment in the frontmatter is that commitment's
+    review item (``new`` writes one per carried commitment): ticking it closes the
+    commitment, and what it promises (text, owner, due date, since, parent) is the
+    frontmatter's, whatever else the line says."""
+    stated = {m.id: m for m in note.mentions if m.origin == "frontmatter"}
+    if not stated:
+        return
+    review_lines = set()
+    for m in note.mentions:
+        item = stated.get(m.id) if m.origin == "body" else None
+        if item is not None:
+            m.text, m.owner, m.due, m.due_raw, m.since = item.text, item.owner, item.due, item.due_raw, item.since
+            m.parent = item.parent
+            m.private = m.private or item.private
+            review_lines.add(m.line)
+    if review_lines and note.problems:
+        # What the item's line says of an owner or a due date is not read (the frontmatter's is).
+        note.problems = [p for p in note.problems
+                         if not (p.line in review_lines and p.code in _REVIEW_IGNORES)]
+
+
+_REVIEW_IGNORES = ("commitment-owner", "commitment-date")
+
+
+def review_item_ids(note: Note) -> set[str]:
+    """The ids of the commitments both in the frontmatter and, as review items, in the body."""
+    stated = {m.id for m in note.mentions if m.origin == "frontmatter"}
+    return {m.id for m in note.mentions if m.origin == "body" and m.id in stated}
 
 
 def _line(meta, key, default=0):
@@ -575,13 +629,35 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
         reason = get("reason")
         if reason is not None:
             reason = str(reason).strip() or None
+        private = get("private")
+        if private is not None:
+            private = _flag(note, private, _line(item, "private", iline))
+        parent = get("parent")
+        if parent is not None:
+            parent = str(parent).strip() or None
         if not _COMMITMENT_KEY_SET.issuperset(item):
             for key in item:
                 if key not in _COMMITMENT_KEY_SET:
                     _problem(note, _line(item, key, iline), "warning", "commitment-key",
                              f"unknown commitment key {key!r}", "known keys: " + ", ".join(COMMITMENT_KEYS))
         mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter",
-                                done_on, reason))
+                                done_on, reason, bool(private), parent))
+
+
+_TRUE, _FALSE = ("true", "yes"), ("false", "no")
+
+
+def _flag(note: Note, value, line: int) -> bool:
+    """A commitment's ``private:``: true or false (yes/no too).  Anything else is an
+    error, and reads as private: a mark meant to hide must never show by mistake."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().casefold()
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    _problem(note, line, "error", "commitment-private", f"private must be true or false, not {value!r}; "
+             "read as private", "write 'private: true'")
+    return True
 
 
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,

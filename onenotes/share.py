@@ -20,7 +20,6 @@ that looks like a private heading but is not read as a heading.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import html
 import re
@@ -31,29 +30,13 @@ from onenotes.errors import BadInputError, Problem, RefusedError
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
 from onenotes.output import clean_block, format_number
+from onenotes.ledger import Entry, build_ledger
+from onenotes.privacy import PrivateMarkupError, _parser, private_lines, strip_private
+from onenotes.privacy import private_markup_problems as _body_problems
 
 FORMATS = ("markdown", "html")
-_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-_PRIVATE_WORD = re.compile(r"[\W_]*private(?![^\W_])", re.I)  # "_Private_" too
-_OPENER = re.compile(r"\s*private\b", re.I)
-_CLOSER = re.compile(r"\s*(?:/\s*private|end\s+private)\b", re.I)
-# A line a person would read as a private heading, whatever Markdown makes of it.
-_LOOKS_PRIVATE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*#{1,6}[ \t]+[\W_]*private(?![^\W_])", re.I)
 _SHOWN_KEYS = ("rep", "date", "manager", "duration_minutes", "metrics", "commitments",
                "coaching_plan", "behaviour_plan")
-_CONTAINERS = ("blockquote_open", "list_item_open")
-
-
-class PrivateMarkupError(RefusedError):
-    """The note's private markup is broken: sharing it could leak, so nothing is written.
-
-    ``problem`` says where, for ``check``.
-    """
-
-    def __init__(self, problem: Problem):
-        super().__init__(f"{problem.location()}: {problem.message}", hint=problem.hint)
-        self.problem = problem
-
 
 @dataclass
 class Shared:
@@ -62,173 +45,6 @@ class Shared:
     markdown: str
     removed: int  # private parts removed from the body
     keys_removed: list[str]  # frontmatter keys left out
-
-
-def _parser(html_blocks: bool = True):
-    """CommonMark.  Parsing for private parts reads raw HTML blocks as most renderers do;
-    rendering the shared page escapes raw HTML instead (``html_blocks=False``)."""
-    from markdown_it import MarkdownIt  # only share needs it: keep other commands' start-up fast
-
-    return MarkdownIt("commonmark", {"html": html_blocks})
-
-
-# ------------------------------------------------------------ the body ---
-
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer("\n", text)]
-
-
-def _one_pass(text: str, where) -> tuple[str, int, int]:
-    """Remove what one parse finds: (new text, spans removed, of which private parts).
-
-    ``where(line, message, hint)`` makes the error for a 0-based line of ``text``.
-    """
-    # Blocks only: a heading's raw text is enough ("**Private**" starts with the word too).
-    tokens = _parser().disable("inline").parse(text)
-    starts = _line_starts(text)
-    n_lines = len(starts)
-
-    def offset(line: int) -> int:
-        return starts[line] if line < n_lines else len(text)
-
-    def line_of(pos: int) -> int:
-        return bisect.bisect_right(starts, pos) - 1
-
-    code = set()
-    verbatim = set()  # code and raw HTML: blank lines there are content
-    headings = []  # (line, level, container, end of container)
-    stack: list[tuple[int, int]] = []  # open containers: (token index, end line)
-    for index, tok in enumerate(tokens):
-        if tok.type in ("fence", "code_block") and tok.map:
-            code.update(range(tok.map[0], tok.map[1]))
-        if tok.type in ("fence", "code_block", "html_block") and tok.map:
-            verbatim.update(range(tok.map[0], tok.map[1]))
-        if tok.nesting == 1 and tok.type in _CONTAINERS:
-            stack.append((index, tok.map[1] if tok.map else n_lines))
-        elif tok.nesting == -1 and tok.type in ("blockquote_close", "list_item_close"):
-            stack.pop()
-        elif tok.type == "heading_open" and tok.map:
-            container, end = stack[-1] if stack else (-1, n_lines)
-            private = bool(_PRIVATE_WORD.match(tokens[index + 1].content))
-            headings.append((tok.map[0], int(tok.tag[1]), container, end, private))
-
-    spans: list[tuple[int, int]] = []
-    heading_lines = set()
-    for i, (line, level, container, end, private) in enumerate(headings):
-        heading_lines.add(line)
-        if not private:
-            continue
-        stop = end
-        for later in headings[i + 1:]:
-            if later[0] >= end:
-                break
-            if later[2] == container and later[1] <= level:
-                stop = later[0]
-                break
-        spans.append((offset(line), offset(stop)))
-    n_private = len(spans)
-
-    # Comments: every one outside code goes; private markers take what lies between them.
-    depth, opened_at = 0, 0
-    pos = 0
-    while True:
-        start = text.find("<!--", pos)
-        if start < 0:
-            break
-        line = line_of(start)
-        if line in code:
-            pos = start + 4
-            continue
-        match = _COMMENT.match(text, start)
-        if not match:
-            raise where(line, "an HTML comment '<!--' is never closed with '-->'",
-                        "close it, so that nothing after it is shared by mistake")
-        inner = match.group(1)
-        if _CLOSER.match(inner):
-            if depth == 0:
-                raise where(line, "'<!-- /private -->' without an opening '<!-- private -->'",
-                            "is the opening marker mistyped?")
-            depth -= 1
-            if depth == 0:
-                spans.append((opened_at, match.end()))
-                n_private += 1
-        elif _OPENER.match(inner):
-            if depth == 0:
-                opened_at = start
-            depth += 1
-        elif depth == 0:
-            spans.append((start, match.end()))
-        pos = match.end()
-    if depth:
-        line = line_of(opened_at)
-        raise where(line, "'<!-- private -->' is never closed",
-                    "end the private part with '<!-- /private -->'")
-
-    removed_lines = set()
-    for a, b in spans:
-        removed_lines.update(range(line_of(a), line_of(max(a, b - 1)) + 1))
-    for line in range(n_lines):
-        if line in code or line in heading_lines or line in removed_lines:
-            continue
-        raw = text[offset(line):offset(line + 1)]
-        if _LOOKS_PRIVATE.match(raw):
-            raise where(line, "this looks like a private heading, but Markdown does not read it as "
-                        "a heading here (inside an HTML block?)",
-                        "put a blank line before it, or wrap the private part in <!-- private --> ... "
-                        "<!-- /private -->")
-
-    if not spans:
-        return _collapse_blank_lines(text, verbatim), 0, 0
-    spans.sort()
-    merged = [list(spans[0])]
-    for a, b in spans[1:]:
-        if a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    out, last = [], 0
-    for a, b in merged:
-        out.append(text[last:a])
-        last = b
-    out.append(text[last:])
-    return "".join(out), len(spans), n_private
-
-
-def _collapse_blank_lines(text: str, verbatim: set[int]) -> str:
-    """One blank line where removing private parts left several (code and raw HTML untouched)."""
-    out: list[str] = []
-    blank_before = False
-    for number, line in enumerate(text.split("\n")):
-        blank = not line.strip() and number not in verbatim
-        if blank and blank_before:
-            continue
-        out.append(line)
-        blank_before = blank
-    return "\n".join(out)
-
-
-def strip_private(body: str, path: str = "<note>", first_line: int = 1) -> tuple[str, int]:
-    """``body`` without its private parts, and how many were removed.
-
-    Raises :class:`PrivateMarkupError` (naming ``path`` and the file line)
-    when the private markup is broken.  Runs until nothing more is removed, as
-    removing a part can join text into a new marker or heading.
-    """
-    total = 0
-    for attempt in range(100):
-        def where(line, message, hint, _first=attempt == 0):
-            if _first:
-                return PrivateMarkupError(Problem(path, first_line + line, 0, "error", "private-markup",
-                                                  message, hint))
-            return PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",
-                                              f"{message} (line {line + 1} once private parts are "
-                                              "removed)", hint))
-        body, removed, private = _one_pass(body, where)
-        total += private
-        if not removed:
-            return body, total
-    raise PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",  # pragma: no cover
-                                     "private parts nest too deeply to share safely"))
 
 
 # ----------------------------------------------------- the frontmatter ---
@@ -280,7 +96,8 @@ def _summary(book: Notebook, note: Note, private: set[str]) -> list[str]:
             lines.append(f"| {_cell(_md(label))} | {_cell(format_number(m.actual, unit))} "
                          f"| {_cell(format_number(goal, unit))} |")
         lines.append("")
-    mentions = [m for m in note.mentions if m.origin == "frontmatter"]
+    hidden = private_ids(book, note.rep)
+    mentions = [m for m in note.mentions if m.origin == "frontmatter" and not m.private and m.id not in hidden]
     if mentions and "commitments" not in private:
         lines += ["## Commitments", ""]
         for m in mentions:
@@ -376,17 +193,9 @@ def _split_body(text: str) -> tuple[str, int]:
 
 
 def private_markup_problems(text: str, path: str) -> list[Problem]:
-    """For ``check``: the reason ``share`` would refuse this note, as a warning."""
-    if "<!--" not in text and "private" not in text.casefold():
-        return []  # nothing to look at: no need to parse
+    """For ``check``: the reason ``share`` would refuse this note (its whole text), as a warning."""
     body, first = _split_body(text)
-    try:
-        strip_private(body, path, first)
-    except PrivateMarkupError as exc:
-        p = exc.problem
-        return [Problem(p.path, p.line, 0, "warning", "private-markup",
-                        p.message + "; onenotes share refuses this note", p.hint)]
-    return []
+    return _body_problems(body, path, first)
 
 
 def share_note(book: Notebook, note: Note) -> Shared:
@@ -415,7 +224,48 @@ def share_note(book: Notebook, note: Note) -> Shared:
     if body_lines:
         out += ["---", "", *body_lines]
     markdown = clean_block("\n".join(out).rstrip("\n") + "\n")
+    _refuse_private_texts(book, note, text, first, markdown)
     return Shared(note, clean_block(title), markdown, removed, keys_removed)
+
+
+def private_ids(book: Notebook, rep: str) -> set[str]:
+    """The ids of the rep's private commitments: private for life, in every note."""
+    return {e.id for e in _rep_ledger(book, rep) if e.private}
+
+
+def _rep_ledger(book: Notebook, rep: str) -> list[Entry]:
+    return build_ledger(book.notes_of(rep))
+
+
+def _folded(text: str) -> str:
+    """Text as compared for a private commitment's words: escapes, case and spacing aside."""
+    return " ".join(text.replace("\\", "").casefold().split())
+
+
+def _refuse_private_texts(book: Notebook, note: Note, text: str, body_line: int, markdown: str) -> None:
+    """The last guard: refuse when the words of any of the rep's private commitments
+    are in the copy (a custom template, a hand edit, a private task quoted elsewhere):
+    where privacy cannot be decided, nothing is shared."""
+    shared = _folded(markdown)
+    for entry in _rep_ledger(book, note.rep):
+        words = _folded(entry.text)
+        if entry.private and words and words in shared:
+            line = _line_holding(text, body_line, words)
+            where = f"{note.path}:{line}" if line else note.path
+            raise RefusedError(f"{where}: the private commitment {entry.id!r} (made in {entry.mentions[0][0]}) "
+                               "is written outside a private part; nothing was shared",
+                               hint="move it under a '## Private' heading or between <!-- private --> and "
+                                    "<!-- /private -->")
+
+
+def _line_holding(text: str, body_line: int, words: str) -> int:
+    """The first line of the note's body outside private parts that holds ``words`` (0: none alone)."""
+    lines = text.split("\n")
+    secret = private_lines("\n".join(lines[body_line - 1:])) or set()
+    for number in range(body_line, len(lines) + 1):
+        if number - body_line not in secret and words in _folded(lines[number - 1]):
+            return number
+    return 0
 
 
 _PAGE = """<!DOCTYPE html>

@@ -857,10 +857,13 @@ def _probe_new(o: Outcome, root: Path) -> None:
     errors = [p for p in written.problems if p.severity == "error" and p.code != "commitment-date"]
     if errors:
         o.unexpected.append(f"the new note has errors: {errors}")
-    carried = [m.text for m in written.mentions if m.status == "open"]
+    carried = [m.text for m in written.mentions if m.status == "open" and m.origin == "frontmatter"]
+    reviewed = [m.text for m in written.mentions if m.status == "open" and m.origin == "body"]
     for text in o.case.carried:
         if carried.count(text) != 1:
             o.unexpected.append(f"the new note carries {text!r} {carried.count(text)} times: {carried}")
+        if reviewed.count(text) != 1:  # and lists it once as a review item to tick
+            o.unexpected.append(f"the new note lists {text!r} {reviewed.count(text)} times for review: {reviewed}")
 
 
 def _probe_brief(o: Outcome, root: Path) -> None:

@@ -39,7 +39,8 @@ def reviewable(cid: str, text: str) -> bool:
     """A carried commitment can be a review item (``- [ ] text [id:: ID]``) when its id
     reads back whole from ``[id:: ...]`` and its text holds no field of its own that
     could be taken for the item's id; else the agenda lists it without a box."""
-    return bool(_REVIEW_ID.fullmatch(cid)) and "::" not in text and "\U0001F194" not in text
+    return bool(_REVIEW_ID.fullmatch(cid)) and "::" not in text and "\U0001F194" not in text \
+        and "%%" not in text  # (an Obsidian comment would hide the rest of the note)
 
 
 def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> dict:
@@ -122,6 +123,12 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
             raise TemplateError(f"the template did not carry commitment {c['id']!r} into the "
                                 "frontmatter intact; every open commitment must be written back"
                                 + (" with 'private: true'" if c["private"] else ""))
+    # A review item the template wrote reads back as that commitment's, still open.
+    reviewed = {m.id for m in note.mentions if m.origin == "body" and m.id in got and m.status == "open"}
+    for c in context["commitments"]:
+        if f"[id:: {c['id']}]" in text and c["id"] not in reviewed:
+            raise TemplateError(f"the review item of commitment {c['id']!r} does not read back as a "
+                                "task with its id; list it as '- [ ] text [id:: ID]' on a line of its own")
     # A private commitment's text stays in the note's private parts (share leaves them out).
     secret = [m for m in note.mentions if m.origin == "body" and m.id in got and got[m.id].private]
     if secret:

@@ -66,7 +66,12 @@ def test_the_new_note_carries_every_open_commitment_of_that_rep(cli, acme):
     for e in before:
         m = carried[e.id]
         assert (m.text, m.owner, m.due, m.since, m.status) == (e.text, e.owner, e.due, e.since, "open")
-    assert not [m for m in note.mentions if m.origin == "body"]  # the homework section is empty
+    # Each is listed once more in the body, as a review item to tick, and nothing else is.
+    reviewed = {m.id: m for m in note.mentions if m.origin == "body"}
+    assert set(reviewed) == set(carried)
+    for cid, m in reviewed.items():
+        assert (m.text, m.owner, m.due, m.since, m.status) == (carried[cid].text, carried[cid].owner,
+                                                              carried[cid].due, carried[cid].since, "open")
 
 
 def test_carrying_forward_does_not_duplicate_or_change_the_ledger(cli, acme):
@@ -184,8 +189,9 @@ def test_hostile_names_and_texts_cannot_break_or_inject_yaml(cli, notebook):
     assert result.exit_code == 0, result.stderr
     note = read_back(notebook, "ann/2026-11-16.md")
     assert note.meta["manager"] == "no"
-    [m] = note.mentions
+    [m, item] = note.mentions
     assert (m.id, m.text, m.status) == ("no", "line one\nstatus: done\n- [ ] injected", "open")
+    assert (item.origin, item.id, item.text, item.status) == ("body", "no", m.text, "open")  # its review item
     assert "# One-on-one: Ann: VIP, 2026-11-16" in (notebook / "ann" / "2026-11-16.md").read_text()
 
 
@@ -300,9 +306,10 @@ def test_round_trip_what_new_writes_reads_back_exactly(tmp_path_factory, texts, 
     made = create_note(book, "ann", today=dt.date(2026, 11, 23))
     note = parse_note(made.text, made.rel, "ann", made.date)
     assert not note.problems
-    got = [(m.id, m.text, m.owner, m.due, m.since, m.status) for m in note.mentions]
     want = [(f"c{i}", t.strip(), owner, dues[i], dt.date(2026, 11, 2), "open") for i, t in enumerate(texts)]
-    assert got == want
+    for origin in ("frontmatter", "body"):  # the carried commitments, then their review items
+        got = [(m.id, m.text, m.owner, m.due, m.since, m.status) for m in note.mentions if m.origin == origin]
+        assert got == want, origin
     assert [(m.name, m.goal, m.actual) for m in note.metrics] == [("revenue", 1.5, None), ("no", 7, None)]
     # The frontmatter means the same to a YAML 1.1 reader (PyYAML) as to ours.
     fm, _ = HANDLER.split(made.text)

@@ -71,9 +71,9 @@ def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entr
         if len(matches) > 1 and len(opened) == 1:
             matches = opened
     if not matches:
-        close = difflib.get_close_matches(given, sorted({e.id for e in pool}), n=3)
-        hint = ("did you mean " + " or ".join(clean(c) for c in close) + "?") if close else \
-            "`onenotes followups` lists the open commitments with their ids"
+        near = nearest_entries(pool, given)
+        hint = ("did you mean " + " or ".join(f"{clean(e.id)} ({clean(_short(e.label))})" for e in near) + "?") \
+            if near else "`onenotes followups` lists the open commitments with their ids"
         raise RefusedError(f"no commitment with the id {clean(given)!r}" + (f" for {rep}" if rep else ""),
                            hint=hint)
     if len(matches) > 1:
@@ -83,6 +83,28 @@ def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entr
         raise RefusedError(f"{clean(given)!r} matches {len(matches)} commitments: {listing}{more}",
                            hint="give --rep" if same else "type more of the id")
     return matches[0]
+
+
+def nearest_entries(entries: list[Entry], given: str, n: int = 3) -> list[Entry]:
+    """The commitments a mistyped id most likely meant: ids that look like it, then
+    texts that hold it or look like it (people type the words they remember);
+    open ones first."""
+    folded = given.casefold()
+    ids = {e.id.casefold(): e for e in sorted(entries, key=lambda e: e.status != "open")}
+    found = [ids[i] for i in difflib.get_close_matches(folded, list(ids), n=n)]
+    by_text: dict[str, list[Entry]] = {}
+    for e in sorted(entries, key=lambda e: e.status != "open"):
+        by_text.setdefault(e.label.casefold(), []).append(e)
+    words = [t for t in by_text if folded in t] + difflib.get_close_matches(folded, list(by_text), n=n, cutoff=0.5)
+    for text in words:
+        for e in by_text[text]:
+            if e not in found:
+                found.append(e)
+    return found[:n]
+
+
+def _short(text: str, limit: int = 50) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 def check_reason(reason: str | None) -> str | None:

@@ -67,22 +67,23 @@ def squash(text: str) -> str:
 _SPACES = re.compile(r"\s+")
 
 # A Templater placeholder, or what Obsidian writes for a date it cannot read.
-# (Bounded, and each pattern below that holds it is possessive or anchored, so
-# that a line full of "<%" without "%>" costs linear time.)
-_PLACEHOLDER_TEXT = r"<%.{0,200}?%>|Invalid date"
+# (Bounded, without a "<" inside, and each pattern below that holds it is
+# possessive or anchored: a line full of "<%" without "%>" costs linear time.)
+_PLACEHOLDER_TEXT = r"<%[^<\n]{0,200}?%>|Invalid date"
 _PLACEHOLDER = re.compile(rf"(?:{_PLACEHOLDER_TEXT})\Z")
 
-# Dataview: [key:: value] or (key:: value).  A bracketed value may hold [[links]];
-# values are at most 600 characters (a reason `onenotes drop` writes is 500 at most).
+# Dataview: [key:: value] or (key:: value).  A bracketed value may hold [[links]],
+# one in parentheses (a remark); values are at most 600 characters (a reason
+# `onenotes drop` writes is 500 at most).
 _KEY = r"\s*(\w[\w -]{0,63}?)\s*::"
 _INLINE_FIELD = re.compile(
     rf"\[{_KEY}((?:{_PLACEHOLDER_TEXT}|\[\[[^\[\]\n]{{0,200}}\]\]|[^\[\]]){{0,600}}+)\]"
-    rf"|\({_KEY}((?:{_PLACEHOLDER_TEXT}|[^()]){{0,600}}+)\)")
+    rf"|\({_KEY}((?:{_PLACEHOLDER_TEXT}|\([^()\n]{{0,200}}\)|[^()]){{0,600}}+)\)")
 _DATAVIEW_KEYS = {"due": "due", "owner": "owner", "id": "id", "completion": "done", "done": "done",
                   "cancelled": "cancelled", "reason": "reason"}
 
 # TaskPaper: @key(value).
-_TASKPAPER_FIELD = re.compile(rf"@(\w[\w-]{{0,63}})\(((?:{_PLACEHOLDER_TEXT}|[^)]){{0,200}}+)\)")
+_TASKPAPER_FIELD = re.compile(rf"@(\w[\w-]{{0,63}})\(((?:{_PLACEHOLDER_TEXT}|[^()\n]){{0,200}}+)\)")
 
 # Our own "due: 2026-11-30" and "owner: manager", as a word of their own.
 _PLAIN_FIELD = re.compile(rf"(?:(?<=\s)|^)(due|owner)::?\s*({_PLACEHOLDER_TEXT}|\S+)", re.I)

@@ -85,16 +85,14 @@ _DATAVIEW_KEYS = {"due": "due", "owner": "owner", "id": "id", "completion": "don
 # TaskPaper: @key(value).
 _TASKPAPER_FIELD = re.compile(rf"@(\w[\w-]{{0,63}})\(((?:{_PLACEHOLDER_TEXT}|[^()\n]){{0,200}}+)\)")
 
-# Our own "due: 2026-11-30" and "owner: manager", as a word of their own.
-_PLAIN_FIELD = re.compile(rf"(?:(?<=\s)|^)(due|owner)::?\s*({_PLACEHOLDER_TEXT}|\S+)", re.I)
-
 # Obsidian Tasks' emoji.  A value never runs into the next emoji field
 # ("📅2026-11-30⏳2026-11-29" is two fields).
 _DUE_EMOJI = "\U0001F4C5\U0001F4C6\U0001F5D3"  # 📅 📆 🗓
 _PRIORITY_EMOJI = "\U0001F53A\u23eb\U0001F53C\U0001F53D\u23ec"  # 🔺 ⏫ 🔼 🔽 ⏬
 _FIELD_EMOJI = (_DUE_EMOJI + _PRIORITY_EMOJI
                 + "\u2705\u274c\U0001F194\u23f3\u231b\U0001F6EB\u2795\U0001F501\U0001F3C1\u26d4")
-_TOKEN = rf"[^\s{_FIELD_EMOJI}]+"
+_TOKEN = rf"[^\s{_FIELD_EMOJI}]+"  # a value: up to a blank or the next emoji field
+_ANY_FIELD_EMOJI = re.compile(rf"[{_FIELD_EMOJI}]")
 _DATE = rf"{_PLACEHOLDER_TEXT}|\d{{4}}-\d{{2}}-\d{{2}}"
 _TASK_ID = r"[A-Za-z0-9_-]+"
 _EMOJI_FIELDS = (  # (what it is, the pattern of emoji and value)
@@ -111,8 +109,12 @@ _EMOJI_FIELDS = (  # (what it is, the pattern of emoji and value)
     ("priority", re.compile(rf"[{_PRIORITY_EMOJI}]\ufe0f?()")),
 )
 
+# Our own "due: 2026-11-30" and "owner: manager", as a word of their own.
+_PLAIN_FIELD = re.compile(rf"(?:(?<=\s)|^)(due|owner)::?\s*({_PLACEHOLDER_TEXT}|{_TOKEN})", re.I)
+
 # A block id closes the text: "^abc-123".
 _BLOCK_ID = re.compile(r"(?:(?<=\s)|^)\^[A-Za-z0-9-]+\s*\Z")
+
 
 def has_no_field(text: str) -> bool:
     """True when ``text`` cannot hold a field: ASCII, without ':', '@' or '^'.
@@ -170,9 +172,13 @@ def _read_fields(text: str) -> TaskFields:
         text = _TASKPAPER_FIELD.sub(take_taskpaper, text)
     if ":" in text:  # before the emoji: a recurrence's text would run on into "due"
         text = _PLAIN_FIELD.sub(take_plain, text)
-    if not text.isascii():
+    if not text.isascii() and _ANY_FIELD_EMOJI.search(text):
         for kind, pattern in _EMOJI_FIELDS:
-            text = pattern.sub(lambda m, kind=kind: emoji.add(kind, m[1]) or " ", text)
+            def take_emoji(m: re.Match, kind: str = kind) -> str:
+                emoji.add(kind, m[1])
+                return " "
+
+            text = pattern.sub(take_emoji, text)
     if "^" in text:
         text = _BLOCK_ID.sub("", text)
 

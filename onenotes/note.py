@@ -50,7 +50,6 @@ _YAML_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:(?: |$)", re.M)
 _MD_AFTER_BLANK = re.compile(r"\n\n(?:#{1,6} |[-*+] \[.\] |\d+[.)] \[.\] )")
 
 
-
 @dataclass(frozen=True)
 class ReadOptions:
     """What parsing needs from the config: extra date formats and the time zone."""
@@ -244,7 +243,9 @@ def _byte_position(data: bytes, at: int) -> tuple[int, int]:
 
 
 def derived_id(rep: str, stem: str, text: str) -> str:
-    """The stable id of a commitment written without one: from its note and text."""
+    """The stable id of a commitment written without one: from its note and text.
+
+    (A body task's text here is its words, without any field: see onenotes/taskfields.py.)"""
     return _id_of(rep, stem, _squash(text).casefold())
 
 

@@ -12,15 +12,14 @@ asserts nothing: it prints.  It also checks both scanners agree on every body.
     python benchmarks/tasks_speed.py --note-costs     # also the per-task work in note.py
 
 ``--note-costs`` times what onenotes.note does with each task after the scan
-(the inline-metadata searches, the derived id), and the same searches behind
-one regex that says whether any of them can match, to show what that would save.
+(reading the fields of onenotes.taskfields, the derived id), and the same
+reading behind its shortcut for a text that cannot hold a field.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import statistics
 import sys
 import tempfile
@@ -30,31 +29,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
-from onenotes import note, tasks  # noqa: E402
+from onenotes import note, taskfields, tasks  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from tasks_reference import scan_tasks_reference  # noqa: E402  (the scanner without shortcuts)
 from onenotes.note import decode, split_frontmatter  # noqa: E402
 
-# Every literal that one of note.py's inline-metadata patterns needs, with the
-# same case rule: when this finds nothing, none of them can match.
-META_HINT = re.compile(r"\[|@due\(|[\U0001F4C5\U0001F194\u2705\u274c]|due:|owner:", re.I)
-PATTERN_GROUPS = ("_REASON_PATTERNS", "_DUE_PATTERNS", "_OWNER_PATTERNS", "_ID_PATTERNS", "_DONE_PATTERNS")
-
-
 def metadata(text: str):
-    """note._read_body_tasks' searches: values found and the text left."""
-    values = []
-    for group in PATTERN_GROUPS:
-        value, text = note._first(getattr(note, group), text)
-        values.append(value)
-    return values, note._SPACES.sub(" ", text).strip()
+    """note._read_body_tasks' reading of a task's fields, always the long way."""
+    return taskfields._read_fields(text)
 
 
 def metadata_prefiltered(text: str):
-    if not META_HINT.search(text):
-        return [None] * len(PATTERN_GROUPS), note._SPACES.sub(" ", text).strip()
-    return metadata(text)
+    """The same behind the shortcut for a text that cannot hold a field."""
+    return taskfields.read_task_fields(text)
 
 
 def note_costs(texts: list[str], runs: int, whole: list[tuple[Path, str]]) -> None:
@@ -62,14 +50,14 @@ def note_costs(texts: list[str], runs: int, whole: list[tuple[Path, str]]) -> No
     if not found:
         return
     assert all(metadata(t) == metadata_prefiltered(t) for t in found)
-    hinted = sum(bool(META_HINT.search(t)) for t in found)
+    hinted = sum(not taskfields.has_no_field(t) for t in found)
     chain, filtered, ids = per_body(
         [metadata, metadata_prefiltered, lambda t: note.derived_id("alice-nguyen", "2024-12-16", t)],
         found, runs)
     print(f"note.py, per task ({len(found)} tasks, {len(found) / len(texts):.1f} per body, "
           f"{hinted} with something that looks like metadata):")
-    print(f"  inline-metadata searches (12 regexes): {chain:6.2f} us")
-    print(f"  ... behind one prefilter regex:        {filtered:6.2f} us")
+    print(f"  reading the fields, the long way:      {chain:6.2f} us")
+    print(f"  ... behind the no-field shortcut:      {filtered:6.2f} us")
     print(f"  derived_id (sha1 of the text):         {ids:6.2f} us")
     parse = lambda item: note.parse_note(item[1], str(item[0]), item[0].parent.name,  # noqa: E731
                                          dt.date.fromisoformat(item[0].stem))

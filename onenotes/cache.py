@@ -64,7 +64,7 @@ STREAM_BUDGET = 48 << 20
 ROW_BYTES = {"index": 1536, "data": 3584}  # about what a note's row takes in the file (1.1 and 2.5 KB)
 
 # Modules whose code decides what is cached: a change to any of them rebuilds the cache.
-_SOURCES = ("cache.py", "note.py", "yamlsafe.py", "tasks.py", "dates.py", "notebook.py",
+_SOURCES = ("cache.py", "note.py", "taskfields.py", "yamlsafe.py", "tasks.py", "dates.py", "notebook.py",
             "errors.py", "ledger.py", "config.py", "records.py", "yamlfast.py", "yamlfull.py", "privacy.py")
 
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # zoneinfo loads only for a notebook with a time zone
 
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import NoteError, Problem
+from onenotes.taskfields import read_task_fields
+from onenotes.taskfields import squash as _squash
 from onenotes.tasks import MARKERS, scan_tasks
 from onenotes.yamlsafe import GENERIC_HINT, LineDict, YamlProblem, load_yaml
 
@@ -46,35 +48,6 @@ _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.M)
 _MD_HEADING = re.compile(r"^#{2,6} \S", re.M)
 _YAML_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:(?: |$)", re.M)
 _MD_AFTER_BLANK = re.compile(r"\n\n(?:#{1,6} |[-*+] \[.\] |\d+[.)] \[.\] )")
-
-# Inline metadata in a task's text, in the syntaxes people already use.  A bracketed
-# value is at most 100 characters and trimmed in code: a pattern like \s*(.*?)\s*\]
-# takes quadratic time on a long line without the closing bracket (a hang).
-_DUE_PATTERNS = (
-    re.compile(r"\[due::([^\]]{0,100})\]"),              # Dataview
-    re.compile(r"@due\(([^)]{0,100})\)"),                # TaskPaper
-    re.compile(r"\U0001F4C5\ufe0f?\s*(\S+)"),         # Obsidian Tasks: 📅
-    re.compile(r"(?:(?<=\s)|^)due:\s*(\S+)", re.I),   # plain "due: 2026-11-30"
-)
-_OWNER_PATTERNS = (
-    re.compile(r"\[owner::([^\]]{0,100})\]"),
-    re.compile(r"(?:(?<=\s)|^)owner:\s*(\S+)", re.I),
-)
-_ID_PATTERNS = (
-    re.compile(r"\[id::([^\]]{0,100})\]"),
-    re.compile(r"\U0001F194\s*(\S+)"),                # 🆔
-)
-_DONE_PATTERNS = (
-    re.compile(r"\u2705\s*(\d{4}-\d{2}-\d{2})"),          # Obsidian Tasks: ✅
-    re.compile(r"\u274c\s*(\d{4}-\d{2}-\d{2})"),          # Obsidian Tasks: ❌ (cancelled)
-    re.compile(r"\[(?:done|completion)::([^\]]{0,100})\]"),  # Dataview
-)
-_REASON_PATTERNS = (
-    re.compile(r"\[reason::([^\]]{0,600})\]"),  # why it was dropped (written by `onenotes drop`, 500 at most)
-)
-# Each pattern above needs a ':' or an '@', or a non-ASCII emoji (tests/test_note_reading.py
-# checks this, so that _read_body_tasks may skip them all for a text without any).
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -271,21 +244,10 @@ def _byte_position(data: bytes, at: int) -> tuple[int, int]:
     return line, at - start + 1
 
 
-def _squash(text: str) -> str:
-    """``_SPACES.sub(" ", text).strip()``: each run of whitespace one space, none at the ends.
-
-    The regex costs a microsecond even when it changes nothing.  Printable text
-    holds no whitespace but the space (tabs, line ends and the Unicode spaces
-    are not printable: tests/test_note_fast.py checks every code point), so
-    without two spaces in a row there is no run to shorten, only ends to strip.
-    """
-    if "  " not in text and text.isprintable():
-        return text.strip()
-    return _SPACES.sub(" ", text).strip()
-
-
 def derived_id(rep: str, stem: str, text: str) -> str:
-    """The stable id of a commitment written without one: from its note and text."""
+    """The stable id of a commitment written without one: from its note and text.
+
+    (A body task's text here is its words, without any field: see onenotes/taskfields.py.)"""
     return _id_of(rep, stem, _squash(text).casefold())
 
 
@@ -304,15 +266,6 @@ def _number(value):
     if value != value or abs(value) > MAX_FIGURE:
         return None
     return value
-
-
-def _first(patterns, text: str):
-    """(value, text without the match) for the first pattern that matches."""
-    for pattern in patterns:
-        m = pattern.search(text)
-        if m:
-            return m.group(1).strip(), (text[:m.start()] + " " + text[m.end():])
-    return None, text
 
 
 def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
@@ -662,7 +615,14 @@ def _flag(note: Note, value, line: int) -> bool:
 
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      seen: dict[str, int]) -> None:
+    """The task items of the body as mentions (fields read by :mod:`onenotes.taskfields`).
+
+    A task without an explicit id gets one derived from its words alone (no field
+    counts), so that Obsidian Tasks or Dataview adding or changing a field keeps
+    the commitment the same one.  Placeholder dates (an unrendered template,
+    "Invalid date") read as no date, with one warning for the note."""
     rep, first, mentions = note.rep, note.body_line - 1, note.mentions
+    placeholders, placeholder_line = 0, 0
     for number, marker, text in scan_tasks(body):
         line = first + number
         status = MARKERS.get(marker)
@@ -671,34 +631,46 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      f"unknown task marker [{marker}]; listed as open",
                      "use [ ] open, [x] done or [-] dropped")
             status = "open"
-        if text.isascii() and ":" not in text and "@" not in text:
-            # Every inline field needs a ':', '@due(' or an emoji: most tasks have none,
-            # so the task is the rep's, with no due or done date, no reason and a derived
-            # id (the general path below, with every field None).  (_unique_id written
-            # out: a call costs as much as its work.)
+        if text.isascii() and ":" not in text and "@" not in text and "^" not in text:
+            # taskfields.has_no_field, written out: every field needs a ':', '@' or
+            # '^', or an emoji, and most tasks have none, so the task is the rep's,
+            # with no due or done date, no reason and a derived id (the general path
+            # below, with every field None).  (_unique_id written out: a call costs
+            # as much as its work.)
             text = _squash(text)
             cid = _id_of(rep, stem, text.casefold())
             seen[cid] = n = seen.get(cid, 0) + 1
             mentions.append(Mention(cid if n == 1 else f"{cid}-{n}", text, "rep",
                                     status, None, None, None, line, "body", None, None))
             continue
-        reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."
-        due_value, text = _first(_DUE_PATTERNS, text)
-        owner, text = _first(_OWNER_PATTERNS, text)
-        cid, text = _first(_ID_PATTERNS, text)
-        done_value, text = _first(_DONE_PATTERNS, text)
-        text = _squash(text)
-        owner = (owner or "rep").strip().lower()
+        fields = read_task_fields(text)
+        text = fields.words
+        owner = (fields.owner or "rep").strip().lower()
         if owner not in OWNERS:
             _problem(note, line, "error", "commitment-owner", f"unknown owner {owner!r}",
                      "use rep or manager")
         due, due_raw = (None, None)
-        if due_value is not None:
-            due, due_raw = _date_field(note, due_value, line, "due date", options)
+        if fields.due is not None:
+            due, due_raw = _date_field(note, fields.due, line, "due date", options)
+        cid = fields.id
         if not cid:
-            cid = _unique_id(seen, _id_of(rep, stem, text.casefold()))  # text is squashed
+            cid = _unique_id(seen, _id_of(rep, stem, text.casefold()))  # words are squashed
+        # When it was closed: a dropped task's cancelled date (❌) if it has one, else
+        # its done date (✅), and the other way round.
+        closed, what = fields.done, "done date"
+        if fields.cancelled is not None and (closed is None or status == "dropped"):
+            closed, what = fields.cancelled, "cancelled date"
         done_on = None
-        if done_value is not None:
-            done_on, _ = _date_field(note, done_value, line, "done date", options)
+        if closed is not None:
+            done_on, _ = _date_field(note, closed, line, what, options)
+        if fields.placeholders:
+            placeholders += len(fields.placeholders)
+            placeholder_line = placeholder_line or line
         mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
-                                reason or None))
+                                fields.reason))
+    if placeholders:
+        _problem(note, placeholder_line, "warning", "task-placeholder",
+                 f"{placeholders} task field{'s' if placeholders > 1 else ''} hold{'' if placeholders > 1 else 's'}"
+                 " a template placeholder (<% ... %>) or 'Invalid date', the first on this line;"
+                 " read as no date",
+                 "run the note's template (Templater), or write the dates as YYYY-MM-DD")

@@ -8,6 +8,10 @@ tests/test_note_fast.py checks that the fast reader gives exactly what this
 one gives (the same Note, the same problems, the same NoteError) on generated
 and hostile notes.  Do not "fix" this file to follow the reader: it is the
 slow path the shortcuts are proven against.
+
+One change since, on purpose: the fields of body tasks are read by
+onenotes/taskfields.py (the words, Obsidian Tasks' and Dataview's fields,
+placeholder dates; see ``_read_body_tasks`` below), always the long way.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from hashlib import sha1 as _sha1
 from onenotes.dates import DateProblem
 from onenotes.errors import NoteError, Problem
 from onenotes.note import (
-    _CONFLICT, _DONE_PATTERNS, _DUE_PATTERNS, _ID_PATTERNS, _MD_AFTER_BLANK, _MD_HEADING, _OWNER_PATTERNS,
-    _REASON_PATTERNS, _YAML_KEY_LINE, COMMITMENT_KEYS, OWNERS, STATUSES, Mention, Metric, Note, ReadOptions,
+    _CONFLICT, _MD_AFTER_BLANK, _MD_HEADING, _YAML_KEY_LINE, COMMITMENT_KEYS, OWNERS, STATUSES, Mention, Metric,
+    Note, ReadOptions,
 )
+from onenotes.taskfields import _read_fields
 from onenotes.tasks import MARKERS
 from onenotes.yamlsafe import GENERIC_HINT, LineDict, YamlProblem, load_yaml
 from tasks_reference import scan_tasks_reference as scan_tasks
@@ -128,15 +133,6 @@ def _number(value):
     if value != value or abs(value) > MAX_FIGURE:
         return None
     return value
-
-
-def _first(patterns, text: str):
-    """(value, text without the match) for the first pattern that matches."""
-    for pattern in patterns:
-        m = pattern.search(text)
-        if m:
-            return m.group(1).strip(), (text[:m.start()] + " " + text[m.end():])
-    return None, text
 
 
 def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
@@ -371,6 +367,11 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
 
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      seen: dict[str, int]) -> None:
+    # Changed on purpose (branch "fields"): the fields are read by onenotes.taskfields,
+    # always the long way (_read_fields, no shortcut for a text without a field); the
+    # id is derived from the words alone; a dropped task's done_on is its cancelled
+    # date first; placeholder dates read as no date, with one warning for the note.
+    placeholders, placeholder_line = 0, 0
     for raw in scan_tasks(body):
         line = note.body_line + raw.line - 1
         status = MARKERS.get(raw.marker)
@@ -379,28 +380,36 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      f"unknown task marker [{raw.marker}]; listed as open",
                      "use [ ] open, [x] done or [-] dropped")
             status = "open"
-        text = raw.text
-        if text.isascii() and ":" not in text and "@" not in text:
-            # Every inline field needs a ':', '@due(' or an emoji: most tasks have none.
-            reason = due_value = owner = cid = done_value = None
-        else:
-            reason, text = _first(_REASON_PATTERNS, text)  # first: a reason may quote "due: ..."
-            due_value, text = _first(_DUE_PATTERNS, text)
-            owner, text = _first(_OWNER_PATTERNS, text)
-            cid, text = _first(_ID_PATTERNS, text)
-            done_value, text = _first(_DONE_PATTERNS, text)
-        text = _SPACES.sub(" ", text).strip()
-        owner = (owner or "rep").strip().lower()
+        fields = _read_fields(raw.text)
+        text = fields.words
+        owner = (fields.owner or "rep").strip().lower()
         if owner not in OWNERS:
             _problem(note, line, "error", "commitment-owner", f"unknown owner {owner!r}",
                      "use rep or manager")
         due, due_raw = (None, None)
-        if due_value is not None:
-            due, due_raw = _date_field(note, due_value, line, "due date", options)
+        if fields.due is not None:
+            due, due_raw = _date_field(note, fields.due, line, "due date", options)
+        cid = fields.id
         if not cid:
             cid = _unique_id(seen, derived_id(note.rep, stem, text))
+        if status == "dropped":
+            closed = (fields.cancelled, "cancelled date") if fields.cancelled is not None else (
+                fields.done, "done date")
+        else:
+            closed = (fields.done, "done date") if fields.done is not None else (
+                fields.cancelled, "cancelled date")
         done_on = None
-        if done_value is not None:
-            done_on, _ = _date_field(note, done_value, line, "done date", options)
+        if closed[0] is not None:
+            done_on, _ = _date_field(note, closed[0], line, closed[1], options)
+        if fields.placeholders:
+            if not placeholders:
+                placeholder_line = line
+            placeholders += len(fields.placeholders)
         note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
-                                     reason or None))
+                                     fields.reason))
+    if placeholders:
+        _problem(note, placeholder_line, "warning", "task-placeholder",
+                 f"{placeholders} task field{'s' if placeholders > 1 else ''} hold{'' if placeholders > 1 else 's'}"
+                 " a template placeholder (<% ... %>) or 'Invalid date', the first on this line;"
+                 " read as no date",
+                 "run the note's template (Templater), or write the dates as YYYY-MM-DD")

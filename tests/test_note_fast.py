@@ -296,7 +296,9 @@ def test_commitment_items_read_as_the_reference_reads_them(items, lined, options
 
 TASK_TEXT = st.one_of(notegen.hostile_text, WHITESPACE_TEXT, st.lists(st.sampled_from(
     ["Call", "Bob", "  ", "\t", "due: 2026-11-30", "@due(2026-12-01)", "[owner:: manager]", "owner: boss",
-     "[id:: x]", "✅ 2026-11-20", "[reason:: no budget]", "📅 2026-12-03", "é", ":", "@", "ß"]),
+     "[id:: x]", "✅ 2026-11-20", "[reason:: no budget]", "📅 2026-12-03", "é", ":", "@", "ß",
+     "❌ 2026-11-21", "⏳ 2026-11-25", "⏫", "🔁 every week", "^abc", "^", "📅 Invalid date",
+     "[ due:: <% tp.date.now() %> ]", "(completion:: 2026-11-22)"]),
     max_size=6).map(" ".join))
 
 

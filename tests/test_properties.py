@@ -25,9 +25,9 @@ from conftest import examples
 from onenotes import notebook as notebook_module
 from onenotes.errors import NoteError
 from onenotes.ledger import build_ledger
-from onenotes.note import (_DONE_PATTERNS, _DUE_PATTERNS, _ID_PATTERNS, _OWNER_PATTERNS, ReadOptions,
-                           decode, derived_id)
+from onenotes.note import ReadOptions, decode, derived_id
 from onenotes.notebook import check_slug, fold, load_notebook, read_note
+from onenotes.taskfields import TaskFields, read_task_fields, squash
 from onenotes.yamlsafe import YamlProblem, load_yaml
 from onenotes.yamlsafe import to_yaml_scalar as y
 
@@ -180,8 +180,7 @@ ids = texts.map(lambda t: t.replace("]", ")"))  # any text, written through YAML
 body_task_text = st.text(
     st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")) | st.sampled_from(":#'\"`*_<>&!|\\"),
     min_size=1, max_size=30,
-).filter(lambda t: t.strip() and not any(
-    p.search(t) for p in (*_DUE_PATTERNS, *_OWNER_PATTERNS, *_ID_PATTERNS, *_DONE_PATTERNS)))
+).filter(lambda t: t.strip() and read_task_fields(t) == TaskFields(squash(t)))  # words without a field
 coaching_plans = st.one_of(
     texts,
     st.dictionaries(st.one_of(key_texts, st.sampled_from(["skill", "practice", "long_term", "no"]),

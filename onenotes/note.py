@@ -344,27 +344,26 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     _read_frontmatter_commitments(note, stem, options, seen)
     _read_body_tasks(note, body, stem, options, seen)
     if note.mentions:
-        _mark_private_tasks(note, body)
         _read_review_items(note)
     return note
 
 
-def _mark_private_tasks(note: Note, body: str) -> None:
-    """A task in a private part is private (docs/format.md, "Private commitments").
+_NOTHING_PRIVATE: frozenset[int] = frozenset()
+_PRIVATE_WORD = re.compile("private", re.I)
 
-    While the note's private markup is broken, which lines are private cannot
-    be told, so every task of its body is taken as private: hidden too much,
-    never shown by mistake.  (``check`` warns about the markup.)
+
+def _private_lines(body: str):
+    """The body's lines (0-based) in private parts (docs/format.md, "Private commitments").
+
+    None while the note's private markup is broken: which lines are private
+    cannot be told, so every task of the body is taken as private (hidden too
+    much, never shown by mistake; ``check`` warns about the markup).
     """
-    tasks = [m for m in note.mentions if m.origin == "body"]
-    if not tasks:
-        return
+    if not _PRIVATE_WORD.search(body):  # every private part starts with the word
+        return _NOTHING_PRIVATE
     from onenotes.privacy import private_lines  # markdown-it only for a note that could need it
 
-    lines = private_lines(body)
-    for m in tasks:
-        if lines is None or (m.line - note.body_line) in lines:
-            m.private = True
+    return private_lines(body)
 
 
 def _read_review_items(note: Note) -> None:
@@ -623,8 +622,12 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
     "Invalid date") read as no date, with one warning for the note."""
     rep, first, mentions = note.rep, note.body_line - 1, note.mentions
     placeholders, placeholder_line = 0, 0
-    for number, marker, text in scan_tasks(body):
+    tasks = scan_tasks(body)
+    secret = _private_lines(body) if tasks else _NOTHING_PRIVATE
+    for number, marker, text in tasks:
         line = first + number
+        # A task in a private part is private, and the manager's unless it names its owner.
+        private = secret is None or (number - 1) in secret
         status = MARKERS.get(marker)
         if status is None:
             _problem(note, line, "warning", "task-marker",
@@ -640,12 +643,12 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
             text = _squash(text)
             cid = _id_of(rep, stem, text.casefold())
             seen[cid] = n = seen.get(cid, 0) + 1
-            mentions.append(Mention(cid if n == 1 else f"{cid}-{n}", text, "rep",
-                                    status, None, None, None, line, "body", None, None))
+            mentions.append(Mention(cid if n == 1 else f"{cid}-{n}", text, "manager" if private else "rep",
+                                    status, None, None, None, line, "body", None, None, private))
             continue
         fields = read_task_fields(text)
         text = fields.words
-        owner = (fields.owner or "rep").strip().lower()
+        owner = (fields.owner or ("manager" if private else "rep")).strip().lower()
         if owner not in OWNERS:
             _problem(note, line, "error", "commitment-owner", f"unknown owner {owner!r}",
                      "use rep or manager")
@@ -667,7 +670,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
             placeholders += len(fields.placeholders)
             placeholder_line = placeholder_line or line
         mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
-                                fields.reason))
+                                fields.reason, private))
     if placeholders:
         _problem(note, placeholder_line, "warning", "task-placeholder",
                  f"{placeholders} task field{'s' if placeholders > 1 else ''} hold{'' if placeholders > 1 else 's'}"

@@ -36,9 +36,11 @@ def test_a_task_under_a_private_heading_is_carried_private_and_never_shared(cli,
     note = parse_note(text, "ann/2026-11-16.md", "ann", dt.date(2026, 11, 16))
     carried = {m.text: m for m in note.mentions if m.origin == "frontmatter"}
     assert carried[HR_TASK].private and not carried["Send the deck"].private
+    # The rep never sees it, so it is the manager's to keep (unless the task names its owner).
+    assert (carried[HR_TASK].owner, carried["Send the deck"].owner) == ("manager", "rep")
     assert "    private: true\n" in text
     # Listed once for review, in the agenda's private part, after the shared review list.
-    assert text.index("## Private") < text.index(HR_TASK + " (rep") < text.index("## New commitments")
+    assert text.index("## Private") < text.index(HR_TASK + " (manager") < text.index("## New commitments")
     for path in ("ann/2026-11-09.md", "ann/2026-11-16.md"):
         shared = cli("--notebook", notebook, "share", path)
         assert shared.exit_code == 0, shared.stderr
@@ -76,19 +78,19 @@ def test_private_stays_private_after_the_frontmatter_mark_is_deleted(cli, notebo
 def test_a_custom_template_that_lists_private_texts_in_public_is_refused_by_share(cli, notebook):
     _first_note(notebook, f"## Private\n- [ ] {HR_TASK}\n")
     write(notebook / "templates" / "one-on-one.md",
-          "---\ncommitments:\n{% for c in commitments %}  - id: {{ c.id | yaml }}\n    text: {{ c.text | yaml }}\n"
+          "---\ncommitments:\n{% for c in commitments %}  - id: {{ c.id | yaml }}\n    text: {{ c.text | yaml }}\n    owner: {{ c.owner }}\n"
           "{% if c.private %}    private: true\n{% endif %}{% endfor %}---\n# Notes\n"
           "{% for c in commitments %}* {{ c.text }}\n{% endfor %}")
     assert cli("--notebook", notebook, "new", "ann", "--date", "2026-11-16").exit_code == 0
     result = cli("--notebook", notebook, "share", "ann/2026-11-16.md")
     assert result.exit_code != 0 and HR_TASK not in result.stdout
-    assert "ann/2026-11-16.md:8:" in result.stderr  # the line that lists it
+    assert "ann/2026-11-16.md:9:" in result.stderr  # the line that lists it
 
 
 def test_a_template_that_drops_the_private_mark_is_refused_by_new(cli, notebook):
     _first_note(notebook, f"## Private\n- [ ] {HR_TASK}\n")
     write(notebook / "templates" / "one-on-one.md",
-          "---\ncommitments:\n{% for c in commitments %}  - id: {{ c.id | yaml }}\n    text: {{ c.text | yaml }}\n"
+          "---\ncommitments:\n{% for c in commitments %}  - id: {{ c.id | yaml }}\n    text: {{ c.text | yaml }}\n    owner: {{ c.owner }}\n"
           "{% endfor %}---\n")
     result = cli("--notebook", notebook, "new", "ann", "--date", "2026-11-16")
     assert result.exit_code != 0 and "private: true" in result.stderr

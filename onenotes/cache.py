@@ -308,7 +308,7 @@ def _expect(value, kind: str, many: bool = False):
 # field, dates within their range, before a record is made of it.
 
 _MENTION_FIELDS = ("id", "text", "owner", "status", "due", "due_raw", "since", "line", "origin",
-                   "done_on", "reason", "private", "parent")  # onenotes.note.Mention's, in order (a test checks)
+                   "done_on", "reason", "private", "parent", "former_id")  # onenotes.note.Mention's, in order (a test checks)
 _ENTRY_FIELDS = ("id", "rep", "text", "owner", "status", "due", "due_raw", "since", "source", "line",
                  "closed_in", "closed_on", "reason", "mentions", "slips", "private", "parent", "context")  # onenotes.ledger.Entry's
 _DATE = dt.date
@@ -396,7 +396,7 @@ def encode_mentions(mentions: list) -> bytes:
                          m.line, m.origin,
                          None if (done := m.done_on) is None else done.toordinal() if type(done) is date
                          else _ordinal(done),
-                         m.reason, m.private, m.parent) for m in mentions])
+                         m.reason, m.private, m.parent, m.former_id) for m in mentions])
 
 
 def decode_mentions(data) -> list:
@@ -405,16 +405,16 @@ def decode_mentions(data) -> list:
     new = cls.__new__
     found = []
     for item in _load_plain(data, "mentions"):
-        if type(item) is not tuple or len(item) != 13:
+        if type(item) is not tuple or len(item) != 14:
             raise Damaged("mentions: not a mention")
-        id_, text, owner, status, due, due_raw, since, line, origin, done_on, reason, private, parent = item
+        id_, text, owner, status, due, due_raw, since, line, origin, done_on, reason, private, parent, former = item
         if not (type(id_) is str and type(text) is str and type(owner) is str and type(status) is str
                 and (due_raw is None or type(due_raw) is str) and type(line) is int and type(origin) is str
                 and (reason is None or type(reason) is str) and type(private) is bool
-                and (parent is None or type(parent) is str)):
+                and (parent is None or type(parent) is str) and (former is None or type(former) is str)):
             raise Damaged("mentions: a field of the wrong type")
         values = (id_, text, owner, status, _date_from(due, "due"), due_raw, _date_from(since, "since"),
-                  line, origin, _date_from(done_on, "done_on"), reason, private, parent)
+                  line, origin, _date_from(done_on, "done_on"), reason, private, parent, former)
         mention = new(cls)
         mention.__dict__.update(zip(_MENTION_FIELDS, values))  # as _rebuild does: a frozen record
         found.append(mention)

@@ -83,6 +83,7 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
     # make for each mention).  A rep's entries keep the order they came in, and no two
     # reps' entries tie in the order below, so their order is the one a single table gave.
     tables: dict[str, dict[str, Entry]] = {}
+    former = _former_ids(notes)
     for note, mentions in _mentions_in_order(notes):
         rep, date, path = note.rep, note.date, note.path
         entries = tables.get(rep)
@@ -90,7 +91,7 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
             entries = tables[rep] = {}
         get = entries.get
         for m in mentions:
-            cid = m.id
+            cid = m.id if not former or m.former_id is None else former.get((rep, m.id), m.id)
             entry = get(cid)
             # The earlier of the mention's since and the note's date, of those set (None:
             # neither), compared as min() compares them.
@@ -134,6 +135,22 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
     if len(tables) == 1:
         return sorted(entries.values(), key=_ENTRY_ORDER)
     return sorted([entry for entries in tables.values() for entry in entries.values()], key=_ENTRY_ORDER)
+
+
+def _former_ids(notes: list[Note]) -> dict[tuple[str, str], str]:
+    """(rep, id) -> the id to fold a task under instead: its former id (see
+    :func:`onenotes.taskfields.former_words`) when another mention states that
+    id and none but the task itself has its new one (its commitment was carried
+    under the former id, before the words-only rule)."""
+    tasks = [(note.rep, m) for note in notes for m in note.mentions if m.former_id is not None]
+    if not tasks:
+        return {}
+    counts: dict[tuple[str, str], int] = {}
+    for note in notes:
+        for m in note.mentions:
+            counts[note.rep, m.id] = counts.get((note.rep, m.id), 0) + 1
+    return {(rep, m.id): m.former_id for rep, m in tasks
+            if counts.get((rep, m.former_id)) and counts[rep, m.id] == 1}
 
 
 def _fill_context(entries: dict[str, Entry]) -> None:

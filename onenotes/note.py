@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # zoneinfo loads only for a notebook with a time zone
 
 from onenotes.dates import DateProblem, to_date
 from onenotes.errors import NoteError, Problem
-from onenotes.taskfields import read_task_fields
+from onenotes.taskfields import former_words, read_task_fields
 from onenotes.taskfields import squash as _squash
 from onenotes.tasks import MARKERS, scan_tasks
 from onenotes.yamlsafe import GENERIC_HINT, LineDict, YamlProblem, load_yaml
@@ -83,6 +83,7 @@ class Mention:
     reason: str | None = None  # why it was dropped (or closed), if the note says
     private: bool = False  # made or listed in a private part (or marked private: true)
     parent: str | None = None  # the id of the task it is a sub-task of
+    former_id: str | None = None  # a task's derived id before the words-only rule, when it differs
 
 
 @dataclass
@@ -646,7 +647,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
             mentions.append(Mention(cid if n == 1 else f"{cid}-{n}", text, "manager" if private else "rep",
                                     status, None, None, None, line, "body", None, None, private))
             continue
-        fields = read_task_fields(text)
+        raw, fields = text, read_task_fields(text)
         text = fields.words
         owner = (fields.owner or ("manager" if private else "rep")).strip().lower()
         if owner not in OWNERS:
@@ -655,9 +656,13 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
         due, due_raw = (None, None)
         if fields.due is not None:
             due, due_raw = _date_field(note, fields.due, line, "due date", options)
-        cid = fields.id
+        cid, former = fields.id, None
         if not cid:
             cid = _unique_id(seen, _id_of(rep, stem, text.casefold()))  # words are squashed
+            before = former_words(raw)
+            if before != text and cid == (base := _id_of(rep, stem, text.casefold())):
+                former = _id_of(rep, stem, before.casefold())  # its id before the words-only rule
+                former = None if former == base else former
         # When it was closed: a dropped task's cancelled date (❌) if it has one, else
         # its done date (✅), and the other way round.
         closed, what = fields.done, "done date"
@@ -670,7 +675,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
             placeholders += len(fields.placeholders)
             placeholder_line = placeholder_line or line
         mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
-                                fields.reason, private))
+                                fields.reason, private, None, former))
     if placeholders:
         _problem(note, placeholder_line, "warning", "task-placeholder",
                  f"{placeholders} task field{'s' if placeholders > 1 else ''} hold{'' if placeholders > 1 else 's'}"

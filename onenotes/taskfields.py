@@ -190,3 +190,32 @@ def _read_fields(text: str) -> TaskFields:
 
     return TaskFields(squash(text), first("due"), first("owner"), first("id"), first("done"),
                       first("cancelled"), first("reason"), tuple(placeholders))
+
+
+# ------------------------------------------------------------ former words ---
+# Before the words-only rule, a task's id was derived from its text less five
+# fields (reason, due, owner, id, done: the first of each, in that order).  A
+# task that also holds another field (a priority, a scheduled date, a block id)
+# had another id then, and later notes may carry it under that id: the ledger
+# takes such a task for the commitment that id names (onenotes.ledger).
+
+_FORMER_FIELDS = (
+    (re.compile(r"\[reason::([^\]]{0,600})\]"),),
+    (re.compile(r"\[due::([^\]]{0,100})\]"), re.compile(r"@due\(([^)]{0,100})\)"),
+     re.compile(r"\U0001F4C5\ufe0f?\s*(\S+)"), re.compile(r"(?:(?<=\s)|^)due:\s*(\S+)", re.I)),
+    (re.compile(r"\[owner::([^\]]{0,100})\]"), re.compile(r"(?:(?<=\s)|^)owner:\s*(\S+)", re.I)),
+    (re.compile(r"\[id::([^\]]{0,100})\]"), re.compile(r"\U0001F194\s*(\S+)")),
+    (re.compile(r"\u2705\s*(\d{4}-\d{2}-\d{2})"), re.compile(r"\u274c\s*(\d{4}-\d{2}-\d{2})"),
+     re.compile(r"\[(?:done|completion)::([^\]]{0,100})\]")),
+)
+
+
+def former_words(text: str) -> str:
+    """A task's words as onenotes read them before the words-only rule (for its former id)."""
+    for patterns in _FORMER_FIELDS:
+        for pattern in patterns:
+            m = pattern.search(text)
+            if m:
+                text = text[:m.start()] + " " + text[m.end():]
+                break
+    return squash(text)

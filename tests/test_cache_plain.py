@@ -133,7 +133,7 @@ def test_a_kept_pickler_writes_what_a_new_one_writes_even_after_a_refused_value(
         assert cache._dump_plain([value, value]) == _fresh_dump([value, value])
 
 
-GOOD_MENTION = ("c1", "Call", "rep", "open", 739000, None, None, 3, "body", None, None, False, None)
+GOOD_MENTION = ("c1", "Call", "rep", "open", 739000, None, None, 3, "body", None, None, False, None, None)
 GOOD_ENTRY = ("c1", "ann", "Call", "rep", "open", 739000, None, 739000, "ann/2026-01-02.md", 3, None, None, None,
               [("ann/2026-01-02.md", 739000, 3)], [(739000, None, 739001)], False, None, None)
 
@@ -157,14 +157,14 @@ def _wrong_mentions(marker):
     yield "a tuple, not a list", (good,)
     yield "a dict", {"id": "c1"}
     yield "text", "c1"
-    yield "short", [good[:12]]
+    yield "short", [good[:13]]
     yield "long", [good + (None,)]
     yield "a list, not a tuple", [list(good)]
     yield "no fields", [()]
     yield "a nested list", [[good]]
     for index, value in ((0, 1), (0, None), (1, b"Call"), (2, None), (3, 0), (5, 5), (7, "3"), (7, 3.0),
                          (7, True), (7, None), (8, None), (10, ("why",)), (1, ["Call"]), (11, None), (11, 1),
-                         (11, "yes"), (12, 5), (12, b"c0")):
+                         (11, "yes"), (12, 5), (12, b"c0"), (13, 1), (13, ["c0"])):
         yield f"field {index} = {value!r}", [_with(good, index, value)]
     for index in (4, 6, 9):  # the three dates
         for value in ("2026-01-02", 0, -5, dt.date.max.toordinal() + 1, 10**30, 739000.0, True, (739000,)):

@@ -30,7 +30,7 @@ from onenotes.errors import BadInputError, Problem, RefusedError
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
 from onenotes.output import clean_block, format_number
-from onenotes.ledger import Entry, build_ledger
+from onenotes.ledger import Entry, build_ledger, closing_status
 from onenotes.privacy import PrivateMarkupError, _parser, private_lines, strip_private
 from onenotes.privacy import private_markup_problems as _body_problems
 
@@ -104,9 +104,11 @@ def _summary(book: Notebook, note: Note, private: set[str]) -> list[str]:
             who = rep_name if m.owner == "rep" else (manager or "manager")
             due = m.due.isoformat() if m.due else m.due_raw
             detail = f" ({_md(who)}" + (f", due {_md(due)}" if due else "") + ")"
-            if m.status == "done":
+            # As the note closes it: its review item ticked counts too.
+            status = closing_status(*(n for n in note.mentions if n.id == m.id))
+            if status == "done":
                 lines.append(f"- [x] {_md(m.text)}{detail}")
-            elif m.status == "dropped":
+            elif status == "dropped":
                 lines.append(f"- ~~{_md(m.text)}~~{detail}, dropped")
             else:
                 lines.append(f"- [ ] {_md(m.text)}{detail}")

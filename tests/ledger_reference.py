@@ -15,13 +15,20 @@ def build_ledger(notes):
         for mention in note.mentions:
             ordered.append((note, mention))
     ordered.sort(key=lambda nm: (nm[0].rep, nm[0].sort_key, nm[1].line))
+    # Added with issue 15: a task carried under its former id is folded under it.
+    counts = {}
+    for note, m in ordered:
+        counts[note.rep, m.id] = counts.get((note.rep, m.id), 0) + 1
     entries = {}
     for note, m in ordered:
-        key = (note.rep, m.id)
+        cid = m.id
+        if m.former_id is not None and counts.get((note.rep, m.former_id)) and counts[note.rep, m.id] == 1:
+            cid = m.former_id
+        key = (note.rep, cid)
         entry = entries.get(key)
         since_candidates = [d for d in (m.since, note.date) if d is not None]
         if entry is None:
-            entry = Entry(m.id, note.rep, m.text, m.owner, "open", m.due, m.due_raw,
+            entry = Entry(cid, note.rep, m.text, m.owner, "open", m.due, m.due_raw,
                           min(since_candidates), note.path, m.line)
             entries[key] = entry
         else:
@@ -36,5 +43,17 @@ def build_ledger(notes):
             entry.closed_on = m.done_on or note.date
             entry.reason = m.reason
         entry.mentions.append((note.path, note.date, m.line))
+        entry.parent = m.parent  # the latest mention's (added with issue 15)
+        entry.private = entry.private or m.private
+    for (rep, _), entry in entries.items():  # a sub-task's context: its parents' texts, outermost first
+        texts, seen, parent = [], {entry.id}, entries.get((rep, entry.parent))
+        while parent is not None and parent.id not in seen:
+            if parent.private and not entry.private:
+                texts = []
+                break
+            texts.insert(0, parent.text)
+            seen.add(parent.id)
+            parent = entries.get((rep, parent.parent))
+        entry.context = " \u203a ".join(texts) or None
     return sorted(entries.values(), key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
 

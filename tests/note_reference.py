@@ -195,7 +195,23 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
     _read_body_tasks(note, body, stem, options, seen)
+    _read_review_items(note)
     return note
+
+
+def _read_review_items(note: Note) -> None:
+    """Added (issue 15): a body task with the id of a frontmatter commitment is its review
+    item: the frontmatter's text, owner, dates and parent, the task's own status."""
+    stated = {m.id: m for m in note.mentions if m.origin == "frontmatter"}
+    lines = set()
+    for m in note.mentions:
+        item = stated.get(m.id)
+        if m.origin == "body" and item is not None:
+            m.text, m.owner, m.due, m.due_raw, m.since = item.text, item.owner, item.due, item.due_raw, item.since
+            m.parent, m.private = item.parent, m.private or item.private
+            lines.add(m.line)
+    note.problems = [p for p in note.problems
+                     if not (p.line in lines and p.code in ("commitment-owner", "commitment-date"))]
 
 
 def _line(meta, key, default=0):
@@ -361,8 +377,18 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
             if key not in _COMMITMENT_KEY_SET:
                 _problem(note, _line(item, key, iline), "warning", "commitment-key",
                          f"unknown commitment key {key!r}", "known keys: " + ", ".join(COMMITMENT_KEYS))
+        private = item.get("private")
+        if private is not None and not isinstance(private, bool):
+            word = str(private).strip().casefold()
+            if word not in ("true", "yes", "false", "no"):
+                _problem(note, _line(item, "private", iline), "error", "commitment-private",
+                         f"private must be true or false, not {private!r}; read as private",
+                         "write 'private: true'")
+            private = word not in ("false", "no")
+        parent = item.get("parent")
+        parent = None if parent is None or str(parent).strip() == "" else str(parent).strip()
         note.mentions.append(Mention(cid, text, owner, status, due, due_raw, since, iline, "frontmatter",
-                                     done_on, reason))
+                                     done_on, reason, bool(private), parent))
 
 
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
@@ -371,9 +397,17 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
     # always the long way (_read_fields, no shortcut for a text without a field); the
     # id is derived from the words alone; a dropped task's done_on is its cancelled
     # date first; placeholder dates read as no date, with one warning for the note.
+    # Changed on purpose (issue 15): a task in a private part is private (every task
+    # while the private markup is broken) and the manager's unless it names its owner;
+    # a task whose id changed with the words-only rule keeps its former id.
+    from onenotes.privacy import private_lines
+    from onenotes.taskfields import former_words
+
+    secret = private_lines(body)
     placeholders, placeholder_line = 0, 0
     for raw in scan_tasks(body):
         line = note.body_line + raw.line - 1
+        private = secret is None or raw.line - 1 in secret
         status = MARKERS.get(raw.marker)
         if status is None:
             _problem(note, line, "warning", "task-marker",
@@ -382,16 +416,20 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
             status = "open"
         fields = _read_fields(raw.text)
         text = fields.words
-        owner = (fields.owner or "rep").strip().lower()
+        owner = (fields.owner or ("manager" if private else "rep")).strip().lower()
         if owner not in OWNERS:
             _problem(note, line, "error", "commitment-owner", f"unknown owner {owner!r}",
                      "use rep or manager")
         due, due_raw = (None, None)
         if fields.due is not None:
             due, due_raw = _date_field(note, fields.due, line, "due date", options)
-        cid = fields.id
+        cid, former = fields.id, None
         if not cid:
-            cid = _unique_id(seen, derived_id(note.rep, stem, text))
+            base = derived_id(note.rep, stem, text)
+            cid = _unique_id(seen, base)
+            before = former_words(raw.text)
+            if before != text and cid == base and derived_id(note.rep, stem, before) != base:
+                former = derived_id(note.rep, stem, before)
         if status == "dropped":
             closed = (fields.cancelled, "cancelled date") if fields.cancelled is not None else (
                 fields.done, "done date")
@@ -406,7 +444,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                 placeholder_line = line
             placeholders += len(fields.placeholders)
         note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
-                                     fields.reason))
+                                     fields.reason, private, None, former))
     if placeholders:
         _problem(note, placeholder_line, "warning", "task-placeholder",
                  f"{placeholders} task field{'s' if placeholders > 1 else ''} hold{'' if placeholders > 1 else 's'}"

@@ -85,6 +85,23 @@ def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entr
     return matches[0]
 
 
+def open_subtasks(entries: list[Entry], parent: Entry) -> list[Entry]:
+    """The open sub-tasks of ``parent``, at any depth, in ledger order: closing a
+    promise closes the steps it was broken into."""
+    below = {parent.id}
+    found: list[Entry] = []
+    grew = True
+    while grew:
+        grew = False
+        for e in entries:
+            if e.rep == parent.rep and e.parent in below and e.id not in below:
+                below.add(e.id)
+                grew = True
+                if e.status == "open":
+                    found.append(e)
+    return found
+
+
 def nearest_entries(entries: list[Entry], given: str, n: int = 3) -> list[Entry]:
     """The commitments a mistyped id most likely meant: ids that look like it, then
     texts that hold it or look like it (people type the words they remember);
@@ -138,6 +155,14 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
         entry = find_entry(entries, given, rep)
         if entry not in targets:
             targets.append(entry)
+    sub_of: dict[tuple[str, str], str] = {}  # a sub-task closed with its parent -> the parent's id
+    for entry in list(targets):
+        if entry.status != "open":
+            continue
+        for sub in open_subtasks(entries, entry):
+            if sub not in targets:
+                targets.append(sub)
+                sub_of[sub.rep, sub.id] = entry.id
     result = CloseResult()
     by_note: dict[str, list[Entry]] = {}
     for entry in targets:
@@ -149,7 +174,7 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
         by_note.setdefault(latest.path, []).append(entry)
     others = {n.path: n for n in book.notes}
     for rel, group in by_note.items():
-        change, closed = _edit_note(book, rel, group, status, on, reason, others)
+        change, closed = _edit_note(book, rel, group, status, on, reason, others, sub_of)
         result.changes.append(change)
         result.closed.extend(closed)
     order = {e.id + "\0" + e.rep: i for i, e in enumerate(targets)}
@@ -169,7 +194,8 @@ def _latest_note(book: Notebook, rep: str) -> Note:
 
 
 def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt.date,
-               reason: str | None, others: dict[str, Note]) -> tuple[Change, list[Closed]]:
+               reason: str | None, others: dict[str, Note],
+               sub_of: dict[tuple[str, str], str]) -> tuple[Change, list[Closed]]:
     path = book.root / rel
     try:
         data = read_bytes(path, MAX_NOTE_BYTES)
@@ -202,6 +228,9 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
         note = new_note
         closed.append(Closed(entry.id, entry.rep, entry.text, status, rel, line + 1, True, carried))
         what = f"added as {status} (carried)" if carried else status
+        parent = sub_of.get((entry.rep, entry.id))
+        if parent is not None:
+            what += f" (a sub-task of {parent})"
         notes_list.append(f"{rel}:{line + 1}: {entry.id}: {what}")
     return Change(rel, path, data, lines.to_bytes(), notes_list), closed
 

@@ -402,7 +402,7 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
                 last = found[-1]
                 last[2] = (last[2] + " " + line.strip()).strip()
         elif line.startswith("<!--"):
-            comment = "-->" not in line[4:]
+            comment = "-->" not in line[2:]  # ("<!-->" and "<!--->" are closed)
             cols.clear()
             para = task = False
         elif line.strip(" "):
@@ -501,8 +501,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
             matched += 1
 
         if matched < len(stack):
-            quote_cut = stack[matched][0] == "i" and any(k == "q" for k, _ in stack[matched + 1:])
-            if leaf == "p" and not _blank(rest) and not quote_cut and \
+            if leaf == "p" and not _blank(rest) and \
                     not _starts_block_fast(rest):
                 if task_open:
                     _extend(tasks, rest)
@@ -598,7 +597,9 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                     leaf = None
                     task_open = False
                     fresh = False
-                    if kind <= 5 and _html_ends(kind, stripped[4 if kind == 2 else 1:]):
+                    # (The end may overlap the start: "<!-->" and "<!--->"
+                    # are whole comments.)
+                    if kind <= 5 and _html_ends(kind, stripped):
                         break
                     leaf = ("html", kind)
                     break

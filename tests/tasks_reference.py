@@ -73,10 +73,9 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
             matched += 1
 
         if matched < len(stack):
-            # (markdown-it: a block quote inside a list item ends at a line
-            # indented less than that item, so no lazy continuation there.)
-            quote_cut = stack[matched][0] == "i" and any(k == "q" for k, _ in stack[matched + 1:])
-            if leaf == "p" and not _blank(rest) and not quote_cut and \
+            # (Whatever containers the paragraph is in: list items, block
+            # quotes, a quote in an item.)
+            if leaf == "p" and not _blank(rest) and \
                     not _starts_block(rest):
                 if task_open:
                     _extend(tasks, rest)
@@ -172,7 +171,9 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
                 leaf = None
                 task_open = False
                 fresh = False
-                if kind <= 5 and _html_ends(kind, stripped[4 if kind == 2 else 1:]):
+                # (The end may overlap the start: "<!-->" and "<!--->" are
+                # whole comments.)
+                if kind <= 5 and _html_ends(kind, stripped):
                     break
                 leaf = ("html", kind)
                 break

@@ -18,11 +18,17 @@ from onenotes.tasks import scan_tasks
 
 WORDS = st.sampled_from(
     ["Send", "the", "proposal", "to", "Globex", "call", "Bob", "due:", "2026-11-30", "CRM",
-     "[x]", "[ ]", "`code`", "*bold*", "<b>", "pricing", "-", "1.", "#3", "a", "5>3"])
-# A line never starts with "> " here: quotes are generated as whole blocks
-# (lazy lines inside nested quotes are where parsers disagree among themselves).
-TEXT = st.lists(WORDS, min_size=1, max_size=6).map(" ".join).map(
-    lambda t: "Re " + t if t.startswith(">") else t)
+     "[x]", "[ ]", "`code`", "*bold*", "<b>", "pricing", "-", "1.", "#3", "a", "5>3", ">"])
+# Any words in any order: a line may start with ">", "-", "1." or "#3" (so a
+# lazy line may open a quote or a list item instead).
+TEXT = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
+# HTML comments as people and tools write them, on one line or over several;
+# "<!-->" and "<!--->" are whole comments (CommonMark 0.31).
+COMMENTS = [
+    ["<!--", "- [ ] commented out", "-->"], ["<!-- - [ ] one-line comment -->"], ["<!-->"],
+    ["<!--->"], ["<!---->"], ["<!-- a", "- [ ] hidden", "b --> - [ ] after, still html"],
+    ["<!-- -->"], ["<!-->", "- [ ] after a closed comment"],
+]
 BOX = st.sampled_from(["[ ] ", "[x] ", "[X] ", "[-] ", "[/] ", "[ ]  ", "[ ]", "", "[ ]\t", "[]"])
 BULLET = st.sampled_from(["- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "-  ", "-   "])
 
@@ -32,12 +38,16 @@ def task_list(draw, depth=0, prefix=""):
     lines = []
     marker = draw(BULLET)
     for _ in range(draw(st.integers(1, 4))):
-        item = f"{prefix}{marker}{draw(BOX)}{draw(TEXT)}"
-        lines.append(item)
         indent = prefix + " " * len(marker)
+        # The item starts with a paragraph, or a block quote (maybe holding a task list).
+        quote = draw(st.sampled_from(["", "", "", "> ", "> - ", ">"]))
+        lines.append(f"{prefix}{marker}{quote}{draw(BOX)}{draw(TEXT)}")
         if draw(st.booleans()) and draw(st.booleans()):
-            lazy = draw(st.booleans())
-            lines.append(("" if lazy else indent) + draw(TEXT))
+            # A continuation line: indented, lazy, or going on with a quote.
+            lead = draw(st.sampled_from([indent, "", indent + "> ", "> ", " "]))
+            lines.append(lead + draw(TEXT))
+        if draw(st.integers(0, 6)) == 0:
+            lines += [indent + line for line in draw(st.sampled_from(COMMENTS))]
         if depth < 2 and draw(st.integers(0, 3)) == 0:
             # Editors indent a child to its parent's text (or one more space).
             child_indent = prefix + " " * draw(st.sampled_from([len(marker), len(marker) + 1]))
@@ -68,13 +78,11 @@ def block(draw):
     if kind == "indented":
         return ["", "    - [ ] indented code", "    - [x] also code"]
     if kind == "comment":
-        return ["<!--", "- [ ] commented out", "-->"] if draw(st.booleans()) else \
-               ["<!-- - [ ] one-line comment -->"]
+        return draw(st.sampled_from(COMMENTS))
     if kind == "quote":
         inner = draw(task_list())
-        # People end a quote with a blank line; lazy lines after a quote are
-        # where CommonMark implementations disagree among themselves.
-        return ["> " + line if line else ">" for line in inner] + [""]
+        # Then a blank line, or a lazy line going on with the quote's last paragraph.
+        return ["> " + line if line else ">" for line in inner] + [draw(st.one_of(st.just(""), TEXT))]
     if kind == "rule":
         return [draw(st.sampled_from(["***", "---", "___", "* * *"]))]
     if kind == "details":
@@ -104,6 +112,8 @@ def scanned(text: str):
 @example("- [ ]\n  text on the next line\n")
 @example("<!--\n- [ ] hidden\n-->\n- [ ] shown\n")
 @example("    - [ ] indented code\n\ntext\n    - [ ] continuation, not code\n")
+@example("1. > Ann said:\ncall her back\n2. [ ] send the deck")  # a lazy line in a quote in an item
+@example("<!-->\n- [ ] after\n<!--->\n- [ ] after too\n")  # comments closed on their first line
 def test_scanner_agrees_with_commonmark_gfm(text):
     assert scanned(text) == oracle_tasks(text)
 

@@ -287,3 +287,45 @@ def test_example_notes_mostly_take_the_fast_path(example_notebook):
         total += body.count("\n") + 1
     assert simple_only * 4 >= len(bodies) * 3
     assert read * 4 < total
+
+
+# ------------------------------------- CommonMark cases both scanners missed ---
+
+def _agree(body: str, expected: list[tuple[int, str, str]]) -> None:
+    """The fast scanner, the reference scanner and markdown-it all find ``expected``."""
+    from mdoracle import oracle_tasks
+
+    assert [(t.line, t.marker, t.text) for t in scan_tasks(body)] == expected, body
+    assert [(t.line, t.marker, t.text) for t in _scan_tasks_full(body)] == expected, body
+    assert oracle_tasks(body) == expected, body
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("1. > Ann said:\ncall her back\n2. [ ] send the deck", [(3, " ", "send the deck")]),
+    ("## Homework\n1. > Ann said:\ncall her back\n2. [ ] send the deck\n", [(4, " ", "send the deck")]),
+    ("- > - [ ] call Ann\nback on Monday\n", [(1, " ", "call Ann back on Monday")]),
+    ("- [ ] a\n  > quoted\n lazily\n  - [ ] b\n", [(1, " ", "a"), (4, " ", "b")]),
+    ("> 1. > Ann said:\n> call her back\n> 2. [ ] send the deck\n", [(3, " ", "send the deck")]),
+    ("- > said\ncall her back\n---\n- [ ] c\n", [(4, " ", "c")]),  # the break still ends it
+    ("- > said\n\n2. [ ] after a blank line\n", [(3, " ", "after a blank line")]),
+])
+def test_a_lazy_line_goes_on_with_a_paragraph_in_a_quote_in_a_list_item(body, expected):
+    """CommonMark: a lazy continuation line may leave any open containers, a block
+    quote inside a list item too; it was taken for a new paragraph, which then
+    kept an ordered item not numbered 1 from starting a list."""
+    _agree(body, expected)
+
+
+@pytest.mark.parametrize("comment", ["<!-->", "<!--->", "<!---->", "<!-- x -->", "  <!-->"])
+@pytest.mark.parametrize("body, expected", [
+    ("{c}\n- [ ] shown\n", [(2, " ", "shown")]),
+    ("## A\n{c}\n- [ ] shown\n## B\n- [x] b\n", [(3, " ", "shown"), (5, "x", "b")]),
+    ("- [ ] a\n  {c}\n  - [ ] b\n", [(1, " ", "a"), (3, " ", "b")]),
+    ("> {c}\n> - [ ] quoted\n", [(2, " ", "quoted")]),
+    ("\t{c}\n- [ ] after code\n", [(2, " ", "after code")]),
+])
+def test_an_html_comment_closed_on_its_opening_line_hides_nothing_after_it(comment, body, expected):
+    """CommonMark 0.31: an HTML comment block ends on the line holding "-->", its
+    first line too, and "<!-->" and "<!--->" are whole comments; they were taken
+    for open ones that hid every task after them."""
+    _agree(body.format(c=comment), expected)

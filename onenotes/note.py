@@ -587,7 +587,7 @@ def _read_frontmatter_commitments(note: Note, stem: str, options: ReadOptions,
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
                      seen: dict[str, int]) -> None:
     rep, first, mentions = note.rep, note.body_line - 1, note.mentions
-    for number, marker, text in scan_tasks(body):
+    for number, marker, text, _parent in scan_tasks(body):
         line = first + number
         status = MARKERS.get(marker)
         if status is None:

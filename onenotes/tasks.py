@@ -60,13 +60,16 @@ MAYBE_TASK = re.compile(r"\[[^\[\]]\](?:[ \t]|$)", re.M)
 
 
 class RawTask(NamedTuple):
-    """A task item as written: 1-based line in the body, marker, text.
+    """A task item as written: 1-based line in the body, marker, text, and the
+    line of its parent: the nearest task item whose list item holds this one, at
+    any depth (through plain items and block quotes), or None.
 
     (A named tuple: made twice as fast as a frozen dataclass, a few per note.)"""
 
     line: int
     marker: str
     text: str
+    parent: int | None = None
 
 
 _SPACES = re.compile(" *")
@@ -166,7 +169,31 @@ _SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 def _extend(tasks: list[RawTask], text: str) -> None:
     """A continuation line of the last task's paragraph joins its text."""
     last = tasks[-1]
-    tasks[-1] = RawTask(last.line, last.marker, (last.text + " " + text.strip()).strip())
+    tasks[-1] = RawTask(last.line, last.marker, (last.text + " " + text.strip()).strip(), last.parent)
+
+
+def _keep(tasks: list[RawTask], dropped: dict[int, int | None] | None = None) -> list[RawTask]:
+    """The tasks that are tasks: those with text.
+
+    A task whose parent is no task (its text was empty, or ``dropped`` holds
+    it: line -> its own parent) takes the nearest one above it instead.
+    """
+    gone = dropped
+    for t in tasks:
+        if not t.text:
+            if gone is dropped:
+                gone = dict(dropped or ())
+            gone[t.line] = t.parent
+    if not gone:
+        return tasks
+    kept = []
+    for t in tasks:
+        if t.text:
+            parent = t.parent
+            while parent in gone:
+                parent = gone[parent]
+            kept.append(t if parent == t.parent else t._replace(parent=parent))
+    return kept
 
 
 # --- The fast scanner ------------------------------------------------------
@@ -360,7 +387,9 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
       it stays in (4 would make it code or a continuation), and an ordered
       item not numbered 1 must not come straight under an open paragraph
       (it could not interrupt it).  It opens an item whose content starts at
-      ``m.end(4)`` and holds a paragraph, a task when it starts with a marker;
+      ``m.end(4)`` and holds a paragraph, a task when it starts with a marker
+      (whose parent is the nearest task among the items it stays in: ``owners``
+      holds, for each open item, the nearest task item holding its content);
     * a text line goes on with the open paragraph, whatever its indent (as a
       lazy continuation, paragraph text or, 4 columns in, not code);
     * a blank line closes the paragraph and no item;
@@ -368,8 +397,9 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
       the scanner is back in its initial state (a comment still open at the
       region's end is not simple: it would hide the heading after).
     """
-    found: list[list] = []  # [line, marker, text]
+    found: list[list] = []  # [line, marker, text, parent]
     cols: list[int] = []
+    owners: list[int | None] = []
     para = False  # a paragraph is open ...
     task = False  # ... and it is the last task's
     comment = False
@@ -391,12 +421,16 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
             if para and depth == len(cols) and m.group(3) is not None and int(m.group(3)) != 1:
                 return False
             del cols[depth:]
+            del owners[depth:]
             cols.append(m.end(4))
+            parent = owners[-1] if depth else None
             para = True
             marker = m.group(5)
             task = marker is not None
             if task:
-                found.append([number, marker, (m.group(6) or "").strip()])
+                found.append([number, marker, (m.group(6) or "").strip(), parent])
+                parent = number
+            owners.append(parent)
         elif para and _SIMPLE_TEXT.match(line):
             if task:
                 last = found[-1]
@@ -404,6 +438,7 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
         elif line.startswith("<!--"):
             comment = "-->" not in line[2:]  # ("<!-->" and "<!--->" are closed)
             cols.clear()
+            owners.clear()
             para = task = False
         elif line.strip(" "):
             return False
@@ -412,7 +447,7 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
         number += 1
     if comment:
         return False
-    tasks.extend([RawTask(n, marker, text) for n, marker, text in found if text])
+    tasks.extend(_keep([RawTask(*item) for item in found]))
     return True
 
 
@@ -464,7 +499,8 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
     i = first_i = b.line_no(p) - 1  # lines[i] starts at p
     end = len(lines)
     tasks: list[RawTask] = []
-    stack: list[tuple[str, int]] = []
+    stack: list[tuple[str, int, int | None]] = []  # as in the reference scanner
+    dropped: dict[int, int | None] = {}
     leaf = None
     task_open = False
     fresh = False
@@ -480,7 +516,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
         line = raw.expandtabs(4) if "\t" in raw else raw
         rest = line
         matched = 0
-        for depth, (kind, width) in enumerate(stack):
+        for depth, (kind, width, _) in enumerate(stack):
             if kind == "q":
                 ind = _indent(rest)
                 if ind <= 3 and rest[ind:ind + 1] == ">":
@@ -529,7 +565,8 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
 
         if leaf == "p" and _SETEXT.match(rest):
             if task_open:
-                tasks.pop()
+                gone = tasks.pop()
+                dropped[gone.line] = gone.parent
             leaf = None
             task_open = False
             continue
@@ -553,7 +590,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
             if stripped[0] in _SPECIAL:
                 room = len(stack) < MAX_NESTING
                 if room and stripped.startswith(">"):
-                    stack.append(("q", 0))
+                    stack.append(("q", 0, stack[-1][2] if stack else None))
                     rest = stripped[1:]
                     if rest.startswith(" "):
                         rest = rest[1:]
@@ -572,7 +609,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                     task_open = False
                     fresh = False
                     if not stack and raw.startswith("#"):  # a column-0 heading: initial state
-                        found.extend(t for t in tasks if t.text)
+                        found.extend(_keep(tasks, dropped))
                         return p, i - first_i
                     break
                 if _thematic(stripped):
@@ -585,7 +622,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                     offset, blank, start = marker
                     can_interrupt = not blank and (start is None or start == 1)
                     if leaf != "p" or can_interrupt:
-                        stack.append(("i", ind + offset))
+                        stack.append(("i", ind + offset, stack[-1][2] if stack else None))
                         rest = rest[ind + offset:] if not blank else ""
                         leaf = None
                         task_open = False
@@ -614,8 +651,11 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                 fresh = False
                 m = _TASK_START.match(stripped)
                 if m:
-                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip()))
+                    width = stack[-1][1]  # (the item just opened: fresh)
+                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip(),
+                                         stack[-2][2] if len(stack) > 1 else None))
+                    stack[-1] = ("i", width, number)
                     task_open = True
             break
-    found.extend(t for t in tasks if t.text)
+    found.extend(_keep(tasks, dropped))
     return size + 1, i - first_i

@@ -3,7 +3,9 @@
 Structural rule: a task is a list item whose first child is a paragraph whose
 text starts with ``[c]`` (one character in the brackets) and whitespace.  For
 the GFM markers (space, ``x``, ``X``) mdit-py-plugins' tasklists plugin must
-mark exactly the same list items.
+mark exactly the same list items.  A task's parent is the nearest task whose
+list item holds it, read from the tokens' nesting (``list_item_open`` and
+``list_item_close``; block quotes and plain items in between do not count).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ _GFM = MarkdownIt("commonmark").use(tasklists_plugin)
 _START = re.compile(r"\[([^\[\]])\]\s+")
 
 
-def oracle_tasks(body: str) -> list[tuple[int, str, str]]:
-    """(1-based line, marker, text with whitespace folded) of every task item."""
+def oracle_tasks(body: str) -> list[tuple[int, str, str, int | None]]:
+    """(1-based line, marker, text with whitespace folded, parent's line or None)
+    of every task item."""
     plugin_lines = set()
     for tok in _GFM.parse(body):
         if tok.type == "list_item_open" and "task-list-item" in str(tok.attrs.get("class", "")):
@@ -27,9 +30,17 @@ def oracle_tasks(body: str) -> list[tuple[int, str, str]]:
     tokens = _PLAIN.parse(body)
     found = []
     structural_gfm = set()
+    # For each open list item: the line of the nearest task item holding its
+    # content, itself included (None: none).
+    nearest: list[int | None] = []
     for i, tok in enumerate(tokens):
+        if tok.type == "list_item_close":
+            nearest.pop()
+            continue
         if tok.type != "list_item_open":
             continue
+        parent = nearest[-1] if nearest else None
+        nearest.append(parent)
         if i + 2 >= len(tokens) or tokens[i + 1].type != "paragraph_open":
             continue
         inline = tokens[i + 2]
@@ -39,6 +50,9 @@ def oracle_tasks(body: str) -> list[tuple[int, str, str]]:
         if m.group(1) in " xX":
             structural_gfm.add(tok.map[0] + 1)
         text = " ".join(inline.content[m.end():].split())
-        found.append((tokens[i + 1].map[0] + 1, m.group(1), text))
+        line = tokens[i + 1].map[0] + 1
+        found.append((line, m.group(1), text, parent))
+        if text:
+            nearest[-1] = line
     assert structural_gfm == plugin_lines, (structural_gfm, plugin_lines)
     return found

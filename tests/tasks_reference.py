@@ -20,6 +20,7 @@ from onenotes.tasks import (  # noqa: F401
     _extend,
     _html_ends,
     _html_start,
+    _keep,
     _indent,
     _list_marker,
     _starts_block,
@@ -40,9 +41,12 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
     if not MAYBE_TASK.search(body):
         return []
     tasks: list[RawTask] = []
-    # containers: ("q", 0) for a block quote, ("i", n) for a list item whose
-    # content starts n columns into what its parent leaves.
-    stack: list[tuple[str, int]] = []
+    # containers: ("q", 0, t) for a block quote, ("i", n, t) for a list item
+    # whose content starts n columns into what its parent leaves; t is the line
+    # of the nearest task item holding the container's content, that item
+    # itself included (None: none), what a task made in it has as parent.
+    stack: list[tuple[str, int, int | None]] = []
+    dropped: dict[int, int | None] = {}  # tasks taken back (setext headings): line -> parent
     leaf = None  # None | "p" | "code" | ("fence", char, length, indent) | ("html", kind)
     task_open = False  # the current paragraph is a task's first paragraph
     fresh = False  # the innermost list item has no block yet
@@ -52,7 +56,7 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
         line = _expand(raw)
         rest = line
         matched = 0
-        for depth, (kind, width) in enumerate(stack):
+        for depth, (kind, width, _) in enumerate(stack):
             if kind == "q":
                 ind = _indent(rest)
                 if ind <= 3 and rest[ind:ind + 1] == ">":
@@ -105,7 +109,8 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
         if leaf == "p" and _SETEXT.match(rest):
             # The paragraph above was a setext heading, so no task either.
             if task_open:
-                tasks.pop()
+                gone = tasks.pop()
+                dropped[gone.line] = gone.parent
             leaf = None
             task_open = False
             continue
@@ -130,7 +135,7 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
             stripped = rest[ind:]
             room = len(stack) < MAX_NESTING
             if room and stripped.startswith(">"):
-                stack.append(("q", 0))
+                stack.append(("q", 0, stack[-1][2] if stack else None))
                 rest = stripped[1:]
                 if rest.startswith(" "):
                     rest = rest[1:]
@@ -159,7 +164,7 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
                 offset, blank, start = marker
                 can_interrupt = not blank and (start is None or start == 1)
                 if leaf != "p" or can_interrupt:
-                    stack.append(("i", ind + offset))
+                    stack.append(("i", ind + offset, stack[-1][2] if stack else None))
                     rest = rest[ind + offset:] if not blank else ""
                     leaf = None
                     task_open = False
@@ -188,8 +193,11 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
                 fresh = False
                 m = _TASK_START.match(stripped)
                 if m:
-                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip()))
+                    width = stack[-1][1]  # (the item just opened: fresh)
+                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip(),
+                                         stack[-2][2] if len(stack) > 1 else None))
+                    stack[-1] = ("i", width, number)
                     task_open = True
             break
     # "- [ ]" with nothing after it is a task only if its paragraph goes on.
-    return [t for t in tasks if t.text]
+    return _keep(tasks, dropped)

@@ -100,7 +100,7 @@ def body(draw):
 
 
 def scanned(text: str):
-    return [(t.line, t.marker, " ".join(t.text.split())) for t in scan_tasks(text)]
+    return [(t.line, t.marker, " ".join(t.text.split()), t.parent) for t in scan_tasks(text)]
 
 
 @settings(max_examples=examples(400), deadline=None)

@@ -291,13 +291,16 @@ def test_example_notes_mostly_take_the_fast_path(example_notebook):
 
 # ------------------------------------- CommonMark cases both scanners missed ---
 
-def _agree(body: str, expected: list[tuple[int, str, str]]) -> None:
-    """The fast scanner, the reference scanner and markdown-it all find ``expected``."""
+def _agree(body: str, expected: list[tuple]) -> None:
+    """The fast scanner, the reference scanner and markdown-it all find ``expected``:
+    (line, marker, text) or (line, marker, text, parent) for each task."""
     from mdoracle import oracle_tasks
 
-    assert [(t.line, t.marker, t.text) for t in scan_tasks(body)] == expected, body
-    assert [(t.line, t.marker, t.text) for t in _scan_tasks_full(body)] == expected, body
-    assert oracle_tasks(body) == expected, body
+    size = len(expected[0]) if expected else 3
+    for found in (scan_tasks(body), _scan_tasks_full(body), oracle_tasks(body)):
+        assert [tuple(t)[:size] for t in found] == expected, body
+    assert scan_tasks(body) == _scan_tasks_full(body), body
+    assert [tuple(t) for t in scan_tasks(body)] == oracle_tasks(body), body
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -329,3 +332,45 @@ def test_an_html_comment_closed_on_its_opening_line_hides_nothing_after_it(comme
     first line too, and "<!-->" and "<!--->" are whole comments; they were taken
     for open ones that hid every task after them."""
     _agree(body.format(c=comment), expected)
+
+
+# ------------------------------------------------------------- sub-tasks ---
+
+@pytest.mark.parametrize("body, expected", [
+    ("- [ ] Prepare QBR\n  - [ ] pull the numbers", [(1, None), (2, 1)]),
+    ("- [ ] a\n  - [ ] b\n    - [ ] c\n  - [ ] d\n- [ ] e\n", [(1, None), (2, 1), (3, 2), (4, 1), (5, None)]),
+    ("1. [ ] a\n   1) [x] b\n2. [ ] c\n", [(1, None), (2, 1), (3, None)]),
+    # Through a plain item, a block quote, both.
+    ("- [ ] a\n  - plain\n    - [ ] c\n", [(1, None), (3, 1)]),
+    ("- [ ] a\n  > - [ ] quoted\n  >   - plain\n  >     - [x] deep\n", [(1, None), (2, 1), (4, 2)]),
+    ("> - [ ] a\n>   - [ ] b\n", [(1, None), (2, 1)]),
+    ("- plain\n  - [ ] a\n    - [ ] b\n", [(2, None), (3, 2)]),
+    # What is no task is no parent: the next task up is.
+    ("- [ ]\n  - [ ] child\n", [(2, None)]),
+    ("- [ ] a\n  - [ ]\n    - [ ] c\n", [(1, None), (3, 1)]),
+    ("- [ ] a\n  - [ ] b\n    ===\n    - [ ] c\n", [(1, None), (4, 1)]),  # b is a heading
+    ("- [ ] a\n  - [ ] b\n- [ ] c\n  - [ ] d\n", [(1, None), (2, 1), (3, None), (4, 3)]),
+    ("-\n  [ ] a\n  - [ ] b\n", [(2, None), (3, 2)]),  # the task's line is its paragraph's
+    ("- [ ] a\n\n  - [ ] b\n\n\n- [ ] c\n", [(1, None), (3, 1), (6, None)]),
+])
+@pytest.mark.parametrize("heading", ["", "## Homework\n"])
+def test_a_sub_task_has_the_nearest_enclosing_task_as_parent(body, expected, heading):
+    """RawTask.parent is the line of the nearest task item whose list item holds
+    the task, at any depth; the same in both scanners and in markdown-it's nesting."""
+    from mdoracle import oracle_tasks
+
+    shift = heading.count("\n")
+    body = heading + body
+    want = [(line + shift, None if parent is None else parent + shift) for line, parent in expected]
+    for found in (scan_tasks(body), _scan_tasks_full(body), oracle_tasks(body)):
+        assert [(t[0], t[3]) for t in found] == want, body
+    assert [tuple(t) for t in scan_tasks(body)] == oracle_tasks(body)
+    same(body)
+
+
+def test_sub_tasks_of_a_simple_task_list_take_the_fast_path():
+    body = "## Homework\n- [ ] Prepare QBR\n  - [ ] pull the numbers\n  - plain\n    - [x] slides\n"
+    tasks, simple, general = _scan(body)
+    assert general == 0 and simple > 0
+    assert [(t.line, t.parent) for t in tasks] == [(2, None), (3, 2), (5, 2)]
+    assert tasks == _scan_tasks_full(body)

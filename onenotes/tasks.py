@@ -5,7 +5,12 @@ checks it against markdown-it-py with mdit-py-plugins' ``tasklists`` on
 realistic note bodies): a list item (``-``, ``*``, ``+``, ``1.``, ``1)``) at any
 depth, also inside block quotes, whose first paragraph starts with ``[ ]``,
 ``[x]``/``[X]`` (done) or ``[-]`` (dropped) and a space.  Lines in fenced code,
-indented code, HTML comments and HTML blocks are not tasks.
+indented code, HTML comments and HTML blocks are not tasks, nor is anything in
+an Obsidian comment: ``%%`` outside code (code blocks, inline code spans on
+the line) opens one that ends at the next ``%%``, on any later line, or at the
+body's end.  A line that starts inside a comment is hidden (it opens and
+closes no block); other lines are read as Markdown and the comments are taken
+out of a task's text.  A task's parent is the nearest task item holding it.
 
 It is a small block-structure scanner, not a Markdown parser: it tracks just
 the containers (block quotes, list items) and the leaf blocks that can hide a
@@ -172,6 +177,45 @@ def _extend(tasks: list[RawTask], text: str) -> None:
     tasks[-1] = RawTask(last.line, last.marker, (last.text + " " + text.strip()).strip(), last.parent)
 
 
+# Obsidian comments: "%%" outside code opens one, the next "%%" closes it.
+_TICKS_OR_COMMENT = re.compile(r"`+|%%")
+_TICKS = re.compile(r"`+")
+
+
+def _uncomment(text: str) -> tuple[str, bool]:
+    """``text`` (a line, or its end, outside a comment and outside code blocks)
+    without its Obsidian comments, and whether a comment is still open after it.
+
+    A ``%%`` inside an inline code span (a run of backticks up to the next run
+    of as many on the line) is text; the comment it opens ends at the next
+    ``%%`` whatever comes between.  A comment between two spaces leaves one.
+    """
+    kept = []
+    start = at = 0  # the visible text not copied yet starts at ``start``
+    blank = False  # the text kept so far ends with a space or tab
+    while (m := _TICKS_OR_COMMENT.search(text, at)) is not None:
+        if m.group() == "%%":
+            if m.start() > start:
+                kept.append(text[start:m.start()])
+                blank = text[m.start() - 1] in " \t"
+            close = text.find("%%", m.end())
+            if close < 0:
+                return "".join(kept), True
+            start = at = close + 2
+            if blank:  # "a %% x %% b": "a b", one space
+                while start < len(text) and text[start] in " \t":
+                    start += 1
+                at = start
+            continue
+        at = m.end()
+        for run in _TICKS.finditer(text, at):
+            if len(run.group()) == len(m.group()):
+                at = run.end()  # past the code span
+                break
+    kept.append(text[start:])
+    return "".join(kept), False
+
+
 def _keep(tasks: list[RawTask], dropped: dict[int, int | None] | None = None) -> list[RawTask]:
     """The tasks that are tasks: those with text.
 
@@ -233,7 +277,9 @@ _HEADING_AT = re.compile(r"#{1,6}(?:[ \t\n]|\Z)")
 # item, "<" HTML.
 _SPECIAL = frozenset(">#*-_`~+<0123456789")
 # What may open a top-level HTML or fenced code block.
-_OPENERS = ("<", "```", "~~~")
+# (And what opens an Obsidian comment, which hides what follows: a line holding
+# "%%" is never skipped.)
+_OPENERS = ("<", "```", "~~~", "%%")
 
 
 def _starts_block_fast(text: str) -> bool:
@@ -258,8 +304,8 @@ class _Body:
         self.text = text
         self.size = len(text)
         self._cand = -1  # the start of the first MAYBE_TASK match at or after the last query
-        self._opener_at = [-1, -1, -1]  # for each of _OPENERS: see opener()
-        self._opener_to = [0, 0, 0]
+        self._opener_at = [-1] * len(_OPENERS)  # for each of _OPENERS: see opener()
+        self._opener_to = [0] * len(_OPENERS)
         self._head = -1  # the same for column-0 ATX headings
         self._line_pos = 0  # a line's start and its number, to count on from
         self._line_no = 1
@@ -274,8 +320,8 @@ class _Body:
         return self._cand
 
     def opener(self, pos: int, limit: int) -> int:
-        """The first ``<``, ```` ``` ```` or ``~~~`` at or after ``pos`` and before
-        ``limit``, or ``limit``.
+        """The first ``<``, ```` ``` ````, ``~~~`` or ``%%`` at or after ``pos`` and
+        before ``limit``, or ``limit``.
 
         (No opener can run over ``limit``, the start of a task or of another
         opener: they share no character.)
@@ -334,6 +380,9 @@ class _Body:
             return limit
         limit = self.opener(pos, limit)
         text = self.text
+        if text.startswith("%%", limit):
+            # A comment may open on a heading line: stop before the line.
+            limit = max(pos, text.rfind("\n", pos, limit) + 1)
         # The last heading at or after pos that starts before ``limit``.  (Any
         # line between two calls' positions is looked at by one call only: the
         # lines from a heading found here to the limit hold no heading, so the
@@ -344,7 +393,7 @@ class _Body:
             if _HEADING_AT.match(text, at + 1):
                 return self._after_line(at + 1)
             at = text.rfind("\n#", start, at)
-        if pos == 0 and _HEADING_AT.match(text):
+        if pos == 0 and limit > 0 and _HEADING_AT.match(text):
             return self._after_line(0)
         return pos
 
@@ -375,7 +424,7 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
 
     ``region`` holds the lines from a point where the scanner is in its initial
     state to just before a column-0 ATX heading or the body's end, with no
-    tab.  It is simple when each line is blank (spaces only), a list item line
+    tab nor ``%%``.  It is simple when each line is blank (spaces only), a list item line
     of :data:`_SIMPLE_ITEM`, a line of :data:`_SIMPLE_TEXT` right under an
     item's paragraph, or part of an HTML comment that starts at column 0 and
     ends in the region.  The scanner's state there is only the content columns
@@ -397,6 +446,8 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
       the scanner is back in its initial state (a comment still open at the
       region's end is not simple: it would hide the heading after).
     """
+    if "%" in region and "%%" in region:  # (memchr first: "%" alone is common)
+        return False
     found: list[list] = []  # [line, marker, text, parent]
     cols: list[int] = []
     owners: list[int | None] = []
@@ -505,6 +556,8 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
     task_open = False
     fresh = False
     empty_item = False
+    in_comment = False  # Obsidian comments: as in the reference scanner
+    commented = None
 
     while i < end:
         if p > last_line and not task_open:
@@ -513,6 +566,20 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
         i += 1
         number = i
         p += len(raw) + 1
+        if commented is not None:
+            in_comment = _uncomment(commented)[1]
+            commented = None
+        if in_comment:
+            close = raw.find("%%")
+            if close < 0:
+                continue
+            visible, in_comment = _uncomment(raw[close + 2:])
+            if task_open:
+                _extend(tasks, visible)
+            continue
+        pct = "%%" in raw
+        if pct:
+            commented = raw
         line = raw.expandtabs(4) if "\t" in raw else raw
         rest = line
         matched = 0
@@ -540,7 +607,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
             if leaf == "p" and not _blank(rest) and \
                     not _starts_block_fast(rest):
                 if task_open:
-                    _extend(tasks, rest)
+                    _extend(tasks, _uncomment(rest)[0] if pct else rest)
                 continue
             del stack[matched:]
             leaf = None
@@ -554,6 +621,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                 if _indent(rest) <= 3 and stripped.startswith(char * length) and \
                         not stripped.lstrip(char).strip():
                     leaf = None
+                commented = None
                 continue
             kind = leaf[1]
             if kind >= 6:
@@ -581,10 +649,11 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
             if ind >= 4:
                 if leaf == "p":
                     if task_open:
-                        _extend(tasks, rest)
+                        _extend(tasks, _uncomment(rest)[0] if pct else rest)
                 else:
                     leaf = "code"
                     fresh = False
+                    commented = None
                 break
             stripped = rest[ind:]
             if stripped[0] in _SPECIAL:
@@ -603,12 +672,13 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                     leaf = ("fence", fm.group(1)[0], len(fm.group(1)), ind)
                     task_open = False
                     fresh = False
+                    commented = None
                     break
                 if _ATX.match(stripped):
                     leaf = None
                     task_open = False
                     fresh = False
-                    if not stack and raw.startswith("#"):  # a column-0 heading: initial state
+                    if not stack and raw.startswith("#") and not pct:  # a column-0 heading: initial state
                         found.extend(_keep(tasks, dropped))
                         return p, i - first_i
                     break
@@ -643,7 +713,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
             # Paragraph text.
             if leaf == "p":
                 if task_open:
-                    _extend(tasks, stripped)
+                    _extend(tasks, _uncomment(stripped)[0] if pct else stripped)
                 break
             leaf = "p"
             task_open = False
@@ -651,8 +721,11 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                 fresh = False
                 m = _TASK_START.match(stripped)
                 if m:
+                    text = m.group(2) or ""
+                    if pct and text:
+                        text = _uncomment(stripped)[0][m.start(2):]
                     width = stack[-1][1]  # (the item just opened: fresh)
-                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip(),
+                    tasks.append(RawTask(number, m.group(1), text.strip(),
                                          stack[-2][2] if len(stack) > 1 else None))
                     stack[-1] = ("i", width, number)
                     task_open = True

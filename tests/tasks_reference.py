@@ -25,6 +25,7 @@ from onenotes.tasks import (  # noqa: F401
     _list_marker,
     _starts_block,
     _thematic,
+    _uncomment,
 )
 
 
@@ -51,8 +52,27 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
     task_open = False  # the current paragraph is a task's first paragraph
     fresh = False  # the innermost list item has no block yet
     empty_item = False  # ... and its marker line was blank
+    # Obsidian comments (%% ... %%): a line that starts in one is hidden (it
+    # changes no block); other lines are read as Markdown, and the comments
+    # outside code are taken out of a task's text.
+    in_comment = False
+    commented = None  # the last line, if it held "%%" outside code
 
     for number, raw in enumerate(body.split("\n"), start=1):
+        if commented is not None:
+            in_comment = _uncomment(commented)[1]
+            commented = None
+        if in_comment:
+            close = raw.find("%%")
+            if close < 0:
+                continue
+            visible, in_comment = _uncomment(raw[close + 2:])
+            if task_open:
+                _extend(tasks, visible)  # what follows the comment goes on with the task
+            continue
+        pct = "%%" in raw
+        if pct:
+            commented = raw  # (taken back below if the line is code)
         line = _expand(raw)
         rest = line
         matched = 0
@@ -82,7 +102,7 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
             if leaf == "p" and not _blank(rest) and \
                     not _starts_block(rest):
                 if task_open:
-                    _extend(tasks, rest)
+                    _extend(tasks, _uncomment(rest)[0] if pct else rest)
                 continue  # lazy continuation line
             del stack[matched:]
             leaf = None
@@ -96,6 +116,7 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
             if _indent(rest) <= 3 and stripped.startswith(char * length) and \
                     not stripped.lstrip(char).strip():
                 leaf = None
+            commented = None  # code
             continue
         if isinstance(leaf, tuple) and leaf[0] == "html":
             kind = leaf[1]
@@ -127,10 +148,11 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
             if ind >= 4:
                 if leaf == "p":
                     if task_open:
-                        _extend(tasks, rest)
+                        _extend(tasks, _uncomment(rest)[0] if pct else rest)
                 else:
                     leaf = "code"
                     fresh = False
+                    commented = None
                 break
             stripped = rest[ind:]
             room = len(stack) < MAX_NESTING
@@ -148,6 +170,7 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
                 leaf = ("fence", fm.group(1)[0], len(fm.group(1)), ind)
                 task_open = False
                 fresh = False
+                commented = None  # the fence's first line is code too
                 break
             if _ATX.match(stripped):
                 leaf = None
@@ -185,7 +208,7 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
             # Paragraph text.
             if leaf == "p":
                 if task_open:
-                    _extend(tasks, stripped)
+                    _extend(tasks, _uncomment(stripped)[0] if pct else stripped)
                 break
             leaf = "p"
             task_open = False
@@ -193,8 +216,12 @@ def scan_tasks_reference(body: str) -> list[RawTask]:
                 fresh = False
                 m = _TASK_START.match(stripped)
                 if m:
+                    text = m.group(2) or ""
+                    if pct and text:
+                        # (the box holds no "%%" and keeps its place)
+                        text = _uncomment(stripped)[0][m.start(2):]
                     width = stack[-1][1]  # (the item just opened: fresh)
-                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip(),
+                    tasks.append(RawTask(number, m.group(1), text.strip(),
                                          stack[-2][2] if len(stack) > 1 else None))
                     stack[-1] = ("i", width, number)
                     task_open = True

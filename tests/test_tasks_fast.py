@@ -44,6 +44,8 @@ TRICKY = [
     "lazy continuation text", "  indented continuation", "[x] no item", "| a | - [ ] cell |",
     "    four-space continuation", "      six-space continuation", "[x] box continuation",
     "=== ", "  ---", "  ===", "   ==", "2026 numbers", "  a -- b", "é continuation", "\u00a0nbsp continuation",
+    "%%", "%% comment %%", "text %% opens", "closes %% - [ ] after", "`%%` code", "``%%`` x", "%%%",
+    "%%%%", "## heading %% opens", "    %% code", "```%%", "<!-- %% -->", "85% of goal",
 ]
 TASKS = [
     "- [ ] Send the deck", "- [x] Call Bob due: 2026-11-30", "* [X] Done", "+ [-] Dropped",
@@ -58,6 +60,8 @@ TASKS = [
     "9. [ ] nine", "0) [ ] zero", "- <!-- [ ] x -->", "- ~~~", "- _ [ ] x", "- + [ ] plus",
     "* * [ ] star star", "- [ ] text with [x] inside", "- [x] trailing spaces   ",
     "- [ ] " + "long " * 400, "- [ ] é中🙂 📅 2026-11-24", "- [ ]\u00a0nbsp",
+    "- [ ] call Ann %% after lunch %%", "- [ ] a %% opens", "* [x] `%%` kept", "%% - [ ] hidden %%",
+    "- %% [ ] x", "- [ ] %% all hidden %%", "  - [ ] nested %% note",
 ]
 LINES = HEADINGS + TRICKY + TASKS
 # Item lines at any indent, to nest: every marker width, 1 to 5 spaces after it.
@@ -186,6 +190,7 @@ HOSTILE_SHAPES = {
     "hashtags": "#tag\n",
     "sections with a quote and a task": "# h\n> q\n- [ ] x\n",
     "sections of inline code and HTML": "# h\n`x` `y` ~a~ <\n",
+    "sections with an Obsidian comment": "# h %% c %%\n%% c %%\n- [ ] x 5%\n",
 }
 
 
@@ -374,3 +379,60 @@ def test_sub_tasks_of_a_simple_task_list_take_the_fast_path():
     assert general == 0 and simple > 0
     assert [(t.line, t.parent) for t in tasks] == [(2, None), (3, 2), (5, 2)]
     assert tasks == _scan_tasks_full(body)
+
+
+# ------------------------------------------------------ Obsidian comments ---
+
+@pytest.mark.parametrize("body, expected", [
+    ("%%\n- [ ] hidden\n%%\n- [ ] shown\n", [(4, " ", "shown")]),
+    ("%% - [ ] hidden %%\n- [ ] shown\n", [(2, " ", "shown")]),
+    ("- [ ] a\n\n%% never closed\n- [ ] hidden\n## B\n- [ ] hidden too\n", [(1, " ", "a")]),
+    ("## A\n%%\n## B\n- [ ] hidden\n%%\n- [ ] shown\n", [(6, " ", "shown")]),
+    ("## Notes %% private\n- [ ] hidden\n%%\n- [ ] shown\n", [(4, " ", "shown")]),
+    ("%% a\nb %% - [ ] not a task: its line starts in the comment\n\n- [ ] c\n", [(4, " ", "c")]),
+    ("> %% quoted\n> - [ ] hidden\n> %%\n> - [ ] shown\n", [(4, " ", "shown")]),
+    ("- [ ] a\n  - [ ] b %%\n  - [ ] hidden\n  %%\n  - [ ] c\n", [(1, " ", "a"), (2, " ", "b"), (5, " ", "c")]),
+    ("<!-- %% -->\n- [ ] hidden: the comment is not code\n", []),
+])
+def test_nothing_in_an_obsidian_comment_is_a_task(body, expected):
+    """"%%" opens a comment up to the next "%%", on any line, or to the body's end;
+    a task item whose line starts in one is none."""
+    _agree(body, expected)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("- [ ] call Ann %% after lunch %%\n", [(1, " ", "call Ann")]),
+    ("- [ ] call Ann %% after lunch %% about the deck\n", [(1, " ", "call Ann about the deck")]),
+    ("- [ ] call Ann %% she is\nout until Monday %% about the deck\n- [ ] b\n",
+     [(1, " ", "call Ann about the deck"), (3, " ", "b")]),
+    ("- [ ] a\n  more %% x %% text\n", [(1, " ", "a more text")]),
+    ("- [ ] a %%x%% b %%y%% c\n", [(1, " ", "a b c")]),
+    ("## A\n- [x] done %% on Friday\n%%\n- [ ] b\n", [(2, "x", "done"), (4, " ", "b")]),
+    ("- [ ] a %%x%% %%y%% b\n", [(1, " ", "a b")]),
+    ("- [ ] %% nothing but a comment %%\n", []),  # no text: no task
+])
+def test_an_obsidian_comment_is_taken_out_of_a_tasks_text(body, expected):
+    _agree(body, expected)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("```\n%%\n```\n- [ ] shown\n", [(4, " ", "shown")]),
+    ("~~~ %%\n- [ ] in code\n~~~\n- [ ] shown\n", [(4, " ", "shown")]),
+    ("    %% indented code\n\n- [ ] shown\n", [(3, " ", "shown")]),
+    ("`%%` in a code span\n- [ ] shown\n", [(2, " ", "shown")]),
+    ("``a %% ` b``\n- [ ] shown\n", [(2, " ", "shown")]),
+    ("- [ ] keep `%%` this\n- [ ] b\n", [(1, " ", "keep `%%` this"), (2, " ", "b")]),
+    ("`not a span %%\n- [ ] hidden\n", []),  # an unclosed backtick is text
+    ("85% of goal, 10% more\n- [ ] shown 5%\n", [(2, " ", "shown 5%")]),
+    ("%%%%\n- [ ] shown\n", [(2, " ", "shown")]),  # an empty comment
+    ("%%%\n- [ ] hidden\n", []),
+])
+def test_percent_signs_in_code_or_alone_open_no_obsidian_comment(body, expected):
+    _agree(body, expected)
+
+
+def test_a_body_without_obsidian_comments_still_takes_the_fast_path_with_percent_signs():
+    body = "## Notes\nAt 85% of goal.\n100% on calls\n## Homework\n- [ ] Hold the line at 8%\n"
+    tasks, simple, general = _scan(body)
+    assert [t.text for t in tasks] == ["Hold the line at 8%"]
+    assert general == 0 and simple == 2  # the last line and the empty one after it

@@ -178,6 +178,9 @@ def _extend(tasks: list[RawTask], text: str) -> None:
 
 
 # Obsidian comments: "%%" outside code opens one, the next "%%" closes it.
+# (_COMMENT.search comes after a quick '"%" in text', "%" alone being common:
+# str.find looks for "%%" about four times slower than the regex does.)
+_COMMENT = re.compile("%%")
 _TICKS_OR_COMMENT = re.compile(r"`+|%%")
 _TICKS = re.compile(r"`+")
 
@@ -277,9 +280,7 @@ _HEADING_AT = re.compile(r"#{1,6}(?:[ \t\n]|\Z)")
 # item, "<" HTML.
 _SPECIAL = frozenset(">#*-_`~+<0123456789")
 # What may open a top-level HTML or fenced code block.
-# (And what opens an Obsidian comment, which hides what follows: a line holding
-# "%%" is never skipped.)
-_OPENERS = ("<", "```", "~~~", "%%")
+_OPENERS = ("<", "```", "~~~")
 
 
 def _starts_block_fast(text: str) -> bool:
@@ -304,8 +305,8 @@ class _Body:
         self.text = text
         self.size = len(text)
         self._cand = -1  # the start of the first MAYBE_TASK match at or after the last query
-        self._opener_at = [-1] * len(_OPENERS)  # for each of _OPENERS: see opener()
-        self._opener_to = [0] * len(_OPENERS)
+        self._opener_at = [-1, -1, -1]  # for each of _OPENERS: see opener()
+        self._opener_to: list[int] | None = None  # (set by the first opener())
         self._head = -1  # the same for column-0 ATX headings
         self._line_pos = 0  # a line's start and its number, to count on from
         self._line_no = 1
@@ -320,13 +321,20 @@ class _Body:
         return self._cand
 
     def opener(self, pos: int, limit: int) -> int:
-        """The first ``<``, ```` ``` ````, ``~~~`` or ``%%`` at or after ``pos`` and
-        before ``limit``, or ``limit``.
+        """The first ``<``, ```` ``` ```` or ``~~~`` at or after ``pos`` and before
+        ``limit``, or ``limit``.
 
         (No opener can run over ``limit``, the start of a task or of another
         opener: they share no character.)
         """
         first = limit
+        if self._opener_to is None:
+            # A mark the body lacks is never looked for ("x" in text is a few
+            # times quicker than text.find("x", start, end), and most bodies
+            # have no "<", "`" or "~").
+            text, none = self.text, self.size + 1
+            self._opener_to = [0 if "<" in text else none, 0 if "`" in text else none,
+                               0 if "~" in text else none]  # (the marks of _OPENERS)
         for k, token in enumerate(_OPENERS):
             at = self._opener_at[k]  # the first found at or after the last query, or -1
             if at < pos:
@@ -380,9 +388,14 @@ class _Body:
             return limit
         limit = self.opener(pos, limit)
         text = self.text
-        if text.startswith("%%", limit):
-            # A comment may open on a heading line: stop before the line.
-            limit = max(pos, text.rfind("\n", pos, limit) + 1)
+        # Nor past an Obsidian comment's "%%" (it hides what follows), which may
+        # be on a heading line: stop before its line.  (No need to remember
+        # how far this looked, as opener() does: the scan reads on to a heading
+        # at or after ``limit`` before it calls again.)
+        if "%" in text and (at := text.find("%", pos, limit)) >= 0:
+            m = _COMMENT.search(text, at, limit)
+            if m is not None:
+                limit = max(pos, text.rfind("\n", pos, m.start()) + 1)
         # The last heading at or after pos that starts before ``limit``.  (Any
         # line between two calls' positions is looked at by one call only: the
         # lines from a heading found here to the limit hold no heading, so the
@@ -446,7 +459,7 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
       the scanner is back in its initial state (a comment still open at the
       region's end is not simple: it would hide the heading after).
     """
-    if "%" in region and "%%" in region:  # (memchr first: "%" alone is common)
+    if "%" in region and _COMMENT.search(region):
         return False
     found: list[list] = []  # [line, marker, text, parent]
     cols: list[int] = []
@@ -498,7 +511,8 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
         number += 1
     if comment:
         return False
-    tasks.extend(_keep([RawTask(*item) for item in found]))
+    kept = [RawTask(*item) for item in found if item[2]]
+    tasks.extend(kept if len(kept) == len(found) else _keep([RawTask(*item) for item in found]))
     return True
 
 
@@ -577,7 +591,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
             if task_open:
                 _extend(tasks, visible)
             continue
-        pct = "%%" in raw
+        pct = "%" in raw and _COMMENT.search(raw) is not None
         if pct:
             commented = raw
         line = raw.expandtabs(4) if "\t" in raw else raw

@@ -27,6 +27,7 @@ against.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import NamedTuple
 
 # Status marker -> status.  Other single characters are "unknown markers":
@@ -196,6 +197,7 @@ def _uncomment(text: str) -> tuple[str, bool]:
     kept = []
     start = at = 0  # the visible text not copied yet starts at ``start``
     blank = False  # the text kept so far ends with a space or tab
+    runs: dict[int, list[int]] | None = None  # backtick runs: length -> their starts
     while (m := _TICKS_OR_COMMENT.search(text, at)) is not None:
         if m.group() == "%%":
             if m.start() > start:
@@ -211,10 +213,15 @@ def _uncomment(text: str) -> tuple[str, bool]:
                 at = start
             continue
         at = m.end()
-        for run in _TICKS.finditer(text, at):
-            if len(run.group()) == len(m.group()):
-                at = run.end()  # past the code span
-                break
+        if runs is None:  # (found once: looking for each closing run afresh can be quadratic)
+            runs = {}
+            for run in _TICKS.finditer(text):
+                runs.setdefault(run.end() - run.start(), []).append(run.start())
+        count = at - m.start()
+        starts = runs[count]
+        k = bisect_right(starts, m.start())
+        if k < len(starts):
+            at = starts[k] + count  # past the code span
     kept.append(text[start:])
     return "".join(kept), False
 

@@ -43,7 +43,7 @@ OBSIDIAN = [
     ["- [ ] a %% note", "  - [ ] hidden", "%% tail"], ["<!-- %% -->"], ["## Notes %% open"],
 ]
 BOX = st.sampled_from(["[ ] ", "[x] ", "[X] ", "[-] ", "[/] ", "[ ]  ", "[ ]", "", "[ ]\t", "[]"])
-BULLET = st.sampled_from(["- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "-  ", "-   "])
+BULLET = st.sampled_from(["- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "-  ", "-   ", "-\t", "1.\t"])
 
 
 @st.composite
@@ -57,7 +57,7 @@ def task_list(draw, depth=0, prefix=""):
         lines.append(f"{prefix}{marker}{quote}{draw(BOX)}{draw(TEXT)}{draw(AFTER)}")
         if draw(st.booleans()) and draw(st.booleans()):
             # A continuation line: indented, lazy, or going on with a quote.
-            lead = draw(st.sampled_from([indent, "", indent + "> ", "> ", " "]))
+            lead = draw(st.sampled_from([indent, "", indent + "> ", "> ", " ", "\t", ">\t"]))
             lines.append(lead + draw(TEXT) + draw(AFTER))
         if draw(st.integers(0, 6)) == 0:
             lines += [indent + line for line in draw(st.sampled_from(COMMENTS))]

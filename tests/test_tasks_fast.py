@@ -440,8 +440,9 @@ def test_a_body_without_obsidian_comments_still_takes_the_fast_path_with_percent
 
 def test_a_long_line_of_backtick_runs_with_a_comment_is_read_quickly():
     """Found by hunting worst cases: each backtick run without a closing run looked
-    along the rest of the line again, so a 70 KB line of runs of every length then
-    single backticks took seconds (this one 17).  Now the runs are found once a line."""
+    along the rest of the line again, so a line of runs of every length then single
+    backticks took time quadratic in its length (17 s for this one, 280 KB).  Now the
+    runs are found once a line."""
     import time
 
     line = "x %% y %% " + "".join("`" * n + "a" for n in range(2, 400)) + " `" * 100000

@@ -625,7 +625,9 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
     placeholders, placeholder_line = 0, 0
     tasks = scan_tasks(body)
     secret = _private_lines(body) if tasks else _NOTHING_PRIVATE
-    for number, marker, text in tasks:
+    ids_at: dict[int, str] = {}  # body line -> the id of the task there, for its sub-tasks
+    for number, marker, text, parent_line in tasks:
+        parent = None if parent_line is None else ids_at.get(parent_line)
         line = first + number
         # A task in a private part is private, and the manager's unless it names its owner.
         private = secret is None or (number - 1) in secret
@@ -644,8 +646,9 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
             text = _squash(text)
             cid = _id_of(rep, stem, text.casefold())
             seen[cid] = n = seen.get(cid, 0) + 1
-            mentions.append(Mention(cid if n == 1 else f"{cid}-{n}", text, "manager" if private else "rep",
-                                    status, None, None, None, line, "body", None, None, private))
+            ids_at[number] = cid = cid if n == 1 else f"{cid}-{n}"
+            mentions.append(Mention(cid, text, "manager" if private else "rep",
+                                    status, None, None, None, line, "body", None, None, private, parent))
             continue
         raw, fields = text, read_task_fields(text)
         text = fields.words
@@ -674,8 +677,9 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
         if fields.placeholders:
             placeholders += len(fields.placeholders)
             placeholder_line = placeholder_line or line
+        ids_at[number] = cid
         mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
-                                fields.reason, private, None, former))
+                                fields.reason, private, parent, former))
     if placeholders:
         _problem(note, placeholder_line, "warning", "task-placeholder",
                  f"{placeholders} task field{'s' if placeholders > 1 else ''} hold{'' if placeholders > 1 else 's'}"

@@ -5,7 +5,12 @@ checks it against markdown-it-py with mdit-py-plugins' ``tasklists`` on
 realistic note bodies): a list item (``-``, ``*``, ``+``, ``1.``, ``1)``) at any
 depth, also inside block quotes, whose first paragraph starts with ``[ ]``,
 ``[x]``/``[X]`` (done) or ``[-]`` (dropped) and a space.  Lines in fenced code,
-indented code, HTML comments and HTML blocks are not tasks.
+indented code, HTML comments and HTML blocks are not tasks, nor is anything in
+an Obsidian comment: ``%%`` outside code (code blocks, inline code spans on
+the line) opens one that ends at the next ``%%``, on any later line, or at the
+body's end.  A line that starts inside a comment is hidden (it opens and
+closes no block); other lines are read as Markdown and the comments are taken
+out of a task's text.  A task's parent is the nearest task item holding it.
 
 It is a small block-structure scanner, not a Markdown parser: it tracks just
 the containers (block quotes, list items) and the leaf blocks that can hide a
@@ -22,6 +27,7 @@ against.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import NamedTuple
 
 # Status marker -> status.  Other single characters are "unknown markers":
@@ -60,13 +66,16 @@ MAYBE_TASK = re.compile(r"\[[^\[\]]\](?:[ \t]|$)", re.M)
 
 
 class RawTask(NamedTuple):
-    """A task item as written: 1-based line in the body, marker, text.
+    """A task item as written: 1-based line in the body, marker, text, and the
+    line of its parent: the nearest task item whose list item holds this one, at
+    any depth (through plain items and block quotes), or None.
 
     (A named tuple: made twice as fast as a frozen dataclass, a few per note.)"""
 
     line: int
     marker: str
     text: str
+    parent: int | None = None
 
 
 _SPACES = re.compile(" *")
@@ -166,7 +175,79 @@ _SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 def _extend(tasks: list[RawTask], text: str) -> None:
     """A continuation line of the last task's paragraph joins its text."""
     last = tasks[-1]
-    tasks[-1] = RawTask(last.line, last.marker, (last.text + " " + text.strip()).strip())
+    tasks[-1] = RawTask(last.line, last.marker, (last.text + " " + text.strip()).strip(), last.parent)
+
+
+# Obsidian comments: "%%" outside code opens one, the next "%%" closes it.
+# (_COMMENT.search comes after a quick '"%" in text', "%" alone being common:
+# str.find looks for "%%" about four times slower than the regex does.)
+_COMMENT = re.compile("%%")
+_TICKS_OR_COMMENT = re.compile(r"`+|%%")
+_TICKS = re.compile(r"`+")
+
+
+def _uncomment(text: str) -> tuple[str, bool]:
+    """``text`` (a line, or its end, outside a comment and outside code blocks)
+    without its Obsidian comments, and whether a comment is still open after it.
+
+    A ``%%`` inside an inline code span (a run of backticks up to the next run
+    of as many on the line) is text; the comment it opens ends at the next
+    ``%%`` whatever comes between.  A comment between two spaces leaves one.
+    """
+    kept = []
+    start = at = 0  # the visible text not copied yet starts at ``start``
+    blank = False  # the text kept so far ends with a space or tab
+    runs: dict[int, list[int]] | None = None  # backtick runs: length -> their starts
+    while (m := _TICKS_OR_COMMENT.search(text, at)) is not None:
+        if m.group() == "%%":
+            if m.start() > start:
+                kept.append(text[start:m.start()])
+                blank = text[m.start() - 1] in " \t"
+            close = text.find("%%", m.end())
+            if close < 0:
+                return "".join(kept), True
+            start = at = close + 2
+            if blank:  # "a %% x %% b": "a b", one space
+                while start < len(text) and text[start] in " \t":
+                    start += 1
+                at = start
+            continue
+        at = m.end()
+        if runs is None:  # (found once: looking for each closing run afresh can be quadratic)
+            runs = {}
+            for run in _TICKS.finditer(text):
+                runs.setdefault(run.end() - run.start(), []).append(run.start())
+        count = at - m.start()
+        starts = runs[count]
+        k = bisect_right(starts, m.start())
+        if k < len(starts):
+            at = starts[k] + count  # past the code span
+    kept.append(text[start:])
+    return "".join(kept), False
+
+
+def _keep(tasks: list[RawTask], dropped: dict[int, int | None] | None = None) -> list[RawTask]:
+    """The tasks that are tasks: those with text.
+
+    A task whose parent is no task (its text was empty, or ``dropped`` holds
+    it: line -> its own parent) takes the nearest one above it instead.
+    """
+    gone = dropped
+    for t in tasks:
+        if not t.text:
+            if gone is dropped:
+                gone = dict(dropped or ())
+            gone[t.line] = t.parent
+    if not gone:
+        return tasks
+    kept = []
+    for t in tasks:
+        if t.text:
+            parent = t.parent
+            while parent in gone:
+                parent = gone[parent]
+            kept.append(t if parent == t.parent else t._replace(parent=parent))
+    return kept
 
 
 # --- The fast scanner ------------------------------------------------------
@@ -232,7 +313,7 @@ class _Body:
         self.size = len(text)
         self._cand = -1  # the start of the first MAYBE_TASK match at or after the last query
         self._opener_at = [-1, -1, -1]  # for each of _OPENERS: see opener()
-        self._opener_to = [0, 0, 0]
+        self._opener_to: list[int] | None = None  # (set by the first opener())
         self._head = -1  # the same for column-0 ATX headings
         self._line_pos = 0  # a line's start and its number, to count on from
         self._line_no = 1
@@ -254,6 +335,13 @@ class _Body:
         opener: they share no character.)
         """
         first = limit
+        if self._opener_to is None:
+            # A mark the body lacks is never looked for ("x" in text is a few
+            # times quicker than text.find("x", start, end), and most bodies
+            # have no "<", "`" or "~").
+            text, none = self.text, self.size + 1
+            self._opener_to = [0 if "<" in text else none, 0 if "`" in text else none,
+                               0 if "~" in text else none]  # (the marks of _OPENERS)
         for k, token in enumerate(_OPENERS):
             at = self._opener_at[k]  # the first found at or after the last query, or -1
             if at < pos:
@@ -307,6 +395,14 @@ class _Body:
             return limit
         limit = self.opener(pos, limit)
         text = self.text
+        # Nor past an Obsidian comment's "%%" (it hides what follows), which may
+        # be on a heading line: stop before its line.  (No need to remember
+        # how far this looked, as opener() does: the scan reads on to a heading
+        # at or after ``limit`` before it calls again.)
+        if "%" in text and (at := text.find("%", pos, limit)) >= 0:
+            m = _COMMENT.search(text, at, limit)
+            if m is not None:
+                limit = max(pos, text.rfind("\n", pos, m.start()) + 1)
         # The last heading at or after pos that starts before ``limit``.  (Any
         # line between two calls' positions is looked at by one call only: the
         # lines from a heading found here to the limit hold no heading, so the
@@ -317,7 +413,7 @@ class _Body:
             if _HEADING_AT.match(text, at + 1):
                 return self._after_line(at + 1)
             at = text.rfind("\n#", start, at)
-        if pos == 0 and _HEADING_AT.match(text):
+        if pos == 0 and limit > 0 and _HEADING_AT.match(text):
             return self._after_line(0)
         return pos
 
@@ -348,7 +444,7 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
 
     ``region`` holds the lines from a point where the scanner is in its initial
     state to just before a column-0 ATX heading or the body's end, with no
-    tab.  It is simple when each line is blank (spaces only), a list item line
+    tab nor ``%%``.  It is simple when each line is blank (spaces only), a list item line
     of :data:`_SIMPLE_ITEM`, a line of :data:`_SIMPLE_TEXT` right under an
     item's paragraph, or part of an HTML comment that starts at column 0 and
     ends in the region.  The scanner's state there is only the content columns
@@ -360,7 +456,9 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
       it stays in (4 would make it code or a continuation), and an ordered
       item not numbered 1 must not come straight under an open paragraph
       (it could not interrupt it).  It opens an item whose content starts at
-      ``m.end(4)`` and holds a paragraph, a task when it starts with a marker;
+      ``m.end(4)`` and holds a paragraph, a task when it starts with a marker
+      (whose parent is the nearest task among the items it stays in: ``owners``
+      holds, for each open item, the nearest task item holding its content);
     * a text line goes on with the open paragraph, whatever its indent (as a
       lazy continuation, paragraph text or, 4 columns in, not code);
     * a blank line closes the paragraph and no item;
@@ -368,8 +466,11 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
       the scanner is back in its initial state (a comment still open at the
       region's end is not simple: it would hide the heading after).
     """
-    found: list[list] = []  # [line, marker, text]
+    if "%" in region and _COMMENT.search(region):
+        return False
+    found: list[list] = []  # [line, marker, text, parent]
     cols: list[int] = []
+    owners: list[int | None] = []
     para = False  # a paragraph is open ...
     task = False  # ... and it is the last task's
     comment = False
@@ -391,19 +492,24 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
             if para and depth == len(cols) and m.group(3) is not None and int(m.group(3)) != 1:
                 return False
             del cols[depth:]
+            del owners[depth:]
             cols.append(m.end(4))
+            parent = owners[-1] if depth else None
             para = True
             marker = m.group(5)
             task = marker is not None
             if task:
-                found.append([number, marker, (m.group(6) or "").strip()])
+                found.append([number, marker, (m.group(6) or "").strip(), parent])
+                parent = number
+            owners.append(parent)
         elif para and _SIMPLE_TEXT.match(line):
             if task:
                 last = found[-1]
                 last[2] = (last[2] + " " + line.strip()).strip()
         elif line.startswith("<!--"):
-            comment = "-->" not in line[4:]
+            comment = "-->" not in line[2:]  # ("<!-->" and "<!--->" are closed)
             cols.clear()
+            owners.clear()
             para = task = False
         elif line.strip(" "):
             return False
@@ -412,7 +518,8 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
         number += 1
     if comment:
         return False
-    tasks.extend([RawTask(n, marker, text) for n, marker, text in found if text])
+    kept = [RawTask(*item) for item in found if item[2]]
+    tasks.extend(kept if len(kept) == len(found) else _keep([RawTask(*item) for item in found]))
     return True
 
 
@@ -464,11 +571,14 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
     i = first_i = b.line_no(p) - 1  # lines[i] starts at p
     end = len(lines)
     tasks: list[RawTask] = []
-    stack: list[tuple[str, int]] = []
+    stack: list[tuple[str, int, int | None]] = []  # as in the reference scanner
+    dropped: dict[int, int | None] = {}
     leaf = None
     task_open = False
     fresh = False
     empty_item = False
+    in_comment = False  # Obsidian comments: as in the reference scanner
+    commented = None
 
     while i < end:
         if p > last_line and not task_open:
@@ -477,10 +587,24 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
         i += 1
         number = i
         p += len(raw) + 1
+        if commented is not None:
+            in_comment = _uncomment(commented)[1]
+            commented = None
+        if in_comment:
+            close = raw.find("%%")
+            if close < 0:
+                continue
+            visible, in_comment = _uncomment(raw[close + 2:])
+            if task_open:
+                _extend(tasks, visible)
+            continue
+        pct = "%" in raw and _COMMENT.search(raw) is not None
+        if pct:
+            commented = raw
         line = raw.expandtabs(4) if "\t" in raw else raw
         rest = line
         matched = 0
-        for depth, (kind, width) in enumerate(stack):
+        for depth, (kind, width, _) in enumerate(stack):
             if kind == "q":
                 ind = _indent(rest)
                 if ind <= 3 and rest[ind:ind + 1] == ">":
@@ -501,11 +625,10 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
             matched += 1
 
         if matched < len(stack):
-            quote_cut = stack[matched][0] == "i" and any(k == "q" for k, _ in stack[matched + 1:])
-            if leaf == "p" and not _blank(rest) and not quote_cut and \
+            if leaf == "p" and not _blank(rest) and \
                     not _starts_block_fast(rest):
                 if task_open:
-                    _extend(tasks, rest)
+                    _extend(tasks, _uncomment(rest)[0] if pct else rest)
                 continue
             del stack[matched:]
             leaf = None
@@ -519,6 +642,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                 if _indent(rest) <= 3 and stripped.startswith(char * length) and \
                         not stripped.lstrip(char).strip():
                     leaf = None
+                commented = None
                 continue
             kind = leaf[1]
             if kind >= 6:
@@ -530,7 +654,8 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
 
         if leaf == "p" and _SETEXT.match(rest):
             if task_open:
-                tasks.pop()
+                gone = tasks.pop()
+                dropped[gone.line] = gone.parent
             leaf = None
             task_open = False
             continue
@@ -545,16 +670,17 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
             if ind >= 4:
                 if leaf == "p":
                     if task_open:
-                        _extend(tasks, rest)
+                        _extend(tasks, _uncomment(rest)[0] if pct else rest)
                 else:
                     leaf = "code"
                     fresh = False
+                    commented = None
                 break
             stripped = rest[ind:]
             if stripped[0] in _SPECIAL:
                 room = len(stack) < MAX_NESTING
                 if room and stripped.startswith(">"):
-                    stack.append(("q", 0))
+                    stack.append(("q", 0, stack[-1][2] if stack else None))
                     rest = stripped[1:]
                     if rest.startswith(" "):
                         rest = rest[1:]
@@ -567,13 +693,14 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                     leaf = ("fence", fm.group(1)[0], len(fm.group(1)), ind)
                     task_open = False
                     fresh = False
+                    commented = None
                     break
                 if _ATX.match(stripped):
                     leaf = None
                     task_open = False
                     fresh = False
-                    if not stack and raw.startswith("#"):  # a column-0 heading: initial state
-                        found.extend(t for t in tasks if t.text)
+                    if not stack and raw.startswith("#") and not pct:  # a column-0 heading: initial state
+                        found.extend(_keep(tasks, dropped))
                         return p, i - first_i
                     break
                 if _thematic(stripped):
@@ -586,7 +713,7 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                     offset, blank, start = marker
                     can_interrupt = not blank and (start is None or start == 1)
                     if leaf != "p" or can_interrupt:
-                        stack.append(("i", ind + offset))
+                        stack.append(("i", ind + offset, stack[-1][2] if stack else None))
                         rest = rest[ind + offset:] if not blank else ""
                         leaf = None
                         task_open = False
@@ -598,14 +725,16 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                     leaf = None
                     task_open = False
                     fresh = False
-                    if kind <= 5 and _html_ends(kind, stripped[4 if kind == 2 else 1:]):
+                    # (The end may overlap the start: "<!-->" and "<!--->"
+                    # are whole comments.)
+                    if kind <= 5 and _html_ends(kind, stripped):
                         break
                     leaf = ("html", kind)
                     break
             # Paragraph text.
             if leaf == "p":
                 if task_open:
-                    _extend(tasks, stripped)
+                    _extend(tasks, _uncomment(stripped)[0] if pct else stripped)
                 break
             leaf = "p"
             task_open = False
@@ -613,8 +742,14 @@ def _scan_general(b: _Body, p: int, found: list[RawTask]) -> tuple[int, int]:
                 fresh = False
                 m = _TASK_START.match(stripped)
                 if m:
-                    tasks.append(RawTask(number, m.group(1), (m.group(2) or "").strip()))
+                    text = m.group(2) or ""
+                    if pct and text:
+                        text = _uncomment(stripped)[0][m.start(2):]
+                    width = stack[-1][1]  # (the item just opened: fresh)
+                    tasks.append(RawTask(number, m.group(1), text.strip(),
+                                         stack[-2][2] if len(stack) > 1 else None))
+                    stack[-1] = ("i", width, number)
                     task_open = True
             break
-    found.extend(t for t in tasks if t.text)
+    found.extend(_keep(tasks, dropped))
     return size + 1, i - first_i

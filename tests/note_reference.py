@@ -405,6 +405,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
 
     secret = private_lines(body)
     placeholders, placeholder_line = 0, 0
+    ids_at = {}  # body line -> the id of the task there (a sub-task's parent: added with issue 15)
     for raw in scan_tasks(body):
         line = note.body_line + raw.line - 1
         private = secret is None or raw.line - 1 in secret
@@ -443,8 +444,9 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
             if not placeholders:
                 placeholder_line = line
             placeholders += len(fields.placeholders)
+        ids_at[raw.line] = cid
         note.mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
-                                     fields.reason, private, None, former))
+                                     fields.reason, private, ids_at.get(raw.parent), former))
     if placeholders:
         _problem(note, placeholder_line, "warning", "task-placeholder",
                  f"{placeholders} task field{'s' if placeholders > 1 else ''} hold{'' if placeholders > 1 else 's'}"

@@ -2,29 +2,48 @@
 
 Bodies are generated from the blocks people actually put in one-on-one notes:
 headings, paragraphs, task lists (every marker, nested, with continuation
-lines), fenced and indented code holding task-like lines, HTML comments,
-block quotes and thematic breaks.  markdown-it-py with mdit-py-plugins'
+lines, lazy ones, block quotes in items), fenced and indented code holding
+task-like lines, HTML comments, Obsidian comments, block quotes and thematic
+breaks.  markdown-it-py with mdit-py-plugins'
 tasklists is the oracle (tests/mdoracle.py).
 """
 
 from __future__ import annotations
 
-from hypothesis import example, given, settings
+import re
+
+import pytest
+from hypothesis import assume, example, given, settings
+from markdown_it import MarkdownIt
 from hypothesis import strategies as st
 
 from conftest import examples
-from mdoracle import oracle_tasks
+from mdoracle import markdown_source, oracle_tasks
 from onenotes.tasks import scan_tasks
 
 WORDS = st.sampled_from(
     ["Send", "the", "proposal", "to", "Globex", "call", "Bob", "due:", "2026-11-30", "CRM",
-     "[x]", "[ ]", "`code`", "*bold*", "<b>", "pricing", "-", "1.", "#3", "a", "5>3"])
-# A line never starts with "> " here: quotes are generated as whole blocks
-# (lazy lines inside nested quotes are where parsers disagree among themselves).
-TEXT = st.lists(WORDS, min_size=1, max_size=6).map(" ".join).map(
-    lambda t: "Re " + t if t.startswith(">") else t)
+     "[x]", "[ ]", "`code`", "*bold*", "<b>", "pricing", "-", "1.", "#3", "a", "5>3", ">"])
+# Any words in any order: a line may start with ">", "-", "1." or "#3" (so a
+# lazy line may open a quote or a list item instead).
+TEXT = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
+# HTML comments as people and tools write them, on one line or over several;
+# "<!-->" and "<!--->" are whole comments (CommonMark 0.31).
+COMMENTS = [
+    ["<!--", "- [ ] commented out", "-->"], ["<!-- - [ ] one-line comment -->"], ["<!-->"],
+    ["<!--->"], ["<!---->"], ["<!-- a", "- [ ] hidden", "b --> - [ ] after, still html"],
+    ["<!-- -->"], ["<!-->", "- [ ] after a closed comment"],
+]
+# Obsidian comments after an item's text: closed, left open, in a code span.
+AFTER = st.sampled_from(["", "", "", "", "", " %% after lunch %%", " %% open", " `%%` code", "%%"])
+OBSIDIAN = [
+    ["%%", "- [ ] hidden", "%%"], ["%% - [ ] hidden %%"], ["%%"], ["%%%%"], ["`%%`"],
+    ["Notes %% private", "- [ ] hidden", "still private %% and - [ ] not a task"],
+    ["```", "%% in code", "```"], ["", "    %% in indented code"], ["%%", "```", "%%"],
+    ["- [ ] a %% note", "  - [ ] hidden", "%% tail"], ["<!-- %% -->"], ["## Notes %% open"],
+]
 BOX = st.sampled_from(["[ ] ", "[x] ", "[X] ", "[-] ", "[/] ", "[ ]  ", "[ ]", "", "[ ]\t", "[]"])
-BULLET = st.sampled_from(["- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "-  ", "-   "])
+BULLET = st.sampled_from(["- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "-  ", "-   ", "-\t", "1.\t"])
 
 
 @st.composite
@@ -32,12 +51,16 @@ def task_list(draw, depth=0, prefix=""):
     lines = []
     marker = draw(BULLET)
     for _ in range(draw(st.integers(1, 4))):
-        item = f"{prefix}{marker}{draw(BOX)}{draw(TEXT)}"
-        lines.append(item)
         indent = prefix + " " * len(marker)
+        # The item starts with a paragraph, or a block quote (maybe holding a task list).
+        quote = draw(st.sampled_from(["", "", "", "> ", "> - ", ">"]))
+        lines.append(f"{prefix}{marker}{quote}{draw(BOX)}{draw(TEXT)}{draw(AFTER)}")
         if draw(st.booleans()) and draw(st.booleans()):
-            lazy = draw(st.booleans())
-            lines.append(("" if lazy else indent) + draw(TEXT))
+            # A continuation line: indented, lazy, or going on with a quote.
+            lead = draw(st.sampled_from([indent, "", indent + "> ", "> ", " ", "\t", ">\t"]))
+            lines.append(lead + draw(TEXT) + draw(AFTER))
+        if draw(st.integers(0, 6)) == 0:
+            lines += [indent + line for line in draw(st.sampled_from(COMMENTS))]
         if depth < 2 and draw(st.integers(0, 3)) == 0:
             # Editors indent a child to its parent's text (or one more space).
             child_indent = prefix + " " * draw(st.sampled_from([len(marker), len(marker) + 1]))
@@ -54,7 +77,7 @@ def task_list(draw, depth=0, prefix=""):
 def block(draw):
     kind = draw(st.sampled_from(
         ["heading", "para", "list", "list", "list", "fence", "indented", "comment", "quote",
-         "rule", "details", "setext"]))
+         "rule", "details", "setext", "obsidian"]))
     if kind == "heading":
         return [draw(st.sampled_from(["#", "##", "###"])) + " " + draw(TEXT)]
     if kind == "para":
@@ -68,15 +91,15 @@ def block(draw):
     if kind == "indented":
         return ["", "    - [ ] indented code", "    - [x] also code"]
     if kind == "comment":
-        return ["<!--", "- [ ] commented out", "-->"] if draw(st.booleans()) else \
-               ["<!-- - [ ] one-line comment -->"]
+        return draw(st.sampled_from(COMMENTS))
     if kind == "quote":
         inner = draw(task_list())
-        # People end a quote with a blank line; lazy lines after a quote are
-        # where CommonMark implementations disagree among themselves.
-        return ["> " + line if line else ">" for line in inner] + [""]
+        # Then a blank line, or a lazy line going on with the quote's last paragraph.
+        return ["> " + line if line else ">" for line in inner] + [draw(st.one_of(st.just(""), TEXT))]
     if kind == "rule":
         return [draw(st.sampled_from(["***", "---", "___", "* * *"]))]
+    if kind == "obsidian":
+        return draw(st.sampled_from(OBSIDIAN))
     if kind == "details":
         return ["<details>", "- [ ] inside html", "</details>"]
     return [draw(TEXT), draw(st.sampled_from(["---", "==="]))]
@@ -91,8 +114,85 @@ def body(draw):
     return "\n".join(lines) + "\n"
 
 
+# Where markdown-it-py (4.x) is known to leave CommonMark, both with a lazy
+# continuation line indented 4 or more columns (one that does not go on with
+# the containers of the paragraph above: no ">" for its block quote, or less
+# indented than its list item's text).  CommonMark (and cmark, the spec's
+# reference implementation) goes on with the paragraph, as the scanner does:
+#
+# 1. if the line would open a block were it not lazy ("    - bar", "    # b",
+#    "    <!--"), markdown-it makes it indented code: "> > foo\n    - bar",
+#    "   - a\n    # b" (an item indented 3);
+# 2. a ">" 4 or more columns right of the quote's own marker goes on with the
+#    quote in markdown-it (CommonMark allows at most 3 spaces before a ">"):
+#    "- > a\n      > b" is "a b" there, "a > b" in CommonMark.
+#
+# The generator makes these shapes mostly when an Obsidian comment hides the
+# lines between.  They are found in markdown-it's own tokens (of the body as it
+# reads it: without the lines comments hide): (1) indented code right under a
+# paragraph, which CommonMark never has (code cannot interrupt a paragraph),
+# (2) a line of a block quote whose ">" is 4 or more columns right of the ">"
+# that opened it.  Only those bodies are left out; the tests below check the
+# shapes are real and the detection narrow.
+_MDIT = MarkdownIt("commonmark")
+
+
+def mdit_quirk(text: str) -> bool:
+    lines = text.split("\n")
+    tokens = _MDIT.parse(text)
+    paragraph_end = None
+    quotes: list[int] = []  # for each open block quote: its ">" column, and line
+    quotes_line: list[int] = []
+    for tok in tokens:
+        if tok.type in ("paragraph_close", "inline"):
+            continue
+        if tok.type == "paragraph_open":
+            paragraph_end = tok.map[1]
+            for k in range(*tok.map):
+                line = lines[k].expandtabs(4)
+                column = len(line) - len(line.lstrip(" "))
+                if quotes and line[column:column + 1] == ">" and column >= quotes[-1] + 4:
+                    return True
+            continue
+        if tok.type == "code_block" and tok.map[0] == paragraph_end:
+            return True
+        if tok.type == "blockquote_open":
+            line = lines[tok.map[0]].expandtabs(4)
+            start = quotes[-1] + 1 if quotes and tok.map[0] == quotes_line[-1] else 0
+            quotes.append(line.find(">", start))
+            quotes_line.append(tok.map[0])
+        elif tok.type == "blockquote_close":
+            quotes.pop()
+            quotes_line.pop()
+        elif tok.type not in ("list_item_close", "bullet_list_close", "ordered_list_close"):
+            paragraph_end = None  # (closing containers leaves the paragraph the last block)
+    return False
+
+
+@pytest.mark.parametrize("text, mdit", [
+    ("> > foo\n    - bar\n", "<pre><code>- bar"), ("   - a\n    # b\n", "<pre><code># b"),
+    ("   - a\n    <!--\n", "<pre><code>&lt;!--"), ("- > a\n      > b\n", "<p>a\nb</p>"),
+    ("> a\n    > b\n", "<p>a\nb</p>"),
+])
+def test_the_markdown_it_quirk_left_out_is_real(text, mdit):
+    """markdown-it reads these as the comment above says (the scanner, as cmark: lazy text)."""
+    assert mdit_quirk(text)
+    assert mdit in _MDIT.render(text)
+
+
+def test_the_markdown_it_quirk_left_out_is_narrow():
+    assert scan_tasks("> > foo\n    - [ ] bar\nbaz\n2. [ ] task\n")[-1].text == "task"
+    assert scan_tasks("- > - [ ] a\n      > b\n")[0].text == "a > b"
+    assert scan_tasks("   - [ ] a\n    # b\n")[0].text == "a # b"
+    for text in ("- [ ] a\n    - [ ] b\n", "> > foo\n\n    - bar\n", "- [ ] a\n  > q\n  > r\n",
+                 "  - [ ] x\n    > quote\n    > more\n", "  - > a\n      > b\n", "> > a\n> > b\n",
+                 "1.  [ ] a\n    1. [ ] b\n", "text\n    - code\n", "    - [ ] a\n    - [x] b\n",
+                 "- [ ] a\n\n      code\n", "> - > a\n>   > b\n", "> > a\n>     b\n"):
+        assert not mdit_quirk(text), text
+
+
 def scanned(text: str):
-    return [(t.line, t.marker, " ".join(t.text.split())) for t in scan_tasks(text)]
+    return [(t.line, t.marker, " ".join(t.text.split()), t.parent) for t in scan_tasks(text)]
 
 
 @settings(max_examples=examples(400), deadline=None)
@@ -104,7 +204,12 @@ def scanned(text: str):
 @example("- [ ]\n  text on the next line\n")
 @example("<!--\n- [ ] hidden\n-->\n- [ ] shown\n")
 @example("    - [ ] indented code\n\ntext\n    - [ ] continuation, not code\n")
+@example("1. > Ann said:\ncall her back\n2. [ ] send the deck")  # a lazy line in a quote in an item
+@example("<!-->\n- [ ] after\n<!--->\n- [ ] after too\n")  # comments closed on their first line
+@example("- [ ] call Ann %% after lunch %%\n%%\n- [ ] hidden\n%% - [ ] not a task\n- [ ] b\n")
+@example("- [ ] Prepare QBR\n  - plain\n    > - [ ] pull the numbers\n")  # a parent
 def test_scanner_agrees_with_commonmark_gfm(text):
+    assume(not mdit_quirk(markdown_source(text)))
     assert scanned(text) == oracle_tasks(text)
 
 

@@ -44,6 +44,8 @@ TRICKY = [
     "lazy continuation text", "  indented continuation", "[x] no item", "| a | - [ ] cell |",
     "    four-space continuation", "      six-space continuation", "[x] box continuation",
     "=== ", "  ---", "  ===", "   ==", "2026 numbers", "  a -- b", "é continuation", "\u00a0nbsp continuation",
+    "%%", "%% comment %%", "text %% opens", "closes %% - [ ] after", "`%%` code", "``%%`` x", "%%%",
+    "%%%%", "## heading %% opens", "    %% code", "```%%", "<!-- %% -->", "85% of goal",
 ]
 TASKS = [
     "- [ ] Send the deck", "- [x] Call Bob due: 2026-11-30", "* [X] Done", "+ [-] Dropped",
@@ -58,6 +60,8 @@ TASKS = [
     "9. [ ] nine", "0) [ ] zero", "- <!-- [ ] x -->", "- ~~~", "- _ [ ] x", "- + [ ] plus",
     "* * [ ] star star", "- [ ] text with [x] inside", "- [x] trailing spaces   ",
     "- [ ] " + "long " * 400, "- [ ] é中🙂 📅 2026-11-24", "- [ ]\u00a0nbsp",
+    "- [ ] call Ann %% after lunch %%", "- [ ] a %% opens", "* [x] `%%` kept", "%% - [ ] hidden %%",
+    "- %% [ ] x", "- [ ] %% all hidden %%", "  - [ ] nested %% note",
 ]
 LINES = HEADINGS + TRICKY + TASKS
 # Item lines at any indent, to nest: every marker width, 1 to 5 spaces after it.
@@ -186,6 +190,7 @@ HOSTILE_SHAPES = {
     "hashtags": "#tag\n",
     "sections with a quote and a task": "# h\n> q\n- [ ] x\n",
     "sections of inline code and HTML": "# h\n`x` `y` ~a~ <\n",
+    "sections with an Obsidian comment": "# h %% c %%\n%% c %%\n- [ ] x 5%\n",
 }
 
 
@@ -287,3 +292,162 @@ def test_example_notes_mostly_take_the_fast_path(example_notebook):
         total += body.count("\n") + 1
     assert simple_only * 4 >= len(bodies) * 3
     assert read * 4 < total
+
+
+# ------------------------------------- CommonMark cases both scanners missed ---
+
+def _agree(body: str, expected: list[tuple]) -> None:
+    """The fast scanner, the reference scanner and markdown-it all find ``expected``:
+    (line, marker, text) or (line, marker, text, parent) for each task."""
+    from mdoracle import oracle_tasks
+
+    size = len(expected[0]) if expected else 3
+    for found in (scan_tasks(body), _scan_tasks_full(body), oracle_tasks(body)):
+        assert [tuple(t)[:size] for t in found] == expected, body
+    assert scan_tasks(body) == _scan_tasks_full(body), body
+    assert [tuple(t) for t in scan_tasks(body)] == oracle_tasks(body), body
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("1. > Ann said:\ncall her back\n2. [ ] send the deck", [(3, " ", "send the deck")]),
+    ("## Homework\n1. > Ann said:\ncall her back\n2. [ ] send the deck\n", [(4, " ", "send the deck")]),
+    ("- > - [ ] call Ann\nback on Monday\n", [(1, " ", "call Ann back on Monday")]),
+    ("- [ ] a\n  > quoted\n lazily\n  - [ ] b\n", [(1, " ", "a"), (4, " ", "b")]),
+    ("> 1. > Ann said:\n> call her back\n> 2. [ ] send the deck\n", [(3, " ", "send the deck")]),
+    ("- > said\ncall her back\n---\n- [ ] c\n", [(4, " ", "c")]),  # the break still ends it
+    ("- > said\n\n2. [ ] after a blank line\n", [(3, " ", "after a blank line")]),
+])
+def test_a_lazy_line_goes_on_with_a_paragraph_in_a_quote_in_a_list_item(body, expected):
+    """CommonMark: a lazy continuation line may leave any open containers, a block
+    quote inside a list item too; it was taken for a new paragraph, which then
+    kept an ordered item not numbered 1 from starting a list."""
+    _agree(body, expected)
+
+
+@pytest.mark.parametrize("comment", ["<!-->", "<!--->", "<!---->", "<!-- x -->", "  <!-->"])
+@pytest.mark.parametrize("body, expected", [
+    ("{c}\n- [ ] shown\n", [(2, " ", "shown")]),
+    ("## A\n{c}\n- [ ] shown\n## B\n- [x] b\n", [(3, " ", "shown"), (5, "x", "b")]),
+    ("- [ ] a\n  {c}\n  - [ ] b\n", [(1, " ", "a"), (3, " ", "b")]),
+    ("> {c}\n> - [ ] quoted\n", [(2, " ", "quoted")]),
+    ("\t{c}\n- [ ] after code\n", [(2, " ", "after code")]),
+])
+def test_an_html_comment_closed_on_its_opening_line_hides_nothing_after_it(comment, body, expected):
+    """CommonMark 0.31: an HTML comment block ends on the line holding "-->", its
+    first line too, and "<!-->" and "<!--->" are whole comments; they were taken
+    for open ones that hid every task after them."""
+    _agree(body.format(c=comment), expected)
+
+
+# ------------------------------------------------------------- sub-tasks ---
+
+@pytest.mark.parametrize("body, expected", [
+    ("- [ ] Prepare QBR\n  - [ ] pull the numbers", [(1, None), (2, 1)]),
+    ("- [ ] a\n  - [ ] b\n    - [ ] c\n  - [ ] d\n- [ ] e\n", [(1, None), (2, 1), (3, 2), (4, 1), (5, None)]),
+    ("1. [ ] a\n   1) [x] b\n2. [ ] c\n", [(1, None), (2, 1), (3, None)]),
+    # Through a plain item, a block quote, both.
+    ("- [ ] a\n  - plain\n    - [ ] c\n", [(1, None), (3, 1)]),
+    ("- [ ] a\n  > - [ ] quoted\n  >   - plain\n  >     - [x] deep\n", [(1, None), (2, 1), (4, 2)]),
+    ("> - [ ] a\n>   - [ ] b\n", [(1, None), (2, 1)]),
+    ("- plain\n  - [ ] a\n    - [ ] b\n", [(2, None), (3, 2)]),
+    # What is no task is no parent: the next task up is.
+    ("- [ ]\n  - [ ] child\n", [(2, None)]),
+    ("- [ ] a\n  - [ ]\n    - [ ] c\n", [(1, None), (3, 1)]),
+    ("- [ ] a\n  - [ ] b\n    ===\n    - [ ] c\n", [(1, None), (4, 1)]),  # b is a heading
+    ("- [ ] a\n  - [ ] b\n- [ ] c\n  - [ ] d\n", [(1, None), (2, 1), (3, None), (4, 3)]),
+    ("-\n  [ ] a\n  - [ ] b\n", [(2, None), (3, 2)]),  # the task's line is its paragraph's
+    ("- [ ] a\n\n  - [ ] b\n\n\n- [ ] c\n", [(1, None), (3, 1), (6, None)]),
+])
+@pytest.mark.parametrize("heading", ["", "## Homework\n"])
+def test_a_sub_task_has_the_nearest_enclosing_task_as_parent(body, expected, heading):
+    """RawTask.parent is the line of the nearest task item whose list item holds
+    the task, at any depth; the same in both scanners and in markdown-it's nesting."""
+    from mdoracle import oracle_tasks
+
+    shift = heading.count("\n")
+    body = heading + body
+    want = [(line + shift, None if parent is None else parent + shift) for line, parent in expected]
+    for found in (scan_tasks(body), _scan_tasks_full(body), oracle_tasks(body)):
+        assert [(t[0], t[3]) for t in found] == want, body
+    assert [tuple(t) for t in scan_tasks(body)] == oracle_tasks(body)
+    same(body)
+
+
+def test_sub_tasks_of_a_simple_task_list_take_the_fast_path():
+    body = "## Homework\n- [ ] Prepare QBR\n  - [ ] pull the numbers\n  - plain\n    - [x] slides\n"
+    tasks, simple, general = _scan(body)
+    assert general == 0 and simple > 0
+    assert [(t.line, t.parent) for t in tasks] == [(2, None), (3, 2), (5, 2)]
+    assert tasks == _scan_tasks_full(body)
+
+
+# ------------------------------------------------------ Obsidian comments ---
+
+@pytest.mark.parametrize("body, expected", [
+    ("%%\n- [ ] hidden\n%%\n- [ ] shown\n", [(4, " ", "shown")]),
+    ("%% - [ ] hidden %%\n- [ ] shown\n", [(2, " ", "shown")]),
+    ("- [ ] a\n\n%% never closed\n- [ ] hidden\n## B\n- [ ] hidden too\n", [(1, " ", "a")]),
+    ("## A\n%%\n## B\n- [ ] hidden\n%%\n- [ ] shown\n", [(6, " ", "shown")]),
+    ("## Notes %% private\n- [ ] hidden\n%%\n- [ ] shown\n", [(4, " ", "shown")]),
+    ("%% a\nb %% - [ ] not a task: its line starts in the comment\n\n- [ ] c\n", [(4, " ", "c")]),
+    ("> %% quoted\n> - [ ] hidden\n> %%\n> - [ ] shown\n", [(4, " ", "shown")]),
+    ("- [ ] a\n  - [ ] b %%\n  - [ ] hidden\n  %%\n  - [ ] c\n", [(1, " ", "a"), (2, " ", "b"), (5, " ", "c")]),
+    ("<!-- %% -->\n- [ ] hidden: the comment is not code\n", []),
+])
+def test_nothing_in_an_obsidian_comment_is_a_task(body, expected):
+    """"%%" opens a comment up to the next "%%", on any line, or to the body's end;
+    a task item whose line starts in one is none."""
+    _agree(body, expected)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("- [ ] call Ann %% after lunch %%\n", [(1, " ", "call Ann")]),
+    ("- [ ] call Ann %% after lunch %% about the deck\n", [(1, " ", "call Ann about the deck")]),
+    ("- [ ] call Ann %% she is\nout until Monday %% about the deck\n- [ ] b\n",
+     [(1, " ", "call Ann about the deck"), (3, " ", "b")]),
+    ("- [ ] a\n  more %% x %% text\n", [(1, " ", "a more text")]),
+    ("- [ ] a %%x%% b %%y%% c\n", [(1, " ", "a b c")]),
+    ("## A\n- [x] done %% on Friday\n%%\n- [ ] b\n", [(2, "x", "done"), (4, " ", "b")]),
+    ("- [ ] a %%x%% %%y%% b\n", [(1, " ", "a b")]),
+    ("- [ ] %% nothing but a comment %%\n", []),  # no text: no task
+])
+def test_an_obsidian_comment_is_taken_out_of_a_tasks_text(body, expected):
+    _agree(body, expected)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("```\n%%\n```\n- [ ] shown\n", [(4, " ", "shown")]),
+    ("~~~ %%\n- [ ] in code\n~~~\n- [ ] shown\n", [(4, " ", "shown")]),
+    ("    %% indented code\n\n- [ ] shown\n", [(3, " ", "shown")]),
+    ("`%%` in a code span\n- [ ] shown\n", [(2, " ", "shown")]),
+    ("``a %% ` b``\n- [ ] shown\n", [(2, " ", "shown")]),
+    ("- [ ] keep `%%` this\n- [ ] b\n", [(1, " ", "keep `%%` this"), (2, " ", "b")]),
+    ("`not a span %%\n- [ ] hidden\n", []),  # an unclosed backtick is text
+    ("85% of goal, 10% more\n- [ ] shown 5%\n", [(2, " ", "shown 5%")]),
+    ("%%%%\n- [ ] shown\n", [(2, " ", "shown")]),  # an empty comment
+    ("%%%\n- [ ] hidden\n", []),
+])
+def test_percent_signs_in_code_or_alone_open_no_obsidian_comment(body, expected):
+    _agree(body, expected)
+
+
+def test_a_body_without_obsidian_comments_still_takes_the_fast_path_with_percent_signs():
+    body = "## Notes\nAt 85% of goal.\n100% on calls\n## Homework\n- [ ] Hold the line at 8%\n"
+    tasks, simple, general = _scan(body)
+    assert [t.text for t in tasks] == ["Hold the line at 8%"]
+    assert general == 0 and simple == 2  # the last line and the empty one after it
+
+
+def test_a_long_line_of_backtick_runs_with_a_comment_is_read_quickly():
+    """Found by hunting worst cases: each backtick run without a closing run looked
+    along the rest of the line again, so a line of runs of every length then single
+    backticks took time quadratic in its length (17 s for this one, 280 KB).  Now the
+    runs are found once a line."""
+    import time
+
+    line = "x %% y %% " + "".join("`" * n + "a" for n in range(2, 400)) + " `" * 100000
+    body = "- [ ] t\n  " + line + "\n"
+    start = time.process_time()
+    found = scan_tasks(body)
+    assert time.process_time() - start < 2  # (about 0.2 s; it was 17 s)
+    assert found == _scan_tasks_full(body) and found[0].text.startswith("t x ``a")

@@ -64,8 +64,10 @@ STREAM_BUDGET = 48 << 20
 ROW_BYTES = {"index": 1536, "data": 3584}  # about what a note's row takes in the file (1.1 and 2.5 KB)
 
 # Modules whose code decides what is cached: a change to any of them rebuilds the cache.
+# (share.py: a note's problems include the private markup `share` would refuse.)
 _SOURCES = ("cache.py", "note.py", "yamlsafe.py", "tasks.py", "dates.py", "notebook.py",
-            "errors.py", "ledger.py", "config.py", "records.py", "yamlfast.py", "yamlfull.py")
+            "errors.py", "ledger.py", "config.py", "records.py", "yamlfast.py", "yamlfull.py",
+            "share.py", "output.py")
 
 
 # ------------------------------------------------------------ the version ---
@@ -125,13 +127,13 @@ def sources_key(folder: str | os.PathLike | None = None) -> str:
 
 
 def _yaml_identity() -> str:
-    """Which PyYAML (and whether its C parser) is installed, without importing it.
+    """Which PyYAML (and whether its C parser) and markdown-it-py are installed, without importing them.
 
     The import system's finders are asked directly, as ``importlib.util.find_spec``
     does: importing importlib.util would cost a warm start more than all of this.
     """
     parts = []
-    for name in ("yaml", "_yaml"):
+    for name in ("yaml", "_yaml", "markdown_it"):  # (markdown-it reads private markup: see share.py)
         spec = getattr(sys.modules.get(name), "__spec__", None)
         if spec is None:
             for finder in sys.meta_path:
@@ -1088,6 +1090,10 @@ CREATE TABLE bodies (path TEXT PRIMARY KEY, data BLOB NOT NULL);  -- zlib-compre
 CREATE INDEX notes_keys ON notes (path, key);  -- a warm run reads only this (see index())
 CREATE INDEX notes_special ON notes (path) WHERE racy = 1 OR readable = 0 OR problems IS NOT NULL;
 CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open BLOB NOT NULL);
+-- `check`'s findings: per note (name: its path; key: its stat key) and per rep for the rules
+-- that read all of a rep's notes (name: "rep/"; key: a hash of their paths and keys);
+-- valid for the meta 'checks' (the config and the rules' code); problems NULL: none.
+CREATE TABLE checks (name TEXT PRIMARY KEY, key TEXT NOT NULL, problems BLOB);
 """
 
 
@@ -1173,6 +1179,7 @@ class Store:
                 self.conn.execute("DELETE FROM notes")
                 self.conn.execute("DELETE FROM bodies")
                 self.conn.execute("DELETE FROM ledgers")
+                self.conn.execute("DELETE FROM checks")
                 self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('options', ?)", (options_key,))
                 self.conn.execute("COMMIT")
             except sqlite3.Error:
@@ -1228,6 +1235,15 @@ class Store:
     def note_data(self, paths_keys: dict[str, str]) -> dict[str, bytes]:
         """Encoded notes for these paths, only where the stored key is still the given one."""
         found = {}
+        if len(paths_keys) <= 500:  # a few (one rep's, for `check PATH`): look them up
+            paths = list(paths_keys)
+            for start in range(0, len(paths), 250):
+                part = paths[start:start + 250]
+                rows = self.conn.execute(
+                    "SELECT n.path, key, data FROM notes n JOIN bodies b ON n.path = b.path"
+                    f" WHERE n.path IN ({','.join('?' * len(part))})", part)
+                found.update((path, data) for path, key, data in rows if paths_keys.get(path) == key)
+            return found
         for path, key, data in self.conn.execute(
                 "SELECT n.path, key, data FROM notes n JOIN bodies b ON n.path = b.path"):
             if paths_keys.get(path) == key:
@@ -1243,6 +1259,37 @@ class Store:
 
     def ledgers(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT rep, open FROM ledgers"))
+
+    def checks(self, fingerprint: str) -> tuple[dict[str, str], dict[str, bytes]] | None:
+        """What ``check`` found (see :meth:`put_checks`), when it was found with the same
+        ``fingerprint`` (config and rules), else None: name -> key for everything it
+        looked at, and name -> encoded problems for what has some (most have none)."""
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'checks'").fetchone()
+            if row is None or row[0] != fingerprint:
+                return None
+            return (dict(self.conn.execute("SELECT name, key FROM checks")),
+                    dict(self.conn.execute("SELECT name, problems FROM checks WHERE problems IS NOT NULL")))
+        except sqlite3.Error:
+            return None
+
+    def put_checks(self, fingerprint: str, found: list[tuple[str, str, bytes | None]],
+                   removed: list[str], reset: bool) -> bool:
+        """Keep what ``check`` found: (name, key, encoded problems or None) for notes (name:
+        the path, key: its stat key) and reps (name: "rep/"); forget ``removed`` names, or,
+        with ``reset`` (another fingerprint), everything kept before.  Committed in the
+        background, as :meth:`write`; False when another process holds the write lock."""
+        if not (found or removed or reset):
+            return True
+
+        def work(conn: sqlite3.Connection) -> None:
+            if reset:
+                conn.execute("DELETE FROM checks")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('checks', ?)", (fingerprint,))
+            conn.executemany("DELETE FROM checks WHERE name = ?", [(name,) for name in removed])
+            conn.executemany("INSERT OR REPLACE INTO checks VALUES (?, ?, ?)", found)
+
+        return self._transaction(work, later=True)
 
     # -- writing -----------------------------------------------------------
 
@@ -1628,15 +1675,16 @@ class Loaded:
             return None
         return row.note if row.note is not None else decode(_unpack(row.data))
 
-    def notes(self) -> list:
-        """Every readable note, decoded.
+    def notes(self, only: set[str] | None = None) -> list:
+        """Every readable note (or those of the paths in ``only``), decoded.
 
         A note the cache holds only the commitments of (a run that needed no
         whole notes parsed it) is parsed now, all such notes at once and on
         every core, and the cache keeps the result for the next run.
         """
         rows = self.rows
-        need = {p: k for p, k in self.keys.items()
+        keys = self.keys if only is None else {p: k for p, k in self.keys.items() if p in only}
+        need = {p: k for p, k in keys.items()
                 if p not in rows or (rows[p].readable and rows[p].data is None
                                      and (rows[p].note is None or self.partial))}
         texts: dict[str, bytes] = {}
@@ -1654,7 +1702,7 @@ class Loaded:
             if self.store is not None:
                 self.store.add_bodies([r for r in parsed if r.key == self.keys.get(r.path)])
         notes = []
-        for path in list(self.keys):
+        for path in list(keys):
             row = rows.get(path)
             if row is not None and not row.readable:
                 continue

@@ -388,6 +388,10 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
     _read_body_tasks(note, body, stem, options, seen)
+    if not commitments_only and ("<!--" in body or "private" in body.casefold()):
+        from onenotes.share import private_markup_problems  # markdown-it only for such a note
+
+        note.problems.extend(private_markup_problems(text, path))  # what `share` would refuse
     return note
 
 

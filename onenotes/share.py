@@ -72,6 +72,18 @@ def _parser(html_blocks: bool = True):
     return MarkdownIt("commonmark", {"html": html_blocks})
 
 
+_BLOCKS = None  # the block parser, made once: notes are parsed for private markup as they are read
+
+
+def _block_parser():
+    """:func:`_parser` reading blocks only, made on first use and kept (making one costs
+    more than a note's parse, and makes reference cycles, which parsing notes must not)."""
+    global _BLOCKS
+    if _BLOCKS is None:
+        _BLOCKS = _parser().disable("inline")
+    return _BLOCKS
+
+
 # ------------------------------------------------------------ the body ---
 
 def _line_starts(text: str) -> list[int]:
@@ -84,7 +96,7 @@ def _one_pass(text: str, where) -> tuple[str, int, int]:
     ``where(line, message, hint)`` makes the error for a 0-based line of ``text``.
     """
     # Blocks only: a heading's raw text is enough ("**Private**" starts with the word too).
-    tokens = _parser().disable("inline").parse(text)
+    tokens = _block_parser().parse(text)
     starts = _line_starts(text)
     n_lines = len(starts)
 

@@ -260,7 +260,7 @@ def select(root: str, given: list[str], cwd: str, found: Scan) -> Selection:
             selection.folders.append(rel)
         else:
             selection.skipped.append(Problem(
-                text, 0, 0, "warning", "not-a-note", "not a note (REP/YYYY-MM-DD.md), so it is not checked",
+                text, 0, 0, "warning", "not-a-note", "not a note, so it is not checked",
                 f"notes are REP/YYYY-MM-DD.md files in the notebook {root}"))
     return selection
 
@@ -274,24 +274,36 @@ def _hidden(rel: str) -> bool:
 
 
 def _relative(root: str, text: str, cwd: str) -> tuple[str, str]:
-    """(the path relative to the notebook with "/", or "." for the notebook itself; the full path)."""
+    """(the path relative to the notebook with "/", or "." for the notebook itself; the full
+    path): from ``cwd``, else from the notebook (also when the one from ``cwd`` exists but
+    is outside the notebook)."""
     path = os.path.expanduser(text)
-    bases = [""] if os.path.isabs(path) else [cwd, root]
-    for base in bases:
+    outside = None
+    for base in ([""] if os.path.isabs(path) else [cwd, root]):
         full = os.path.abspath(os.path.join(base, path))
-        if os.path.lexists(full):
-            break
-    else:
+        if not os.path.lexists(full):
+            continue
+        rel = _inside(root, full)
+        if rel is not None:
+            return rel, full
+        outside = outside or full
+    if outside is None:
         raise BadInputError(f"{text}: no such file or folder",
                             hint=f"give notes as paths from here or from the notebook {root}")
-    top = os.path.abspath(root)
-    for inside, whole in ((full, top), (os.path.join(os.path.realpath(os.path.dirname(full)),
-                                                     os.path.basename(full)), os.path.realpath(top))):
-        rel = os.path.relpath(inside, whole)
-        if rel != ".." and not rel.startswith(".." + os.sep) and not os.path.isabs(rel):
-            return rel.replace(os.sep, "/"), full
     raise BadInputError(f"{text} is not in the notebook {root}",
                         hint="check it from its own notebook, or give --notebook DIR")
+
+
+def _inside(root: str, full: str) -> str | None:
+    """``full`` relative to the notebook ``root`` with "/", as written or with the links of
+    the folders above it resolved (the file itself is not followed); None when outside."""
+    top = os.path.abspath(root)
+    real = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+    for inside, whole in ((full, top), (real, os.path.realpath(top))):
+        rel = os.path.relpath(inside, whole)
+        if rel != ".." and not rel.startswith(".." + os.sep):
+            return rel.replace(os.sep, "/")
+    return None
 
 
 # ------------------------------------------------------------ the check ---

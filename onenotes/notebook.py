@@ -448,6 +448,11 @@ def unread_notices(root: str | os.PathLike, found: Scan) -> list[Problem]:
     ``.md`` files not named like notes (``check`` lists them one by one); and that the
     folder is not a notebook at all (no ``onenotes.yaml`` and no note in it)."""
     notices = []
+    if not found.notes and not os.path.isfile(os.path.join(root, CONFIG_NAME)):
+        notices.append(Problem(
+            os.fspath(root), 0, 0, "warning", "not-a-notebook",
+            f"not a notebook: no {CONFIG_NAME} and no note (REP/YYYY-MM-DD.md) in it",
+            "cd to your notebook or give --notebook DIR; start one with onenotes init"))
     if found.other_md:
         count: dict[str, int] = {}
         for rel in found.other_md:
@@ -459,11 +464,6 @@ def unread_notices(root: str | os.PathLike, found: Scan) -> list[Problem]:
                 f"1 .md file is not named YYYY-MM-DD.md, so it is not read" if n == 1 else
                 f"{n} .md files are not named YYYY-MM-DD.md, so they are not read",
                 "run onenotes check to list them"))
-    if not found.notes and not os.path.isfile(os.path.join(root, CONFIG_NAME)):
-        notices.append(Problem(
-            os.fspath(root), 0, 0, "warning", "not-a-notebook",
-            f"not a notebook: no {CONFIG_NAME} and no note (REP/YYYY-MM-DD.md) in it",
-            "cd to your notebook or give --notebook DIR; start one with onenotes init"))
     return notices
 
 

@@ -1235,15 +1235,6 @@ class Store:
     def note_data(self, paths_keys: dict[str, str]) -> dict[str, bytes]:
         """Encoded notes for these paths, only where the stored key is still the given one."""
         found = {}
-        if len(paths_keys) <= 500:  # a few (one rep's, for `check PATH`): look them up
-            paths = list(paths_keys)
-            for start in range(0, len(paths), 250):
-                part = paths[start:start + 250]
-                rows = self.conn.execute(
-                    "SELECT n.path, key, data FROM notes n JOIN bodies b ON n.path = b.path"
-                    f" WHERE n.path IN ({','.join('?' * len(part))})", part)
-                found.update((path, data) for path, key, data in rows if paths_keys.get(path) == key)
-            return found
         for path, key, data in self.conn.execute(
                 "SELECT n.path, key, data FROM notes n JOIN bodies b ON n.path = b.path"):
             if paths_keys.get(path) == key:
@@ -1649,6 +1640,7 @@ class Loaded:
         self.root = root
         self.options = options
         self.partial = partial  # notes parsed in this run were read for their commitments only
+        self.fresh: set[str] = set(rows)  # the notes parsed in this run (not from the cache)
 
     def _damaged(self) -> None:
         if self.store is not None:
@@ -1865,6 +1857,7 @@ def _load_cached(root: str, rels: list[str], options, store: Store, jobs, keep: 
             ledgers = None
             writes = {rep: None for rep in writes.keys() | missing}
     loaded = Loaded(keys, rows, ledgers, store, root, options, partial=keep == "index")
+    loaded.fresh = {row.path for row in parsed}
     store.write(parsed, removed, writes, confirmed, since=version, later=True)  # committed as the command prints
     return loaded
 

@@ -13,8 +13,11 @@ it finds is then narrowed to the given paths.  Through the cache, what each
 rule found is kept: per note under its stat key, per rep (and for the
 notebook) under a hash of the paths and stat keys of the notes read, all
 under a fingerprint of ``onenotes.yaml`` and of the rules' source files.  So a
-warm check decodes no note at all; a note that changed is linted again, and so
-are the rep rules of its rep, from that rep's notes only.
+warm check reads no note and decodes none: it costs what a warm ``followups``
+costs.  A note that changed is parsed whole and linted again, and the rep rules
+of its rep run again on that rep's notes (parsed whole: decoding a whole note
+from the cache costs more than parsing it).  The cache itself keeps only the
+notes' commitments and listing problems for ``check`` (``notes=False``).
 """
 
 from __future__ import annotations
@@ -346,7 +349,9 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
     report = CheckReport()
     problems: list[Problem] = []
     try:
-        book = load_notebook(root, cache=cache, notes=True)
+        # notes=False: through the cache, only the notes' commitments and listing problems are
+        # kept; the notes to lint are parsed whole below (quicker than decoding whole notes).
+        book = load_notebook(root, cache=cache, notes=False)
     except ConfigError as exc:
         problems.append(exc.problem or Problem(CONFIG_NAME, 0, 0, "error", "config", str(exc)))
         # No cache: notes read with other options than the config's would replace the kept ones.
@@ -381,7 +386,7 @@ def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
     kept, kept_problems = (store.checks(fingerprint) if store is not None else None) or (None, {})
     # Parsed in this run: linted again even if its stat key is the kept one (a racy note
     # that changed within its timestamp's tick keeps its key).
-    fresh = {p for p, row in rows.items() if row.data is not None or row.note is not None}
+    fresh = loaded.fresh
     readable = [p for p in keys if p not in rows or rows[p].readable]
     chosen_set = set(chosen)
 
@@ -428,7 +433,8 @@ def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
     if not todo:
         _forget(store, fingerprint, kept, keys, [])
         return found
-    notes = {note.path: note for note in loaded.notes(only=need)}
+    notes, unreadable = _whole_notes(book, [rel for rel in readable if rel in need])
+    found.extend(unreadable)
     config = book.config
     worked: list[tuple[str, str | None, list[Problem]]] = []
     for name, key in todo.items():
@@ -449,6 +455,25 @@ def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
                 if key is not None]
         _forget(store, fingerprint, kept, keys, keep)
     return found
+
+
+def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list[Problem]]:
+    """The notes at ``rels``, whole, by path; and the problems of those that turned out
+    unreadable (changed since the walk)."""
+    from onenotes.cache import decode, parse_rows
+
+    loaded = book._loaded
+    if loaded.store is None:  # read afresh: the rows hold the whole notes
+        return {note.path: note for note in loaded.notes(only=set(rels))}, []
+    # Read through the cache for their commitments only: parsed whole now, on every core
+    # when there are many (decoding a whole note from the cache costs more than this).
+    notes, unreadable = {}, []
+    for row in parse_rows(book.folder, rels, book.config.read_options, keep="note"):
+        if row.readable:
+            notes[row.path] = row.note
+        elif row.problems:
+            unreadable.extend(decode(row.problems))
+    return notes, unreadable
 
 
 def _forget(store, fingerprint: str, kept: dict | None, keys: dict, keep: list) -> None:

@@ -51,8 +51,7 @@ READERS = ["followups", "kpis", "reps", "cadence", "accountability", "commitment
 @pytest.mark.parametrize("command", READERS)
 def test_reading_commands_say_once_per_rep_folder_which_md_files_they_do_not_read(
         cli, tmp_path, monkeypatch, command, use_cache):
-    if use_cache:
-        monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+    monkeypatch.setenv("ONENOTES_NO_CACHE", "" if use_cache else "1")
     root = _unread(tmp_path)
     args = {"brief": ["brief", "ann"], "share": ["share", "ann"], "new": ["new", "ann"],
             "report": ["report", "--format", "markdown"]}.get(command, [command])
@@ -156,8 +155,7 @@ TEMPLATE = ["templates/one-on-one.md:1: error: 'rep_nmae' is not a name template
 ], ids=lambda x: None)
 def test_check_reports_the_problems_of_the_paths_it_is_given(cli, tmp_path, monkeypatch, paths, out, err,
                                                              use_cache):
-    if use_cache:
-        monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+    monkeypatch.setenv("ONENOTES_NO_CACHE", "" if use_cache else "1")
     root = _broken(tmp_path, monkeypatch)
     for run in ("cold", "warm"):
         result = cli("--notebook", root, "check", *paths)
@@ -231,8 +229,7 @@ def _rep_rule(calls):
 @pytest.mark.parametrize("use_cache", [False, True], ids=["no-cache", "cache"])
 def test_rules_over_a_reps_notes_read_them_all_and_report_on_the_given_paths(
         cli, tmp_path, monkeypatch, use_cache):
-    if use_cache:
-        monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+    monkeypatch.setenv("ONENOTES_NO_CACHE", "" if use_cache else "1")
     calls = []
     monkeypatch.setattr(onenotes.check, "REP_RULES", [_rep_rule(calls)])
     root = hc.build(hc.Case(0, "rule"), tmp_path / "nb")

@@ -22,11 +22,8 @@ notes' commitments and listing problems for ``check`` (``notes=False``).
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from onenotes.config import CONFIG_NAME, Config
@@ -117,6 +114,8 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
                     "the figure written here is ignored",
                     f"delete it, and record {' and '.join(config.kpis[metric.name].ratio)} instead", metric.line)
             elif metric.name not in config.kpis:
+                import difflib  # (only for a did-you-mean)
+
                 close = difflib.get_close_matches(metric.name, list(config.kpis), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "add it under 'kpis' in onenotes.yaml"
                 add(None, "error", "unknown-kpi", f"unknown KPI {metric.name!r}", hint, metric.line)
@@ -146,7 +145,7 @@ def _context_names(template: str) -> frozenset[str]:
     from onenotes.notebook import Notebook, Scan
     from onenotes.render import NOT_NOTES
 
-    book = Notebook(Path("."), Config(), [], [], Scan())
+    book = Notebook(".", Config(), [], [], Scan())
     day = dt.date(2026, 1, 5)
     context = build_brief(book, "x", day) if template in NOT_NOTES else build_context(book, "x", day, day)
     return frozenset(context)
@@ -167,6 +166,8 @@ def _lint_template(env, rel: str, name: str, source: str) -> list[Problem]:
     for node in ast.find_all(jinja2.nodes.Name):
         if node.ctx == "load" and node.name in undeclared and node.name not in reported:
             reported.add(node.name)
+            import difflib
+
             close = difflib.get_close_matches(node.name, sorted(known), n=1)
             problems.append(Problem(rel, node.lineno, 0, "error", "template-undefined",
                                     f"{node.name!r} is not a name templates can use",
@@ -188,10 +189,12 @@ def _lint_template(env, rel: str, name: str, source: str) -> list[Problem]:
     return problems
 
 
-def _check_templates(root: Path) -> list[Problem]:
-    folder = root / "templates"
-    if not folder.is_dir():
+def _check_templates(root: str) -> list[Problem]:
+    if not os.path.isdir(os.path.join(root, "templates")):
         return []
+    from pathlib import Path
+
+    folder = Path(root) / "templates"
     import jinja2  # (with the renderer: only for a notebook that has templates)
 
     from onenotes.render import TEMPLATE_SUFFIX, make_environment
@@ -321,10 +324,14 @@ def _fingerprint(root: str) -> str:
             digest.update(fh.read())
     except OSError as exc:
         digest.update(f"no config {exc.errno}".encode())
-    files = {__file__} | {sys.modules[rule.__module__].__file__ for rule in REP_RULES + NOTEBOOK_RULES}
+    files = {__file__} | {getattr(getattr(rule, "__code__", None), "co_filename", "")
+                          for rule in REP_RULES + NOTEBOOK_RULES}
     for name in sorted(files):
-        with open(name, "rb") as fh:
-            digest.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0" + fh.read())
+        try:
+            with open(name, "rb") as fh:
+                digest.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0" + fh.read())
+        except OSError:  # a rule without a source file to read: what it finds is never kept
+            digest.update(os.urandom(16))
     return digest.hexdigest()
 
 
@@ -349,13 +356,14 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
     report = CheckReport()
     problems: list[Problem] = []
     try:
-        # notes=False: through the cache, only the notes' commitments and listing problems are
-        # kept; the notes to lint are parsed whole below (quicker than decoding whole notes).
-        book = load_notebook(root, cache=cache, notes=False)
+        # Through the cache, for the notes' commitments and listing problems only (notes=False):
+        # the notes to lint are parsed whole below, which is quicker than decoding whole notes.
+        # Without it, only the walk: the notes are read below, a batch at a time.
+        book = load_notebook(root, cache=cache, notes=False) if cache else _walked(root, None)
     except ConfigError as exc:
         problems.append(exc.problem or Problem(CONFIG_NAME, 0, 0, "error", "config", str(exc)))
         # No cache: notes read with other options than the config's would replace the kept ones.
-        book = load_notebook(root, Config(), cache=False)
+        book = _walked(root, Config())
     found = book.scan
     selection = select(root, list(paths), cwd or os.getcwd(), found)
     report.notices = selection.skipped + [p for p in book.problems if p.code == "not-a-notebook"]
@@ -368,30 +376,46 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
     report.files = len(notes)
     problems.extend(_findings(book, notes))
     if selection.templates:
-        problems.extend(_check_templates(Path(root)))
+        problems.extend(_check_templates(root))
     report.problems = sorted((p for p in problems if selection.wants(p.path)),
                              key=lambda p: (p.path, p.line, p.column, p.code))
     return report
 
 
+def _walked(root: str, config: Config | None) -> Notebook:
+    """The notebook as walked, its notes not read yet (:func:`_findings` reads them)."""
+    from onenotes.config import load_config
+    from onenotes.notebook import Notebook, scan, unread_notices
+
+    config = load_config(root) if config is None else config
+    found = scan(root)
+    return Notebook(root, config, None, list(found.problems) + unread_notices(root, found), found)
+
+
+BATCH = 2000  # notes parsed whole at a time (whole reps): linted, then let go
+JOBS = 1  # processes that parse them (a whole note sent back by another costs more than its parse)
+
+
 def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
     """What the rules find in the notes ``chosen`` (and, the rules that read several notes,
-    beyond them: the caller narrows it), through the cache's kept findings when it has them."""
+    beyond them: the caller narrows it), through the cache's kept findings when it has them.
+    The notes to lint are parsed whole a batch of whole reps at a time, and let go."""
     from onenotes.cache import Damaged, _decode_cached, encode
 
-    loaded = book._loaded  # the notes as read through the cache (or afresh)
-    rows, keys = loaded.rows, loaded.keys
-    store = loaded.store
+    loaded = book._loaded  # the notes as read through the cache (None: not read yet)
+    if loaded is not None:
+        rows, keys, store, fresh = loaded.rows, loaded.keys, loaded.store, loaded.fresh
+    else:
+        rows, keys, store, fresh = {}, dict.fromkeys(book.scan.notes), None, set(book.scan.notes)
     fingerprint = _fingerprint(book.folder) if store is not None else ""
     kept, kept_problems = (store.checks(fingerprint) if store is not None else None) or (None, {})
-    # Parsed in this run: linted again even if its stat key is the kept one (a racy note
-    # that changed within its timestamp's tick keeps its key).
-    fresh = loaded.fresh
     readable = [p for p in keys if p not in rows or rows[p].readable]
     chosen_set = set(chosen)
 
     def known(name: str, key: str | None) -> list[Problem] | None:
-        """The kept findings of ``name``, when they are for ``key``."""
+        """The kept findings of ``name``, when they are for ``key``.  (A note parsed in this
+        run is linted again whatever its key: a racy note changed within its clock tick
+        keeps its key.)"""
         if key is None or not kept or kept.get(name) != key:
             return None
         if name not in kept_problems:
@@ -430,45 +454,58 @@ def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
             need.update(members)
         else:
             found.extend(got)
-    if not todo:
-        _forget(store, fingerprint, kept, keys, [])
-        return found
-    notes, unreadable = _whole_notes(book, [rel for rel in readable if rel in need])
-    found.extend(unreadable)
-    config = book.config
     worked: list[tuple[str, str | None, list[Problem]]] = []
-    for name, key in todo.items():
-        if name == "":
-            result = [p for rule in NOTEBOOK_RULES
-                      for p in rule(sorted(notes.values(), key=lambda n: (n.rep, n.sort_key)), config)]
-        elif name.endswith("/"):
-            members = sorted((notes[rel] for rel in groups[name] if rel in notes), key=lambda n: n.sort_key)
-            result = [p for rule in REP_RULES for p in rule(name[:-1], members, config)]
-        elif name in notes:
-            result = lint_note(notes[name], config)
-        else:  # unreadable after all (changed since the walk): its problem is in book.problems
-            continue
-        worked.append((name, key, result))
+    everyone: list[Note] = []  # every note, for the notebook's rules (only when there are some)
+    config = book.config
+    for batch in _batches([rel for rel in readable if rel in need]):
+        notes, unreadable = _whole_notes(book, batch)
+        found.extend(unreadable)
+        by_rep: dict[str, list[Note]] = {}
+        for note in notes.values():
+            by_rep.setdefault(note.rep + "/", []).append(note)
+            if note.path in todo:
+                result = lint_note(note, config)
+                worked.append((note.path, todo[note.path], result))
+                found.extend(result)
+        for scope, members in by_rep.items():
+            if scope in todo:
+                members.sort(key=lambda n: n.sort_key)
+                result = [p for rule in REP_RULES for p in rule(scope[:-1], members, config)]
+                worked.append((scope, todo[scope], result))
+                found.extend(result)
+        if "" in todo:
+            everyone.extend(notes.values())
+    if "" in todo:
+        everyone.sort(key=lambda n: (n.rep, n.sort_key))
+        result = [p for rule in NOTEBOOK_RULES for p in rule(everyone, config)]
+        worked.append(("", todo[""], result))
         found.extend(result)
     if store is not None:
-        keep = [(name, key, encode(result) if result else None) for name, key, result in worked
-                if key is not None]
-        _forget(store, fingerprint, kept, keys, keep)
+        _forget(store, fingerprint, kept, keys, [(name, key, encode(result) if result else None)
+                                                 for name, key, result in worked if key is not None])
     return found
 
 
+def _batches(rels: list[str]):
+    """``rels`` (in scan order: a rep's notes together) in lists of about :data:`BATCH`,
+    never splitting a rep."""
+    batch: list[str] = []
+    for rel in rels:
+        if len(batch) >= BATCH and rel.partition("/")[0] != batch[-1].partition("/")[0]:
+            yield batch
+            batch = []
+        batch.append(rel)
+    if batch:
+        yield batch
+
+
 def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list[Problem]]:
-    """The notes at ``rels``, whole, by path; and the problems of those that turned out
-    unreadable (changed since the walk)."""
+    """The notes at ``rels``, parsed whole (on every core when there are many), by path;
+    and the problems of those that cannot be read."""
     from onenotes.cache import decode, parse_rows
 
-    loaded = book._loaded
-    if loaded.store is None:  # read afresh: the rows hold the whole notes
-        return {note.path: note for note in loaded.notes(only=set(rels))}, []
-    # Read through the cache for their commitments only: parsed whole now, on every core
-    # when there are many (decoding a whole note from the cache costs more than this).
     notes, unreadable = {}, []
-    for row in parse_rows(book.folder, rels, book.config.read_options, keep="note"):
+    for row in parse_rows(book.folder, rels, book.config.read_options, jobs=JOBS, keep="note"):
         if row.readable:
             notes[row.path] = row.note
         elif row.problems:

@@ -7,7 +7,6 @@ cache is off in tests unless a test turns it on (``cached``)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 
@@ -331,3 +330,39 @@ def test_the_pre_commit_hook_passes_staged_notes_and_the_config():
         assert files.search(path), path
     for path in ("notes.txt", "onenotes.yaml.bak", "src/app.py", "my-onenotes.yaml"):
         assert not files.search(path), path
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """The notes parsed in this process since the fixture started: (path, whole?)."""
+    import onenotes.notebook as notebook_module
+
+    calls = []
+    real = notebook_module.parse_note_bytes
+
+    def counting(rel, data, options, commitments_only=False):
+        calls.append((rel, not commitments_only))
+        return real(rel, data, options, commitments_only)
+
+    monkeypatch.setattr(notebook_module, "parse_note_bytes", counting)
+    return calls
+
+
+def test_a_warm_check_parses_no_note_and_a_changed_one_alone(cli, tmp_path, cached, parses):
+    root = tmp_path / "acme"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".onenotes"))
+    first = cli("--notebook", root, "check")
+    assert sorted(parses) == sorted([(rel, whole) for rel in {p for p, _ in parses} for whole in (False, True)])
+    parses.clear()
+    assert cli("--notebook", root, "check").stdout == first.stdout
+    assert parses == []
+    note = root / "bob-okafor" / "2026-11-16.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    cli("--notebook", root, "check", "alice-nguyen")  # not bob's note: only read for the cache's index
+    assert parses == [("bob-okafor/2026-11-16.md", False)]
+    parses.clear()
+    cli("--notebook", root, "check", note)
+    assert parses == [("bob-okafor/2026-11-16.md", True)]
+    parses.clear()
+    cli("--notebook", root, "check")
+    assert parses == []

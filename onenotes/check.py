@@ -392,8 +392,7 @@ def _walked(root: str, config: Config | None) -> Notebook:
     return Notebook(root, config, None, list(found.problems) + unread_notices(root, found), found)
 
 
-BATCH = 2000  # notes parsed whole at a time (whole reps): linted, then let go
-JOBS = 1  # processes that parse them (a whole note sent back by another costs more than its parse)
+BATCH = 500  # notes parsed whole at a time (whole reps): linted, then let go
 
 
 def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
@@ -500,16 +499,28 @@ def _batches(rels: list[str]):
 
 
 def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list[Problem]]:
-    """The notes at ``rels``, parsed whole (on every core when there are many), by path;
-    and the problems of those that cannot be read."""
-    from onenotes.cache import decode, parse_rows
+    """The notes at ``rels``, parsed whole, by path; and the problems of those that cannot be
+    read.  In this process (a whole note sent back by a worker would cost more than its
+    parse), with the cyclic collector paused: a parsed note makes no reference cycles
+    (tests/test_cache.py), and the collector would walk the batch again and again."""
+    import gc
+
+    from onenotes.errors import NoteError
+    from onenotes.notebook import read_note
 
     notes, unreadable = {}, []
-    for row in parse_rows(book.folder, rels, book.config.read_options, jobs=JOBS, keep="note"):
-        if row.readable:
-            notes[row.path] = row.note
-        elif row.problems:
-            unreadable.extend(decode(row.problems))
+    options = book.config.read_options
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        for rel in rels:
+            try:
+                notes[rel] = read_note(book.folder, rel, options)
+            except NoteError as exc:
+                unreadable.append(exc.problem)
+    finally:
+        if running:
+            gc.enable()
     return notes, unreadable
 
 

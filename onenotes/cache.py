@@ -1667,16 +1667,15 @@ class Loaded:
             return None
         return row.note if row.note is not None else decode(_unpack(row.data))
 
-    def notes(self, only: set[str] | None = None) -> list:
-        """Every readable note (or those of the paths in ``only``), decoded.
+    def notes(self) -> list:
+        """Every readable note, decoded.
 
         A note the cache holds only the commitments of (a run that needed no
         whole notes parsed it) is parsed now, all such notes at once and on
         every core, and the cache keeps the result for the next run.
         """
         rows = self.rows
-        keys = self.keys if only is None else {p: k for p, k in self.keys.items() if p in only}
-        need = {p: k for p, k in keys.items()
+        need = {p: k for p, k in self.keys.items()
                 if p not in rows or (rows[p].readable and rows[p].data is None
                                      and (rows[p].note is None or self.partial))}
         texts: dict[str, bytes] = {}
@@ -1694,7 +1693,7 @@ class Loaded:
             if self.store is not None:
                 self.store.add_bodies([r for r in parsed if r.key == self.keys.get(r.path)])
         notes = []
-        for path in list(keys):
+        for path in list(self.keys):
             row = rows.get(path)
             if row is not None and not row.readable:
                 continue

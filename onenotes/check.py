@@ -230,7 +230,6 @@ class Selection:
         self.everything = True
         self.files: set[str] = set()  # relative paths with "/"
         self.folders: list[str] = []  # relative folder paths with "/", no trailing "/"
-        self.config = False  # onenotes.yaml given
         self.skipped: list[Problem] = []  # given paths that are not checked, as warnings
 
     def wants(self, rel: str) -> bool:
@@ -259,7 +258,7 @@ def select(root: str, given: list[str], cwd: str, found: Scan) -> Selection:
         if rel == ".":
             selection.everything = True
         elif rel == CONFIG_NAME:
-            selection.config = True
+            pass  # its problems are reported whatever the paths
         elif rel in known or (rel.startswith("templates/") and rel.count("/") == 1):
             selection.files.add(rel)
         elif os.path.isdir(full) and not os.path.islink(full) and not _hidden(rel):

@@ -461,7 +461,7 @@ def unread_notices(root: str | os.PathLike, found: Scan) -> list[Problem]:
         for rep, n in count.items():
             notices.append(Problem(
                 rep + "/", 0, 0, "warning", "not-a-note",
-                f"1 .md file is not named YYYY-MM-DD.md, so it is not read" if n == 1 else
+                "1 .md file is not named YYYY-MM-DD.md, so it is not read" if n == 1 else
                 f"{n} .md files are not named YYYY-MM-DD.md, so they are not read",
                 "run onenotes check to list them"))
     return notices

@@ -324,6 +324,7 @@ def test_the_pre_commit_hook_passes_staged_notes_and_the_config():
     hook = hooks[0]
     assert (hook["id"], hook["entry"], hook["pass_filenames"]) == ("onenotes-check", "onenotes check", True)
     assert "always_run" not in hook
+    assert hook["require_serial"] is True  # one run walks the notebook, not one per core
     files = re.compile(hook["files"])
     for path in ("ann/2026-11-16.md", "team/ann/2026-11-16-2.md", "onenotes.yaml", "ann/ideas.md",
                  "templates/one-on-one.md"):

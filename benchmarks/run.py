@@ -6,6 +6,9 @@ median of several runs of:
 * ripgrep counting ``- [ ]`` lines over the tree: the text-scan floor;
 * ``onenotes followups --format json`` cold (no cache: the first run, which
   writes it), warm (nothing changed) and warm after editing one note;
+* ``onenotes check`` warm (the whole notebook, its cache written by an earlier
+  check), and ``onenotes check NOTE`` of the note just edited (what the
+  pre-commit hook runs when one note is staged);
 * the ratio of each to ripgrep's time in the same run, and the peak memory
   (maximum resident set) of the onenotes process;
 
@@ -33,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
-TARGETS = {"cold": 20, "warm": 4, "edit": 5}
+TARGETS = {"cold": 20, "warm": 4, "edit": 5, "check": 3}
 
 
 def onenotes_command() -> list[str]:
@@ -107,6 +110,14 @@ def measure_size(folder: Path, runs: int, cold_runs: int, rg: str | None, env: d
 
     try:
         result["edit"], result["edit_mem"] = median_of(runs, followups, before=edit, env=env)
+    finally:
+        victim.write_bytes(original)
+    check = lambda: [*cmd, "--notebook", str(folder), "check"]  # noqa: E731
+    timed(check(), env=env)  # the first check parses whole notes and keeps what it finds
+    result["check"], result["check_mem"] = median_of(runs, check, env=env)
+    one = lambda: [*cmd, "--notebook", str(folder), "check", str(victim)]  # noqa: E731
+    try:
+        result["check_one"], _ = median_of(runs, one, before=edit, env=env)
     finally:
         victim.write_bytes(original)
     return result
@@ -185,8 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         print("ripgrep (rg) is not installed: no floor to compare with, ratios are n/a "
               "(install it: apt-get install ripgrep, brew install ripgrep)")
     print()
-    print("| notes | ripgrep | cold | x rg | warm | x rg | one note edited | x rg | peak memory (cold / warm) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| notes | ripgrep | cold | x rg | warm | x rg | one note edited | x rg | peak memory (cold / warm) "
+          "| `check` warm | x rg | `check NOTE`, edited | x rg |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size in sizes:
         folder = notebook(workdir, size, args.seed)
         cold_runs = 1 if size >= 100_000 else args.cold_runs
@@ -195,9 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {size:,} | {floor * 1000:.0f} ms | " if floor else f"| {size:,} | n/a | ", end="")
         print(f"{r['cold']:.2f} s | {ratio(r['cold'], floor)} | {r['warm']:.2f} s | {ratio(r['warm'], floor)} | "
               f"{r['edit']:.2f} s | {ratio(r['edit'], floor)} | "
-              f"{r['cold_mem'] / 1024:.0f} MB / {max(r['warm_mem'], r['edit_mem']) / 1024:.0f} MB |", flush=True)
+              f"{r['cold_mem'] / 1024:.0f} MB / {max(r['warm_mem'], r['edit_mem']) / 1024:.0f} MB | "
+              f"{r['check']:.2f} s | {ratio(r['check'], floor)} | "
+              f"{r['check_one']:.2f} s | {ratio(r['check_one'], floor)} |", flush=True)
     print(f"\ntargets: cold <= {TARGETS['cold']} x rg, warm <= {TARGETS['warm']} x rg, "
-          f"one note edited <= {TARGETS['edit']} x rg, peak memory < 300 MB at 100,000 notes warm")
+          f"one note edited <= {TARGETS['edit']} x rg, peak memory < 300 MB at 100,000 notes warm, "
+          f"check warm <= {TARGETS['check']} x rg")
     if not args.no_startup:
         s = startup(workdir, max(args.runs * 6, 30), env)
         print()

@@ -125,7 +125,7 @@ def sources_key(folder: str | os.PathLike | None = None) -> str:
 
 
 def _yaml_identity() -> str:
-    """Which PyYAML (and whether its C parser) is installed, without importing it.
+    """Which PyYAML (and whether its C parser) and markdown-it-py are installed, without importing them.
 
     The import system's finders are asked directly, as ``importlib.util.find_spec``
     does: importing importlib.util would cost a warm start more than all of this.
@@ -1092,6 +1092,10 @@ CREATE TABLE bodies (path TEXT PRIMARY KEY, data BLOB NOT NULL);  -- zlib-compre
 CREATE INDEX notes_keys ON notes (path, key);  -- a warm run reads only this (see index())
 CREATE INDEX notes_special ON notes (path) WHERE racy = 1 OR readable = 0 OR problems IS NOT NULL;
 CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open BLOB NOT NULL);
+-- `check`'s findings: per note (name: its path; key: its stat key) and per rep for the rules
+-- that read all of a rep's notes (name: "rep/"; key: a hash of their paths and keys);
+-- valid for the meta 'checks' (the config and the rules' code); problems NULL: none.
+CREATE TABLE checks (name TEXT PRIMARY KEY, key TEXT NOT NULL, problems BLOB);
 """
 
 
@@ -1177,6 +1181,7 @@ class Store:
                 self.conn.execute("DELETE FROM notes")
                 self.conn.execute("DELETE FROM bodies")
                 self.conn.execute("DELETE FROM ledgers")
+                self.conn.execute("DELETE FROM checks")
                 self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('options', ?)", (options_key,))
                 self.conn.execute("COMMIT")
             except sqlite3.Error:
@@ -1247,6 +1252,37 @@ class Store:
 
     def ledgers(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT rep, open FROM ledgers"))
+
+    def checks(self, fingerprint: str) -> tuple[dict[str, str], dict[str, bytes]] | None:
+        """What ``check`` found (see :meth:`put_checks`), when it was found with the same
+        ``fingerprint`` (config and rules), else None: name -> key for everything it
+        looked at, and name -> encoded problems for what has some (most have none)."""
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'checks'").fetchone()
+            if row is None or row[0] != fingerprint:
+                return None
+            return (dict(self.conn.execute("SELECT name, key FROM checks")),
+                    dict(self.conn.execute("SELECT name, problems FROM checks WHERE problems IS NOT NULL")))
+        except sqlite3.Error:
+            return None
+
+    def put_checks(self, fingerprint: str, found: list[tuple[str, str, bytes | None]],
+                   removed: list[str], reset: bool) -> bool:
+        """Keep what ``check`` found: (name, key, encoded problems or None) for notes (name:
+        the path, key: its stat key) and reps (name: "rep/"); forget ``removed`` names, or,
+        with ``reset`` (another fingerprint), everything kept before.  Committed in the
+        background, as :meth:`write`; False when another process holds the write lock."""
+        if not (found or removed or reset):
+            return True
+
+        def work(conn: sqlite3.Connection) -> None:
+            if reset:
+                conn.execute("DELETE FROM checks")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('checks', ?)", (fingerprint,))
+            conn.executemany("DELETE FROM checks WHERE name = ?", [(name,) for name in removed])
+            conn.executemany("INSERT OR REPLACE INTO checks VALUES (?, ?, ?)", found)
+
+        return self._transaction(work, later=True)
 
     # -- writing -----------------------------------------------------------
 
@@ -1606,6 +1642,7 @@ class Loaded:
         self.root = root
         self.options = options
         self.partial = partial  # notes parsed in this run were read for their commitments only
+        self.fresh: set[str] = set(rows)  # the notes parsed in this run (not from the cache)
 
     def _damaged(self) -> None:
         if self.store is not None:
@@ -1821,6 +1858,7 @@ def _load_cached(root: str, rels: list[str], options, store: Store, jobs, keep: 
             ledgers = None
             writes = {rep: None for rep in writes.keys() | missing}
     loaded = Loaded(keys, rows, ledgers, store, root, options, partial=keep == "index")
+    loaded.fresh = {row.path for row in parsed}
     store.write(parsed, removed, writes, confirmed, since=version, later=True)  # committed as the command prints
     return loaded
 

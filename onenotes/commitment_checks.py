@@ -8,9 +8,13 @@ wrong on its own; side by side they are a likely duplicate.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from onenotes.errors import Problem
 from onenotes.ledger import Entry, build_ledger
-from onenotes.note import Note, review_item_ids
+
+if TYPE_CHECKING:  # (a warm check loads no parser)
+    from onenotes.note import Note
 
 
 def promise_key(text: str) -> str:
@@ -30,9 +34,9 @@ def likely_duplicates(notes: list[Note], entries: list[Entry] | None = None) -> 
             open_by_words.setdefault((entry.rep, promise_key(entry.text)), []).append(entry)
     found = []
     for note in notes:
-        reviewed = review_item_ids(note)
+        stated = {m.id for m in note.mentions if m.origin == "frontmatter"}  # with their review items
         for m in note.mentions:
-            if m.origin != "body" or m.id in reviewed:
+            if m.origin != "body" or m.id in stated:
                 continue
             for other in open_by_words.get((note.rep, promise_key(m.text)), ()):
                 made_in = other.mentions[0][0] if other.mentions else other.source
@@ -46,3 +50,8 @@ def likely_duplicates(notes: list[Note], entries: list[Entry] | None = None) -> 
                     f"this task that commitment, add [id:: {other.id}] to it"))
                 break
     return found
+
+
+def rep_likely_duplicates(rep: str, notes: list[Note], config) -> list[Problem]:
+    """:func:`likely_duplicates` as one of ``check``'s rules over a rep's notes."""
+    return likely_duplicates(notes)

@@ -344,6 +344,10 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
     _read_body_tasks(note, body, stem, options, seen)
+    if not commitments_only and ("<!--" in body or _PRIVATE_WORD.search(body)):
+        from onenotes.privacy import private_markup_problems  # markdown-it only for such a note
+
+        note.problems.extend(private_markup_problems(body, path, body_line))  # what `share` would refuse
     if note.mentions:
         _read_review_items(note)
     return note
@@ -390,12 +394,6 @@ def _read_review_items(note: Note) -> None:
 
 
 _REVIEW_IGNORES = ("commitment-owner", "commitment-date")
-
-
-def review_item_ids(note: Note) -> set[str]:
-    """The ids of the commitments both in the frontmatter and, as review items, in the body."""
-    stated = {m.id for m in note.mentions if m.origin == "frontmatter"}
-    return {m.id for m in note.mentions if m.origin == "body" and m.id in stated}
 
 
 def _line(meta, key, default=0):

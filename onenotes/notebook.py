@@ -434,8 +434,37 @@ def load_notebook(root: str | os.PathLike, config: Config | None = None, *,
     found = scan(root)
     options = lambda: config.read_options  # noqa: E731  (imports the parser: only when parsing)
     loaded = load(root, found.notes, options, options_key(config), store, jobs=jobs, notes=notes)
-    problems = list(found.problems) + loaded.problems(readable=False)
+    problems = list(found.problems) + loaded.problems(readable=False) + unread_notices(root, found)
     return Notebook(root, config, None, problems, found, loaded)
+
+
+# The codes of unread_notices' warnings: what the reading commands say, one line per
+# folder, of what `check` lists file by file.
+NOTICE_CODES = ("not-a-note", "not-a-notebook")
+
+
+def unread_notices(root: str | os.PathLike, found: Scan) -> list[Problem]:
+    """What the reading commands say of files they do not read, one line per rep folder:
+    ``.md`` files not named like notes (``check`` lists them one by one); and that the
+    folder is not a notebook at all (no ``onenotes.yaml`` and no note in it)."""
+    notices = []
+    if not found.notes and not os.path.isfile(os.path.join(root, CONFIG_NAME)):
+        notices.append(Problem(
+            os.fspath(root), 0, 0, "warning", "not-a-notebook",
+            f"not a notebook: no {CONFIG_NAME} and no note (REP/YYYY-MM-DD.md) in it",
+            "cd to your notebook or give --notebook DIR; start one with onenotes init"))
+    if found.other_md:
+        count: dict[str, int] = {}
+        for rel in found.other_md:
+            rep = rel.partition("/")[0]
+            count[rep] = count.get(rep, 0) + 1
+        for rep, n in count.items():
+            notices.append(Problem(
+                rep + "/", 0, 0, "warning", "not-a-note",
+                "1 .md file is not named YYYY-MM-DD.md, so it is not read" if n == 1 else
+                f"{n} .md files are not named YYYY-MM-DD.md, so they are not read",
+                "run onenotes check to list them"))
+    return notices
 
 
 def options_key(config: Config) -> str:

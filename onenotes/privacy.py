@@ -272,6 +272,5 @@ def private_markup_problems(body: str, path: str, first_line: int = 1) -> list[P
     except PrivateMarkupError as exc:
         p = exc.problem
         return [Problem(p.path, p.line, 0, "warning", "private-markup",
-                        p.message + "; onenotes share refuses this note, and its tasks are "
-                        "read as private", p.hint)]
+                        p.message + "; onenotes share refuses this note", p.hint)]
     return []

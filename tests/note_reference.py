@@ -195,6 +195,11 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
     _read_body_tasks(note, body, stem, options, seen)
+    # What `onenotes share` would refuse, asked of every note (the parser asks only when
+    # the body holds "<!--" or "private").
+    from onenotes.privacy import private_markup_problems
+
+    note.problems.extend(private_markup_problems(body, path, body_line))
     _read_review_items(note)
     return note
 

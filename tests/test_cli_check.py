@@ -162,4 +162,4 @@ def test_pre_commit_hooks_file_declares_onenotes_check():
     first = hooks[0]
     assert first["id"] == "onenotes-check"
     assert first["entry"] == "onenotes check"
-    assert first["pass_filenames"] is False
+    assert first["pass_filenames"] is True  # the staged files (tests/test_check_paths.py)

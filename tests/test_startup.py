@@ -317,3 +317,15 @@ def test_the_width_of_ascii_text_is_its_length_as_the_unicode_rule_says():
     every_ascii = "".join(map(chr, range(128)))
     assert display_width(every_ascii) == sum(map(rule, every_ascii)) == 128
     assert display_width("Zoe\u0308 \u65e5\u672c") == 8  # not ASCII: the rule still applies
+
+
+def test_a_warm_check_loads_no_parser_yaml_or_markdown(warm_acme, cli):
+    """A warm `check` (the pre-commit hook's) prints what it found before: it loads no
+    parser, no PyYAML and no markdown-it (the example's notes hold private markup)."""
+    assert cli("--notebook", warm_acme, "check").exit_code == 0  # keeps what it finds
+    loaded, done = _modules_loaded("--notebook", str(warm_acme), "check")
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr.startswith("checked 23 notes: 0 errors, 0 warnings\nMODULES ")
+    unexpected = {name: why for name, why in NOT_AT_START.items() if name in loaded}
+    assert not unexpected, f"a warm check imported modules it should not: {unexpected}"
+    assert "markdown_it" not in loaded and "onenotes.share" not in loaded

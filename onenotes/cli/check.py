@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from onenotes.check import check_notebook
-from onenotes.cli.common import format_option, notebook_root
+from onenotes.cli.common import format_option, notebook_root, use_cache, warn
 from onenotes.output import clean, to_json
 
 
 @click.command("check")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
 @format_option(("text", "json"), default="text")
 @click.pass_context
-def command(ctx, fmt):
-    """Check every note and onenotes.yaml for mistakes.
+def command(ctx, paths, fmt):
+    """Check every note and onenotes.yaml for mistakes, or only the PATHs given.
 
-    Prints one line per problem (file:line:column: severity: message), exits 1
-    when any is an error and 0 otherwise, so it works as a pre-commit hook.
+    A PATH is a note, a rep's folder, onenotes.yaml or a template, from here or
+    from the notebook (a pre-commit hook passes the staged files). Prints one
+    line per problem (file:line:column: severity: message), exits 1 when any is
+    an error and 0 otherwise, so it works as a pre-commit hook.
     """
-    report = check_notebook(notebook_root(ctx))
+    report = check_notebook(notebook_root(ctx), paths, cache=use_cache(ctx), cwd=os.getcwd())
+    warn(report.notices)
     if fmt == "json":
         click.echo(to_json(report.as_json()), nl=False)
     else:

@@ -9,6 +9,7 @@ import click
 from onenotes.cli.common import cli_date, complete_note, format_option, open_notebook, today, warn
 from onenotes.errors import RefusedError, WriteError
 from onenotes.fsutil import write_new_file
+from onenotes.notebook import NOTICE_CODES
 from onenotes.output import clean
 from onenotes.share import FORMATS, find_note, share_note, to_html
 
@@ -35,6 +36,7 @@ def command(ctx, note, date_text, out, fmt, today_text):
     now = today(book.config, today_text)
     date = cli_date(date_text, now, "--date") if date_text else None
     chosen = find_note(book, note, date=date, today=now, cwd=Path.cwd())
+    warn([p for p in book.problems if p.code in NOTICE_CODES and p.path == chosen.rep + "/"])  # files not read
     warn([p for p in chosen.problems if p.severity == "error"])
     shared = share_note(book, chosen)
     text = to_html(shared) if fmt == "html" else shared.markdown

@@ -137,34 +137,48 @@ def body(draw):
 _MDIT = MarkdownIt("commonmark")
 
 
+_ITEM_START = re.compile(r" *(?:[-+*]|[0-9]{1,9}[.)])( *)")
+
+
 def mdit_quirk(text: str) -> bool:
-    lines = text.split("\n")
+    lines = [line.expandtabs(4) for line in text.split("\n")]
     tokens = _MDIT.parse(text)
     paragraph_end = None
-    quotes: list[int] = []  # for each open block quote: its ">" column, and line
-    quotes_line: list[int] = []
+    # The open containers, innermost last: (type, the column their content
+    # starts at, their first line); for a block quote, the content column of
+    # what holds it (where its ">" may be indented at most 3 columns from).
+    open_: list[tuple[str, int, int]] = [("document", 0, -1)]
     for tok in tokens:
         if tok.type in ("paragraph_close", "inline"):
             continue
         if tok.type == "paragraph_open":
             paragraph_end = tok.map[1]
-            for k in range(*tok.map):
-                line = lines[k].expandtabs(4)
-                column = len(line) - len(line.lstrip(" "))
-                if quotes and line[column:column + 1] == ">" and column >= quotes[-1] + 4:
-                    return True
             continue
         if tok.type == "code_block" and tok.map[0] == paragraph_end:
-            return True
+            return True  # (1)
         if tok.type == "blockquote_open":
-            line = lines[tok.map[0]].expandtabs(4)
-            start = quotes[-1] + 1 if quotes and tok.map[0] == quotes_line[-1] else 0
-            quotes.append(line.find(">", start))
-            quotes_line.append(tok.map[0])
+            for k in range(tok.map[0] + 1, tok.map[1]):
+                column = len(lines[k]) - len(lines[k].lstrip(" "))
+                if lines[k][column:column + 1] == ">" and column >= open_[-1][1] + 4:
+                    return True  # (2)
+            open_.append(("quote", open_[-1][1], tok.map[0]))
+            # What the quote holds starts after its ">" (and one space).
+            line = lines[tok.map[0]]
+            at = line.find(">", open_[-1][1])
+            open_.append(("quoted", at + 1 + (line[at + 1:at + 2] == " "), tok.map[0]))
         elif tok.type == "blockquote_close":
-            quotes.pop()
-            quotes_line.pop()
-        elif tok.type not in ("list_item_close", "bullet_list_close", "ordered_list_close"):
+            del open_[-2:]
+        elif tok.type == "list_item_open":
+            line, start = lines[tok.map[0]], open_[-1][1]
+            m = _ITEM_START.match(line, start)
+            spaces = len(m.group(1)) if m else 1
+            width = m.end(1) - spaces if m else start + 2
+            rest_blank = m is None or not line[m.end():].strip()
+            open_.append(("item", width + (spaces if 1 <= spaces <= 4 and not rest_blank else 1),
+                          tok.map[0]))
+        elif tok.type == "list_item_close":
+            open_.pop()
+        elif tok.type not in ("bullet_list_close", "ordered_list_close"):
             paragraph_end = None  # (closing containers leaves the paragraph the last block)
     return False
 
@@ -172,7 +186,7 @@ def mdit_quirk(text: str) -> bool:
 @pytest.mark.parametrize("text, mdit", [
     ("> > foo\n    - bar\n", "<pre><code>- bar"), ("   - a\n    # b\n", "<pre><code># b"),
     ("   - a\n    <!--\n", "<pre><code>&lt;!--"), ("- > a\n      > b\n", "<p>a\nb</p>"),
-    ("> a\n    > b\n", "<p>a\nb</p>"),
+    ("> a\n    > b\n", "<p>a\nb</p>"), ("  > a\n    > - [x] b\n", "<li>[x] b</li>"),
 ])
 def test_the_markdown_it_quirk_left_out_is_real(text, mdit):
     """markdown-it reads these as the comment above says (the scanner, as cmark: lazy text)."""

@@ -343,11 +343,15 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     stem = path.rsplit("/", 1)[-1][:-3]
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
-    _read_body_tasks(note, body, stem, options, seen)
-    if not commitments_only and ("<!--" in body or _PRIVATE_WORD.search(body)):
-        from onenotes.privacy import private_markup_problems  # markdown-it only for such a note
+    private_lines_of, markup = _private_lines, []
+    if not commitments_only and ("<!--" in body or _says_private(body)):
+        from onenotes.privacy import read_private_parts  # markdown-it only for such a note
 
-        note.problems.extend(private_markup_problems(body, path, body_line))  # what `share` would refuse
+        # The private lines and the markup `share` would refuse, from the same parses.
+        secret, markup = read_private_parts(body, path, body_line)
+        private_lines_of = lambda _body: secret  # noqa: E731
+    _read_body_tasks(note, body, stem, options, seen, private_lines_of)
+    note.problems.extend(markup)
     if note.mentions:
         _read_review_items(note)
     return note
@@ -357,6 +361,12 @@ _NOTHING_PRIVATE: frozenset[int] = frozenset()
 _PRIVATE_WORD = re.compile("private", re.I)
 
 
+def _says_private(body: str) -> bool:
+    """The word "private" in any case, as :mod:`onenotes.privacy` looks for it (casefolded),
+    after a quicker search that finds it wherever that does."""
+    return bool(_PRIVATE_WORD.search(body)) and "private" in body.casefold()
+
+
 def _private_lines(body: str):
     """The body's lines (0-based) in private parts (docs/format.md, "Private commitments").
 
@@ -364,7 +374,7 @@ def _private_lines(body: str):
     cannot be told, so every task of the body is taken as private (hidden too
     much, never shown by mistake; ``check`` warns about the markup).
     """
-    if not _PRIVATE_WORD.search(body):  # every private part starts with the word
+    if not _says_private(body):  # every private part starts with the word
         return _NOTHING_PRIVATE
     from onenotes.privacy import private_lines  # markdown-it only for a note that could need it
 
@@ -612,7 +622,7 @@ def _flag(note: Note, value, line: int) -> bool:
 
 
 def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
-                     seen: dict[str, int]) -> None:
+                     seen: dict[str, int], private_lines_of=None) -> None:
     """The task items of the body as mentions (fields read by :mod:`onenotes.taskfields`).
 
     A task without an explicit id gets one derived from its words alone (no field
@@ -622,7 +632,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
     rep, first, mentions = note.rep, note.body_line - 1, note.mentions
     placeholders, placeholder_line = 0, 0
     tasks = scan_tasks(body)
-    secret = _private_lines(body) if tasks else _NOTHING_PRIVATE
+    secret = (private_lines_of or _private_lines)(body) if tasks else _NOTHING_PRIVATE
     ids_at: dict[int, str] = {}  # body line -> the id of the task there, for its sub-tasks
     for number, marker, text, parent_line in tasks:
         parent = None if parent_line is None else ids_at.get(parent_line)

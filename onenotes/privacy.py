@@ -175,9 +175,12 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
     return spans, private_spans, verbatim, starts
 
 
-def _one_pass(text: str, where) -> tuple[str, int, int]:
-    """Remove what one parse finds: (new text, spans removed, of which private parts)."""
-    spans, private_spans, verbatim, _ = _find_parts(text, where)
+def _one_pass(text: str, where, found: dict | None = None) -> tuple[str, int, int]:
+    """Remove what one parse finds: (new text, spans removed, of which private parts);
+    ``found["lines"]`` becomes the private lines, when ``found`` is given."""
+    spans, private_spans, verbatim, starts = _find_parts(text, where)
+    if found is not None:
+        found["lines"] = _lines_of(private_spans, starts)
     n_private = len(private_spans)
     if not spans:
         return _collapse_blank_lines(text, verbatim), 0, 0
@@ -209,7 +212,8 @@ def _collapse_blank_lines(text: str, verbatim: set[int]) -> str:
     return "\n".join(out)
 
 
-def strip_private(body: str, path: str = "<note>", first_line: int = 1) -> tuple[str, int]:
+def strip_private(body: str, path: str = "<note>", first_line: int = 1,
+                  found: dict | None = None) -> tuple[str, int]:
     """``body`` without its private parts, and how many were removed.
 
     Raises :class:`PrivateMarkupError` (naming ``path`` and the file line)
@@ -225,7 +229,7 @@ def strip_private(body: str, path: str = "<note>", first_line: int = 1) -> tuple
             return PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",
                                               f"{message} (line {line + 1} once private parts are "
                                               "removed)", hint))
-        body, removed, private = _one_pass(body, where)
+        body, removed, private = _one_pass(body, where, found if attempt == 0 else None)
         total += private
         if not removed:
             return body, total
@@ -255,12 +259,35 @@ def private_lines(body: str) -> set[int] | None:
         _, private_spans, _, starts = _find_parts(body, where)
     except PrivateMarkupError:
         return None
+    return _lines_of(private_spans, starts)
+
+
+def _lines_of(spans: list[tuple[int, int]], starts: list[int]) -> set[int]:
+    """The 0-based lines that the (offset) spans touch."""
     lines: set[int] = set()
-    for a, b in private_spans:
+    for a, b in spans:
         first = bisect.bisect_right(starts, a) - 1
         last = bisect.bisect_right(starts, max(a, b - 1)) - 1
         lines.update(range(first, last + 1))
     return lines
+
+
+def read_private_parts(body: str, path: str, first_line: int) -> tuple[set[int] | None, list[Problem]]:
+    """:func:`private_lines` and :func:`private_markup_problems` of one body, from
+    the same parses (what a note's reader asks of a note that may hold private markup)."""
+    if not may_hold_private_markup(body):
+        return set(), []
+    found: dict = {}
+    try:
+        strip_private(body, path, first_line, found)
+    except PrivateMarkupError as exc:
+        p = exc.problem
+        problem = Problem(p.path, p.line, 0, "warning", "private-markup",
+                          p.message + "; onenotes share refuses this note", p.hint)
+    else:
+        problem = None
+    lines = found.get("lines") if "private" in body.casefold() else set()  # None: the first parse failed
+    return lines, [problem] if problem else []
 
 
 def private_markup_problems(body: str, path: str, first_line: int = 1) -> list[Problem]:

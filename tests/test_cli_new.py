@@ -115,7 +115,8 @@ def test_the_agenda_has_the_coaching_sections_in_order(cli, acme):
     assert headings == [
         "## 1. Where are we against goal?", "## 2. Where do you need help?", "## 3. Behaviour plan",
         "## 4. Coaching plan", "## 5. Most important upcoming calls",
-        "## Review: commitments carried forward", "## New commitments (homework)"]
+        "## Review: commitments carried forward", "## Private", "## New commitments (homework)"]  # (carla has
+    # a private commitment: its review item is in the private part, before the homework)
     table = text[text.index("| KPI |"):text.index("## 2.")]
     rows = [l for l in table.splitlines() if l.startswith("| ") and "---" not in l][1:]
     kinds = [r.split("|")[2].strip() for r in rows]

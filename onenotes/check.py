@@ -150,7 +150,8 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
 
 def _agree_hint(stated: Mention, ticked: Mention, counts: str) -> str:
     if stated.status == "open":
-        return f"set 'status: {counts}' on line {stated.line} too"
+        command = "done" if counts == "done" else "drop"
+        return f"`onenotes {command} {stated.id}` writes it there too (or set 'status: {counts}' on line {stated.line})"
     box = "[x]" if counts == "done" else "[-]"
     return f"mark the box on line {ticked.line} {box} too, so that both say {counts}"
 

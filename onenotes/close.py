@@ -165,8 +165,15 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
                 sub_of[sub.rep, sub.id] = entry.id
     result = CloseResult()
     by_note: dict[str, list[Entry]] = {}
+    synced: dict[tuple[str, str], tuple[dt.date, str | None]] = {}  # (date, reason) to write instead
     for entry in targets:
         if entry.status != "open":
+            if entry.status == status and _half_closed(book, entry):
+                # Closed by its ticked review item while its frontmatter still says open:
+                # write it there too, with the date it was closed on.
+                synced[entry.rep, entry.id] = (entry.closed_on or on, reason or entry.reason)
+                by_note.setdefault(entry.closed_in, []).append(entry)
+                continue
             result.closed.append(Closed(entry.id, entry.rep, entry.text, entry.status,
                                         entry.closed_in or entry.source, 0, False))
             continue
@@ -174,7 +181,7 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
         by_note.setdefault(latest.path, []).append(entry)
     others = {n.path: n for n in book.notes}
     for rel, group in by_note.items():
-        change, closed = _edit_note(book, rel, group, status, on, reason, others, sub_of)
+        change, closed = _edit_note(book, rel, group, status, on, reason, others, sub_of, synced)
         result.changes.append(change)
         result.closed.extend(closed)
     order = {e.id + "\0" + e.rep: i for i, e in enumerate(targets)}
@@ -195,7 +202,8 @@ def _latest_note(book: Notebook, rep: str) -> Note:
 
 def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt.date,
                reason: str | None, others: dict[str, Note],
-               sub_of: dict[tuple[str, str], str]) -> tuple[Change, list[Closed]]:
+               sub_of: dict[tuple[str, str], str],
+               synced: dict[tuple[str, str], tuple[dt.date, str | None]]) -> tuple[Change, list[Closed]]:
     path = book.root / rel
     try:
         data = read_bytes(path, MAX_NOTE_BYTES)
@@ -211,7 +219,9 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
     closed: list[Closed] = []
     notes_list: list[str] = []
     # Top to bottom: an edit moves only the lines below it, so every line reported stays true.
+    asked = (on, reason)
     for entry in sorted(group, key=lambda e: _file_order(note, e)):
+        on, reason = synced.get((entry.rep, entry.id), asked)
         # A done_on the note already gives is kept (see _close_values), so it is the closing date.
         kept = next((m.done_on for m in note.mentions
                      if m.id == entry.id and m.status == "open" and m.done_on), None)
@@ -228,11 +238,22 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
         note = new_note
         closed.append(Closed(entry.id, entry.rep, entry.text, status, rel, line + 1, True, carried))
         what = f"added as {status} (carried)" if carried else status
+        if (entry.rep, entry.id) in synced:
+            what += " (as its review item already says)"
         parent = sub_of.get((entry.rep, entry.id))
         if parent is not None:
             what += f" (a sub-task of {parent})"
         notes_list.append(f"{rel}:{line + 1}: {entry.id}: {what}")
     return Change(rel, path, data, lines.to_bytes(), notes_list), closed
+
+
+def _half_closed(book: Notebook, entry: Entry) -> bool:
+    """Closed in the rep's latest note, which still lists it open elsewhere (its
+    frontmatter item, when its review item was ticked)."""
+    notes = book.notes_of(entry.rep)
+    if not notes or entry.closed_in != notes[-1].path:
+        return False
+    return any(m.id == entry.id and m.status == "open" for m in notes[-1].mentions)
 
 
 def _file_order(note: Note, entry: Entry) -> tuple[int, int]:

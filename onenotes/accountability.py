@@ -25,20 +25,20 @@ def _iso(value):
 # The keys of one ``commitments --format json`` (and csv) record, in order.
 COMMITMENT_KEYS = ("id", "rep", "text", "owner", "status", "due", "since", "times_carried", "slips",
                    "due_changes", "closed_on", "closed_in", "kept_on_time", "days_overdue", "escalate",
-                   "source", "line", "private", "parent")
+                   "source", "line", "private", "parent", "label")
 
 
 def commitment_row(e: Entry, today: dt.date, escalate_after: int) -> dict:
     kept = e.kept_on_time()
     return {
-        "id": e.id, "rep": e.rep, "text": e.label, "owner": e.owner, "status": e.status,
+        "id": e.id, "rep": e.rep, "text": e.text, "owner": e.owner, "status": e.status,
         "due": _iso(e.due), "since": _iso(e.since), "times_carried": e.times_carried,
         "slips": len(e.slips),
         "due_changes": [{"in_note_of": _iso(d), "from": _iso(a), "to": _iso(b)} for d, a, b in e.slips],
         "closed_on": _iso(e.closed_on), "closed_in": e.closed_in, "kept_on_time": kept,
         "days_overdue": e.days_overdue(today),
         "escalate": e.status == "open" and e.times_carried > escalate_after,
-        "source": e.source, "line": e.line, "private": e.private, "parent": e.parent,
+        "source": e.source, "line": e.line, "private": e.private, "parent": e.parent, "label": e.label,
     }
 
 

@@ -85,7 +85,7 @@ def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
 
 
 def _c(e, today):
-    return {"id": e.id, "text": e.label, "owner": e.owner, "due": e.due, "status": e.status,
+    return {"id": e.id, "text": e.text, "label": e.label, "owner": e.owner, "due": e.due, "status": e.status,
             "private": e.private,
             "days_overdue": e.days_overdue(today), "slips": len(e.slips)}
 

@@ -42,6 +42,8 @@ def likely_duplicates(notes: list[Note], entries: list[Entry] | None = None) -> 
                 made_in = other.mentions[0][0] if other.mentions else other.source
                 if other.id == m.id or made_in == note.path or (other.since and other.since > note.date):
                     continue
+                if m.parent != other.parent and (m.parent is not None or other.parent is not None):
+                    continue  # the same step of two different promises ("Send the agenda")
                 found.append(Problem(
                     note.path, m.line, 0, "warning", "likely-duplicate",
                     f"this task reads like commitment {other.id!r} ({other.source}:{other.line}), which is "

@@ -11,7 +11,7 @@ from onenotes.notebook import Notebook
 
 # The keys of one row in ``followups --format json``, in order (documented).
 FOLLOWUP_KEYS = ("id", "rep", "text", "owner", "due", "since", "source", "line",
-                 "overdue", "days_overdue", "private", "parent")
+                 "overdue", "days_overdue", "private", "parent", "label")
 
 # Problems inside readable notes that change what followups shows.
 _LISTING_CODES = ("commitment-", "task-")
@@ -53,11 +53,11 @@ def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: 
     for e in followups_order(entries):
         days = e.days_overdue(today)
         rows.append({
-            "id": e.id, "rep": e.rep, "text": e.label, "owner": e.owner,
+            "id": e.id, "rep": e.rep, "text": e.text, "owner": e.owner,
             "due": e.due.isoformat() if e.due else None,
             "since": e.since.isoformat() if e.since else None,
             "source": e.source, "line": e.line, "overdue": days > 0, "days_overdue": days,
             "due_raw": e.due_raw, "escalate": e.times_carried > book.config.escalate_after,
-            "private": e.private, "parent": e.parent,
+            "private": e.private, "parent": e.parent, "label": e.label,
         })
     return Followups(rows, problems)

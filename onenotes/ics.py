@@ -83,9 +83,11 @@ def build_calendar(book: Notebook, today: dt.date, reps: list[str] | None = None
         event = Event()
         event.add("uid", uid("commitment", entry.rep, entry.id))
         event.add("dtstamp", stamp)
-        event.add("summary", clean(f"Due: {entry.label} ({owner})"))
-        if entry.private:  # calendars shared with others show such an event as busy, no more
-            event.add("class", "PRIVATE")
+        if entry.private:  # no words in a file that may be imported anywhere or handed on
+            event.add("summary", clean(f"Due: a private commitment ({owner})"))
+            event.add("class", "PRIVATE")  # (a shared calendar shows it as busy, no more)
+        else:
+            event.add("summary", clean(f"Due: {entry.label} ({owner})"))
         _span(event, entry.due, dt.timedelta(days=1))
         details = [f"Commitment {entry.id} from the one-on-ones with {rep_name}",
                    f"Owner: {owner}"]

@@ -353,7 +353,7 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
     _read_body_tasks(note, body, stem, options, seen, private_lines_of)
     note.problems.extend(markup)
     if note.mentions:
-        _read_review_items(note)
+        _read_review_items(note, not commitments_only)
     return note
 
 
@@ -381,7 +381,7 @@ def _private_lines(body: str):
     return private_lines(body)
 
 
-def _read_review_items(note: Note) -> None:
+def _read_review_items(note: Note, report_dates: bool = True) -> None:
     """A body task with the id of a commitment in the frontmatter is that commitment's
     review item (``new`` writes one per carried commitment): ticking it closes the
     commitment, and what it promises (text, owner, due date, since, parent) is the
@@ -393,6 +393,14 @@ def _read_review_items(note: Note) -> None:
     for m in note.mentions:
         item = stated.get(m.id) if m.origin == "body" else None
         if item is not None:
+            if report_dates and (m.due is not None or m.due_raw is not None) \
+                    and (m.due, m.due_raw) != (item.due, item.due_raw):
+                said = m.due.isoformat() if m.due else m.due_raw
+                stated = item.due.isoformat() if item.due else item.due_raw or "no due date"
+                _problem(note, m.line, "warning", "review-disagrees",
+                         f"the review item of {m.id!r} says due {said}, but the frontmatter (line "
+                         f"{item.line}) says {stated}: the frontmatter's counts",
+                         f"to move the due date, change 'due:' on line {item.line}")
             m.text, m.owner, m.due, m.due_raw, m.since = item.text, item.owner, item.due, item.due_raw, item.since
             m.parent = item.parent
             m.private = m.private or item.private

@@ -32,7 +32,11 @@ _PRIVATE_WORD = re.compile(r"[\W_]*private(?![^\W_])", re.I)  # "_Private_" too
 _OPENER = re.compile(r"\s*private\b", re.I)
 _CLOSER = re.compile(r"\s*(?:/\s*private|end\s+private)\b", re.I)
 # A line a person would read as a private heading, whatever Markdown makes of it.
-_LOOKS_PRIVATE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*#{1,6}[ \t]+[\W_]*private(?![^\W_])", re.I)
+# (Invisible characters count as blanks here: a zero-width space or a stray byte-order mark
+# before "## Private" stops Markdown reading a heading, never a person.)
+_BLANKS = "\\s\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff"
+_LOOKS_PRIVATE = re.compile(rf"^[{_BLANKS}>]*(?:(?:[-*+]|\d{{1,9}}[.)])[{_BLANKS}]+)*#{{1,6}}[{_BLANKS}]+[\W_]*private(?![^\W_])",
+                            re.I)
 _CONTAINERS = ("blockquote_open", "list_item_open")
 
 
@@ -106,11 +110,12 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
         elif tok.type == "heading_open" and tok.map:
             container, end = stack[-1] if stack else (-1, n_lines)
             private = bool(_PRIVATE_WORD.match(tokens[index + 1].content))
-            headings.append((tok.map[0], int(tok.tag[1]), container, end, private))
+            setext = tok.markup in ("=", "-")  # text with a line of === or --- under it
+            headings.append((tok.map[0], int(tok.tag[1]), container, end, private, setext))
 
     spans: list[tuple[int, int]] = []
     heading_lines = set()
-    for i, (line, level, container, end, private) in enumerate(headings):
+    for i, (line, level, container, end, private, _) in enumerate(headings):
         heading_lines.add(line)
         if not private:
             continue
@@ -119,6 +124,12 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
             if later[0] >= end:
                 break
             if later[2] == container and later[1] <= level:
+                if later[5] and not later[4]:
+                    # People type --- as a separator: as a heading it would end the section.
+                    raise where(later[0], "a line of --- or === under text ends this private section "
+                                "(Markdown reads the text as a heading)",
+                                "put a blank line before the ---, or end the private section with a "
+                                "'## ' heading")
                 stop = later[0]
                 break
         spans.append((offset(line), offset(stop)))
@@ -159,6 +170,7 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
         line = line_of(opened_at)
         raise where(line, "'<!-- private -->' is never closed",
                     "end the private part with '<!-- /private -->'")
+    spans.extend(_obsidian_comments(text, code, starts))
 
     removed_lines = set()
     for a, b in spans:
@@ -173,6 +185,25 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
                         "put a blank line before it, or wrap the private part in <!-- private --> ... "
                         "<!-- /private -->")
     return spans, private_spans, verbatim, starts
+
+
+def _obsidian_comments(text: str, code: set[int], starts: list[int]) -> list[tuple[int, int]]:
+    """Obsidian's ``%% ... %%`` comments outside code: hidden where the manager reads the
+    note, so never meant for the rep; one never closed runs to the end, as in Obsidian."""
+    found = []
+    pos = text.find("%%")
+    opened = None
+    while pos >= 0:
+        if bisect.bisect_right(starts, pos) - 1 not in code:
+            if opened is None:
+                opened = pos
+            else:
+                found.append((opened, pos + 2))
+                opened = None
+        pos = text.find("%%", pos + 2)
+    if opened is not None:
+        found.append((opened, len(text)))
+    return found
 
 
 def _one_pass(text: str, where, found: dict | None = None) -> tuple[str, int, int]:
@@ -231,6 +262,8 @@ def strip_private(body: str, path: str = "<note>", first_line: int = 1,
                                               "removed)", hint))
         body, removed, private = _one_pass(body, where, found if attempt == 0 else None)
         total += private
+        if attempt and private and found is not None:
+            found["later"] = True  # a private part that removing others made: not in the lines
         if not removed:
             return body, total
     raise PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",  # pragma: no cover
@@ -244,22 +277,19 @@ def may_hold_private_markup(body: str) -> bool:
 
 def private_lines(body: str) -> set[int] | None:
     """The 0-based lines of ``body`` that lie in a private part, wholly or in part;
-    None when the private markup is broken, so that nothing can be said to be shared.
-
-    One parse, as ``share`` makes first: a part that later passes would remove
-    as well only ever removes more, never shows a line said to be private here.
+    None when that cannot be decided, so that no task can be said to be shared:
+    the private markup is broken (``share`` refuses the note), or removing the
+    private parts ``share``'s first pass finds makes another (``share`` removes
+    it too, but its lines in this body are not known).
     """
     if "private" not in body.casefold():  # every private part starts with the word
         return set()
-
-    def where(line, message, hint):
-        return PrivateMarkupError(Problem("<note>", line + 1, 0, "error", "private-markup", message, hint))
-
+    found: dict = {}
     try:
-        _, private_spans, _, starts = _find_parts(body, where)
+        strip_private(body, "<note>", 1, found)
     except PrivateMarkupError:
         return None
-    return _lines_of(private_spans, starts)
+    return None if found.get("later") else found["lines"]
 
 
 def _lines_of(spans: list[tuple[int, int]], starts: list[int]) -> set[int]:
@@ -286,7 +316,10 @@ def read_private_parts(body: str, path: str, first_line: int) -> tuple[set[int] 
                           p.message + "; onenotes share refuses this note", p.hint)
     else:
         problem = None
-    lines = found.get("lines") if "private" in body.casefold() else set()  # None: the first parse failed
+    if "private" not in body.casefold():
+        lines = set()
+    else:  # None: undecidable (broken markup, or a private part only a later pass finds)
+        lines = None if problem or found.get("later") else found["lines"]
     return lines, [problem] if problem else []
 
 

@@ -206,7 +206,7 @@ def heat_rows(report: Report) -> list[dict]:
 
 def overdue_rows(report: Report, names: dict[str, str]) -> list[dict]:
     return [{"id": c["id"], "due": c["due"], "days": c["days_overdue"], "rep": names.get(c["rep"], c["rep"]),
-             "owner": c["owner"], "text": clean(c["text"]), "escalate": c["escalate"],
+             "owner": c["owner"], "text": clean(c["label"]), "escalate": c["escalate"],
              "source": f"{c['source']}:{c['line']}"} for c in report.overdue]
 
 

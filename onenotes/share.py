@@ -251,13 +251,21 @@ def _refuse_private_texts(book: Notebook, note: Note, text: str, body_line: int,
     shared = _folded(markdown)
     for entry in _rep_ledger(book, note.rep):
         words = _folded(entry.text)
-        if entry.private and words and words in shared:
+        # (A note from before the commitment was made cannot hold it: only later ones are looked at.)
+        if entry.private and words and (entry.since is None or entry.since <= note.date) \
+                and _holds(shared, words):
             line = _line_holding(text, body_line, words)
             where = f"{note.path}:{line}" if line else note.path
-            raise RefusedError(f"{where}: the private commitment {entry.id!r} (made in {entry.mentions[0][0]}) "
-                               "is written outside a private part; nothing was shared",
+            raise RefusedError(f"{where}: this copy would hold the words of the private commitment "
+                               f"{entry.id!r} (made in {entry.mentions[0][0]}) outside a private part; "
+                               "nothing was shared",
                                hint="move it under a '## Private' heading or between <!-- private --> and "
                                     "<!-- /private -->")
+
+
+def _holds(text: str, words: str) -> bool:
+    """``words`` in ``text`` as whole words ("ask hr" is not in "task hrs")."""
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text) is not None
 
 
 def _line_holding(text: str, body_line: int, words: str) -> int:
@@ -265,7 +273,7 @@ def _line_holding(text: str, body_line: int, words: str) -> int:
     lines = text.split("\n")
     secret = private_lines("\n".join(lines[body_line - 1:])) or set()
     for number in range(body_line, len(lines) + 1):
-        if number - body_line not in secret and words in _folded(lines[number - 1]):
+        if number - body_line not in secret and _holds(_folded(lines[number - 1]), words):
             return number
     return 0
 

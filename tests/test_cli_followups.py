@@ -15,7 +15,7 @@ from conftest import TODAY, note_text, write
 
 GOLDEN = Path(__file__).parent / "golden" / "followups-acme.json"
 KEYS = ["id", "rep", "text", "owner", "due", "since", "source", "line", "overdue", "days_overdue", "private",
-        "parent"]
+        "parent", "label"]
 
 
 def run_json(cli, root, *args):
@@ -75,7 +75,7 @@ def test_source_line_points_at_the_commitment(cli, example_notebook):
         line = lines[row["line"] - 1]
         assert "id:" in line or "- text:" in line or "[" in line, (row, line)
         if "[" in line:  # a body task: its words are on that line (a sub-task's own, after "› ")
-            assert row["text"].split(" \u203a ")[-1].split()[0] in line
+            assert row["text"].split()[0] in line and row["label"].endswith(row["text"])
 
 
 def test_overdue_is_counted_from_today(cli, example_notebook):

@@ -29,7 +29,7 @@ def _agenda(cli, notebook, date="2026-11-16"):
 
 def _rows(cli, notebook, *args):
     result = cli("--notebook", notebook, "followups", "--format", "json", "--today", "2026-11-16", *args)
-    return {r["text"]: r for r in json.loads(result.stdout)}
+    return {r["label"]: r for r in json.loads(result.stdout)}
 
 
 def _tick(path, words, box="x", tail=""):

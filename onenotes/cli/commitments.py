@@ -19,7 +19,7 @@ def _kept(row: dict) -> str:
 COLUMNS = [
     Column("rep", "REP"),
     Column("status", "STATUS"),
-    Column("text", "COMMITMENT"),
+    Column("label", "COMMITMENT"),
     Column("since", "MADE"),
     Column("due", "DUE"),
     Column("times_carried", "CARRIED", ">"),

@@ -23,7 +23,7 @@ COLUMNS = [
     Column("rep", "REP"),
     Column("owner", "OWNER"),
     Column("overdue", "OVERDUE", show=_overdue_text),
-    Column("text", "COMMITMENT"),
+    Column("label", "COMMITMENT"),
     Column("id", "ID"),
     Column("since", "SINCE"),
     Column("source", "SOURCE", show=lambda r: f"{r['source']}:{r['line']}"),

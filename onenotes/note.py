@@ -396,10 +396,10 @@ def _read_review_items(note: Note, report_dates: bool = True) -> None:
             if report_dates and (m.due is not None or m.due_raw is not None) \
                     and (m.due, m.due_raw) != (item.due, item.due_raw):
                 said = m.due.isoformat() if m.due else m.due_raw
-                stated = item.due.isoformat() if item.due else item.due_raw or "no due date"
+                written = item.due.isoformat() if item.due else item.due_raw or "no due date"
                 _problem(note, m.line, "warning", "review-disagrees",
                          f"the review item of {m.id!r} says due {said}, but the frontmatter (line "
-                         f"{item.line}) says {stated}: the frontmatter's counts",
+                         f"{item.line}) says {written}: the frontmatter's counts",
                          f"to move the due date, change 'due:' on line {item.line}")
             m.text, m.owner, m.due, m.due_raw, m.since = item.text, item.owner, item.due, item.due_raw, item.since
             m.parent = item.parent

@@ -111,11 +111,11 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
             container, end = stack[-1] if stack else (-1, n_lines)
             private = bool(_PRIVATE_WORD.match(tokens[index + 1].content))
             setext = tok.markup in ("=", "-")  # text with a line of === or --- under it
-            headings.append((tok.map[0], int(tok.tag[1]), container, end, private, setext))
+            headings.append((tok.map[0], int(tok.tag[1]), container, end, private, setext, tok.map[1] - 1))
 
     spans: list[tuple[int, int]] = []
     heading_lines = set()
-    for i, (line, level, container, end, private, _) in enumerate(headings):
+    for i, (line, level, container, end, private, _, _) in enumerate(headings):
         heading_lines.add(line)
         if not private:
             continue
@@ -126,7 +126,7 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
             if later[2] == container and later[1] <= level:
                 if later[5] and not later[4]:
                     # People type --- as a separator: as a heading it would end the section.
-                    raise where(later[0], "a line of --- or === under text ends this private section "
+                    raise where(later[6], "a line of --- or === under text ends this private section "
                                 "(Markdown reads the text as a heading)",
                                 "put a blank line before the ---, or end the private section with a "
                                 "'## ' heading")

@@ -189,3 +189,47 @@ def test_the_calendar_marks_a_private_commitments_event_private(cli, notebook, t
     deck = next(e for e in events if "Send the deck" in e)
     assert "CLASS:PRIVATE" in hr and "CLASS:" not in deck
     assert "HR" not in out.read_text(encoding="utf-8")  # its words are in no event
+
+
+# ------------------------------------------- what a second reader found ---
+
+def test_a_separator_line_under_text_in_a_private_section_is_refused_not_shared(cli, notebook):
+    # "text" then "---" is a heading to Markdown, which would end the section: share refuses.
+    _first_note(notebook, "## Notes\n\nGood week.\n\n## Private\n\nWorried about her motivation\n---\n"
+                          "- [ ] SECRET talk to HR about her\n")
+    result = cli("--notebook", notebook, "share", "ann/2026-11-09.md")
+    assert result.exit_code != 0 and "SECRET" not in result.stdout and "Worried" not in result.stdout
+    assert "ann/2026-11-09.md:12:" in result.stderr and "blank line before the ---" in result.stderr  # the --- line
+    rows = json.loads(cli("--notebook", notebook, "followups", "--format", "json").stdout)
+    assert [r["private"] for r in rows] == [True]  # undecidable: private
+    assert "private-markup" in cli("--notebook", notebook, "check").stdout
+
+
+def test_a_private_part_only_a_later_pass_finds_stays_private_in_later_notes(cli, notebook):
+    _first_note(notebook, "\n<!-- draft -->## Private\n- [ ] Ask HR about her sick leave\n")
+    assert "sick" not in cli("--notebook", notebook, "share", "ann/2026-11-09.md").stdout
+    cli("--notebook", notebook, "new", "ann", "--date", "2026-11-16")
+    later = cli("--notebook", notebook, "share", "ann/2026-11-16.md")
+    assert later.exit_code == 0 and "sick" not in later.stdout
+
+
+def test_obsidian_comments_are_left_out_of_the_shared_copy(cli, notebook):
+    _first_note(notebook, "Good call. %% she seemed distracted, check with HR %%\n"
+                          "- [ ] Call Ann %% after lunch %%\n%%\nnot for her\n%%\nPublic line\n")
+    shared = cli("--notebook", notebook, "share", "ann/2026-11-09.md").stdout
+    assert "distracted" not in shared and "after lunch" not in shared and "not for her" not in shared
+    assert "Good call." in shared and "- [ ] Call Ann" in shared and "Public line" in shared
+
+
+def test_an_invisible_character_before_a_private_heading_is_refused(cli, notebook):
+    for mark in ("\u200b", "\ufeff", "\u00a0"):
+        _first_note(notebook, f"Notes\n\n{mark}## Private\n- [ ] SECRET task\n")
+        result = cli("--notebook", notebook, "share", "ann/2026-11-09.md")
+        assert result.exit_code != 0 and "SECRET" not in result.stdout, repr(mark)
+
+
+def test_the_guard_matches_whole_words_and_only_notes_from_the_commitment_on(cli, notebook):
+    write(notebook / "ann" / "2026-11-02.md", note_text(date="2026-11-02", body="We said she will call Bob.\n"))
+    _first_note(notebook, "## Private\n- [ ] Call Bob\n\n## Notes\nThe task hrs are fine; recall Bobby.\n")
+    assert cli("--notebook", notebook, "share", "ann/2026-11-02.md").exit_code == 0  # before it was made
+    assert cli("--notebook", notebook, "share", "ann/2026-11-09.md").exit_code == 0  # no whole words

@@ -147,3 +147,21 @@ def test_an_unknown_id_suggests_the_nearest_ids_and_texts(cli, notebook):
     result = cli("--notebook", notebook, "done", "vandelay quote", "--today", "2026-11-16")
     assert result.exit_code != 0
     assert re.search(r"hint: did you mean \w+ \(Send the Vandelay renewal quote\)\?", result.stderr), result.stderr
+
+
+def test_a_due_date_added_to_a_review_item_is_reported_and_not_read(cli, notebook):
+    path = _agenda(cli, notebook)
+    text = path.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.startswith("- [ ] Send the Vandelay"))
+    path.write_text(text.replace(line, line + " \U0001F4C5 2026-12-20"), encoding="utf-8")
+    assert _rows(cli, notebook)["Send the Vandelay renewal quote"]["due"] == "2026-11-13"
+    result = cli("--notebook", notebook, "check")
+    assert "says due 2026-12-20, but the frontmatter" in result.stdout and "[review-disagrees]" in result.stdout
+
+
+def test_the_same_step_of_two_different_promises_is_no_duplicate(cli, notebook):
+    write(notebook / "ann" / "2026-11-02.md", note_text(date="2026-11-02", body=(
+        "- [ ] Prepare the Globex meeting\n  - [ ] Send the agenda\n")))
+    write(notebook / "ann" / "2026-11-09.md", note_text(date="2026-11-09", body=(
+        "- [ ] Prepare the Acme meeting\n  - [ ] Send the agenda\n")))
+    assert "likely-duplicate" not in cli("--notebook", notebook, "check").stdout

@@ -518,6 +518,9 @@ def test_a_signal_at_the_moment_of_the_fork_never_runs_this_process_s_code_in_th
         return pid
 
     monkeypatch.setattr(os, "fork", fork_then_signal)
+    # Python's own Ctrl-C handler, also where the suite runs as a background job (whose SIGINT
+    # the shell ignores, and Python then keeps ignored).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     marker = tmp_path / "child-escaped"
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -526,6 +529,7 @@ def test_a_signal_at_the_moment_of_the_fork_never_runs_this_process_s_code_in_th
         if os.getpid() != parent:  # a child that escaped into this test: say so, and end
             marker.write_text("yes", encoding="utf-8")
             os._exit(0)
+        signal.signal(signal.SIGINT, previous)
     assert not marker.exists()
     [children] = known
     assert len(children) == 1

@@ -96,7 +96,10 @@ def _summary(book: Notebook, note: Note, private: set[str]) -> list[str]:
             lines.append(f"| {_cell(_md(label))} | {_cell(format_number(m.actual, unit))} "
                          f"| {_cell(format_number(goal, unit))} |")
         lines.append("")
-    hidden = private_ids(book, note.rep)
+    entries = _rep_ledger(book, note.rep)
+    hidden = {e.id for e in entries if e.private}
+    # A sub-task after its parent, as every listing shows it (never after a private parent).
+    labels = {e.id: e.label for e in entries}
     mentions = [m for m in note.mentions if m.origin == "frontmatter" and not m.private and m.id not in hidden]
     if mentions and "commitments" not in private:
         lines += ["## Commitments", ""]
@@ -106,12 +109,13 @@ def _summary(book: Notebook, note: Note, private: set[str]) -> list[str]:
             detail = f" ({_md(who)}" + (f", due {_md(due)}" if due else "") + ")"
             # As the note closes it: its review item ticked counts too.
             status = closing_status(*(n for n in note.mentions if n.id == m.id))
+            label = labels.get(m.id, m.text) if m.parent else m.text
             if status == "done":
-                lines.append(f"- [x] {_md(m.text)}{detail}")
+                lines.append(f"- [x] {_md(label)}{detail}")
             elif status == "dropped":
-                lines.append(f"- ~~{_md(m.text)}~~{detail}, dropped")
+                lines.append(f"- ~~{_md(label)}~~{detail}, dropped")
             else:
-                lines.append(f"- [ ] {_md(m.text)}{detail}")
+                lines.append(f"- [ ] {_md(label)}{detail}")
         lines.append("")
     for key, heading in (("coaching_plan", "Coaching plan"), ("behaviour_plan", "Behaviour plan")):
         plan = meta.get(key)
@@ -228,11 +232,6 @@ def share_note(book: Notebook, note: Note) -> Shared:
     markdown = clean_block("\n".join(out).rstrip("\n") + "\n")
     _refuse_private_texts(book, note, text, first, markdown)
     return Shared(note, clean_block(title), markdown, removed, keys_removed)
-
-
-def private_ids(book: Notebook, rep: str) -> set[str]:
-    """The ids of the rep's private commitments: private for life, in every note."""
-    return {e.id for e in _rep_ledger(book, rep) if e.private}
 
 
 def _rep_ledger(book: Notebook, rep: str) -> list[Entry]:

@@ -27,10 +27,12 @@ def command(ctx, note, date_text, out, fmt, today_text):
     NOTE is a note's path (alice-nguyen/2026-11-16.md) or a rep: their latest
     note up to today, or the one of --date. Sections under a '## Private'
     heading, <!-- private --> ... <!-- /private --> blocks, every other HTML
-    comment and the frontmatter keys listed in the config's share:
-    private_keys (default: confidence, private) are left out; the rest of
-    the frontmatter becomes a readable header. Broken private markup is
-    refused with its file and line, and nothing is written.
+    comment, Obsidian %% comments, the frontmatter keys listed in the
+    config's share: private_keys (default: confidence, private) and every
+    private commitment (one made in a private part, in any note) are left
+    out; the rest of the frontmatter becomes a readable header. Broken
+    private markup, or a private commitment's words outside a private part,
+    is refused with its file and line, and nothing is written.
     """
     book = open_notebook(ctx)
     now = today(book.config, today_text)

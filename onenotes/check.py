@@ -470,7 +470,8 @@ def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
         got = None if any(rel in fresh for rel in members) else known(scope, key)
         if got is None:
             todo[scope] = key
-            need.update(members)
+            if scope == "" or store is None:  # (through the cache, a rep's rules read its commitments)
+                need.update(members)
         else:
             found.extend(got)
     worked: list[tuple[str, str | None, list[Problem]]] = []
@@ -487,13 +488,21 @@ def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
                 worked.append((note.path, todo[note.path], result))
                 found.extend(result)
         for scope, members in by_rep.items():
-            if scope in todo:
+            if scope in todo and store is None:
                 members.sort(key=lambda n: n.sort_key)
                 result = [p for rule in REP_RULES for p in rule(scope[:-1], members, config)]
                 worked.append((scope, todo[scope], result))
                 found.extend(result)
         if "" in todo:
             everyone.extend(notes.values())
+    if store is not None:  # the rules over a rep's notes, from the commitments the cache keeps
+        for scope in [name for name in todo if name.endswith("/")]:
+            notes = _commitment_notes(scope[:-1], groups[scope], rows, keys, store)
+            if notes is None:  # rewritten by another process since this run looked: read them
+                notes = sorted(_whole_notes(book, groups[scope])[0].values(), key=lambda n: n.sort_key)
+            result = [p for rule in REP_RULES for p in rule(scope[:-1], notes, config)]
+            worked.append((scope, todo[scope], result))
+            found.extend(result)
     if "" in todo:
         everyone.sort(key=lambda n: (n.rep, n.sort_key))
         result = [p for rule in NOTEBOOK_RULES for p in rule(everyone, config)]
@@ -516,6 +525,30 @@ def _batches(rels: list[str]):
         batch.append(rel)
     if batch:
         yield batch
+
+
+def _commitment_notes(rep: str, paths: list[str], rows: dict, keys: dict, store) -> list | None:
+    """A rep's notes as the rules over a rep's notes read them (path, date, commitments),
+    from this run's rows or the cache's, in date order; None when one is missing."""
+    from onenotes.cache import _LedgerNote, decode_mentions
+
+    notes, need = [], {}
+    for path in paths:
+        row = rows.get(path)
+        if row is not None and row.note is not None:
+            notes.append(row.note)
+        elif row is not None and row.mentions is not None:
+            notes.append(_LedgerNote(path, decode_mentions(row.mentions)))
+        else:
+            need[path] = keys.get(path)
+    if need:
+        for path, key, mentions in store.rep_mentions(rep):
+            if path in need and need[path] == key and mentions is not None:
+                notes.append(_LedgerNote(path, decode_mentions(mentions)))
+                del need[path]
+    if need:
+        return None
+    return sorted(notes, key=lambda n: n.sort_key)
 
 
 def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list[Problem]]:

@@ -28,11 +28,13 @@ def command(ctx, paths, fmt):
     if fmt == "json":
         click.echo(to_json(report.as_json()), nl=False)
     else:
+        lines = []
         for problem in report.problems:
-            line = f"{problem.location()}: {problem.severity}: {problem.message} [{problem.code}]"
-            click.echo(clean(line))
+            lines.append(clean(f"{problem.location()}: {problem.severity}: {problem.message} [{problem.code}]"))
             if problem.hint:
-                click.echo("    hint: " + clean(problem.hint))
+                lines.append("    hint: " + clean(problem.hint))
+        if lines:  # (one write: a notebook can have hundreds of problems)
+            click.echo("\n".join(lines))
     click.echo(f"checked {report.files} notes: {report.errors} errors, {report.warnings} warnings",
                err=True)
     ctx.exit(1 if report.errors else 0)

@@ -86,17 +86,19 @@ def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entr
 
 
 def open_subtasks(entries: list[Entry], parent: Entry) -> list[Entry]:
-    """The open sub-tasks of ``parent``, at any depth, in ledger order: closing a
+    """The open sub-tasks of ``parent``, at any depth, nearest first: closing a
     promise closes the steps it was broken into."""
-    below = {parent.id}
+    children: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.rep == parent.rep and e.parent is not None:
+            children.setdefault(e.parent, []).append(e)
     found: list[Entry] = []
-    grew = True
-    while grew:
-        grew = False
-        for e in entries:
-            if e.rep == parent.rep and e.parent in below and e.id not in below:
-                below.add(e.id)
-                grew = True
+    seen, todo = {parent.id}, [parent.id]
+    while todo:  # (a closed sub-task's own open sub-tasks are closed too)
+        for e in children.get(todo.pop(0), ()):
+            if e.id not in seen:
+                seen.add(e.id)
+                todo.append(e.id)
                 if e.status == "open":
                     found.append(e)
     return found

@@ -284,12 +284,7 @@ def private_lines(body: str) -> set[int] | None:
     """
     if "private" not in body.casefold():  # every private part starts with the word
         return set()
-    found: dict = {}
-    try:
-        strip_private(body, "<note>", 1, found)
-    except PrivateMarkupError:
-        return None
-    return None if found.get("later") else found["lines"]
+    return read_private_parts(body, "<note>", 1)[0]
 
 
 def _lines_of(spans: list[tuple[int, int]], starts: list[int]) -> set[int]:
@@ -325,12 +320,4 @@ def read_private_parts(body: str, path: str, first_line: int) -> tuple[set[int] 
 
 def private_markup_problems(body: str, path: str, first_line: int = 1) -> list[Problem]:
     """For ``check``: the reason ``share`` would refuse a note with this body, as a warning."""
-    if not may_hold_private_markup(body):
-        return []  # nothing to look at: no need to parse
-    try:
-        strip_private(body, path, first_line)
-    except PrivateMarkupError as exc:
-        p = exc.problem
-        return [Problem(p.path, p.line, 0, "warning", "private-markup",
-                        p.message + "; onenotes share refuses this note", p.hint)]
-    return []
+    return read_private_parts(body, path, first_line)[1]

@@ -26,13 +26,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from onenotes.errors import BadInputError, Problem, RefusedError
+from onenotes.errors import BadInputError, RefusedError
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
 from onenotes.output import clean_block, format_number
 from onenotes.ledger import Entry, build_ledger, closing_status
-from onenotes.privacy import PrivateMarkupError, _parser, private_lines, strip_private
-from onenotes.privacy import private_markup_problems as _body_problems
+from onenotes.privacy import PrivateMarkupError, _parser, private_lines, strip_private  # noqa: F401 (PrivateMarkupError: share's error)
 
 FORMATS = ("markdown", "html")
 _SHOWN_KEYS = ("rep", "date", "manager", "duration_minutes", "metrics", "commitments",
@@ -196,12 +195,6 @@ def _split_body(text: str) -> tuple[str, int]:
         if parts is not None:
             return parts[1], parts[2]
     return text, 1
-
-
-def private_markup_problems(text: str, path: str) -> list[Problem]:
-    """For ``check``: the reason ``share`` would refuse this note (its whole text), as a warning."""
-    body, first = _split_body(text)
-    return _body_problems(body, path, first)
 
 
 def share_note(book: Notebook, note: Note) -> Shared:

@@ -732,7 +732,7 @@ def test_parsing_notes_leaves_no_cycles_for_the_collector_paused_in_workers(brok
     generate.generate(generated, 200, 7)
     # What parsing loads once, the first time a note needs it (markdown-it for private
     # markup, with its parser), is loaded first: modules and classes are not garbage.
-    from onenotes.share import private_markup_problems
+    from onenotes.privacy import private_markup_problems
 
     assert private_markup_problems("<!-- private -->\n", "ann/2026-01-05.md")
     for root in (broken, generated):

@@ -9,45 +9,14 @@ pastes into an e-mail or a chat.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from pathlib import Path
 
+from onenotes.carry import agenda_questions, note_body, section
 from onenotes.diagnosis import diagnose
-from onenotes.errors import NoteError
 from onenotes.kpis import scorecard
 from onenotes.ledger import build_ledger
-from onenotes.note import MAX_NOTE_BYTES, decode, has_frontmatter, split_frontmatter
-from onenotes.notebook import Notebook, read_bytes
+from onenotes.notebook import Notebook
 from onenotes.render import render
 from onenotes.schedule import next_meeting
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-
-
-def section(body: str, pattern: str) -> str:
-    """The text under the first heading matching ``pattern`` (case-insensitive)."""
-    lines = body.split("\n")
-    for i, line in enumerate(lines):
-        m = _HEADING.match(line)
-        if m and re.search(pattern, m.group(2), re.I):
-            level = len(m.group(1))
-            out = []
-            for following in lines[i + 1:]:
-                n = _HEADING.match(following)
-                if n and len(n.group(1)) <= level:
-                    break
-                out.append(following)
-            return "\n".join(out).strip()
-    return ""
-
-
-def _body(root: Path, rel: str) -> str:
-    try:
-        text = decode(read_bytes(root / rel, MAX_NOTE_BYTES), rel)
-    except (OSError, ValueError, NoteError):  # changed since it was read: no calls to show
-        return ""
-    parts = split_frontmatter(text) if has_frontmatter(text) else None
-    return parts[1] if parts else text
 
 
 def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
@@ -74,12 +43,13 @@ def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
                                            "days_ago": (today - last.date).days},
         "next_meeting": due_next,
         "kpis": [vars(r) for r in rows],
-        "diagnosis": vars(diagnose(book, rep)),
+        "diagnosis": {**vars(diagnose(book, rep)),
+                      "questions": agenda_questions(book, rep, due_next or today)},
         "opened": [_c(e, today) for e in opened],
         "closed": [_c(e, today) for e in closed],
         "due": [_c(e, today) for e in sorted(coming_due, key=lambda e: e.due)],
         "open_count": len(open_now),
-        "upcoming_calls": section(_body(book.root, last.path), r"upcoming calls") if last else "",
+        "upcoming_calls": section(note_body(book.root, last.path), r"upcoming calls") if last else "",
         "coaching_plan": coaching,
     }
 

@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from onenotes.errors import ConfigError, NoteError, Problem
+from onenotes.questions import placeholders_allowed, unknown_placeholders
 from onenotes.records import FACTORY, Factory, FrozenRecord, Record, fill
 
 if TYPE_CHECKING:  # the YAML loader is imported where a file is parsed (a warm cache needs none)
@@ -385,12 +386,20 @@ def _build(path: str, raw: dict) -> Config:
     questions = raw.get("coaching_questions") or {}
     if not isinstance(questions, dict):
         _fail(path, raw, "coaching_questions", "coaching_questions must map a KPI name (or "
-              "on_track, behaviour, skill) to a list of questions")
+              "slipping, consistent, on_track, behaviour, skill) to a list of questions")
     for key, value in questions.items():
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(q, str) for q in value):
             _fail(path, questions, key, f"coaching_questions: {key!r} must be a list of questions")
+        allowed = placeholders_allowed(str(key), cfg.kpis)
+        for question in value:
+            wrong = unknown_placeholders(question, allowed)
+            if wrong:
+                _fail(path, questions, key, f"coaching_questions: {key!r}: {{{wrong[0]}}} is not filled in "
+                      "for this kind of question",
+                      "use " + ", ".join("{%s}" % name for name in allowed) if allowed
+                      else "questions under this key take no {placeholders}; write the words out")
         cfg.coaching_questions[str(key)] = tuple(value)
     if raw.get("metrics_import") is not None:
         try:

@@ -8,8 +8,8 @@
 * Outputs short in ``consistent`` of the last ``lookback`` meetings: go
   through the funnel in detail (``consistent`` is true).
 
-Thresholds come from ``diagnosis:`` in onenotes.yaml; the coaching questions
-from ``coaching_questions:`` (by KPI name, and by verdict), never from code.
+Thresholds come from ``diagnosis:`` in onenotes.yaml.  The coaching questions
+that go with a diagnosis are chosen in :mod:`onenotes.questions`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ class Diagnosis:
     outputs_short: list[str] = field(default_factory=list)  # KPI names
     inputs_short: list[str] = field(default_factory=list)
     inputs_on_target: list[str] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
+    misses: int = 0  # of the last `meetings` meetings, those where an output missed its goal
+    meetings: int = 0
 
 
 def _missed(row: KpiRow, value, on_target: float) -> bool:
@@ -78,8 +79,5 @@ def diagnose(book: Notebook, rep: str) -> Diagnosis:
     if consistent:
         summary += (f" Missed in {misses} of the last {meetings} meetings: go through the funnel "
                     "in detail.")
-    questions = list(book.config.coaching_questions.get(verdict, ()))
-    for kpi in outputs_short + inputs_short:
-        questions.extend(q for q in book.config.coaching_questions.get(kpi, ()) if q not in questions)
     return Diagnosis(rep, verdict, summary, on_track, consistent, outputs_short, inputs_short,
-                     inputs_ok, questions)
+                     inputs_ok, misses, meetings)

@@ -10,6 +10,7 @@ from pathlib import Path
 from onenotes.errors import BadInputError, NoteError, NoteExistsError, RefusedError, TemplateError, WriteError
 from onenotes.fsutil import write_new_file
 from onenotes.diagnosis import diagnose
+from onenotes.carry import agenda_questions, note_body, open_help_requests, upcoming_calls
 from onenotes.kpis import attainment, figure
 from onenotes.ledger import build_ledger, open_commitments
 from onenotes.note import Note, parse_note, split_frontmatter
@@ -66,7 +67,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
             kpis.append({
                 "name": name, "label": kdef.title, "kind": kdef.kind, "unit": kdef.unit,
                 "better": kdef.better, "goal": goal, "last_actual": actual, "derived": kdef.derived,
-                "last_date": when, "attainment": attainment(actual, ref_goal, kdef.better),
+                "last_date": when, "period": kdef.period, "attainment": attainment(actual, ref_goal, kdef.better),
             })
     ledger = [e for e in open_commitments(build_ledger(book.notes)) if e.rep == rep]
     ledger = [e for e in ledger if e.since is None or e.since <= date]
@@ -78,6 +79,11 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
         "slips": len(e.slips), "escalate": e.times_carried >= cfg.escalate_after,
         "private": e.private, "parent": e.parent, "label": e.label, "reviewable": reviewable(e.id, e.label),
     } for e in ledger]
+    diagnosis = vars(diagnose(book, rep))
+    diagnosis["questions"] = agenda_questions(book, rep, date)
+    last_body = note_body(book.root, previous.path) if previous else ""
+    coaching = next((n for n in reversed(notes) if n.coaching_plan), None)
+    behaviour = next((n for n in reversed(notes) if n.behaviour_plan), None)
     return {
         "rep": {"slug": rep, "name": book.rep_name(rep)},
         "manager": cfg.manager,
@@ -92,10 +98,17 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
         # The agenda lists private ones in its private part only (docs/format.md).
         "shared_commitments": [c for c in commitments if not c["private"]],
         "private_commitments": [c for c in commitments if c["private"]],
-        "diagnosis": vars(diagnose(book, rep)),
-        # Long-lived plans: the latest ones, carried forward for review.
-        "coaching_plan": next((n.coaching_plan for n in reversed(notes) if n.coaching_plan), {}),
-        "behaviour_plan": next((n.behaviour_plan for n in reversed(notes) if n.behaviour_plan), {}),
+        "diagnosis": diagnosis,
+        # Carried from the last note's body (onenotes/carry.py says what and how).
+        "upcoming_calls": upcoming_calls(last_body),
+        "help_requests": open_help_requests(last_body),
+        # Long-lived plans: the latest ones, carried forward for review, with the date of the
+        # note they come from.
+        "coaching_plan": coaching.coaching_plan if coaching else {},
+        "coaching_plan_date": coaching.date if coaching else None,
+        "behaviour_plan": behaviour.behaviour_plan if behaviour else {},
+        "behaviour_plan_date": behaviour.date if behaviour else None,
+        "kpi_names": list(cfg.kpis),
     }
 
 

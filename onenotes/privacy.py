@@ -321,3 +321,18 @@ def read_private_parts(body: str, path: str, first_line: int) -> tuple[set[int] 
 def private_markup_problems(body: str, path: str, first_line: int = 1) -> list[Problem]:
     """For ``check``: the reason ``share`` would refuse a note with this body, as a warning."""
     return read_private_parts(body, path, first_line)[1]
+
+
+_MANAGER_ONLY = re.compile(r"<!--\s*manager-only\s*-->.*?<!--\s*/manager-only\s*-->", re.S)
+
+
+def shared_lines(body: str) -> set[int] | None:
+    """The 0-based lines of ``body`` that are neither in a private part nor in manager-only
+    guidance, wholly or in part (what may travel to a shared copy or a later agenda);
+    None when the private parts cannot be told apart."""
+    secret = private_lines(body)
+    if secret is None:
+        return None
+    starts = _line_starts(body)
+    hidden = _lines_of([m.span() for m in _MANAGER_ONLY.finditer(body)], starts)
+    return set(range(body.count("\n") + 1)) - secret - hidden

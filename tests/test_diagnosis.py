@@ -20,18 +20,16 @@ def test_each_example_rep_gets_the_diagnosis_their_numbers_show(example_notebook
     assert (d.verdict, d.consistent) == (verdict, consistent)
 
 
-def test_behaviour_problem_lists_the_short_inputs_and_config_questions(example_notebook):
+def test_behaviour_problem_lists_the_short_inputs(example_notebook):
     d = diagnose(load_notebook(example_notebook), "bob-okafor")
     assert d.inputs_short == ["sales_calls", "new_opportunities", "opportunities_advanced"]
     assert d.outputs_short == ["revenue", "new_accounts"]
-    assert d.questions[0] == "What got in the way of your activity this week?"
-    assert "Is there enough activity to keep your pipeline full?" in d.questions
+    assert (d.misses, d.meetings) == (4, 4)
 
 
 def test_skill_problem_when_inputs_are_on_goal(example_notebook):
     d = diagnose(load_notebook(example_notebook), "carla-mendes")
     assert d.inputs_short == [] and "close_rate" in d.outputs_short
-    assert "Why do you think your close rate is below what we expected?" in d.questions
     assert "skill problem" in d.summary
 
 
@@ -43,7 +41,6 @@ def test_thresholds_come_from_the_config(notebook):
     (notebook / "onenotes.yaml").write_text(cfg)
     d = diagnose(load_notebook(notebook), "ann")
     assert (d.verdict, d.consistent) == ("behaviour", False)  # one meeting is not a pattern
-    assert d.questions == []  # none configured: none invented
 
 
 def test_no_figures_yet(notebook):
@@ -61,5 +58,5 @@ def test_new_opens_the_agenda_with_the_diagnosis(cli, acme):
     assert cli("--notebook", acme, "new", "bob", "--today", TODAY).exit_code == 0
     text = (acme / "bob-okafor" / "2026-11-23.md").read_text()
     assert "**What the numbers say:** Outputs short (Revenue, New accounts)" in text
-    assert "- Sales calls: 26 against a goal of 40" in text
+    assert "| Sales calls | input | 40 | 26 | 65% |" in text
     assert text.index("What the numbers say") < text.index("## 1. Where are we against goal?")

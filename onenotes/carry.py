@@ -1,0 +1,131 @@
+"""What the next agenda carries from the body of the last meeting's note.
+
+* The most important upcoming calls: last time's list starts this week's (the
+  manager asks how each went and keeps the ones still ahead).  A list item is
+  carried as written; a row of a table as a list item of its cells.
+* The help requests not yet answered: the list items under "Where do you
+  need help?".  A request struck through (``~~...~~``) is answered and stays
+  behind; a paragraph is a note, not a request, and stays behind too.
+
+Never carried: tasks (they are commitments, carried by the ledger), text in a
+private part or in manager-only guidance, HTML comments.  When the note's
+private parts cannot be told apart, nothing is carried from it.
+
+And the coaching questions, which must not repeat what the last notes asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from onenotes.diagnosis import diagnose
+from onenotes.errors import NoteError
+from onenotes.kpis import scorecard
+from onenotes.ledger import build_ledger
+from onenotes.note import MAX_NOTE_BYTES, decode, has_frontmatter, split_frontmatter
+from onenotes.notebook import Notebook, read_bytes
+from onenotes.privacy import shared_lines
+from onenotes.questions import RECENT_MEETINGS, choose_questions, situation_of
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+_TASK = re.compile(r"^\[.\]\s")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_STRUCK = re.compile(r"^~~.*~~[.!]?$")
+
+CALLS = r"upcoming calls"
+HELP = r"need help"
+
+
+def note_body(root: Path, rel: str) -> str:
+    """The body of a note as it is on disk now ("" when it cannot be read)."""
+    try:
+        text = decode(read_bytes(root / rel, MAX_NOTE_BYTES), rel)
+    except (OSError, ValueError, NoteError):  # changed or gone since it was listed
+        return ""
+    parts = split_frontmatter(text) if has_frontmatter(text) else None
+    return parts[1] if parts else text
+
+
+def section(body: str, pattern: str) -> str:
+    """The text under the first heading matching ``pattern`` (case-insensitive), up to the
+    next heading of the same or a higher level."""
+    return "\n".join(body.split("\n")[i] for i in _section_lines(body, pattern)).strip()
+
+
+def _section_lines(body: str, pattern: str) -> list[int]:
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        m = _HEADING.match(line)
+        if m and re.search(pattern, m.group(2), re.I):
+            level = len(m.group(1))
+            out = []
+            for j in range(i + 1, len(lines)):
+                n = _HEADING.match(lines[j])
+                if n and len(n.group(1)) <= level:
+                    break
+                out.append(j)
+            return out
+    return []
+
+
+def _items(body: str, pattern: str) -> list[str]:
+    """The list items (first line and continuation lines, on one line) and table rows of a
+    section, outside private parts and manager-only guidance; tasks left out."""
+    visible = shared_lines(body)
+    if visible is None:
+        return []
+    lines = body.split("\n")
+    wanted = [i for i in _section_lines(body, pattern) if i in visible]
+    items: list[str] = []
+    current: list[str] | None = None
+    header_seen = False
+    for i in wanted:
+        line = re.sub(r"<!--.*?-->", "", lines[i]).rstrip()
+        item = _ITEM.match(line)
+        if item:
+            current = None
+            text = item.group(1).strip()
+            if text and not _TASK.match(text):
+                current = [text]
+                items.append(current)  # type: ignore[arg-type]
+            continue
+        if line.lstrip().startswith("|"):
+            current = None
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if _TABLE_RULE.match(line):
+                header_seen = True
+                continue
+            if header_seen and any(cells):
+                items.append([" · ".join(c for c in cells if c)])  # type: ignore[arg-type]
+            continue
+        if current is not None and line.strip() and line.startswith(("  ", "\t")):
+            current.append(line.strip())
+        else:
+            current = None
+    return [" ".join(parts) for parts in items]  # type: ignore[arg-type]
+
+
+def upcoming_calls(body: str) -> list[str]:
+    """The calls last time's note listed, to start this week's list."""
+    return _items(body, CALLS)
+
+
+def open_help_requests(body: str) -> list[str]:
+    """Help the rep asked for that the note does not mark answered (struck through)."""
+    return [item for item in _items(body, HELP) if not _STRUCK.match(item)]
+
+
+def agenda_questions(book: Notebook, rep: str, date: dt.date) -> list[str]:
+    """The coaching questions for the rep's meeting on ``date`` (see :mod:`onenotes.questions`):
+    from the rep's diagnosis, scorecard and open commitments, none asked in the rep's last
+    meetings before ``date`` (read from those notes as they are on disk now)."""
+    notes = [n for n in book.notes_of(rep) if n.date < date]
+    earlier = [note_body(book.root, n.path) for n in reversed(notes[-RECENT_MEETINGS:])]
+    diagnosis = diagnose(book, rep)
+    rows = scorecard(book, rep, last=book.config.diagnosis.lookback)
+    entries = [e for e in build_ledger(book.notes_of(rep)) if e.since is None or e.since <= date]
+    situation = situation_of(diagnosis, rows, entries, date)
+    return choose_questions(book.config.coaching_questions, situation, earlier)

@@ -15,7 +15,6 @@ import re
 from typing import TYPE_CHECKING
 
 from onenotes.errors import ConfigError, NoteError, Problem
-from onenotes.questions import placeholders_allowed, unknown_placeholders
 from onenotes.records import FACTORY, Factory, FrozenRecord, Record, fill
 
 if TYPE_CHECKING:  # the YAML loader is imported where a file is parsed (a warm cache needs none)
@@ -383,6 +382,8 @@ def _build(path: str, raw: dict) -> Config:
                   "write it as HH:MM on a 24-hour clock, e.g. 10:30")
         cfg.meeting_time = dt.time(int(match.group(1)), int(match.group(2)))
     cfg.private_keys = _share(path, raw)
+    from onenotes.questions import placeholders_allowed, unknown_placeholders  # (read when a file is parsed)
+
     questions = raw.get("coaching_questions") or {}
     if not isinstance(questions, dict):
         _fail(path, raw, "coaching_questions", "coaching_questions must map a KPI name (or "

@@ -20,10 +20,11 @@ from onenotes.schedule import next_meeting
 
 
 def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
-    notes = [n for n in book.notes_of(rep) if n.date <= today]
+    upto = book.as_of(today)  # the figures and the diagnosis as of the brief's day, as its meetings
+    notes = upto.notes_of(rep)
     last = notes[-1] if notes else None
     previous = notes[-2] if len(notes) > 1 else None
-    rows = scorecard(book, rep, last=2)
+    rows = scorecard(upto, rep, last=2)
     entries = [e for e in build_ledger(book.notes) if e.rep == rep]
     last_date = last.date if last else None
     opened = [e for e in entries if last_date and e.since == last_date]
@@ -43,8 +44,8 @@ def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
                                            "days_ago": (today - last.date).days},
         "next_meeting": due_next,
         "kpis": [vars(r) for r in rows],
-        "diagnosis": {**vars(diagnose(book, rep)),
-                      "questions": agenda_questions(book, rep, due_next or today)},
+        "diagnosis": {**vars(diagnose(upto, rep)),
+                      "questions": agenda_questions(upto, rep, due_next or today)},
         "opened": [_c(e, today) for e in opened],
         "closed": [_c(e, today) for e in closed],
         "due": [_c(e, today) for e in sorted(coming_due, key=lambda e: e.due)],

@@ -120,8 +120,9 @@ def open_help_requests(body: str) -> list[str]:
 
 def agenda_questions(book: Notebook, rep: str, date: dt.date) -> list[str]:
     """The coaching questions for the rep's meeting on ``date`` (see :mod:`onenotes.questions`):
-    from the rep's diagnosis, scorecard and open commitments, none asked in the rep's last
-    meetings before ``date`` (read from those notes as they are on disk now)."""
+    from the rep's diagnosis, scorecard and open commitments in ``book`` (as of the meeting,
+    its own figures included when they are known), none asked in the rep's last meetings
+    before ``date`` (read from those notes as they are on disk now)."""
     notes = [n for n in book.notes_of(rep) if n.date < date]
     earlier = [note_body(book.root, n.path) for n in reversed(notes[-RECENT_MEETINGS:])]
     diagnosis = diagnose(book, rep)

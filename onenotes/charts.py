@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from onenotes.output import clean, format_number, format_percent
+from onenotes.output import clean, dated, format_number, format_percent
 
 BLUE = "#0072B2"  # on or above goal
 VERMILLION = "#D55E00"  # below goal
@@ -192,5 +192,7 @@ def _describe(series, points, on_target: float) -> str:
         out += "."
     if row.attainment is not None:
         state = "below goal" if row.attainment < on_target else "on goal"
-        out += f" Latest {format_number(row.latest, unit)}, {format_percent(row.attainment)} of goal, {state}."
+        latest = format_number(row.latest, unit) if row.period else \
+            dated(format_number(row.latest, unit), row.latest_date, row.last_meeting)
+        out += f" Latest {latest}, {format_percent(row.attainment)} of goal, {state}."
     return out

@@ -15,9 +15,14 @@ that go with a diagnosis are chosen in :mod:`onenotes.questions`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from onenotes.kpis import KpiRow, attainment, scorecard
+from onenotes.config import Config
+from onenotes.kpis import reading, scorecard
 from onenotes.notebook import Notebook
+
+if TYPE_CHECKING:
+    from onenotes.note import Note
 
 VERDICTS = ("on_track", "behaviour", "skill", "no_figures")
 
@@ -36,8 +41,9 @@ class Diagnosis:
     meetings: int = 0
 
 
-def _missed(row: KpiRow, value, on_target: float) -> bool:
-    got = attainment(value, row.goal, row.better)
+def _missed(config: Config, note: Note, kpi: str, on_target: float) -> bool:
+    """The KPI's figure in ``note`` missed the goal of that same note."""
+    got = reading(config, note, kpi).attainment
     return got is not None and got < on_target
 
 
@@ -53,12 +59,11 @@ def diagnose(book: Notebook, rep: str) -> Diagnosis:
     outputs_short = [r.kpi for r in outputs if r.attainment < rules.on_target]
     inputs_short = [r.kpi for r in inputs if r.attainment < rules.on_target]
     inputs_ok = [r.kpi for r in inputs if r.attainment >= rules.on_target]
-    # Consistently: in enough of the recent meetings, some output missed its goal.
-    misses = 0
-    meetings = max((len(r.trend) for r in rows), default=0)
-    for i in range(meetings):
-        if any(_missed(r, r.trend[i], rules.on_target) for r in outputs if i < len(r.trend)):
-            misses += 1
+    # Consistently: in enough of the recent meetings, some output missed that meeting's goal.
+    recent = book.notes_of(rep)[-rules.lookback:] if rows else []
+    meetings = len(recent)
+    misses = sum(1 for note in recent
+                 if any(_missed(book.config, note, r.kpi, rules.on_target) for r in outputs))
     consistent = bool(outputs_short) and misses >= rules.consistent
     labels = {r.kpi: r.label for r in rows}
     names = lambda keys: ", ".join(labels[k] for k in keys)  # noqa: E731

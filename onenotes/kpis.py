@@ -2,6 +2,11 @@
 
 Missing figures are gaps (None), never zeros. Attainment is actual / goal, or
 goal / actual for KPIs where lower is better (discounts, days to close).
+
+A figure, the goal it is measured against and its attainment always come from
+one note (:func:`reading`, with :func:`goal_for_figure`): every view (the
+agenda, ``kpis``, ``brief``, ``report``, ``share``, the diagnosis) reads them
+so, and none mixes a goal of today's config with a figure of an older note.
 """
 
 from __future__ import annotations
@@ -9,8 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from onenotes.config import Config
 from onenotes.notebook import Notebook
+
+if TYPE_CHECKING:
+    from onenotes.note import Note
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -23,13 +33,15 @@ class KpiRow:
     kind: str
     unit: str | None
     better: str
-    goal: float | int | None
+    goal: float | int | None  # the goal the latest figure is measured against (goal_for_figure)
     latest: float | int | None
     latest_date: dt.date | None
     attainment: float | None
     change: float | int | None  # latest minus the figure of the meeting before it
     trend: list = field(default_factory=list)  # the last N meetings, None for a gap
     confidence: int | None = None  # 1-5: how sure the rep was about this goal, lately
+    confidence_date: dt.date | None = None  # the meeting that confidence was noted in
+    last_meeting: dt.date | None = None  # the rep's last meeting: an older figure is not current
     period: str | None = None  # for a goal per week/month/quarter:
     period_total: float | int | None = None  # the figures of this period so far
     pace_per_day: float | None = None  # needed per working day left to make the goal
@@ -120,13 +132,54 @@ def figure(note, kdef):
     return round(value, 6) if math.isfinite(value) else None
 
 
+def goal_for_figure(config: Config, rep: str, kpi: str, note: Note | None = None):
+    """The goal that applies to a figure of ``note``: the note's own goal for the KPI,
+    else the rep's own goal in onenotes.yaml, else the KPI's goal there.
+
+    Without a note (a meeting that has no figure yet, such as the next one):
+    the rep's own goal, else the KPI's.
+    """
+    if note is not None:
+        metric = next((m for m in note.metrics if m.name == kpi), None)
+        if metric is not None and metric.goal is not None:
+            return metric.goal
+    return config.goal_for(rep, kpi)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One KPI in one note: the figure, the goal it is measured against, the attainment."""
+
+    date: dt.date
+    value: float | int | None  # None: no figure in that note (a gap, not a zero)
+    goal: float | int | None
+    attainment: float | None  # None for a goal per period: one meeting's figure is a part of it
+
+
+def reading(config: Config, note: Note, kpi: str) -> Reading:
+    """The KPI's figure in ``note`` with the goal of that same note (:func:`goal_for_figure`).
+
+    A KPI not in the config reads the note's figure as written, higher being better.
+    """
+    kdef = config.kpis.get(kpi)
+    if kdef is None:
+        metric = next((m for m in note.metrics if m.name == kpi), None)
+        value, better, period = (None if metric is None else metric.actual), "higher", None
+    else:
+        value, better, period = figure(note, kdef), kdef.better, kdef.period
+    goal = goal_for_figure(config, note.rep, kpi, note)
+    return Reading(note.date, value, goal, None if period else attainment(value, goal, better))
+
+
 def scorecard(book: Notebook, rep: str | None = None, last: int = 8,
               today: dt.date | None = None) -> list[KpiRow]:
     """One row per rep and KPI in the config (outputs first), over the rep's last ``last`` meetings.
 
-    For a KPI whose goal has a ``period``, attainment is against the share of
-    the goal due by ``today`` (default: the rep's latest meeting), and the row
-    says what is needed per working day to still make it.
+    A row's goal, latest figure and attainment are one :func:`reading`: of the
+    latest note with a figure for the KPI (without one, the goal is the one for
+    the next meeting).  For a KPI whose goal has a ``period``, attainment is
+    against the share of the goal due by ``today`` (default: the rep's latest
+    meeting), and the row says what is needed per working day to still make it.
     """
     rows: list[KpiRow] = []
     reps = [rep] if rep else book.reps()
@@ -134,30 +187,30 @@ def scorecard(book: Notebook, rep: str | None = None, last: int = 8,
     for slug in reps:
         notes = book.notes_of(slug)
         recent = notes[-last:] if last > 0 else []
+        last_meeting = notes[-1].date if notes else None
         for kind in ("output", "input"):
             for name, kdef in cfg.kpis.items():
                 if kdef.kind != kind:
                     continue
                 values = [figure(note, kdef) for note in notes]
                 figures = [(note, v) for note, v in zip(notes, values) if v is not None]
-                goal = cfg.goal_for(slug, name)
-                latest = latest_date = change = None
+                goal = goal_for_figure(cfg, slug, name)  # without a figure: the next meeting's
+                latest = latest_date = got = change = None
                 if figures:
-                    note, latest = figures[-1]
-                    latest_date = note.date
-                    metric = next((m for m in note.metrics if m.name == name), None)
-                    if metric is not None and metric.goal is not None:
-                        goal = metric.goal
+                    note = figures[-1][0]
+                    found = reading(cfg, note, name)
+                    goal, latest, latest_date, got = found.goal, found.value, found.date, found.attainment
                     index = notes.index(note)
                     if index > 0 and values[index - 1] is not None:
                         change = round(latest - values[index - 1], 6)
                 by_note = {id(n): v for n, v in figures}
-                sure = next((n.confidence[name] for n in reversed(notes) if name in n.confidence), None)
+                sure = next((n for n in reversed(notes) if name in n.confidence), None)
                 row = KpiRow(
                     slug, name, kdef.title, kdef.kind, kdef.unit, kdef.better, goal, latest,
-                    latest_date, attainment(latest, goal, kdef.better), change,
-                    [by_note.get(id(n)) for n in recent], sure)
-                when = today or (notes[-1].date if notes else None)
+                    latest_date, got, change, [by_note.get(id(n)) for n in recent],
+                    confidence=None if sure is None else sure.confidence[name],
+                    confidence_date=None if sure is None else sure.date, last_meeting=last_meeting)
+                when = today or last_meeting
                 if kdef.period and when is not None:
                     start, _ = period_bounds(when, kdef.period)
                     total = sum(v for n, v in figures if start <= n.date <= when)

@@ -13,7 +13,8 @@ unknown rep or KPI, a figure that is not a number, a currency that does not
 match the KPI's unit) changes nothing unless ``partial`` is set.  Figures go
 into each rep's note for the date: an existing note has only its ``metrics:``
 lines edited (:mod:`onenotes.edit`); a missing one is created from the
-template (:func:`onenotes.newnote.create_note`) with the figures filled in.
+template (:func:`onenotes.newnote.create_note`) rendered with the figures as
+its own (its table and diagnosis describe them), and filled in.
 """
 
 from __future__ import annotations
@@ -535,7 +536,9 @@ def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date) -> None:
                 lines.apply()
                 verify_metrics(note, parse_again(lines, note, book.config.read_options), values)
                 return lines.to_bytes().decode("utf-8")
-            made = create_note(book, rep, today=today, date=plan.date, finish=fill, write=False)
+            # The agenda describes the figures it carries: its table and diagnosis read them.
+            made = create_note(book, rep, today=today, date=plan.date, figures=values, finish=fill,
+                               write=False)
             plan.changes.append(Change(rel, path, b"", made.text.encode("utf-8"),
                                        [f"{rel}: new note; {shown}"], new_file=True))
             plan.summary.append(f"{rel}: new note; {shown}")

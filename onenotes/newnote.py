@@ -11,9 +11,9 @@ from onenotes.errors import BadInputError, NoteError, NoteExistsError, RefusedEr
 from onenotes.fsutil import write_new_file
 from onenotes.diagnosis import diagnose
 from onenotes.carry import agenda_questions, note_body, open_help_requests, upcoming_calls
-from onenotes.kpis import attainment, figure
+from onenotes.kpis import goal_for_figure, scorecard
 from onenotes.ledger import build_ledger, open_commitments
-from onenotes.note import Note, parse_note, split_frontmatter
+from onenotes.note import Metric, Note, parse_note, split_frontmatter
 from onenotes.privacy import private_lines
 from onenotes.notebook import Notebook, check_slug, slugify
 from onenotes.render import NOT_NOTES, render
@@ -44,31 +44,45 @@ def reviewable(cid: str, text: str) -> bool:
         and "%%" not in text  # (an Obsidian comment would hide the rest of the note)
 
 
-def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> dict:
-    """Everything a template can use (documented in docs/templates.md)."""
+def pending_note(rep: str, date: dt.date, seq: int, figures: dict[str, int | float]) -> Note:
+    """The figures a new note will carry (``import-metrics``), as a note not written yet.
+
+    It gives no goal of its own: its figures are measured against the goal for
+    the meeting (:func:`goal_for_figure`: the rep's, else the KPI's), the one
+    the template writes beside them.
+    """
+    name = date.isoformat() + (f"-{seq}" if seq > 1 else "")
+    metrics = [Metric(kpi, value, None, 0) for kpi, value in figures.items()]
+    return Note(f"{rep}/{name}.md", rep, date, seq, {}, metrics, [], 1)
+
+
+def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
+                  figures: dict[str, int | float] | None = None, seq: int = 1) -> dict:
+    """Everything a template can use (documented in docs/templates.md).
+
+    ``figures`` (KPI -> actual) are the new note's own figures, when it is
+    created with them (``import-metrics``): the agenda then describes them,
+    its KPI table and diagnosis included, not the previous meeting's
+    (``seq``: the new note's number that day, 2 for a second meeting).
+    """
     cfg = book.config
-    notes = [n for n in book.notes_of(rep) if (n.date, n.seq) < (date, 99)]
+    upto = book.as_of(date)  # (an agenda for a past date is not read with later figures)
+    notes = upto.notes_of(rep)
     previous = notes[-1] if notes else None
-    latest: dict[str, tuple] = {}
-    for note in notes:
-        for name, kdef in cfg.kpis.items():
-            value = figure(note, kdef)
-            if value is not None:
-                metric = next((m for m in note.metrics if m.name == name), None)
-                latest[name] = (value, note.date, metric.goal if metric else None)
+    if figures:
+        upto = upto.with_note(pending_note(rep, date, seq, figures))
+    rows = scorecard(upto, rep)
+    figures_as_of = rows[0].last_meeting if rows else None
     kpis = []
-    for kind in ("output", "input"):
-        for name, kdef in cfg.kpis.items():
-            if kdef.kind != kind:
-                continue
-            goal = cfg.goal_for(rep, name)
-            actual, when, note_goal = latest.get(name, (None, None, None))
-            ref_goal = note_goal if note_goal is not None else goal
-            kpis.append({
-                "name": name, "label": kdef.title, "kind": kdef.kind, "unit": kdef.unit,
-                "better": kdef.better, "goal": goal, "last_actual": actual, "derived": kdef.derived,
-                "last_date": when, "period": kdef.period, "attainment": attainment(actual, ref_goal, kdef.better),
-            })
+    for row in rows:
+        goal = goal_for_figure(cfg, rep, row.kpi)  # the goal for this meeting
+        kpis.append({
+            "name": row.kpi, "label": row.label, "kind": row.kind, "unit": row.unit, "better": row.better,
+            "derived": cfg.kpis[row.kpi].derived, "goal": goal,
+            "last_actual": row.latest, "last_date": row.latest_date, "last_goal": row.goal,
+            "attainment": row.attainment, "goal_changed": goal != row.goal,
+            "period": row.period, "confidence": row.confidence, "confidence_date": row.confidence_date,
+        })
     ledger = [e for e in open_commitments(build_ledger(book.notes)) if e.rep == rep]
     ledger = [e for e in ledger if e.since is None or e.since <= date]
     commitments = [{
@@ -79,8 +93,8 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
         "slips": len(e.slips), "escalate": e.times_carried >= cfg.escalate_after,
         "private": e.private, "parent": e.parent, "label": e.label, "reviewable": reviewable(e.id, e.label),
     } for e in ledger]
-    diagnosis = vars(diagnose(book, rep))
-    diagnosis["questions"] = agenda_questions(book, rep, date)
+    diagnosis = vars(diagnose(upto, rep))
+    diagnosis["questions"] = agenda_questions(upto, rep, date)
     last_body = note_body(book.root, previous.path) if previous else ""
     coaching = next((n for n in reversed(notes) if n.coaching_plan), None)
     behaviour = next((n for n in reversed(notes) if n.behaviour_plan), None)
@@ -98,6 +112,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date) -> di
         # The agenda lists private ones in its private part only (docs/format.md).
         "shared_commitments": [c for c in commitments if not c["private"]],
         "private_commitments": [c for c in commitments if c["private"]],
+        "figures_as_of": figures_as_of,
         "diagnosis": diagnosis,
         # Carried from the last note's body (onenotes/carry.py says what and how).
         "upcoming_calls": upcoming_calls(last_body),
@@ -161,11 +176,14 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
 
 def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,
                 template: str | None = None, add: bool = False, another: bool = False,
-                finish=None, write: bool = True) -> NewNote:
+                figures: dict[str, int | float] | None = None, finish=None, write: bool = True) -> NewNote:
     """Render and write the next note for a rep.  Never overwrites anything.
 
-    ``finish(text, note) -> text``, when given, changes the rendered and checked
-    text before it is written (``import-metrics`` fills in figures); it must
+    ``figures`` (KPI -> actual) are the note's own figures, when it is created
+    with them: the template renders with them as the latest figures
+    (:func:`build_context`).  ``finish(text, note) -> text``, when given,
+    changes the rendered and checked text before it is written
+    (``import-metrics`` writes those figures into the frontmatter); it must
     check its own result.  With ``write=False`` nothing is written (a dry run).
     """
     created_rep = False
@@ -201,7 +219,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     name_of_template = book.config.template if template is None else template
     if name_of_template in NOT_NOTES:
         raise TemplateError(f"{name_of_template!r} is not a note template")
-    context = build_context(book, rep, date, today)
+    context = build_context(book, rep, date, today, figures, seq)
     text = render(book.config.template if template is None else template, context,
                   book.root / "templates")
     note = _verify(text, rel, rep, date, seq, context, book)

@@ -383,6 +383,11 @@ class Notebook:
         return Notebook(self.folder, self.config, [n for n in self.notes if n.date <= date],
                         self.problems, self.scan)
 
+    def with_note(self, note: Note) -> "Notebook":
+        """The same notebook with one more note, not written (yet): the figures of an
+        agenda about to be created, read as every other note's."""
+        return Notebook(self.folder, self.config, [*self.notes, note], self.problems, self.scan)
+
     def reps(self) -> list[str]:
         """Every rep: folders in the notebook and reps named in the config."""
         return sorted(set(self.scan.rep_dirs) | set(self.config.reps))

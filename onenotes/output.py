@@ -73,6 +73,14 @@ def format_signed(value, unit: str | None = None) -> str:
     return sign + format_number(abs(value), unit)
 
 
+def dated(text: str, day: dt.date | None, last_meeting: dt.date | None) -> str:
+    """A figure as shown: ``text``, with its date when it is from before the rep's
+    last meeting, so that an old figure never reads as current: '2/5 (2026-10-26)'."""
+    if day is not None and last_meeting is not None and day < last_meeting:
+        return f"{text} ({day.isoformat()})"
+    return text
+
+
 def format_percent(value) -> str:
     """0.93 -> '93%', None -> '–'."""
     if value is None:

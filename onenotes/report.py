@@ -22,7 +22,7 @@ from onenotes.charts import MARKER
 from onenotes.diagnosis import Diagnosis, diagnose
 from onenotes.errors import RefusedError, WriteError
 from onenotes.followups import followups
-from onenotes.kpis import KpiRow, attainment, figure, scorecard
+from onenotes.kpis import KpiRow, reading, scorecard
 from onenotes.fsutil import replace_file
 from onenotes.notebook import NOTE_NAME, Notebook
 
@@ -135,16 +135,12 @@ def build_report(book: Notebook, today: dt.date, weeks: int = 8,
         mine = [r for r in rows if r.rep == slug]
         series = []
         for row in mine:
-            kdef = cfg.kpis[row.kpi]
+            period = cfg.kpis[row.kpi].period
             points = []
             for note in notes:
-                value = figure(note, kdef)
-                metric = next((m for m in note.metrics if m.name == row.kpi), None)
-                goal = metric.goal if metric is not None and metric.goal is not None \
-                    else cfg.goal_for(slug, row.kpi)
-                if kdef.period:
-                    goal = None  # a goal for the week/month/quarter: one meeting's figure is a part of it
-                points.append(Point(note.date, value, goal, attainment(value, goal, kdef.better)))
+                found = reading(cfg, note, row.kpi)
+                # (A goal for the week/month/quarter: one meeting's figure is a part of it.)
+                points.append(Point(found.date, found.value, None if period else found.goal, found.attainment))
             series.append(Series(row.kpi, row.label, row.kind, row.unit, row.better,
                                  row.kpi in derived, row, points))
         diagnosis = diagnose(book, slug)

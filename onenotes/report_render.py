@@ -27,7 +27,7 @@ from markupsafe import Markup
 from onenotes import __version__
 from onenotes.charts import BLUE, INK, MARKER, VERMILLION, esc, short_date, trend_svg
 from onenotes.kpis import sparkline
-from onenotes.output import clean, format_number, format_percent
+from onenotes.output import clean, dated, format_number, format_percent
 from onenotes.render import packaged_templates
 from onenotes.report import DUE, MET, MISSED, NOT_DUE, Report, RepReport
 
@@ -113,7 +113,10 @@ def _output_cell(row, on_target: float) -> dict:
     if row.period:
         title = (f"{row.label}: {format_number(row.period_total, row.unit)} so far this {row.period} "
                  f"against a goal of {format_number(row.goal, row.unit)} a {row.period}, judged on pace")
-    return {"kpi": row.kpi, "text": format_percent(row.attainment), "below": below,
+    text = format_percent(row.attainment)
+    if not row.period:  # (a period's pace is judged as of the report's day)
+        text = dated(text, row.latest_date, row.last_meeting)
+    return {"kpi": row.kpi, "text": text, "below": below,
             "mark": BELOW_MARK if below else OK_MARK, "sort": f"{row.attainment:.4f}", "title": title}
 
 
@@ -334,7 +337,8 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
                 kind = "output" if s.kind == "output" else "input"
                 goal = format_number(row.goal, row.unit) + (f"/{row.period}" if row.period and row.goal is not None
                                                             else "")
-                lines.append(f"| {md(s.label)} ({kind}) | {trend} | {md(format_number(row.latest, row.unit))} | "
+                latest = dated(format_number(row.latest, row.unit), row.latest_date, row.last_meeting)
+                lines.append(f"| {md(s.label)} ({kind}) | {trend} | {md(latest)} | "
                              f"{md(goal)} | {mark}{format_percent(row.attainment)} |")
         lines.append("")
     lines += ["## Cadence: one-on-ones held", "",

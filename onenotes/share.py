@@ -29,7 +29,8 @@ from pathlib import Path
 from onenotes.errors import BadInputError, RefusedError
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
-from onenotes.output import clean_block, format_number
+from onenotes.kpis import reading
+from onenotes.output import clean_block, format_number, format_percent
 from onenotes.ledger import Entry, build_ledger, closing_status
 from onenotes.privacy import PrivateMarkupError, _parser, private_lines, strip_private  # noqa: F401 (PrivateMarkupError: share's error)
 
@@ -86,14 +87,17 @@ def _summary(book: Notebook, note: Note, private: set[str]) -> list[str]:
         facts.append(f"**Length:** {minutes} minutes")
     lines = [" · ".join(facts), ""]
     if note.metrics and "metrics" not in private:
-        lines += ["## Numbers", "", "| KPI | Actual | Goal |", "| --- | ---: | ---: |"]
+        lines += ["## Numbers", "", "| KPI | Actual | Goal | Attainment |", "| --- | ---: | ---: | ---: |"]
         for m in note.metrics:
             kdef = cfg.kpis.get(m.name)
             unit = kdef.unit if kdef else None
-            goal = m.goal if m.goal is not None else cfg.goal_for(note.rep, m.name)
+            found = reading(cfg, note, m.name)
             label = kdef.title if kdef else m.name
-            lines.append(f"| {_cell(_md(label))} | {_cell(format_number(m.actual, unit))} "
-                         f"| {_cell(format_number(goal, unit))} |")
+            goal = format_number(found.goal, unit)
+            if kdef and kdef.period and found.goal is not None:
+                goal += f"/{kdef.period}"  # (the period's figures added up make it: no attainment alone)
+            lines.append(f"| {_cell(_md(label))} | {_cell(format_number(found.value, unit))} "
+                         f"| {_cell(goal)} | {format_percent(found.attainment)} |")
         lines.append("")
     entries = _rep_ledger(book, note.rep)
     hidden = {e.id for e in entries if e.private}

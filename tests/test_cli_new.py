@@ -121,7 +121,7 @@ def test_the_agenda_has_the_coaching_sections_in_order(cli, acme):
     rows = [l for l in table.splitlines() if l.startswith("| ") and "---" not in l][1:]
     kinds = [r.split("|")[2].strip() for r in rows]
     assert kinds == sorted(kinds, key=lambda k: k != "output")  # outputs before inputs
-    assert "| Close rate | output | 25% | 16.5% | 66% |" in table
+    assert "| Close rate | output | 16.5% | 25% | 66% |" in table
 
 
 def test_the_new_note_passes_check(cli, acme):

@@ -8,14 +8,25 @@ import click
 
 from onenotes.cli.common import complete_rep, format_option, open_notebook, today, warn
 from onenotes.kpis import scorecard, sparkline
-from onenotes.output import Column, format_number, format_percent, format_signed, render, use_color
+from onenotes.output import Column, dated, format_number, format_percent, format_signed, render, use_color
 
 JSON_KEYS = ("rep", "kpi", "kind", "unit", "better", "goal", "latest", "latest_date",
-             "attainment", "change", "trend", "confidence", "period", "period_total", "pace_per_day")
+             "attainment", "change", "trend", "confidence", "confidence_date", "period", "period_total",
+             "pace_per_day")
 
 
 def _change(row: dict) -> str:
     return format_signed(row["change"], row["unit"])
+
+
+def _latest(row: dict) -> str:
+    return dated(format_number(row["latest"], row["unit"]), row["latest_date"], row["last_meeting"])
+
+
+def _sure(row: dict) -> str:
+    if not row["confidence"]:
+        return ""
+    return dated(f"{row['confidence']}/5", row["confidence_date"], row["last_meeting"])
 
 
 COLUMNS = [
@@ -23,9 +34,9 @@ COLUMNS = [
     Column("label", "KPI"),
     Column("kind", "KIND"),
     Column("goal", "GOAL", ">", show=lambda r: format_number(r["goal"], r["unit"])),
-    Column("latest", "LATEST", ">", show=lambda r: format_number(r["latest"], r["unit"])),
+    Column("latest", "LATEST", ">", show=_latest),
     Column("attainment", "ATTAIN", ">", show=lambda r: format_percent(r["attainment"])),
-    Column("confidence", "SURE", ">", show=lambda r: f"{r['confidence']}/5" if r["confidence"] else ""),
+    Column("confidence", "SURE", ">", show=_sure),
     Column("change", "CHANGE", ">", show=_change),
     Column("trend", "TREND", show=lambda r: sparkline(r["trend"])),
     Column("pace_per_day", "PACE", show=lambda r: _pace(r)),
@@ -51,7 +62,9 @@ def _pace(row: dict) -> str:
 def command(ctx, rep, today_text, last, fmt):
     """Show each rep's KPIs against goal: latest figure, attainment, change, trend.
 
-    Outputs come before inputs. A missing figure is a gap, not a zero.
+    Outputs come before inputs. A missing figure is a gap, not a zero. Each
+    figure is measured against the goal of its own note; a figure or a
+    confidence from before the rep's last meeting shows its date.
     """
     book = open_notebook(ctx)
     warn(book.problems)

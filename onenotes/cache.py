@@ -310,7 +310,8 @@ def _expect(value, kind: str, many: bool = False):
 _MENTION_FIELDS = ("id", "text", "owner", "status", "due", "due_raw", "since", "line", "origin",
                    "done_on", "reason", "private", "parent", "former_id")  # onenotes.note.Mention's, in order (a test checks)
 _ENTRY_FIELDS = ("id", "rep", "text", "owner", "status", "due", "due_raw", "since", "source", "line",
-                 "closed_in", "closed_on", "reason", "mentions", "slips", "private", "parent", "context")  # onenotes.ledger.Entry's
+                 "closed_in", "closed_on", "reason", "mentions", "slips", "private", "parent", "context",
+                 "closed_on_exact", "last_open_on")  # onenotes.ledger.Entry's
 _DATE = dt.date
 _from_ordinal = dt.date.fromordinal
 
@@ -427,7 +428,7 @@ def encode_entries(entries: list) -> bytes:
                          e.source, e.line, e.closed_in, _ordinal(e.closed_on), e.reason,
                          [(path, _ordinal(date), line) for path, date, line in e.mentions],
                          [(_ordinal(date), _ordinal(before), _ordinal(after)) for date, before, after in e.slips],
-                         e.private, e.parent, e.context)
+                         e.private, e.parent, e.context, e.closed_on_exact, _ordinal(e.last_open_on))
                         for e in entries])
 
 
@@ -437,17 +438,18 @@ def decode_entries(data) -> list:
     new = cls.__new__
     found = []
     for item in _load_plain(data, "ledger"):
-        if type(item) is not tuple or len(item) != 18:
+        if type(item) is not tuple or len(item) != 20:
             raise Damaged("ledger: not an entry")
         (id_, rep, text, owner, status, due, due_raw, since, source, line, closed_in, closed_on, reason,
-         mentions, slips, private, parent, context) = item
+         mentions, slips, private, parent, context, exact, last_open_on) = item
         if type(mentions) is not list or type(slips) is not list:
             raise Damaged("ledger: mentions and slips must be lists")
         if not (type(id_) is str and type(rep) is str and type(text) is str and type(owner) is str
                 and type(status) is str and (due_raw is None or type(due_raw) is str) and type(source) is str
                 and type(line) is int and (closed_in is None or type(closed_in) is str)
                 and (reason is None or type(reason) is str) and type(private) is bool
-                and (parent is None or type(parent) is str) and (context is None or type(context) is str)):
+                and (parent is None or type(parent) is str) and (context is None or type(context) is str)
+                and type(exact) is bool):
             raise Damaged("ledger: a field of the wrong type")
         seen_in = []
         for mention in mentions:
@@ -462,7 +464,7 @@ def decode_entries(data) -> list:
             moved.append((_date_from(slip[0], "date"), _date_from(slip[1], "before"), _date_from(slip[2], "after")))
         values = (id_, rep, text, owner, status, _date_from(due, "due"), due_raw, _date_from(since, "since"),
                   source, line, closed_in, _date_from(closed_on, "closed_on"), reason, seen_in, moved,
-                  private, parent, context)
+                  private, parent, context, exact, _date_from(last_open_on, "last_open_on"))
         entry = new(cls)
         entry.__dict__.update(zip(_ENTRY_FIELDS, values))
         found.append(entry)

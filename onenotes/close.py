@@ -140,9 +140,13 @@ def check_reason(reason: str | None) -> str | None:
 
 
 def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
-                      reason: str | None = None, rep: str | None = None) -> CloseResult:
+                      reason: str | None = None, rep: str | None = None, dated: bool = False) -> CloseResult:
     """Plan the edits that close ``ids`` (nothing is written; see :func:`write_changes`).
 
+    ``on`` is written as the close's date (``done_on:``, ``✅ DATE``) unless it is the
+    note's own date and was not given (``dated``: ``--date``): closing it on the day
+    of the meeting, like ticking its box in the note, closes it at the meeting (see
+    :meth:`onenotes.ledger.Entry.timeliness`); a date given is kept as it is.
     Every id is resolved first, so an unknown or ambiguous one changes nothing.
     """
     status = ACTIONS[action]
@@ -167,13 +171,15 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
                 sub_of[sub.rep, sub.id] = entry.id
     result = CloseResult()
     by_note: dict[str, list[Entry]] = {}
-    synced: dict[tuple[str, str], tuple[dt.date, str | None]] = {}  # (date, reason) to write instead
+    synced: dict[tuple[str, str], tuple[dt.date | None, str | None]] = {}  # (date, reason) to write instead
     for entry in targets:
         if entry.status != "open":
             if entry.status == status and _half_closed(book, entry):
                 # Closed by its ticked review item while its frontmatter still says open:
-                # write it there too, with the date it was closed on.
-                synced[entry.rep, entry.id] = (entry.closed_on or on, reason or entry.reason)
+                # write it there too, with the date the item gives (none when it gives none:
+                # then it was closed at the meeting, as it stays).
+                synced[entry.rep, entry.id] = (entry.closed_on if entry.closed_on_exact else None,
+                                               reason or entry.reason)
                 by_note.setdefault(entry.closed_in, []).append(entry)
                 continue
             result.closed.append(Closed(entry.id, entry.rep, entry.text, entry.status,
@@ -183,7 +189,7 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
         by_note.setdefault(latest.path, []).append(entry)
     others = {n.path: n for n in book.notes}
     for rel, group in by_note.items():
-        change, closed = _edit_note(book, rel, group, status, on, reason, others, sub_of, synced)
+        change, closed = _edit_note(book, rel, group, status, on, dated, reason, others, sub_of, synced)
         result.changes.append(change)
         result.closed.extend(closed)
     order = {e.id + "\0" + e.rep: i for i, e in enumerate(targets)}
@@ -202,10 +208,10 @@ def _latest_note(book: Notebook, rep: str) -> Note:
     return latest
 
 
-def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt.date,
+def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt.date, dated: bool,
                reason: str | None, others: dict[str, Note],
                sub_of: dict[tuple[str, str], str],
-               synced: dict[tuple[str, str], tuple[dt.date, str | None]]) -> tuple[Change, list[Closed]]:
+               synced: dict[tuple[str, str], tuple[dt.date | None, str | None]]) -> tuple[Change, list[Closed]]:
     path = book.root / rel
     try:
         data = read_bytes(path, MAX_NOTE_BYTES)
@@ -221,20 +227,21 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
     closed: list[Closed] = []
     notes_list: list[str] = []
     # Top to bottom: an edit moves only the lines below it, so every line reported stays true.
-    asked = (on, reason)
+    asked = on if dated or on != note.date else None, reason  # (the date to write, or None)
     for entry in sorted(group, key=lambda e: _file_order(note, e)):
-        on, reason = synced.get((entry.rep, entry.id), asked)
+        written, reason = synced.get((entry.rep, entry.id), asked)
         # A done_on the note already gives is kept (see _close_values), so it is the closing date.
         kept = next((m.done_on for m in note.mentions
                      if m.id == entry.id and m.status == "open" and m.done_on), None)
-        # Without a done_on, a commitment closed in a note counts as closed on the note's date.
-        line, carried = _close_one(lines, note, entry, status, None if on == note.date else on, reason)
+        # Without a done_on, a commitment closed in a note counts as closed at its meeting, on its date.
+        line, carried = _close_one(lines, note, entry, status, written, reason)
         lines.apply()
         new_note = parse_again(lines, note, options)
-        _verify(note, new_note, entry, status, on, reason, carried)
+        _verify(note, new_note, entry, status, written, reason, carried)
         rest = [n for p, n in others.items() if p != rel] + [new_note]
         after = next(e for e in build_ledger(rest) if e.rep == entry.rep and e.id == entry.id)
-        if after.status != status or after.closed_on != (kept or on):
+        if after.status != status or after.closed_on != (kept or written or note.date) or \
+                after.closed_on_exact != (kept is not None or written is not None):
             raise EditRefused(f"{rel}: after the edit, {entry.id} would read as {after.status} on "
                               f"{after.closed_on}; nothing was changed")
         note = new_note
@@ -415,10 +422,10 @@ def _mention_key(m: Mention) -> tuple:
     return (m.id, m.text, m.owner, m.status, m.due, m.due_raw, m.since, m.origin, m.done_on, m.reason)
 
 
-def _verify(old: Note, new: Note, entry: Entry, status: str, on: dt.date, reason: str | None,
+def _verify(old: Note, new: Note, entry: Entry, status: str, written: dt.date | None, reason: str | None,
             carried: bool) -> None:
-    """Refuse unless exactly the intended commitment reads differently."""
-    written = None if on == old.date else on
+    """Refuse unless exactly the intended commitment reads differently (``written``: the
+    date written with the close, if any)."""
     def refuse(what: str):
         raise EditRefused(f"{old.path}: the edit would change {what}; nothing was changed "
                           "(please report this)")

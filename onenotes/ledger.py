@@ -4,6 +4,7 @@ A commitment is identified by its rep and id.  It is open until any note marks
 it done or dropped; its text, owner and due date are those of the latest note
 that mentions it (due dates get renegotiated); ``since`` is the date it was
 first made.  The same commitment carried through five notes is one entry.
+Whether a done commitment was kept on time is :meth:`Entry.timeliness`.
 The result does not depend on the order the notes were read in.
 """
 
@@ -41,19 +42,24 @@ class Entry(Record):
     private: bool = False  # private for its whole life: any note made or listed it in a private part
     parent: str | None = None  # the id of the commitment it is a sub-task of (the latest note's say)
     context: str | None = None  # the parent's text (its own parents' first, joined by " › ")
+    closed_on_exact: bool = False  # closed_on is the date the closing note gives (done_on, ✅ DATE), not its own date
+    last_open_on: dt.date | None = None  # the date of the latest earlier note that listed it open, before
+    # the note that closed it (None: made and closed in one note); see timeliness()
 
     def __init__(self, id: str, rep: str, text: str, owner: str, status: str, due: dt.date | None,
                  due_raw: str | None, since: dt.date | None, source: str, line: int,
                  closed_in: str | None = None, closed_on: dt.date | None = None, reason: str | None = None,
                  mentions: list[tuple[str, dt.date, int]] = FACTORY,
                  slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = FACTORY,
-                 private: bool = False, parent: str | None = None, context: str | None = None) -> None:
+                 private: bool = False, parent: str | None = None, context: str | None = None,
+                 closed_on_exact: bool = False, last_open_on: dt.date | None = None) -> None:
         self.id, self.rep, self.text, self.owner, self.status = id, rep, text, owner, status
         self.due, self.due_raw, self.since, self.source, self.line = due, due_raw, since, source, line
         self.closed_in, self.closed_on, self.reason = closed_in, closed_on, reason
         self.mentions = [] if mentions is FACTORY else mentions
         self.slips = [] if slips is FACTORY else slips
         self.private, self.parent, self.context = private, parent, context
+        self.closed_on_exact, self.last_open_on = closed_on_exact, last_open_on
 
     @property
     def label(self) -> str:
@@ -65,11 +71,32 @@ class Entry(Record):
         """How many later notes repeated it after the one it was made in."""
         return max(0, len({d for _, d, _ in self.mentions}) - 1)
 
-    def kept_on_time(self) -> bool | None:
-        """True/False for a done commitment with a due date; None otherwise."""
-        if self.status != "done" or self.due is None or self.closed_on is None:
+    def timeliness(self) -> str | None:
+        """Whether a done commitment with a due date was kept on time: ``"on_time"``,
+        ``"late"`` or ``"unknown"``; None when it is not done or has no due date.
+
+        With an exact done date (``done_on:``, ``✅ DATE``, ``onenotes done``) it is on
+        time when done on or before its due date, late after it.
+
+        Closed in a meeting's note without a date, all the note tells is that it was
+        done some time after the previous meeting where it was open and by this one:
+
+        * on time when it was due on or after this meeting;
+        * late when it was already overdue at that previous meeting (due before it);
+        * otherwise (due between the two meetings, or made and closed in this one
+          note and due before it) it is "unknown": done, date unknown, never late.
+        """
+        if self.status != "done" or self.due is None:
             return None
-        return self.closed_on <= self.due
+        if self.closed_on is None:  # (closed in a note without a date: never in a notebook)
+            return "unknown"
+        if self.closed_on_exact:
+            return "on_time" if self.closed_on <= self.due else "late"
+        if self.due >= self.closed_on:
+            return "on_time"
+        if self.last_open_on is not None and self.due < self.last_open_on:
+            return "late"
+        return "unknown"
 
     def days_overdue(self, today: dt.date) -> int:
         if self.status != "open" or self.due is None or self.due >= today:
@@ -124,6 +151,8 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
                 entry.status = m.status
                 entry.closed_in = path
                 entry.closed_on = m.done_on or date
+                entry.closed_on_exact = m.done_on is not None
+                entry.last_open_on = _last_open_on(entry.mentions, path)
                 entry.reason = m.reason
             if m.private:
                 entry.private = True
@@ -135,6 +164,16 @@ def build_ledger(notes: list[Note]) -> list[Entry]:
     if len(tables) == 1:
         return sorted(entries.values(), key=_ENTRY_ORDER)
     return sorted([entry for entries in tables.values() for entry in entries.values()], key=_ENTRY_ORDER)
+
+
+def _last_open_on(mentions: list[tuple[str, dt.date, int]], closing: str) -> dt.date | None:
+    """The date of the latest note before the closing one (``closing``, a path) among a
+    commitment's mentions so far: every one of them lists it open (the first close
+    closes it).  None when only the closing note mentions it."""
+    for path, date, _ in reversed(mentions):
+        if path != closing:
+            return date
+    return None
 
 
 def _former_ids(notes: list[Note]) -> dict[tuple[str, str], str]:

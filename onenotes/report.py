@@ -72,7 +72,8 @@ class RepReport:
     kpis: list[KpiRow]
     series: list[Series]
     diagnosis: Diagnosis
-    accountability: RepAccountability
+    accountability: RepAccountability  # the rep's own commitments
+    follow_through: RepAccountability  # the manager's commitments to the rep
     cadence: RepCadence
     periods: list[PeriodCell]
     inputs_on_target: list[str]  # KPI names (recorded inputs, as the diagnosis reads them)
@@ -126,7 +127,8 @@ def build_report(book: Notebook, today: dt.date, weeks: int = 8,
     # Oldest first; the last one (k = 0 in cadence) is the current, still open period.
     periods = [(s, e) for _, s, e in reversed(cadence_periods(cfg, today, count))]
     health = {c.rep: c for c in cadence_health(book, today)}
-    kept = {a.rep: a for a in accountability(book, today=today)}
+    kept = {a.rep: a for a in accountability(book, today=today, owner="rep")}
+    followed = {a.rep: a for a in accountability(book, today=today, owner="manager")}
     rows = scorecard(book, None, 8, today)
     derived = {name for name, k in cfg.kpis.items() if k.derived}
     rep_reports = []
@@ -158,7 +160,7 @@ def build_report(book: Notebook, today: dt.date, weeks: int = 8,
                 state = MISSED
             cells.append(PeriodCell(first_day, last_day, state, met))
         rep_reports.append(RepReport(
-            slug, book.rep_name(slug), mine, series, diagnosis, kept[slug], health[slug], cells,
+            slug, book.rep_name(slug), mine, series, diagnosis, kept[slug], followed[slug], health[slug], cells,
             diagnosis.inputs_on_target, diagnosis.inputs_short))
     listed = followups(book, today=today)
     wanted = set(chosen)

@@ -25,6 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from onenotes import __version__
+from onenotes.accountability import RepAccountability, kept_on_time_rate
 from onenotes.charts import BLUE, INK, MARKER, VERMILLION, esc, short_date, trend_svg
 from onenotes.kpis import sparkline
 from onenotes.output import clean, dated, format_number, format_percent
@@ -41,6 +42,10 @@ VERDICTS = {
     "no_figures": ("No figures", "no output figures recorded"),
 }
 VERDICT_ORDER = {"behaviour": 0, "skill": 1, "no_figures": 2, "on_track": 3}
+KEPT_LEGEND = ("Kept on time, Open and Overdue: the rep's own commitments. Kept on time is on time \u00f7 "
+               "(on time + late); one done on a date unknown (closed at a meeting without a done date, due "
+               "between it and the meeting before) is in neither. Manager kept on time: the same for the "
+               "manager's commitments to the rep, the manager's follow-through.")
 
 
 def _sha256(text: str) -> str:
@@ -79,15 +84,7 @@ def headlines(report: Report) -> list[dict]:
     out.append({"figure": f"{overdue} of {report.open_count}",
                 "text": "open commitments are overdue" + (f", {managers} of them the manager's" if managers else ""),
                 "alert": overdue > 0})
-    rates = [r.accountability.kept_on_time_rate for r in report.reps
-             if r.accountability.kept_on_time_rate is not None]
-    kept = sum(r.accountability.kept_on_time for r in report.reps)
-    judged = kept + sum(r.accountability.kept_late for r in report.reps)
-    out.append({"figure": format_percent(kept / judged) if judged else "\u2013",
-                "text": "of commitments done were done on time" + (
-                    f" (lowest: {min(report.reps, key=_rate_key).name}, "
-                    f"{format_percent(min(rates))})" if rates else ""),
-                "alert": False})  # no target for it in the config: shown, not judged
+    out.append(_kept_headline(report))
     if late:
         names = ", ".join(f"{r.name} ({r.cadence.days_overdue} days)" if r.cadence.last_meeting
                           else f"{r.name} (never had one)" for r in late)
@@ -97,9 +94,42 @@ def headlines(report: Report) -> list[dict]:
     return out
 
 
-def _rate_key(r: RepReport):
-    rate = r.accountability.kept_on_time_rate
-    return 2.0 if rate is None else rate
+def _kept_headline(report: Report) -> dict:
+    """The reps' own commitments kept on time, the team's rate, with the rep(s) lowest on it
+    (named only when below another rep: a rate counts those done on time or late, never
+    those whose date is unknown), and the manager's own follow-through beside it."""
+    reps = [r.accountability for r in report.reps]
+    on_time, late = sum(a.kept_on_time for a in reps), sum(a.kept_late for a in reps)
+    rate = kept_on_time_rate(on_time, late)
+    notes = []
+    rates = {r.name: r.accountability.kept_on_time_rate for r in report.reps
+             if r.accountability.kept_on_time_rate is not None}
+    if rates and min(rates.values()) < max(rates.values()):
+        low = min(rates.values())
+        notes.append(f"lowest: {', '.join(n for n, v in rates.items() if v == low)}, {format_percent(low)}")
+    unknown = sum(a.done_date_unknown for a in reps)
+    if unknown:
+        notes.append(f"{unknown} more done, date unknown")
+    text = "of the reps' own commitments done on time or late were on time"
+    if notes:
+        text += f" ({'; '.join(notes)})"
+    manager = [r.follow_through for r in report.reps]
+    m_on, m_late = sum(a.kept_on_time for a in manager), sum(a.kept_late for a in manager)
+    if m_on + m_late:
+        who = f"{report.manager}'s" if report.manager else "the manager's"
+        text += f"; {who} to them: {format_percent(kept_on_time_rate(m_on, m_late))} ({m_on} of {m_on + m_late})"
+    return {"figure": format_percent(rate), "text": text,
+            "alert": False}  # no target for it in the config: shown, not judged
+
+
+def _kept_cells(acc: RepAccountability, name: str) -> dict:
+    """A kept-on-time rate and what it is made of ('9 of 10'), and the done ones whose
+    date is unknown (left out of it), as the team table shows them."""
+    judged = acc.kept_on_time + acc.kept_late
+    return {f"{name}_text": format_percent(acc.kept_on_time_rate),
+            f"{name}_note": f"{acc.kept_on_time} of {judged}" if judged else "none judged",
+            f"{name}_unknown": f"{acc.done_date_unknown} date unknown" if acc.done_date_unknown else "",
+            f"{name}_sort": "" if acc.kept_on_time_rate is None else f"{acc.kept_on_time_rate:.4f}"}
 
 
 def _output_cell(row, on_target: float) -> dict:
@@ -131,8 +161,7 @@ def team_rows(report: Report) -> list[dict]:
         by_kpi = {k.kpi: k for k in r.outputs}
         on, short = len(r.inputs_on_target), len(r.inputs_short)
         label, note = VERDICTS[r.diagnosis.verdict]
-        acc, cad = r.accountability, r.cadence
-        judged = acc.kept_on_time + acc.kept_late
+        acc, cad, theirs = r.accountability, r.cadence, r.follow_through
         if cad.last_meeting is None:
             last_text, meeting_note = "never", "no one-on-one yet"
         else:
@@ -149,9 +178,7 @@ def team_rows(report: Report) -> list[dict]:
             "verdict": label, "verdict_note": note, "verdict_alert": r.diagnosis.verdict in ("behaviour", "skill"),
             "verdict_sort": VERDICT_ORDER[r.diagnosis.verdict], "consistent": r.diagnosis.consistent,
             "summary": r.diagnosis.summary,
-            "kept_text": format_percent(acc.kept_on_time_rate),
-            "kept_note": f"{acc.kept_on_time} of {judged}" if judged else "none judged",
-            "kept_sort": "" if acc.kept_on_time_rate is None else f"{acc.kept_on_time_rate:.4f}",
+            **_kept_cells(acc, "kept"), **_kept_cells(theirs, "follow"),
             "open": acc.open, "overdue": acc.open_overdue,
             "last_text": last_text, "last_sort": last_text if cad.last_meeting else "0000-00-00",
             "meeting_overdue": cad.overdue or cad.last_meeting is None, "meeting_note": meeting_note,
@@ -250,7 +277,7 @@ def render_html(report: Report) -> str:
         title=title_of(report), today=report.today.isoformat(), start=report.start.isoformat(),
         weeks=report.weeks, headlines=headlines(report), output_kpis=report.output_kpis,
         reps=reps, periods=periods, period_name=period_name(report),
-        hours_target=f"{report.hours_target:g}", overdue=overdue_rows(report, names),
+        hours_target=f"{report.hours_target:g}", overdue=overdue_rows(report, names), kept_legend=KEPT_LEGEND,
         open_count=report.open_count, mark_ok=OK_MARK, mark_below=BELOW_MARK,
         blue=BLUE, verm=VERMILLION, ink=INK)
 
@@ -293,12 +320,14 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
         lines.append(f"- **{md(h['figure'])}** {md(h['text'])}")
     lines += ["", "## Team", "",
               f"Attainment of each output KPI at the latest meeting ({OK_MARK} on or above goal, "
-              f"{BELOW_MARK} below).", ""]
+              f"{BELOW_MARK} below). {KEPT_LEGEND}", ""]
     team = team_rows(report)
     header = ["Rep"] + [label for _, label in report.output_kpis] + [
-        "Inputs on goal", "Diagnosis", "Kept on time", "Open", "Overdue", "Last one-on-one"]
+        "Inputs on goal", "Diagnosis", "Kept on time", "Open", "Overdue", "Manager kept on time",
+        "Last one-on-one"]
     lines.append("| " + " | ".join(md(h) for h in header) + " |")
-    lines.append("| --- | " + " | ".join("---:" for _ in report.output_kpis) + " | --- | --- | ---: | ---: | ---: | --- |")
+    lines.append("| --- | " + " | ".join("---:" for _ in report.output_kpis) +
+                 " | --- | --- | ---: | ---: | ---: | ---: | --- |")
     for row in team:
         cells = [f"[{md(row['name'])}](#{_md_anchor(row['name'])})"]
         cells += [f"{c['mark']} {c['text']}".strip() for c in row["outputs"]]
@@ -307,8 +336,8 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
         if row["consistent"]:
             verdict += ", funnel review"
         last = f"{row['last_text']} ({md(row['meeting_note'])})"
-        cells += [inputs, verdict, f"{row['kept_text']} ({md(row['kept_note'])})", str(row["open"]),
-                  str(row["overdue"]), last]
+        cells += [inputs, verdict, _kept_md(row, "kept"), str(row["open"]), str(row["overdue"]),
+                  _kept_md(row, "follow"), last]
         lines.append("| " + " | ".join(cells) + " |")
     if not team:
         lines.append("")
@@ -367,6 +396,12 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
         lines.append("No overdue commitments.")
     lines += ["", f"Made by onenotes from the notebook's plain files on {report.today}.", ""]
     return MarkdownReport("\n".join(lines), charts)
+
+
+def _kept_md(row: dict, name: str) -> str:
+    """A team row's kept-on-time cell (:func:`_kept_cells`) as one Markdown cell: '90% (9 of 10; 2 date unknown)'."""
+    note = row[f"{name}_note"] + (f"; {row[f'{name}_unknown']}" if row[f"{name}_unknown"] else "")
+    return f"{row[f'{name}_text']} ({md(note)})"
 
 
 def _md_anchor(name: str) -> str:

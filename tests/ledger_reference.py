@@ -20,6 +20,7 @@ def build_ledger(notes):
     for note, m in ordered:
         counts[note.rep, m.id] = counts.get((note.rep, m.id), 0) + 1
     entries = {}
+    seen_in = {}  # (rep, id) -> the notes of its mentions so far (added with issue 16)
     for note, m in ordered:
         cid = m.id
         if m.former_id is not None and counts.get((note.rep, m.former_id)) and counts[note.rep, m.id] == 1:
@@ -41,8 +42,13 @@ def build_ledger(notes):
             entry.status = m.status
             entry.closed_in = note.path
             entry.closed_on = m.done_on or note.date
+            # Added with issue 16: whether the note gave the date, and the latest other note that listed it open.
+            entry.closed_on_exact = m.done_on is not None
+            earlier = [n.date for n in seen_in.get(key, []) if n.path != note.path]
+            entry.last_open_on = earlier[-1] if earlier else None
             entry.reason = m.reason
         entry.mentions.append((note.path, note.date, m.line))
+        seen_in.setdefault(key, []).append(note)
         entry.parent = m.parent  # the latest mention's (added with issue 15)
         entry.private = entry.private or m.private
     for (rep, _), entry in entries.items():  # a sub-task's context: its parents' texts, outermost first

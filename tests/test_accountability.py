@@ -20,6 +20,8 @@ def test_a_slipping_commitment_shows_every_due_date_change(cli, example_notebook
 
 
 def test_closed_commitments_say_when_and_whether_on_time(notebook):
+    """Closed at the 11-09 meeting without a date: "a", due after it, on time; "b", due
+    between the two meetings, done on a date unknown (issue 16: never late)."""
     write(notebook / "ann" / "2026-11-02.md", note_text(date="2026-11-02", commitments=(
         "  - {id: a, text: Early, due: 2026-11-10}\n  - {id: b, text: Late, due: 2026-11-03}\n"
         "  - {id: c, text: Gone, due: 2026-11-03}\n")))
@@ -31,20 +33,22 @@ def test_closed_commitments_say_when_and_whether_on_time(notebook):
     book = load_notebook(notebook)
     rows = {r["id"]: r for r in commitments(book, today=dt.date(2026, 11, 23), status="all")}
     assert (rows["a"]["closed_on"], rows["a"]["kept_on_time"]) == ("2026-11-09", True)
-    assert (rows["b"]["closed_on"], rows["b"]["kept_on_time"]) == ("2026-11-09", False)
+    assert (rows["b"]["closed_on"], rows["b"]["kept_on_time"], rows["b"]["timeliness"]) == \
+        ("2026-11-09", None, "unknown")
     assert (rows["c"]["status"], rows["c"]["kept_on_time"]) == ("dropped", None)
     body = next(r for r in rows.values() if r["text"] == "Body task done early")
     assert body["closed_on"] == "2026-11-05"  # the explicit done date wins
     [ann] = accountability(book, today=dt.date(2026, 11, 23))
-    assert (ann.made, ann.kept_on_time, ann.kept_late, ann.dropped, ann.open) == (4, 2, 1, 1, 0)
-    assert ann.kept_on_time_rate == round(2 / 3, 4)
+    assert (ann.made, ann.kept_on_time, ann.kept_late, ann.done_date_unknown, ann.dropped, ann.open) == \
+        (4, 2, 0, 1, 1, 0)
+    assert ann.kept_on_time_rate == 1.0
 
 
 def test_accountability_table_and_since_filter(cli, example_notebook):
     result = cli("--notebook", example_notebook, "accountability", "--today", TODAY)
     assert result.exit_code == 0
     header, *lines = result.stdout.splitlines()
-    assert header.split()[:3] == ["REP", "MADE", "ON"] and len(lines) == 3
+    assert header.split()[:4] == ["REP", "OWNER", "MADE", "ON"] and len(lines) == 3
     later = json.loads(cli("--notebook", example_notebook, "accountability", "bob", "--since", "2026-11-01",
                            "--format", "json", "--today", TODAY).stdout)
     everything = json.loads(cli("--notebook", example_notebook, "accountability", "bob",

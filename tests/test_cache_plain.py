@@ -37,7 +37,8 @@ ENTRIES = st.builds(Entry, id=TEXT, rep=TEXT, text=TEXT, owner=TEXT, status=TEXT
                     due_raw=st.none() | TEXT, since=DATES, source=TEXT, line=LINES, closed_in=st.none() | TEXT,
                     closed_on=DATES, reason=st.none() | TEXT,
                     mentions=st.lists(st.tuples(TEXT, DATES, LINES), max_size=4),
-                    slips=st.lists(st.tuples(DATES, DATES, DATES), max_size=4))
+                    slips=st.lists(st.tuples(DATES, DATES, DATES), max_size=4), closed_on_exact=st.booleans(),
+                    last_open_on=DATES)
 
 
 def test_the_plain_coding_names_every_field_of_its_records_in_order():
@@ -135,7 +136,7 @@ def test_a_kept_pickler_writes_what_a_new_one_writes_even_after_a_refused_value(
 
 GOOD_MENTION = ("c1", "Call", "rep", "open", 739000, None, None, 3, "body", None, None, False, None, None)
 GOOD_ENTRY = ("c1", "ann", "Call", "rep", "open", 739000, None, 739000, "ann/2026-01-02.md", 3, None, None, None,
-              [("ann/2026-01-02.md", 739000, 3)], [(739000, None, 739001)], False, None, None)
+              [("ann/2026-01-02.md", 739000, 3)], [(739000, None, 739001)], False, None, None, False, None)
 
 
 def _with(row: tuple, index: int, value) -> tuple:
@@ -178,7 +179,7 @@ def _wrong_mentions(marker):
 def _wrong_entries(marker):
     good = GOOD_ENTRY
     yield "a tuple, not a list", (good,)
-    yield "short", [good[:17]]
+    yield "short", [good[:19]]
     yield "long", [good + ([],)]
     yield "a mention list", [GOOD_MENTION]
     for index, value in ((0, 1), (1, None), (2, 2), (3, None), (4, None), (6, 6), (8, None), (9, "3"), (9, 3.5),
@@ -187,9 +188,10 @@ def _wrong_entries(marker):
                          (13, [["ann/2026-01-02.md", 739000, 3]]), (13, [(None, 739000, 3)]),
                          (13, [("ann/2026-01-02.md", 739000, "3")]), (13, [("ann/2026-01-02.md", "2026-01-02", 3)]),
                          (14, [(739000, None)]), (14, [(739000, None, "2026-01-02")]), (14, [[739000, None, None]]),
-                         (14, [(0, None, None)]), (15, None), (15, 0), (16, 16), (17, ["Plan"])):
+                         (14, [(0, None, None)]), (15, None), (15, 0), (16, 16), (17, ["Plan"]),
+                         (18, None), (18, 1), (18, "yes")):
         yield f"field {index} = {value!r}", [_with(good, index, value)]
-    for index in (5, 7, 11):
+    for index in (5, 7, 11, 19):
         for value in ("2026-01-02", 0, dt.date.max.toordinal() + 1, -(10**30), 1.5, True):
             yield f"date {index} = {value!r}", [_with(good, index, value)]
     yield "a record", [Entry(*good)]

@@ -73,6 +73,9 @@ def test_team_table_commitments_match_accountability_json(cli, example_notebook,
         assert tr.find("td", data_field="open_overdue").text() == str(row["open_overdue"])
         assert float(tr.find("td", data_field="kept_on_time_rate").attrs["data-value"]) == \
             pytest.approx(row["kept_on_time_rate"], abs=1e-4)
+    for row in run_json(cli, example_notebook, "accountability", "--owner", "manager", "--today", TODAY):
+        value = team[row["rep"]].find("td", data_field="follow_through_rate").attrs["data-value"]
+        assert (float(value) if value else None) == pytest.approx(row["kept_on_time_rate"], abs=1e-4)
 
 
 def test_last_one_on_one_and_heatmap_match_cadence_json(cli, example_notebook):
@@ -486,3 +489,36 @@ def test_the_overdue_headline_counts_the_managers_own_commitments(cli, example_n
     doc, _, _ = parse(acme_html)
     second = doc.find("ul", class_="headlines").find_all("li")[1].text()
     assert second == f"15 of 29open commitments are overdue, {mine} of them the manager's"
+
+
+def _kept_headline(html: str) -> str:
+    doc, _, _ = parse(html)
+    return doc.find("ul", class_="headlines").find_all("li")[2].text()
+
+
+def test_the_kept_headline_names_the_lowest_rep_only_on_known_dates(cli, notebook):
+    """Issue 16: Ann's 50% is one late of two; Bob's two closes at a meeting are of
+    unknown date, so Bob has no rate and is never named lowest; the manager's own
+    commitments are a figure of their own."""
+    fm = lambda *items: "".join(f"  - {{{item}}}\n" for item in items)
+    write(notebook / "ann" / "2026-11-02.md", note_text(date="2026-11-02", commitments=fm(
+        "id: a1, text: Late one, due: 2026-11-05")))
+    write(notebook / "ann" / "2026-11-09.md", note_text(date="2026-11-09", commitments=fm(
+        "id: a1, text: Late one, due: 2026-11-05")))
+    write(notebook / "ann" / "2026-11-16.md", note_text(date="2026-11-16", commitments=fm(
+        "id: a1, text: Late one, due: 2026-11-05, status: done",
+        "id: a2, text: On time, due: 2026-11-20, status: done",
+        "id: s1, text: The manager's, owner: manager, due: 2026-11-10, status: done, done_on: 2026-11-09")))
+    for day, status in (("2026-11-09", "open"), ("2026-11-16", "done")):
+        write(notebook / "bob" / f"{day}.md", note_text(rep="bob", date=day, commitments=fm(
+            f"id: b1, text: Between, due: 2026-11-12, status: {status}",
+            f"id: b2, text: Between too, due: 2026-11-13, status: {status}")))
+    text = _kept_headline(report_html(cli, notebook))
+    assert text == ("50%of the reps' own commitments done on time or late were on time "
+                    "(2 more done, date unknown); Sam Rivera's to them: 100% (1 of 1)")
+    write(notebook / "cy" / "2026-11-16.md", note_text(rep="cy", commitments=fm(
+        "id: c1, text: On time, due: 2026-11-18, status: done")))
+    assert "(lowest: Ann Lee, 50%; 2 more done, date unknown)" in _kept_headline(report_html(cli, notebook))
+    team = team_rows(report_html(cli, notebook))
+    assert team["bob"].find("td", data_field="kept_on_time_rate").text() == "–none judged2 date unknown"
+    assert team["ann"].find("td", data_field="follow_through_rate").text() == "100%1 of 1"

@@ -13,7 +13,7 @@ from onenotes.output import Column, render, use_color
 
 
 def _kept(row: dict) -> str:
-    return {True: "on time", False: "late", None: ""}[row["kept_on_time"]]
+    return {"on_time": "on time", "late": "late", "unknown": "date unknown", None: ""}[row["timeliness"]]
 
 
 COLUMNS = [

@@ -16,7 +16,7 @@ def run(ctx: click.Context, ids, action: str, date_text, today_text, rep, reason
     book = load_notebook(notebook_root(ctx))
     now = today(book.config, today_text)
     on = cli_date(date_text, now, "--date") if date_text else now
-    result = close_commitments(book, list(ids), action, on, reason=reason, rep=rep)
+    result = close_commitments(book, list(ids), action, on, reason=reason, rep=rep, dated=bool(date_text))
     for closed in result.closed:
         if not closed.changed:
             click.echo(f"onenotes: {clean(closed.id)} ({closed.rep}) is already {closed.status} "
@@ -37,7 +37,8 @@ def run(ctx: click.Context, ids, action: str, date_text, today_text, rep, reason
 
 @click.command("done")
 @click.argument("ids", nargs=-1, required=True, metavar="ID...", shell_complete=complete_commitment_id)
-@click.option("--date", "date_text", metavar="DATE", help="When it was done (default: today).")
+@click.option("--date", "date_text", metavar="DATE",
+              help="When it was done (default: today; a date given is always written).")
 @click.option("--rep", metavar="REP", shell_complete=complete_rep,
               help="Only look at this rep's commitments (for ids two reps share).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")

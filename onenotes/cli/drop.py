@@ -11,7 +11,8 @@ from onenotes.cli.done import run
 @click.command("drop")
 @click.argument("ids", nargs=-1, required=True, metavar="ID...", shell_complete=complete_commitment_id)
 @click.option("--reason", metavar="TEXT", help="Why it was dropped (written into the note).")
-@click.option("--date", "date_text", metavar="DATE", help="When it was dropped (default: today).")
+@click.option("--date", "date_text", metavar="DATE",
+              help="When it was dropped (default: today; a date given is always written).")
 @click.option("--rep", metavar="REP", shell_complete=complete_rep,
               help="Only look at this rep's commitments (for ids two reps share).")
 @click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")

@@ -351,7 +351,7 @@ class _Body:
                 text = self.text
                 mark = token[0]  # (find a character, then check: much faster)
                 at = text.find(mark, start, first)
-                while at >= 0 and not text.startswith(token, at):
+                while at >= 0 and (not text.startswith(token, at) or _closed_comment(text, at)):
                     at = text.find(mark, at + 1, first)
                 self._opener_at[k] = at
                 self._opener_to[k] = first if at < 0 else at
@@ -422,6 +422,16 @@ class _Body:
         return self.size + 1 if end < 0 else end + 1
 
 
+def _closed_comment(text: str, at: int) -> bool:
+    """An HTML comment opens at ``at`` and closes on the same line: it opens nothing that
+    could reach a later line (at a line's start it is an HTML block that ends on that line,
+    elsewhere it is inline), so it is no opener (an agenda's manager-only markers)."""
+    if not text.startswith("<!--", at):
+        return False
+    end = text.find("\n", at)
+    return text.find("-->", at + 2, len(text) if end < 0 else end) >= 0
+
+
 def scan_tasks(body: str) -> list[RawTask]:
     """Every task item in ``body`` (lines separated by ``\\n``), in order."""
     return _scan(body)[0]
@@ -430,13 +440,14 @@ def scan_tasks(body: str) -> list[RawTask]:
 # A list item line of a simple region (no tab): spaces (1), a marker (2; 3
 # the number of an ordered one), one to four spaces (4) and text that opens
 # nothing in the item but a paragraph: a task (5 and 6, the groups of
-# _TASK_START) or some other text.
+# _TASK_START) or some other text (``**bold**`` too: "**" and then a
+# character that is neither a space nor "*" opens neither an item nor a break).
 _SIMPLE_ITEM = re.compile(
     r"( *)([-*+]|([0-9]{1,9})[.)])( {1,4})"
-    r"(?:\[([^\[\]])\](?:[ \t]+(.*))?\Z|[^\s<>#*_`~+\-0-9])")
+    r"(?:\[([^\[\]])\](?:[ \t]+(.*))?\Z|[^\s<>#*_`~+\-0-9]|\*\*[^\s*])")
 # A line that goes on with the open paragraph of a simple region: text that
-# starts no block (nor a setext underline), at any indent.
-_SIMPLE_TEXT = re.compile(r" *[^\s<>#*_`~+\-0-9=]")
+# starts no block (nor a setext underline), at any indent; "**bold" too.
+_SIMPLE_TEXT = re.compile(r" *(?:[^\s<>#*_`~+\-0-9=]|\*\*[^\s*])")
 
 
 def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
@@ -461,6 +472,8 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
       holds, for each open item, the nearest task item holding its content);
     * a text line goes on with the open paragraph, whatever its indent (as a
       lazy continuation, paragraph text or, 4 columns in, not code);
+    * with no paragraph open, a text line at column 0 closes every item and
+      opens a paragraph (an agenda's guidance between comments);
     * a blank line closes the paragraph and no item;
     * a comment closes every block, and after the line holding its ``-->``
       the scanner is back in its initial state (a comment still open at the
@@ -511,6 +524,12 @@ def _simple_tasks(region: str, number: int, tasks: list[RawTask]) -> bool:
             cols.clear()
             owners.clear()
             para = task = False
+        elif not para and line[0] != " " and _SIMPLE_TEXT.match(line):
+            # Text at column 0 with no paragraph open: it is too far left for any open
+            # item, so it closes them all and opens a paragraph of its own.
+            cols.clear()
+            owners.clear()
+            para, task = True, False
         elif line.strip(" "):
             return False
         else:

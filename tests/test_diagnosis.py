@@ -57,6 +57,6 @@ def test_bad_diagnosis_settings_are_config_errors(notebook):
 def test_new_opens_the_agenda_with_the_diagnosis(cli, acme):
     assert cli("--notebook", acme, "new", "bob", "--today", TODAY).exit_code == 0
     text = (acme / "bob-okafor" / "2026-11-23.md").read_text()
-    assert "**What the numbers say:** Outputs short (Revenue, New accounts)" in text
+    assert "What the numbers say: Outputs short (Revenue, New accounts)" in text
     assert "| Sales calls | input | 26 | 40 | 65% |" in text
     assert text.index("What the numbers say") < text.index("## 1. Where are we against goal?")

@@ -141,7 +141,7 @@ def test_import_metrics_agenda_describes_the_figures_it_carries(cli, notebook, t
     assert "| Revenue | output | 30,000 USD | 25,000 USD | 120% |\n" in agenda
     assert "| Sales calls | input | 20 (2026-11-16) | 40 | 50% |\n" in agenda
     # The diagnosis reads them too: outputs on goal now (last week's revenue missed).
-    assert "**What the numbers say:** Outputs are on goal" in agenda
+    assert "What the numbers say: Outputs are on goal" in agenda
     # And the agenda says what `kpis` says of the note it carries.
     rows = {r["kpi"]: r for r in json.loads(_ok(cli("--notebook", notebook, "kpis", "ann", "--format", "json")))}
     assert (rows["revenue"]["latest"], rows["revenue"]["latest_date"], rows["revenue"]["attainment"]) == \
@@ -154,7 +154,7 @@ def test_a_plain_agenda_describes_the_previous_meetings_figures(cli, notebook):
     path = _ok(cli("--notebook", notebook, "new", "ann", "--today", "2026-11-23")).strip()
     agenda = open(path, encoding="utf-8").read()
     assert "| Revenue | output | 10,000 USD | 25,000 USD | 40% |\n" in agenda
-    assert "**What the numbers say:** Outputs short (Revenue)" in agenda
+    assert "What the numbers say: Outputs short (Revenue)" in agenda
 
 
 def test_an_agenda_for_an_earlier_date_reads_no_later_figures(cli, acme):

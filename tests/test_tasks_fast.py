@@ -269,7 +269,9 @@ def test_a_fresh_agenda_with_tasks_typed_under_its_comment_is_read_as_a_simple_l
     assert len(reviewed) == body.count("[id:: ") and reviewed == [t.text for t in tasks[:len(reviewed)]]
     assert [t.text for t in tasks[len(reviewed):]] == ["Send the deck due: 2026-11-30", "Call Bob"]
     assert tasks == _scan_tasks_full(body)
-    assert general == 0 and 0 < simple * 4 < body.count("\n")
+    # Only the review list's and the homework's lines (and the few around them) are read: the
+    # guidance before them, between one-line manager-only comments, is skipped unread.
+    assert general == 0 and len(tasks) <= simple < len(tasks) + 10 and simple * 3 < body.count("\n")
 
 
 @pytest.mark.parametrize("body", [

@@ -31,6 +31,12 @@ def _on_or_after(day: dt.date, weekday: int | None) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
 
 
+def keeps_meeting_day(cadence: Cadence, meeting_day: int | None) -> bool:
+    """Whether meetings are held on the meeting day: with one set, for a monthly
+    cadence and for one of whole weeks (another is every N days, whatever the day)."""
+    return meeting_day is not None and (cadence.monthly or cadence.days % 7 == 0)
+
+
 def next_meeting(last: dt.date | None, today: dt.date, cadence: Cadence,
                  meeting_day: int | None) -> dt.date:
     """The next meeting after ``last`` by the cadence, never before ``today``.
@@ -45,7 +51,7 @@ def next_meeting(last: dt.date | None, today: dt.date, cadence: Cadence,
         due = _add_months(last, 1)
     else:
         due = last + dt.timedelta(days=cadence.days)
-    if meeting_day is not None and (cadence.monthly or cadence.days % 7 == 0):
+    if keeps_meeting_day(cadence, meeting_day):
         due = _snap(due, meeting_day)
         if due <= last:
             due += dt.timedelta(days=7)

@@ -180,12 +180,12 @@ def test_no_text_from_a_private_part_reaches_any_later_shared_copy(tmp_path_fact
         assert not SECRET.search(shared), (note.path, SECRET.findall(shared))
 
 
-def test_the_calendar_marks_a_private_commitments_event_private(cli, notebook, tmp_path):
+def test_the_calendar_marks_a_private_commitments_todo_private(cli, notebook, tmp_path):
     _first_note(notebook, f"## Private\n- [ ] {HR_TASK} due: 2026-11-30\n\n## Homework\n- [ ] Send the deck due: 2026-11-20\n")
     out = tmp_path / "team.ics"
     assert cli("--notebook", notebook, "ics", "--today", "2026-11-16", "--out", out).exit_code == 0
-    events = out.read_text(encoding="utf-8").replace("\r\n ", "").split("BEGIN:VEVENT")[1:]
-    hr = next(e for e in events if "SUMMARY:Due: a private commitment" in e)
+    events = out.read_text(encoding="utf-8").replace("\r\n ", "").split("BEGIN:VTODO")[1:]
+    hr = next(e for e in events if "SUMMARY:A private commitment" in e)
     deck = next(e for e in events if "Send the deck" in e)
     assert "CLASS:PRIVATE" in hr and "CLASS:" not in deck
     assert "HR" not in out.read_text(encoding="utf-8")  # its words are in no event

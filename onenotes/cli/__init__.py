@@ -26,7 +26,7 @@ COMMANDS = {
     "cadence": ("onenotes.cli.cadence", "Cadence health: who has had their one-on-ones, who is overdue."),
     "kpis": ("onenotes.cli.kpis", "Each rep's KPIs against goal: latest, attainment, change, trend."),
     "share": ("onenotes.cli.share", "A copy of a note for the rep, without the private parts."),
-    "ics": ("onenotes.cli.ics", "An iCalendar file: next one-on-ones and commitment due dates."),
+    "ics": ("onenotes.cli.ics", "An iCalendar file: the one-on-ones, and open commitments as to-dos."),
     "reps": ("onenotes.cli.reps", "Every rep with their last and next meeting and open commitments."),
     "edit": ("onenotes.cli.edit", "Open a rep's latest note in your editor."),
     "report": ("onenotes.cli.report", "The team dashboard as one self-contained HTML page (or Markdown)."),

@@ -10,6 +10,14 @@ What is private (docs/format.md, "Private parts", has it for users):
   nest, may sit inside a line); every other HTML comment is dropped by
   ``share`` too, as it was never meant to be read, but is not "private".
 
+``share`` also leaves out what lies between ``<!-- manager-only -->`` and
+``<!-- /manager-only -->`` (the manager's script: the agenda's guidance, the
+review list; blocks may nest and sit inside a line, as private blocks do).  That
+is not privacy: a task in a manager-only part is an ordinary commitment, so
+:func:`private_lines` and :func:`strip_private` read those markers as ordinary
+comments, and only :func:`strip_for_share` takes out what lies between them,
+with the same strictness.
+
 The Markdown is parsed with markdown-it-py (CommonMark), so a ``## Private``
 or a marker inside fenced or indented code is code, not a marker.  Whatever
 could leak is refused with the file and line instead: a marker that is never
@@ -31,6 +39,11 @@ _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _PRIVATE_WORD = re.compile(r"[\W_]*private(?![^\W_])", re.I)  # "_Private_" too
 _OPENER = re.compile(r"\s*private\b", re.I)
 _CLOSER = re.compile(r"\s*(?:/\s*private|end\s+private)\b", re.I)
+_MANAGER_OPENER = re.compile(r"\s*manager[-\s]only\b", re.I)
+_MANAGER_CLOSER = re.compile(r"\s*(?:/\s*manager[-\s]only|end\s+manager[-\s]only)\b", re.I)
+# Each kind of block: (opening marker, closing marker, as messages name them).
+_KINDS = {"private": (_OPENER, _CLOSER, "<!-- private -->", "<!-- /private -->"),
+          "manager-only": (_MANAGER_OPENER, _MANAGER_CLOSER, "<!-- manager-only -->", "<!-- /manager-only -->")}
 # A line a person would read as a private heading, whatever Markdown makes of it.
 # (Invisible characters count as blanks here: a zero-width space or a stray byte-order mark
 # before "## Private" stops Markdown reading a heading, never a person.)
@@ -77,11 +90,17 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
-def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int, int]], set[int], list[int]]:
-    """What one parse finds: (every span to remove, the private ones among them,
-    the verbatim lines, the offset of each line's start); spans are text offsets.
+def _find_parts(text: str, where, share: bool = False, found: dict | None = None,
+                also: list[tuple[int, int]] = ()) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
+                                                           int, set[int], list[int]]:
+    """What one parse finds: (every span to remove, the private ones among them, how
+    many manager-only parts, the verbatim lines, the offset of each line's start);
+    spans are text offsets.
 
     ``where(line, message, hint)`` makes the error for a 0-based line of ``text``.
+    ``share``: manager-only parts are removed too (else their markers are ordinary
+    comments, and broken ones are noted in ``found["share_problem"]``, not raised);
+    ``also``: (first, end) 0-based lines to remove as well.
     """
     # Blocks only: a heading's raw text is enough ("**Private**" starts with the word too).
     tokens = _block_parser().parse(text)
@@ -135,8 +154,19 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
         spans.append((offset(line), offset(stop)))
     private_spans = list(spans)
 
-    # Comments: every one outside code goes; private markers take what lies between them.
-    depth, opened_at = 0, 0
+    # Comments: every one outside code goes; private markers take what lies between them,
+    # and so do manager-only ones for share.
+    depth = {kind: 0 for kind in _KINDS}
+    opened_at = {kind: 0 for kind in _KINDS}
+    manager_spans: list[tuple[int, int]] = []
+
+    def fail(kind: str, line: int, message: str, hint: str) -> None:
+        if kind == "manager-only" and not share:  # not privacy: what share would refuse, noted
+            if found is not None:
+                found.setdefault("share_problem", where(line, message, hint))
+            return
+        raise where(line, message, hint)
+
     pos = 0
     while True:
         start = text.find("<!--", pos)
@@ -150,26 +180,29 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
         if not match:
             raise where(line, "an HTML comment '<!--' is never closed with '-->'",
                         "close it, so that nothing after it is shared by mistake")
-        inner = match.group(1)
-        if _CLOSER.match(inner):
-            if depth == 0:
-                raise where(line, "'<!-- /private -->' without an opening '<!-- private -->'",
-                            "is the opening marker mistyped?")
-            depth -= 1
-            if depth == 0:
-                spans.append((opened_at, match.end()))
-                private_spans.append((opened_at, match.end()))
-        elif _OPENER.match(inner):
-            if depth == 0:
-                opened_at = start
-            depth += 1
-        elif depth == 0:
-            spans.append((start, match.end()))
         pos = match.end()
-    if depth:
-        line = line_of(opened_at)
-        raise where(line, "'<!-- private -->' is never closed",
-                    "end the private part with '<!-- /private -->'")
+        spans.append((start, pos))  # the comment itself (within a block, the block's span holds it)
+        kind, closing = _marker(match.group(1))
+        if kind is None:
+            continue
+        opener, closer = _KINDS[kind][2:]
+        if not closing:
+            if depth[kind] == 0:
+                opened_at[kind] = start
+            depth[kind] += 1
+        elif depth[kind] == 0:
+            fail(kind, line, f"'{closer}' without an opening '{opener}'", "is the opening marker mistyped?")
+        else:
+            depth[kind] -= 1
+            if depth[kind] == 0 and kind == "private":
+                spans.append((opened_at[kind], pos))
+                private_spans.append((opened_at[kind], pos))
+            elif depth[kind] == 0 and share:
+                manager_spans.append((opened_at[kind], pos))
+    for kind in sorted((k for k in _KINDS if depth[k]), key=opened_at.get):
+        opener, closer = _KINDS[kind][2:]
+        fail(kind, line_of(opened_at[kind]), f"'{opener}' is never closed",
+             f"end the {kind} part with '{closer}'")
     spans.extend(_obsidian_comments(text, code, starts))
 
     removed_lines = set()
@@ -184,7 +217,20 @@ def _find_parts(text: str, where) -> tuple[list[tuple[int, int]], list[tuple[int
                         "a heading here (inside an HTML block?)",
                         "put a blank line before it, or wrap the private part in <!-- private --> ... "
                         "<!-- /private -->")
-    return spans, private_spans, verbatim, starts
+    # (A manager-only part's lines were looked at above: its tasks are commitments like any other.)
+    spans.extend(manager_spans)
+    spans.extend((offset(a), offset(b)) for a, b in also)
+    return spans, private_spans, len(manager_spans), verbatim, starts
+
+
+def _marker(inner: str) -> tuple[str | None, bool]:
+    """(the kind of block a comment's text opens or closes, whether it closes), or (None, False)."""
+    for kind, (opener, closer, _, _) in _KINDS.items():
+        if closer.match(inner):
+            return kind, True
+        if opener.match(inner):
+            return kind, False
+    return None, False
 
 
 def _obsidian_comments(text: str, code: set[int], starts: list[int]) -> list[tuple[int, int]]:
@@ -206,15 +252,16 @@ def _obsidian_comments(text: str, code: set[int], starts: list[int]) -> list[tup
     return found
 
 
-def _one_pass(text: str, where, found: dict | None = None) -> tuple[str, int, int]:
-    """Remove what one parse finds: (new text, spans removed, of which private parts);
-    ``found["lines"]`` becomes the private lines, when ``found`` is given."""
-    spans, private_spans, verbatim, starts = _find_parts(text, where)
+def _one_pass(text: str, where, share: bool = False, found: dict | None = None,
+              also: list[tuple[int, int]] = ()) -> tuple[str, int, int, int]:
+    """Remove what one parse finds: (new text, spans removed, of which private parts, and
+    manager-only parts); ``found["lines"]`` becomes the private lines, when ``found`` is given."""
+    spans, private_spans, n_manager, verbatim, starts = _find_parts(text, where, share, found, also)
     if found is not None:
         found["lines"] = _lines_of(private_spans, starts)
     n_private = len(private_spans)
     if not spans:
-        return _collapse_blank_lines(text, verbatim), 0, 0
+        return _collapse_blank_lines(text, verbatim), 0, 0, 0
     spans.sort()
     merged = [list(spans[0])]
     for a, b in spans[1:]:
@@ -227,7 +274,7 @@ def _one_pass(text: str, where, found: dict | None = None) -> tuple[str, int, in
         out.append(text[last:a])
         last = b
     out.append(text[last:])
-    return "".join(out), len(spans), n_private
+    return "".join(out), len(spans), n_private, n_manager
 
 
 def _collapse_blank_lines(text: str, verbatim: set[int]) -> str:
@@ -245,27 +292,53 @@ def _collapse_blank_lines(text: str, verbatim: set[int]) -> str:
 
 def strip_private(body: str, path: str = "<note>", first_line: int = 1,
                   found: dict | None = None) -> tuple[str, int]:
-    """``body`` without its private parts, and how many were removed.
+    """``body`` without its private parts, and how many were removed (manager-only
+    markers are ordinary comments here: what lies between them stays).
 
     Raises :class:`PrivateMarkupError` (naming ``path`` and the file line)
     when the private markup is broken.  Runs until nothing more is removed, as
     removing a part can join text into a new marker or heading.
     """
-    total = 0
+    text, private, _ = _strip(body, path, first_line, False, found, ())
+    return text, private
+
+
+def strip_for_share(body: str, path: str = "<note>", first_line: int = 1, found: dict | None = None,
+                    also: list[tuple[int, int]] = ()) -> tuple[str, int, int]:
+    """``body`` as ``share`` shows it: without its private parts nor its manager-only
+    parts, nor the (first, end) 0-based lines of ``also``; and how many private and
+    manager-only parts were removed.
+
+    Raises :class:`PrivateMarkupError` when either kind of markup is broken (nothing
+    half-stripped is shared).  ``found["later"]``: a private part that only removing
+    others made (see :func:`strip_private`).
+    """
+    return _strip(body, path, first_line, True, found, also)
+
+
+def _strip(body: str, path: str, first_line: int, share: bool, found: dict | None,
+           also: list[tuple[int, int]]) -> tuple[str, int, int]:
+    """:func:`strip_private` (``share`` false) or :func:`strip_for_share`: (text, private
+    parts removed, manager-only parts removed)."""
+    total, managers = 0, 0
     for attempt in range(100):
         def where(line, message, hint, _first=attempt == 0):
             if _first:
                 return PrivateMarkupError(Problem(path, first_line + line, 0, "error", "private-markup",
                                                   message, hint))
             return PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",
-                                              f"{message} (line {line + 1} once private parts are "
-                                              "removed)", hint))
-        body, removed, private = _one_pass(body, where, found if attempt == 0 else None)
+                                              f"{message} (line {line + 1} once "
+                                              + ("the parts share leaves out are" if share else "private parts are")
+                                              + " removed)", hint))
+        first = attempt == 0
+        body, removed, private, manager = _one_pass(body, where, share, found if first else None,
+                                                    also if first else ())
         total += private
+        managers += manager
         if attempt and private and found is not None:
             found["later"] = True  # a private part that removing others made: not in the lines
         if not removed:
-            return body, total
+            return body, total, managers
     raise PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",  # pragma: no cover
                                      "private parts nest too deeply to share safely"))
 
@@ -306,15 +379,20 @@ def read_private_parts(body: str, path: str, first_line: int) -> tuple[set[int] 
     try:
         strip_private(body, path, first_line, found)
     except PrivateMarkupError as exc:
-        p = exc.problem
+        broken = exc
+    else:
+        broken = None
+    # Broken manager-only markup: share refuses the note, but which parts are private is known.
+    refused = broken or found.get("share_problem")
+    problem = None
+    if refused is not None:
+        p = refused.problem
         problem = Problem(p.path, p.line, 0, "warning", "private-markup",
                           p.message + "; onenotes share refuses this note", p.hint)
-    else:
-        problem = None
     if "private" not in body.casefold():
         lines = set()
-    else:  # None: undecidable (broken markup, or a private part only a later pass finds)
-        lines = None if problem or found.get("later") else found["lines"]
+    else:  # None: undecidable (broken private markup, or a private part only a later pass finds)
+        lines = None if broken or found.get("later") else found["lines"]
     return lines, [problem] if problem else []
 
 
@@ -323,16 +401,23 @@ def private_markup_problems(body: str, path: str, first_line: int = 1) -> list[P
     return read_private_parts(body, path, first_line)[1]
 
 
-_MANAGER_ONLY = re.compile(r"<!--\s*manager-only\s*-->.*?<!--\s*/manager-only\s*-->", re.S)
+def _broken(line, message, hint) -> PrivateMarkupError:
+    return PrivateMarkupError(Problem("<note>", line + 1, 0, "error", "private-markup", message, hint))
 
 
 def shared_lines(body: str) -> set[int] | None:
     """The 0-based lines of ``body`` that are neither in a private part nor in manager-only
     guidance, wholly or in part (what may travel to a shared copy or a later agenda);
-    None when the private parts cannot be told apart."""
+    None when that cannot be decided (broken markup of either kind)."""
     secret = private_lines(body)
     if secret is None:
         return None
-    starts = _line_starts(body)
-    hidden = _lines_of([m.span() for m in _MANAGER_ONLY.finditer(body)], starts)
+    if "<!--" not in body:
+        hidden: set[int] = set()
+    else:
+        try:
+            spans, _, _, _, starts = _find_parts(body, _broken, share=True)
+        except PrivateMarkupError:
+            return None
+        hidden = _lines_of(spans, starts)
     return set(range(body.count("\n") + 1)) - secret - hidden

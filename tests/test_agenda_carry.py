@@ -55,6 +55,8 @@ def test_nothing_private_or_manager_only_is_carried():
     assert upcoming_calls(body) == ["Shared call"]
     broken = "## Upcoming calls\n\n<!-- private -->\n- Secret call\n"  # never closed: privacy undecided
     assert upcoming_calls(broken) == []
+    unclosed = "## Upcoming calls\n\n<!-- manager-only -->\n- Guidance call\n"  # share refuses it too
+    assert upcoming_calls(unclosed) == []
 
 
 def _section(text: str, heading: str) -> str:

@@ -26,13 +26,16 @@ def command(ctx, note, date_text, out, fmt, today_text):
 
     NOTE is a note's path (alice-nguyen/2026-11-16.md) or a rep: their latest
     note up to today, or the one of --date. Sections under a '## Private'
-    heading, <!-- private --> ... <!-- /private --> blocks, every other HTML
-    comment, Obsidian %% comments, the frontmatter keys listed in the
-    config's share: private_keys (default: confidence, private) and every
+    heading, <!-- private --> ... <!-- /private --> blocks, the manager's
+    guidance between <!-- manager-only --> and <!-- /manager-only -->, every
+    other HTML comment, Obsidian %% comments, the frontmatter keys listed in
+    the config's share: private_keys (default: confidence, private) and every
     private commitment (one made in a private part, in any note) are left
-    out; the rest of the frontmatter becomes a readable header. Broken
-    private markup, or a private commitment's words outside a private part,
-    is refused with its file and line, and nothing is written.
+    out. The copy opens with the meeting's facts, this week's numbers against
+    goal, what was agreed (every commitment of the note once, with its due
+    date) and the plans; then the notes, without headings left empty. Broken
+    markup, or a private commitment's words outside a private part, is
+    refused with its file and line, and nothing is written.
     """
     book = open_notebook(ctx)
     now = today(book.config, today_text)
@@ -43,6 +46,8 @@ def command(ctx, note, date_text, out, fmt, today_text):
     shared = share_note(book, chosen)
     text = to_html(shared) if fmt == "html" else shared.markdown
     left_out = f"{shared.removed} private part" + ("" if shared.removed == 1 else "s")
+    if shared.manager_only:
+        left_out += f", {shared.manager_only} manager-only part" + ("" if shared.manager_only == 1 else "s")
     if shared.keys_removed:
         left_out += ", frontmatter " + ", ".join(str(k) for k in shared.keys_removed)
     if out:

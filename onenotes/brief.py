@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from onenotes.carry import agenda_questions, note_body, section
+from onenotes.carry import agenda_questions, note_body, upcoming_calls
 from onenotes.diagnosis import diagnose
 from onenotes.kpis import scorecard
 from onenotes.ledger import build_ledger
@@ -37,6 +37,8 @@ def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
         due_next = None
     coming_due = [e for e in open_now if e.due is not None and (due_next is None or e.due <= due_next)]
     coaching = next((n.coaching_plan for n in reversed(notes) if n.coaching_plan), {})
+    meeting = last_date if last_date is not None and last_date >= today else (due_next or today)
+    before = book.as_of(meeting - dt.timedelta(days=1))
     return {
         "rep": {"slug": rep, "name": book.rep_name(rep)},
         "today": today,
@@ -44,13 +46,15 @@ def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
                                            "days_ago": (today - last.date).days},
         "next_meeting": due_next,
         "kpis": [vars(r) for r in rows],
-        "diagnosis": {**vars(diagnose(upto, rep)),
-                      "questions": agenda_questions(upto, rep, due_next or today)},
+        # Read as the agenda of the coming meeting reads them (its own, once written): from
+        # the notes before it, so that the brief and the agenda ask the same questions.
+        "diagnosis": {**vars(diagnose(before, rep)), "questions": agenda_questions(before, rep, meeting)},
         "opened": [_c(e, today) for e in opened],
         "closed": [_c(e, today) for e in closed],
         "due": [_c(e, today) for e in sorted(coming_due, key=lambda e: e.due)],
         "open_count": len(open_now),
-        "upcoming_calls": section(note_body(book.root, last.path), r"upcoming calls") if last else "",
+        "upcoming_calls": "\n".join(f"- {call}" for call in upcoming_calls(note_body(book.root, last.path)))
+                          if last else "",
         "coaching_plan": coaching,
     }
 

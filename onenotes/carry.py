@@ -30,10 +30,11 @@ from onenotes.privacy import shared_lines
 from onenotes.questions import RECENT_MEETINGS, choose_questions, situation_of
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+_ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])(?:\s+(.*))?$")
 _TASK = re.compile(r"^\[.\]\s")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_STRUCK = re.compile(r"^~~.*~~[.!]?$")
+_STRUCK = re.compile(r"(~~?)[^~\s](?:[^~]*[^~\s])?\1(?!~)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 CALLS = r"upcoming calls"
 HELP = r"need help"
@@ -71,51 +72,83 @@ def _section_lines(body: str, pattern: str) -> list[int]:
     return []
 
 
-def _items(body: str, pattern: str) -> list[str]:
-    """The list items (first line and continuation lines, on one line) and table rows of a
-    section, outside private parts and manager-only guidance; tasks left out."""
+def _items(body: str, pattern: str) -> list[tuple[str, list[str]]]:
+    """The list items of a section and the rows of its tables, outside private parts,
+    manager-only guidance, comments and code: (the item's text on one line, the texts of
+    the items nested under it).  Tasks are left out, with what is nested under them."""
     visible = shared_lines(body)
     if visible is None:
         return []
     lines = body.split("\n")
-    wanted = [i for i in _section_lines(body, pattern) if i in visible]
-    items: list[str] = []
-    current: list[str] | None = None
+    items: list[tuple[str, list[str]]] = []
+    parts: list[str] | None = None  # the lines of the item (or nested item) being read
+    top: list | None = None  # [text parts, children] of the open top-level item
+    skipping = False  # inside a task, or under one
+    fence: str | None = None
     header_seen = False
-    for i in wanted:
-        line = re.sub(r"<!--.*?-->", "", lines[i]).rstrip()
+    for i in _section_lines(body, pattern):
+        line = lines[i]
+        opened = _FENCE.match(line)
+        if fence is not None or opened:
+            if fence is None:
+                fence = opened.group(1)[0] * 3
+            elif line.strip().startswith(fence):
+                fence = None
+            parts = None
+            continue
+        if i not in visible:
+            parts = None
+            continue
         item = _ITEM.match(line)
         if item:
-            current = None
-            text = item.group(1).strip()
-            if text and not _TASK.match(text):
-                current = [text]
-                items.append(current)  # type: ignore[arg-type]
+            indent, text = len(item.group(1)), (item.group(2) or "").strip()
+            if indent < 2 or top is None:  # a new item of the list
+                skipping = not text or bool(_TASK.match(text))
+                top = None if skipping else [[text], []]
+                parts = None if top is None else top[0]
+                if top is not None:
+                    items.append(top)  # type: ignore[arg-type]
+            elif skipping or _TASK.match(text) or not text:
+                parts = None
+            else:  # an item nested under the open one: it goes with it
+                parts = [text]
+                top[1].append(parts)
             continue
         if line.lstrip().startswith("|"):
-            current = None
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            parts = top = None
+            skipping = False
             if _TABLE_RULE.match(line):
                 header_seen = True
-                continue
-            if header_seen and any(cells):
-                items.append([" · ".join(c for c in cells if c)])  # type: ignore[arg-type]
+            elif header_seen:
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                if any(cells):
+                    items.append([[" · ".join(c for c in cells if c)], []])  # type: ignore[arg-type]
             continue
-        if current is not None and line.strip() and line.startswith(("  ", "\t")):
-            current.append(line.strip())
+        if parts is not None and line.strip() and line.startswith(("  ", "\t")):
+            parts.append(line.strip())
+        elif line.strip():  # a paragraph: no item goes on past it
+            parts = top = None
+            skipping = False
         else:
-            current = None
-    return [" ".join(parts) for parts in items]  # type: ignore[arg-type]
+            parts = None
+    return [(" ".join(text), [" ".join(child) for child in children]) for text, children in items]
+
+
+def _joined(item: tuple[str, list[str]]) -> str:
+    text, children = item
+    return "; ".join([text, *children])
 
 
 def upcoming_calls(body: str) -> list[str]:
-    """The calls last time's note listed, to start this week's list."""
-    return _items(body, CALLS)
+    """The calls last time's note listed, to start this week's list (what is noted under
+    a call goes with it, after a semicolon)."""
+    return [_joined(item) for item in _items(body, CALLS)]
 
 
 def open_help_requests(body: str) -> list[str]:
-    """Help the rep asked for that the note does not mark answered (struck through)."""
-    return [item for item in _items(body, HELP) if not _STRUCK.match(item)]
+    """Help the rep asked for that the note does not mark answered: a request that starts
+    struck through (``~~...~~``, or ``~...~``) is answered, with what is noted under it."""
+    return [_joined(item) for item in _items(body, HELP) if not _STRUCK.match(item[0])]
 
 
 def agenda_questions(book: Notebook, rep: str, date: dt.date) -> list[str]:

@@ -382,13 +382,18 @@ def _build(path: str, raw: dict) -> Config:
                   "write it as HH:MM on a 24-hour clock, e.g. 10:30")
         cfg.meeting_time = dt.time(int(match.group(1)), int(match.group(2)))
     cfg.private_keys = _share(path, raw)
-    from onenotes.questions import placeholders_allowed, unknown_placeholders  # (read when a file is parsed)
+    from onenotes.questions import (SITUATION_KEYS, VERDICT_KEYS, known_key, placeholders_allowed,  # (read
+                                    unknown_placeholders)  # when a file is parsed)
 
     questions = raw.get("coaching_questions") or {}
     if not isinstance(questions, dict):
         _fail(path, raw, "coaching_questions", "coaching_questions must map a KPI name (or "
               "slipping, consistent, on_track, behaviour, skill) to a list of questions")
     for key, value in questions.items():
+        if cfg.kpis and not known_key(str(key), cfg.kpis):
+            _fail(path, questions, key, f"coaching_questions: {str(key)!r} is neither a KPI nor a situation, "
+                  "so its questions would never be asked",
+                  _did_you_mean(str(key), [*SITUATION_KEYS, *VERDICT_KEYS, *cfg.kpis]))
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(q, str) for q in value):

@@ -54,6 +54,7 @@ the series does (see :mod:`onenotes.vtimezone`).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -140,6 +141,14 @@ def build_calendar(book: Notebook, today: dt.date, reps: list[str] | None = None
     chosen = reps if reps is not None else book.reps()
     for summary in rep_summaries(book, today, chosen):
         first = summary.next_meeting
+        if summary.last_meeting == today and not summary.next_planned:
+            # Today's one-on-one (its note written) stays in the calendar until the day is
+            # over: the series starts with it.
+            held = [n for n in book.notes_of(summary.rep) if n.date <= today]
+            before = [n.date for n in held if n.date < today]
+            summary = replace(summary, last_meeting=before[-1] if before else None, next_meeting=today,
+                              next_note=held[-1].path)
+            first = today
         if first is None:
             continue
         try:

@@ -412,7 +412,7 @@ def shared_lines(body: str) -> set[int] | None:
     secret = private_lines(body)
     if secret is None:
         return None
-    if "<!--" not in body:
+    if "<!--" not in body and "%%" not in body:  # (no comment of either kind to leave out)
         hidden: set[int] = set()
     else:
         try:

@@ -7,8 +7,10 @@ under the situation it is for:
 * ``slipping``: one of the rep's open commitments keeps slipping (its due date
   moved at least twice, or it is overdue and has been on the agenda three
   times or more).  Placeholders: ``{commitment}``, ``{slips}``, ``{times}``.
-* ``consistent``: outputs missed their goal in most of the recent meetings
-  (the diagnosis' pattern).  Placeholders: ``{kpis}``, ``{misses}``, ``{meetings}``.
+* ``consistent``: in most of the recent meetings some output missed its goal
+  (the diagnosis' pattern).  Placeholders: ``{misses}`` (those meetings),
+  ``{meetings}``, ``{kpis}`` (the outputs short at their last figure: not
+  necessarily those that missed each time, so word the question accordingly).
 * a KPI's name: that KPI missed its goal at its last figure.  Placeholders:
   ``{kpi}``, ``{actual}``, ``{goal}``, ``{attainment}``, ``{gap}``.
 * ``on_track``, ``behaviour``, ``skill``: the diagnosis' verdict.
@@ -50,8 +52,14 @@ def placeholders_allowed(key: str, kpi_names) -> tuple[str, ...]:
 
 
 def unknown_placeholders(question: str, allowed: tuple[str, ...]) -> list[str]:
-    """The ``{name}`` placeholders of ``question`` that its key does not fill."""
-    return [name for name in _PLACEHOLDER.findall(question) if name not in allowed]
+    """The ``{...}`` of ``question`` that its key does not fill (``{gap:>10}`` included:
+    only plain names are filled)."""
+    return [name for name in re.findall(r"\{([^{}]*)\}", question) if name not in allowed]
+
+
+def known_key(key: str, kpi_names) -> bool:
+    """Whether questions filed under ``key`` can ever be asked."""
+    return key in SITUATION_KEYS or key in VERDICT_KEYS or key in kpi_names
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,19 @@ def test_a_typical_reps_agenda_fits_about_seventy_lines_and_matches_its_golden_f
     body = text.split("\n---\n", 1)[1]
     assert text.count("[id:: ") == 6
     assert len(body.strip("\n").split("\n")) <= 72
+
+
+def test_what_is_noted_under_a_request_goes_with_it_and_an_answered_one_stays_behind_whole():
+    body = ("## Where do you need help?\n\n"
+            "- ~~Pricing exception for Vandelay~~\n  - Finance approved 8%, not 10%\n"
+            "- ~~Intro to the Cyberdyne CFO~~ (done 11/12)\n"
+            "- ~A second demo laptop~\n"
+            "- Time with the solutions engineer\n  - before the Initech demo\n  - [ ] Book it [owner:: manager]\n"
+            "-\n")
+    assert open_help_requests(body) == ["Time with the solutions engineer; before the Initech demo"]
+
+
+def test_code_and_obsidian_comments_under_the_calls_are_not_carried():
+    body = ("## Upcoming calls\n\n- **Initech** %%he might leave%% renewal\n```\n- not a call\n```\n"
+            "%%\n- Ask Dana about the territory\n%%\n- **Globex**: pricing\n")
+    assert upcoming_calls(body) == ["**Globex**: pricing"]

@@ -106,3 +106,25 @@ def test_week_after_week_the_agenda_asks_new_questions(cli, acme):
         asked += questions
     assert any("has been on the agenda" in q for q in asked)  # the commitment that keeps slipping
     assert any(q.startswith("New accounts: 1 against a goal of 2.") for q in asked)  # the KPI, by how much
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("  revenu: [\"Where is the revenue?\"]\n", r"'revenu' is neither a KPI nor a situation.*did you mean 'revenue'"),
+    ("  revenue: [\"Short by {gap:>10}?\"]\n", r"\{gap:>10\} is not filled in"),
+])
+def test_a_question_that_could_never_be_asked_as_written_is_a_config_error(notebook, entry, message):
+    cfg = notebook / "onenotes.yaml"
+    cfg.write_text(cfg.read_text() + "coaching_questions:\n" + entry)
+    with pytest.raises(ConfigError, match=message):
+        load_notebook(notebook)
+
+
+def test_the_brief_asks_what_the_agenda_asks_before_and_after_the_agenda_is_written(cli, acme):
+    before = cli("--notebook", acme, "brief", "bob", "--today", "2026-11-23")
+    assert before.exit_code == 0, before.stderr
+    assert cli("--notebook", acme, "new", "bob", "--today", "2026-11-23").exit_code == 0
+    agenda = _questions((acme / "bob-okafor" / "2026-11-23.md").read_text(encoding="utf-8"))
+    after = cli("--notebook", acme, "brief", "bob", "--today", "2026-11-23")
+    for brief in (before.stdout, after.stdout):
+        block = brief[brief.index("Questions to ask:"):brief.index("## Commitments")]
+        assert re.findall(r"^- (.*)$", block, re.M) == agenda

@@ -45,7 +45,13 @@ def occurrences(data: bytes, uid: str, count: int) -> list:
     """The first ``count`` starts of the series ``uid`` as vobject reads them:
     the master's RRULE expanded, each exception (RECURRENCE-ID) in its place.
     Dates for an all-day series, datetimes otherwise."""
-    cal = vobject.readOne(data.decode("utf-8"))
+    # vobject keeps the first zone it met for a TZID for the whole process (another file's
+    # VTIMEZONE, for other years, or pytz's zone of that name): register this file's own,
+    # then read the file again with them.
+    text = data.decode("utf-8")
+    for zone in getattr(vobject.readOne(text), "vtimezone_list", []):
+        vobject.icalendar.registerTzid(zone.tzid.value, zone.gettzinfo())
+    cal = vobject.readOne(text)
     mine = [e for e in cal.vevent_list if e.uid.value == uid]
     masters = [e for e in mine if not hasattr(e, "recurrence_id")]
     assert len(masters) == 1
@@ -341,6 +347,7 @@ def test_any_series_falls_on_the_dates_onenotes_proposes(cadence, meeting_day, m
             write(root / "ann" / f"{planned}.md", note_text(date=planned.isoformat()))
         data = build_calendar(load_notebook(root), today)
     first = (today + dt.timedelta(days=ahead) if ahead
+             else today if last == today  # (today's meeting, its note written, is not over yet)
              else next_meeting(last, today, parse_cadence(cadence), meeting_day))
     count = 12 if not (cadence == "monthly" and meeting_day is None and first.day > 28) else 2
     dates = schedule(first, cadence, meeting_day, count)
@@ -434,3 +441,18 @@ def test_dates_at_the_end_of_the_calendar_do_not_crash(cli, notebook):
     assert result.exit_code == 0, result.stderr
     (meeting,) = parsed(result.stdout_bytes)[1]
     assert meeting.decoded("dtstart") == D(9999, 12, 27) and "rrule" in meeting
+
+
+def test_todays_one_on_one_stays_in_the_calendar_once_its_agenda_is_written(cli, acme):
+    """`new` on the meeting day writes today's note: the series still starts today, with it."""
+    assert cli("--notebook", acme, "new", "bob", "--today", "2026-11-23").exit_code == 0
+    data = cli("--notebook", acme, "ics", "--today", "2026-11-23", "--rep", "bob").stdout_bytes
+    starts = occurrences(data, series_uid("bob-okafor"), 2)
+    assert [s.date() for s in starts] == [D(2026, 11, 23), D(2026, 11, 30)]
+    _, evs, _ = parsed(data)
+    description = str(evs[0]["description"])
+    assert "Last one-on-one: 2026-11-16" in description
+    assert "Agenda for 2026-11-23: bob-okafor/2026-11-23.md" in description
+    # The day after, the meeting is over: the series goes on from the next one.
+    later = cli("--notebook", acme, "ics", "--today", "2026-11-24", "--rep", "bob").stdout_bytes
+    assert [s.date() for s in occurrences(later, series_uid("bob-okafor"), 1)] == [D(2026, 11, 30)]

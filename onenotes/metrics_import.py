@@ -33,9 +33,10 @@ from onenotes.config import Config, KpiDef, MetricsImport, parse_metrics_import
 from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writable, file_line, frontmatter, key_node,
                            parse_again, problem_codes, same_except, set_keys, set_scalar)
 from onenotes.errors import BadInputError, ConfigError, NoteError, RefusedError, WriteError
+from onenotes.figures import _CODE, Raw, decimal_evidence, split_figure, to_number
 from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
 from onenotes.newnote import create_note
-from onenotes.note import MAX_FIGURE, MAX_NOTE_BYTES, Note, decode, parse_note
+from onenotes.note import MAX_NOTE_BYTES, Note, decode, parse_note
 from onenotes.notebook import Notebook, read_bytes
 from onenotes.yamlsafe import YamlProblem, load_yaml, to_yaml_scalar
 
@@ -48,8 +49,6 @@ REP_HEADERS = ("rep", "rep name", "sales rep", "salesperson", "owner", "owner na
 KPI_HEADERS = ("kpi", "metric", "measure", "kpi name", "metric name")
 VALUE_HEADERS = ("value", "actual", "amount", "figure")
 BLANKS = ("", "-", "\u2013", "\u2014", "n/a", "N/A")
-CURRENCIES = {"$": "USD", "US$": "USD", "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY", "CHF": "CHF"}
-_CODE = re.compile(r"[A-Z]{3}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _TOTAL = re.compile(r"(grand )?(sub)?totals?\b|sum\b")  # folded text of a report's total line
 _UNIT_SUFFIX = re.compile(r"\s*\(\s*([A-Z]{3}|%)\s*\)\s*$")  # "Amount (USD)", "Win rate (%)"
@@ -170,7 +169,8 @@ def sniff_delimiter(text: str, name: str) -> str:
     return best
 
 
-# ------------------------------------------------------------- numbers ---
+# --------------------------------------------------------------- names ---
+# (Figures are read by onenotes/figures.py, the rule notes and onenotes.yaml share.)
 
 def fold(text: str) -> str:
     """Compare names and headers: accents off, case-folded, punctuation as spaces."""
@@ -178,87 +178,6 @@ def fold(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"[\s_\-./]+", " ", text.casefold())
     return text.strip()
-
-
-@dataclass(frozen=True)
-class Raw:
-    """A figure as typed, split into its parts (before the decimal mark is known)."""
-
-    negative: bool
-    digits: str  # digits and separators
-    percent: bool
-    currency: str | None
-
-
-_NUMBER_BODY = re.compile(r"[0-9][0-9.,' \u00a0\u202f\u2009]*$|[.,][0-9]+$")
-
-
-def split_figure(text: str) -> Raw:
-    """Strip sign, parentheses, currency and percent; ValueError with a message when not a figure."""
-    s = text.strip()
-    negative = False
-    if s.startswith("(") and s.endswith(")"):
-        negative, s = True, s[1:-1].strip()
-    if s.startswith(("-", "\u2212")):
-        negative, s = not negative, s[1:].strip()
-    percent = False
-    if s.endswith("%"):
-        percent, s = True, s[:-1].strip()
-    currency = None
-    for symbol in sorted(CURRENCIES, key=len, reverse=True):
-        if s.startswith(symbol) or s.endswith(symbol):
-            currency = CURRENCIES[symbol]
-            s = (s[len(symbol):] if s.startswith(symbol) else s[:-len(symbol)]).strip()
-            break
-    else:
-        head, _, tail = s.partition(" ")
-        if _CODE.match(head) and tail:
-            currency, s = head, tail.strip()
-        elif " " in s and _CODE.match(s.rsplit(" ", 1)[1]):
-            s, currency = s.rsplit(" ", 1)
-            s = s.strip()
-    if s.startswith(("-", "\u2212")) and not negative:
-        negative, s = True, s[1:].strip()
-    if not _NUMBER_BODY.match(s) or percent and currency:
-        raise ValueError(f"{text.strip()!r} is not a figure")
-    return Raw(negative, s, percent, currency)
-
-
-def decimal_evidence(digits: str) -> str | None:
-    """The decimal mark a figure proves ('.' or ','), or None when it could be either."""
-    if "." in digits and "," in digits:
-        return "." if digits.rfind(".") > digits.rfind(",") else ","
-    for mark, other in ((",", "."), (".", ",")):
-        if mark in digits:
-            if digits.count(mark) > 1:
-                return other  # 1,234,567: the mark groups thousands
-            whole, _, frac = digits.partition(mark)
-            whole = re.sub(r"[' \u00a0\u202f\u2009]", "", whole)
-            if len(frac) != 3 or len(whole) > 3 or whole in ("", "0") or "'" in digits:
-                return mark
-            return None
-    return None
-
-
-def to_number(raw: Raw, decimal: str) -> int | float:
-    """The figure, with ``decimal`` as the decimal mark; ValueError when the grouping is wrong."""
-    thousands = "," if decimal == "." else "."
-    s = re.sub(r"[ \u00a0\u202f\u2009']", lambda m: "\x00", raw.digits)
-    whole, _, frac = s.partition(decimal)
-    if decimal in frac or thousands in frac or "\x00" in frac:
-        raise ValueError("misplaced separators")
-    groups = re.split(r"[\x00" + re.escape(thousands) + "]", whole)
-    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
-        raise ValueError("thousands separators in the wrong places")
-    digits = "".join(groups)
-    if not digits and not frac or not (digits + frac).isdigit():
-        raise ValueError("not a number")
-    value: int | float = float(f"{digits or '0'}.{frac}") if frac.strip("0") else int(digits or "0")
-    if raw.negative:
-        value = -value
-    if abs(value) > MAX_FIGURE:
-        raise ValueError("too large")
-    return value
 
 
 # ------------------------------------------------------------- mapping ---

@@ -338,8 +338,8 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
             _problem(note, blank + 1, "warning", "frontmatter-not-first-line",
                      "this looks like frontmatter, but frontmatter must start on line 1; it is read as text",
                      "delete the blank lines above ---")
-        _read_metrics(note)
-        _read_plans(note)
+        _read_metrics(note, text)
+        _read_plans(note, text)
     stem = path.rsplit("/", 1)[-1][:-3]
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
@@ -422,7 +422,8 @@ def _problem(note: Note, line: int, severity: str, code: str, message: str, hint
     note.problems.append(Problem(note.path, line, 0, severity, code, message, hint))
 
 
-def _read_metrics(note: Note) -> None:
+def _read_metrics(note: Note, text: str) -> None:
+    """The note's ``metrics:`` (``text``: the note, where a figure's typed text is looked up)."""
     metrics = note.meta.get("metrics")
     if metrics is None:
         return
@@ -434,40 +435,116 @@ def _read_metrics(note: Note) -> None:
     # _line(metrics, name, line), without a call per metric
     key_lines = metrics.key_lines if isinstance(metrics, LineDict) else None
     fallback = (line or metrics.line) if key_lines is not None else line
+    split = _comma_splits(metrics)
     out = note.metrics
     for name, value in metrics.items():
         mline = fallback if key_lines is None else key_lines.get(name, fallback)
         kind = type(value)
-        if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE:
+        if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE and not split:
             # A plain figure (not a bool, NaN or too large): what _number lets through.
+            if kind is float:
+                _warn_if_thousands(note, text, mline, name, value, f"metric {name!r}")
             out.append(Metric(str(name), value, None, mline))
             continue
+        if split and name in split[_PIECES]:
+            continue  # what followed a comma in the figure before it: no metric
         goal = None
         if isinstance(value, dict):
-            unknown = sorted(str(k) for k in value if k not in ("goal", "actual"))
+            inner = _comma_splits(value)
+            unknown = sorted(str(k) for k in value
+                             if k not in ("goal", "actual") and not (inner and k in inner[_PIECES]))
             if unknown:
                 _problem(note, mline, "warning", "metric-invalid",
                          f"metric {name!r}: unknown keys {', '.join(unknown)}", "use goal and actual")
-            goal_raw, actual_raw = value.get("goal"), value.get("actual")
-            goal = _number(goal_raw)
-            if goal_raw is not None and goal is None:
-                _problem(note, _line(value, "goal", mline), "error", "metric-not-number",
-                         f"goal of {name!r} is not a number: {goal_raw!r}", "write a plain number such as 25000")
+            goal = _figure(note, text, value, "goal", mline, inner, f"goal of {name!r}",
+                           "write a plain number such as 25000", code="metric-not-number")
+            actual = _figure(note, text, value, "actual", mline, inner, f"metric {name!r}", _ACTUAL_HINT,
+                             code="metric-not-number")
         else:
-            actual_raw = value
-        actual = _number(actual_raw)
-        if actual_raw is not None and actual is None:
-            where = _line(value, "actual", mline) if isinstance(value, dict) else mline
-            _problem(note, where, "error", "metric-not-number",
-                     f"metric {name!r} is not a number: {actual_raw!r}",
-                     "write a plain number such as 31250 or 27.5, without units")
-        note.metrics.append(Metric(str(name), actual, goal, mline))
+            actual = _figure(note, text, metrics, name, mline, split, f"metric {name!r}", _ACTUAL_HINT,
+                             code="metric-not-number")
+        out.append(Metric(str(name), actual, goal, mline))
+
+
+_ACTUAL_HINT = "write a plain number such as 31250 or 27.5, without units"
+_PIECES = object()  # _comma_splits' key for the set of every piece
+
+
+def _comma_splits(mapping) -> dict:
+    """:func:`onenotes.figures.comma_splits` of ``mapping``, and its pieces under :data:`_PIECES`;
+    an empty dict (at once) for a mapping without a key with no value, which has no piece."""
+    if None not in mapping.values():
+        return _NO_SPLITS
+    from onenotes.figures import comma_splits
+
+    found = comma_splits(mapping)
+    if found:
+        found[_PIECES] = {piece for pieces in found.values() for piece in pieces}
+    return found
+
+
+_NO_SPLITS: dict = {}
+
+
+def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: str, hint: str, *,
+            code: str):
+    """The figure under ``key`` of ``mapping``, or None (a gap): one YAML could not read as a
+    number (``30,5``, ``12 000``, or ``{actual: 30,5}``, split at its comma) is an error
+    that says what to write; one that could mean thousands (``20.000``) a warning."""
+    value = mapping.get(key)
+    line = _line(mapping, key, line)
+    if key in split:
+        typed = _typed(text, line, key)
+        if typed is None:
+            _problem(note, line, "error", code, f"{what} is not a number: YAML splits it at a comma", hint)
+        else:
+            _not_a_number(note, line, code, what, typed, hint)
+        return None
+    number = _number(value)
+    if value is not None and number is None:
+        _not_a_number(note, line, code, what, value, hint)
+    elif type(number) is float:
+        _warn_if_thousands(note, text, line, key, number, what)
+    return number
+
+
+def _not_a_number(note: Note, line: int, code: str, what: str, value, hint: str) -> None:
+    """The error for a figure that is not a number, with the figure to write when the text tells it."""
+    if isinstance(value, str):
+        from onenotes.figures import figure_hint
+
+        hint = figure_hint(value) or hint
+    _problem(note, line, "error", code, f"{what} is not a number: {value!r}", hint)
+
+
+def _warn_if_thousands(note: Note, text: str, line: int, key, value: float, what: str) -> None:
+    """A warning when YAML read a figure typed as ``20.000`` or ``1.500`` (``value``, a float)
+    with a decimal point where a thousands separator may have been meant."""
+    from onenotes.figures import could_be_thousands, thousands_reading
+
+    if not could_be_thousands(value):
+        return
+    typed = _typed(text, line, key)
+    other = thousands_reading(typed) if typed else None
+    if other is not None:
+        read = int(value) if value.is_integer() else value
+        _problem(note, line, "warning", "figure-ambiguous",
+                 f"{what}: {typed} is read as {read}, with a decimal point",
+                 f"write {other} if the dot separates thousands, or {read} if it does not")
+
+
+def _typed(text: str, line: int, key) -> str | None:
+    """What was typed for ``key`` on ``line`` of the note ``text``."""
+    from onenotes.figures import typed_value
+
+    lines = text.split("\n", line)
+    return typed_value(lines[line - 1], key) if 0 < line <= len(lines) else None
 
 
 _PLAN_TYPES = (str, int, float, type(None))
 
 
-def _read_plans(note: Note) -> None:
+def _read_plans(note: Note, text: str) -> None:
     """coaching_plan (text by topic), behaviour_plan (KPI -> target), confidence (KPI -> 1-5)."""
     meta = note.meta
     plan = meta.get("coaching_plan")
@@ -485,29 +562,47 @@ def _read_plans(note: Note) -> None:
             _problem(note, _line(meta, "behaviour_plan"), "error", "plan-invalid",
                      "behaviour_plan must map input KPIs to weekly targets", "e.g. 'sales_calls: 40'")
         else:
+            split = _comma_splits(targets)
             for name, value in targets.items():
                 kind = type(value)  # a plain figure passes _number as itself (see _read_metrics)
-                if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE:
+                if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE and not split:
+                    if kind is float:
+                        _warn_if_thousands(note, text, _line(targets, name, _line(meta, "behaviour_plan")), name,
+                                           value, f"behaviour_plan target for {name!r}")
                     note.behaviour_plan[str(name)] = value
-                elif _number(value) is None:
-                    _problem(note, _line(targets, name, _line(meta, "behaviour_plan")), "error",
-                             "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}",
-                             "write a plain number of activities a week, e.g. 'sales_calls: 40'")
+                elif split and name in split[_PIECES]:
+                    continue
+                elif value is None:
+                    _not_a_number(note, _line(targets, name, _line(meta, "behaviour_plan")), "plan-invalid",
+                                  f"behaviour_plan target for {name!r}", value, _TARGET_HINT)
                 else:
-                    note.behaviour_plan[str(name)] = value
+                    number = _figure(note, text, targets, name, _line(meta, "behaviour_plan"), split,
+                                     f"behaviour_plan target for {name!r}", _TARGET_HINT, code="plan-invalid")
+                    if number is not None:
+                        note.behaviour_plan[str(name)] = number
     sure = meta.get("confidence")
     if sure is not None:
         if not isinstance(sure, dict):
             _problem(note, _line(meta, "confidence"), "error", "confidence-invalid",
                      "confidence must map KPI names to 1-5", "e.g. 'revenue: 4'")
         else:
+            split = _comma_splits(sure)
             for name, value in sure.items():
-                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-                    _problem(note, _line(sure, name, _line(meta, "confidence")), "error",
+                if split and name in split[_PIECES]:
+                    continue
+                line = _line(sure, name, _line(meta, "confidence"))
+                if name in split:  # {revenue: 3,5}: YAML read 3 and a key 5
+                    typed = _typed(text, line, name)
+                    value = typed if typed is not None else value
+                if name in split or isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                    _problem(note, line, "error",
                              "confidence-invalid", f"confidence for {name!r} must be 1 to 5, not {value!r}",
                              "write a whole number from 1 (unsure) to 5 (sure)")
                 else:
                     note.confidence[str(name)] = value
+
+
+_TARGET_HINT = "write a plain number of activities a week, e.g. 'sales_calls: 40'"
 
 
 def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):

@@ -117,6 +117,8 @@ NOT_READING = {"init"}  # commands that read no notes
 # Commands that show commitments, so warn of an unreadable due date or an odd task marker
 # (`new` only of its own rep's, and only errors).
 COMMITMENT_COMMANDS = ("check", "followups", "commitments", "accountability", "brief", "new")
+# Commands that show figures, so warn of one that cannot be read (`new` of its own rep's, errors only).
+FIGURE_COMMANDS = ("check", "kpis", "brief", "new")
 
 
 def reading_commands() -> list[str]:
@@ -384,6 +386,28 @@ CASES: list[Case] = [
     Case(13, "octal-and-sexagesimal",
          {H: note(fm="commitments:\n  - id: 01234\n    text: 9:30\n  - id: 0800\n    text: '1.10'\n")},
          kind="accept", listed=("9:30", "1.10")),
+    # A decimal comma (issue 16): YAML splits {actual: 30,5} into 30 and a key 5, and reads a
+    # block-style 30,5 as text. Either is an unreadable figure: an error naming the line, and a gap.
+    Case(13, "decimal-comma-in-flow-mapping",
+         {H: note(fm="metrics:\n  revenue: {goal: 20000, actual: 30,5}\n  sales_calls: 12\n")},
+         where=f"{H}:5", message="metric 'revenue' is not a number: '30,5'", code="metric-not-number",
+         hint="write 30.5", warned_by=FIGURE_COMMANDS),
+    Case(13, "decimal-comma-block-style",
+         {H: note(fm="metrics:\n  revenue:\n    goal: 20000\n    actual: 1.234,5\n")},
+         where=f"{H}:7", message="'1.234,5'", code="metric-not-number", hint="write 1234.5",
+         warned_by=FIGURE_COMMANDS),
+    Case(13, "decimal-comma-confidence",
+         {H: note(fm="confidence: {revenue: 3,5}\n")},
+         where=f"{H}:4", message="not '3,5'", code="confidence-invalid", hint="whole number",
+         warned_by=FIGURE_COMMANDS),
+    Case(13, "thousands-dot",
+         {H: note(fm="metrics:\n  revenue: {goal: 20.000, actual: 18500}\n")},
+         where=f"{H}:5", message="20.000 is read as 20", code="figure-ambiguous", severity="warning",
+         hint="write 20000", warned_by=FIGURE_COMMANDS[:-1]),
+    Case(13, "decimal-comma-in-config",
+         {"onenotes.yaml": CONFIG.replace("{kind: input, goal: 40}", "{kind: input, goal: 40,5}")},
+         where="onenotes.yaml:6", message="40,5 is not a number", code="config", hint="write 40.5",
+         exits={"*": 3, "check": 1}),
     Case(14, "duplicate-key", {H: note(fm="rep: ann\ncommitments:\n  - text: Dup task\n")},
          where=f"{H}:4", message="first on line 2", code="yaml", hint="keep one",
          not_listed=("Dup task",)),

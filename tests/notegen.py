@@ -39,6 +39,7 @@ YAML_WORDS = [
     "2026-11-30", "2026-02-30", "2026-13-01", "2026-11-30T23:30:00Z", "2026-11-30 25:00:00",
     "30.11.2026", "Nov 30", "0000-00-00", "9999-12-31", "=", "<<", "-", "---", "...",
     "9999-12-31T23:59:59-05:00", "0001-01-01 00:30:00 +14", "9999-12-31T23:00Z",
+    "30,5", "1.234,5", "1,234", "1,234,567", "20.000", "1.500", "12 000", "30,50 \u20ac", "-3,5", "0,5",
 ]
 
 HOSTILE_STRINGS = [
@@ -193,7 +194,10 @@ yaml_line = st.one_of(
                      "key: &a 1", "other: *a", "k: !!python/name:os.system", "k: |", "  \tx",
                      "k: >-", "\tk: v", "k: v\tcomment", "? complex", ": value", "[[[[[[",
                      "k: 'unterminated", 'k: "bad \\q escape"', "%YAML 1.1", "--- # doc", "...",
-                     "## heading", "a:\n  - b\n  c: d", "k: v # comment", "k: [a, b", "k:\n- a\n - b"]),
+                     "## heading", "a:\n  - b\n  c: d", "k: v # comment", "k: [a, b", "k:\n- a\n - b",
+                     "metrics:\n  revenue: {goal: 20000, actual: 30,5}", "metrics: {revenue: 1,234,567, calls: 4}",
+                     "metrics:\n  revenue:\n    goal: 20.000\n    actual: 30,5", "confidence: {revenue: 3,5}",
+                     "behaviour_plan: {calls: 40, meetings: 7,5}", "  revenue: 12 000"]),
     hostile_text,
 )
 

@@ -611,7 +611,7 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
         return to_date(value, formats=options.date_formats, year=note.date.year, tz=options.tz), None
     except DateProblem as exc:
         _problem(note, line, "error", "commitment-date", f"{what}: {exc}",
-                 "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
+                 exc.hint or "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return None, f"{value} (read as a number)"  # what was typed is lost
         return None, str(value)

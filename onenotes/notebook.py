@@ -273,6 +273,14 @@ def _identity(rel: str) -> tuple[str, dt.date, int]:
         return ident
     ident = note_identity(rel)
     if ident is None:
+        named = NOTE_NAME.match(rel.rsplit("/", 1)[-1])
+        if named:  # shaped like a date, but no such day: say what is wrong with it
+            from onenotes.dates import date_mistake
+
+            day = named.group(1)
+            mistake = date_mistake(int(day[:4]), int(day[5:7]), int(day[8:10]))
+            raise NoteError(Problem(rel, 0, 0, "error", "note-name", f"not a note name: {day} is not a real date",
+                                    f"{mistake}; rename the file"))
         raise NoteError(Problem(rel, 0, 0, "error", "note-name",
                                 "not a note name", "name notes YYYY-MM-DD.md"))
     _last_identity = (rel, ident)

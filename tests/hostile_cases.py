@@ -381,7 +381,7 @@ CASES: list[Case] = [
     Case(12, "impossible-date",
          {H: note(fm="commitments:\n  - text: Impossible date\n    due: 2026-02-30\n"
                      "  - text: Slash date\n    due: 11/30\n")},
-         where=f"{H}:6", message="not a real date", code="commitment-date",
+         where=f"{H}:6", message="not a real date", code="commitment-date", hint="February has 28 days in 2026",
          warned_by=COMMITMENT_COMMANDS, listed=("Impossible date", "Slash date")),
     Case(13, "octal-and-sexagesimal",
          {H: note(fm="commitments:\n  - id: 01234\n    text: 9:30\n  - id: 0800\n    text: '1.10'\n")},

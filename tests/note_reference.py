@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from hashlib import sha1 as _sha1
 
-from onenotes.dates import DateProblem
+from onenotes.dates import DateProblem, _format_mistake, _iso_mistake, date_mistake
 from onenotes.errors import NoteError, Problem
 from onenotes.figures import comma_splits, could_be_thousands, figure_hint, thousands_reading, typed_value
 from onenotes.note import (
@@ -63,17 +63,21 @@ def to_date(value, *, formats: tuple[str, ...] = (), year: int | None = None,
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise DateProblem(f"{text!r} is not a real date") from None
+            raise DateProblem(f"{text!r} is not a real date", _iso_mistake(text)) from None
     if re.match(_ISO_DATETIME, text):
         try:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise DateProblem(f"{text!r} is not a real date and time") from None
+            raise DateProblem(f"{text!r} is not a real date and time", _iso_mistake(text)) from None
         return to_date(parsed, tz=tz)
+    # Added (issue 16): what is wrong with a date shaped like one, said as the hint.
+    mistake = None
     for fmt in formats:
         try:
             parsed = dt.datetime.strptime(text, fmt)
         except ValueError:
+            has_year = any(code in fmt for code in ("%Y", "%y", "%G"))
+            mistake = mistake or _format_mistake(text, fmt, None if has_year else year)
             continue
         if not any(code in fmt for code in ("%Y", "%y", "%G")):
             if year is None:
@@ -81,8 +85,11 @@ def to_date(value, *, formats: tuple[str, ...] = (), year: int | None = None,
             try:
                 return parsed.date().replace(year=year)
             except ValueError:  # 29 February in a year without one
+                mistake = mistake or date_mistake(year, parsed.month, parsed.day)
                 continue
         return parsed.date()
+    if mistake:
+        raise DateProblem(f"{text!r} is not a real date", mistake)
     expected = "YYYY-MM-DD"
     if formats:
         expected += " or " + ", ".join(formats)
@@ -367,7 +374,7 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
         return to_date(value, formats=options.date_formats, year=note.date.year, tz=options.tz), None
     except DateProblem as exc:
         _problem(note, line, "error", "commitment-date", f"{what}: {exc}",
-                 "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
+                 exc.hint or "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return None, f"{value} (read as a number)"  # what was typed is lost
         return None, str(value)

@@ -311,7 +311,8 @@ def _goal(path, mapping, key, value, text: str = ""):
             from onenotes.figures import figure_hint
 
             hint = figure_hint(value)
-        _fail(path, mapping, key, f"goal {value!r} is not a usable number", hint or "write a plain number such as 25000")
+        _fail(path, mapping, key, f"goal {value!r} is not a usable number",
+              hint or "write a plain number such as 25000")
     if isinstance(value, float):
         from onenotes.figures import could_be_thousands, thousands_reading, typed_value
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from onenotes.kpis import KpiRow, attainment, scorecard
 from onenotes.notebook import Notebook
+from onenotes.output import plural
 
 VERDICTS = ("on_track", "behaviour", "skill", "no_figures")
 
@@ -76,7 +77,7 @@ def diagnose(book: Notebook, rep: str) -> Diagnosis:
         summary = (f"Outputs short ({names(outputs_short)}) although the activity is on goal: "
                    "a skill problem, a coaching or training topic.")
     if consistent:
-        summary += (f" Missed in {misses} of the last {meetings} meetings: go through the funnel "
+        summary += (f" Missed in {misses} of the last {plural(meetings, 'meeting')}: go through the funnel "
                     "in detail.")
     questions = list(book.config.coaching_questions.get(verdict, ()))
     for kpi in outputs_short + inputs_short:

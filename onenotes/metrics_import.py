@@ -38,6 +38,7 @@ from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
 from onenotes.newnote import create_note
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, parse_note
 from onenotes.notebook import Notebook, read_bytes
+from onenotes.output import plural
 from onenotes.yamlsafe import YamlProblem, load_yaml, to_yaml_scalar
 
 MAX_CSV_BYTES = 16 * 1024 * 1024
@@ -325,7 +326,7 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
     for row, line in zip(rows, starts):
         where = f"{name}:{line}"
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            plan.problems.append(RowProblem(where, f"{len(row)} fields but {len(header)} columns",
+            plan.problems.append(RowProblem(where, f"{len(row)} fields but {plural(len(header), 'column')}",
                                             "is a figure written with a comma as separator but not quoted?"))
             continue
         row = row + [""] * (len(header) - len(row))

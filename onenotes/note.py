@@ -792,8 +792,10 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
         mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
                                 fields.reason, private, parent, former))
     if placeholders:
+        from onenotes.output import plural
+
         _problem(note, placeholder_line, "warning", "task-placeholder",
-                 f"{placeholders} task field{'s' if placeholders > 1 else ''} hold{'' if placeholders > 1 else 's'}"
+                 f"{plural(placeholders, 'task field')} hold{'s' if placeholders == 1 else ''}"
                  " a template placeholder (<% ... %>) or 'Invalid date', the first on this line;"
                  " read as no date",
                  "run the note's template (Templater), or write the dates as YYYY-MM-DD")

@@ -32,7 +32,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from onenotes.errors import TemplateError
-from onenotes.output import format_number, format_percent, format_signed
+from onenotes.output import format_number, format_percent, format_signed, plural
 from onenotes.yamlsafe import to_yaml_scalar
 
 MAX_OUTPUT_CHARS = 1024 * 1024
@@ -152,6 +152,7 @@ def make_environment(notebook_templates: Path | None) -> SandboxedEnvironment:
     env.filters["percent"] = format_percent
     env.filters["inline"] = _inline
     env.filters["signed"] = format_signed
+    env.filters["plural"] = plural
     return env
 
 

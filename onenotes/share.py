@@ -29,7 +29,7 @@ from pathlib import Path
 from onenotes.errors import BadInputError, RefusedError
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
-from onenotes.output import clean_block, format_number
+from onenotes.output import clean_block, format_number, plural
 from onenotes.ledger import Entry, build_ledger, closing_status
 from onenotes.privacy import PrivateMarkupError, _parser, private_lines, strip_private  # noqa: F401 (PrivateMarkupError: share's error)
 
@@ -83,7 +83,7 @@ def _summary(book: Notebook, note: Note, private: set[str]) -> list[str]:
         facts.append(f"**Manager:** {_md(manager)}")
     minutes = meta.get("duration_minutes")
     if "duration_minutes" not in private and isinstance(minutes, int) and not isinstance(minutes, bool):
-        facts.append(f"**Length:** {minutes} minutes")
+        facts.append(f"**Length:** {plural(minutes, 'minute')}")
     lines = [" · ".join(facts), ""]
     if note.metrics and "metrics" not in private:
         lines += ["## Numbers", "", "| KPI | Actual | Goal |", "| --- | ---: | ---: |"]

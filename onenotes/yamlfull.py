@@ -249,15 +249,13 @@ def _read_line(text: str, number: int) -> _Line | None:
         return None
     columns = []
     item = _ITEM.match(text)
-    if item:
-        at = item.end()
-        if at == len(text) or text[at:].lstrip().startswith("#"):
-            return _Line(number, [(len(item.group(1)), "item", "'-'")], True)
-        name = _KEY.match(text, at)
-        columns.append((len(item.group(1)), "item", f"'- {name.group(1)}:'" if name else f"'- {text[at:].strip()[:20]}'"))
-    else:
-        at = len(text) - len(text.lstrip(" "))
+    at = item.end() if item else len(text) - len(text.lstrip(" "))
+    if item and (at == len(text) or text[at:].lstrip().startswith("#")):
+        return _Line(number, [(len(item.group(1)), "item", "'-'")], True)
     key = _KEY.match(text, at)
+    if item:
+        label = f"'- {key.group(1)}:'" if key else f"'- {text[at:].strip()[:20]}'"
+        columns.append((len(item.group(1)), "item", label))
     if key is None:
         return _Line(number, columns, False) if columns else None
     columns.append((at, "key", f"'{key.group(1)}:'"))

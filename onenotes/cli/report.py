@@ -9,7 +9,7 @@ import click
 
 from onenotes.cli.common import complete_rep, open_notebook, today, warn
 from onenotes.kpis import figure_problems
-from onenotes.output import clean
+from onenotes.output import clean, plural
 from onenotes.report import assets_folder, build_report, write_report
 from onenotes.report_render import render_html, render_markdown
 
@@ -60,4 +60,4 @@ def command(ctx, out, today_text, weeks, reps, fmt):
     write_report(Path(out), text, charts, root)
     click.echo(f"wrote {clean(out)}", err=True)
     if charts:
-        click.echo(f"wrote {len(charts)} charts in {clean(assets_folder(Path(out)))}", err=True)
+        click.echo(f"wrote {plural(len(charts), 'chart')} in {clean(assets_folder(Path(out)))}", err=True)

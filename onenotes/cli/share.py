@@ -10,7 +10,7 @@ from onenotes.cli.common import cli_date, complete_note, format_option, open_not
 from onenotes.errors import RefusedError, WriteError
 from onenotes.fsutil import write_new_file
 from onenotes.notebook import NOTICE_CODES
-from onenotes.output import clean
+from onenotes.output import clean, plural
 from onenotes.share import FORMATS, find_note, share_note, to_html
 
 
@@ -42,7 +42,7 @@ def command(ctx, note, date_text, out, fmt, today_text):
     warn([p for p in chosen.problems if p.severity == "error"])
     shared = share_note(book, chosen)
     text = to_html(shared) if fmt == "html" else shared.markdown
-    left_out = f"{shared.removed} private part" + ("" if shared.removed == 1 else "s")
+    left_out = plural(shared.removed, "private part")
     if shared.keys_removed:
         left_out += ", frontmatter " + ", ".join(str(k) for k in shared.keys_removed)
     if out:

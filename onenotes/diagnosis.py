@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from onenotes.kpis import KpiRow, attainment, scorecard
 from onenotes.notebook import Notebook
-from onenotes.output import plural
+from onenotes.text import plural
 
 VERDICTS = ("on_track", "behaviour", "skill", "no_figures")
 

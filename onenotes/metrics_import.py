@@ -38,7 +38,7 @@ from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
 from onenotes.newnote import create_note
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, parse_note
 from onenotes.notebook import Notebook, read_bytes
-from onenotes.output import plural
+from onenotes.text import plural
 from onenotes.yamlsafe import YamlProblem, load_yaml, to_yaml_scalar
 
 MAX_CSV_BYTES = 16 * 1024 * 1024

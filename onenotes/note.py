@@ -792,7 +792,7 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
         mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
                                 fields.reason, private, parent, former))
     if placeholders:
-        from onenotes.output import plural
+        from onenotes.text import plural
 
         _problem(note, placeholder_line, "warning", "task-placeholder",
                  f"{plural(placeholders, 'task field')} hold{'s' if placeholders == 1 else ''}"

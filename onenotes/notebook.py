@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from onenotes.config import CONFIG_NAME, Config, display_name, load_config
 from onenotes.errors import BadInputError, NoteError, Problem, UnknownRepError
-from onenotes.output import plural
+from onenotes.text import plural
 
 if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed; pathlib when a command needs it
     from pathlib import Path

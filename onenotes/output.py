@@ -65,19 +65,6 @@ def format_number(value, unit: str | None = None) -> str:
     return text
 
 
-def plural(count, word: str, many: str | None = None) -> str:
-    """``count`` and ``word``, the word in the plural unless the count is one: "1 day",
-    "3 days", "0 days"; ``many`` for a plural that is not ``word`` + "s" ("1 is", "2 are")."""
-    if isinstance(count, float) and count.is_integer():
-        count = int(count)
-    return f"{count} {plural_word(count, word, many)}"
-
-
-def plural_word(count, word: str, many: str | None = None) -> str:
-    """The word alone, as :func:`plural` writes it after ``count`` ("of 1 rep", "of 3 reps")."""
-    return word if count == 1 else many or word + "s"
-
-
 def format_signed(value, unit: str | None = None) -> str:
     """A change: +3,800 USD, -0.5%, ±0; '' for none."""
     if value is None:

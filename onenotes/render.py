@@ -32,7 +32,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from onenotes.errors import TemplateError
-from onenotes.output import format_number, format_percent, format_signed, plural
+from onenotes.output import format_number, format_percent, format_signed
+from onenotes.text import plural
 from onenotes.yamlsafe import to_yaml_scalar
 
 MAX_OUTPUT_CHARS = 1024 * 1024

@@ -27,7 +27,8 @@ from markupsafe import Markup
 from onenotes import __version__
 from onenotes.charts import BLUE, INK, MARKER, VERMILLION, esc, short_date, trend_svg
 from onenotes.kpis import sparkline
-from onenotes.output import clean, format_number, format_percent, plural, plural_word
+from onenotes.output import clean, format_number, format_percent
+from onenotes.text import plural, plural_word
 from onenotes.render import packaged_templates
 from onenotes.report import DUE, MET, MISSED, NOT_DUE, Report, RepReport
 

@@ -29,7 +29,8 @@ from pathlib import Path
 from onenotes.errors import BadInputError, RefusedError
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
-from onenotes.output import clean_block, format_number, plural
+from onenotes.output import clean_block, format_number
+from onenotes.text import plural
 from onenotes.ledger import Entry, build_ledger, closing_status
 from onenotes.privacy import PrivateMarkupError, _parser, private_lines, strip_private  # noqa: F401 (PrivateMarkupError: share's error)
 

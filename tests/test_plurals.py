@@ -13,7 +13,7 @@ import pytest
 
 from conftest import note_text, write
 from onenotes.note import parse_note
-from onenotes.output import plural, plural_word
+from onenotes.text import plural, plural_word
 from onenotes.render import make_environment
 
 NOTE = "ann/2026-11-16.md"

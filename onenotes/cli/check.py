@@ -8,7 +8,8 @@ import click
 
 from onenotes.check import check_notebook
 from onenotes.cli.common import format_option, notebook_root, use_cache, warn
-from onenotes.output import clean, plural, to_json
+from onenotes.output import clean, to_json
+from onenotes.text import plural
 
 
 @click.command("check")

@@ -10,7 +10,8 @@ from onenotes.cli.common import clean_diff, cli_date, notebook_root, today, warn
 from onenotes.errors import RefusedError
 from onenotes.metrics_import import load_mapping, plan_import, write_plan
 from onenotes.notebook import load_notebook
-from onenotes.output import clean, plural
+from onenotes.output import clean
+from onenotes.text import plural
 
 
 @click.command("import-metrics")

@@ -9,7 +9,8 @@ import click
 
 from onenotes.cli.common import complete_rep, open_notebook, today, warn
 from onenotes.kpis import figure_problems
-from onenotes.output import clean, plural
+from onenotes.output import clean
+from onenotes.text import plural
 from onenotes.report import assets_folder, build_report, write_report
 from onenotes.report_render import render_html, render_markdown
 

@@ -10,8 +10,9 @@ from onenotes.cli.common import cli_date, complete_note, format_option, open_not
 from onenotes.errors import RefusedError, WriteError
 from onenotes.fsutil import write_new_file
 from onenotes.notebook import NOTICE_CODES
-from onenotes.output import clean, plural
+from onenotes.output import clean
 from onenotes.share import FORMATS, find_note, share_note, to_html
+from onenotes.text import plural
 
 
 @click.command("share")

@@ -39,8 +39,10 @@ YAML_WORDS = [
     "2026-11-30", "2026-02-30", "2026-13-01", "2026-11-30T23:30:00Z", "2026-11-30 25:00:00",
     "30.11.2026", "Nov 30", "0000-00-00", "9999-12-31", "=", "<<", "-", "---", "...",
     "9999-12-31T23:59:59-05:00", "0001-01-01 00:30:00 +14", "9999-12-31T23:00Z",
-    "30,5", "1.234,5", "1,234", "1,234,567", "20.000", "1.500", "12 000", "30,50 \u20ac", "-3,5", "0,5",
 ]
+# Figures as people type them (a decimal comma, thousands separators, a unit): written
+# unquoted in a flow mapping, YAML splits them at the comma.
+FIGURE_TEXTS = ["30,5", "1.234,5", "1,234", "1,234,567", "20.000", "1.500", "12 000", "30,50 \u20ac", "-3,5"]
 
 HOSTILE_STRINGS = [
     "Ann: VIP", "a # comment?", "#3", "- leading dash", "? key", "'single'", '"double"',
@@ -111,18 +113,20 @@ def commitment_items():
     return st.lists(st.one_of(item, hostile_text, values), max_size=5)
 
 
+figures = st.sampled_from(FIGURE_TEXTS)
 frontmatter_values = st.fixed_dictionaries(
     {},
     optional={
         "rep": hostile_text, "date": st.one_of(dates, hostile_text),
         "metrics": st.one_of(
-            st.dictionaries(keys, st.one_of(scalars, st.fixed_dictionaries(
-                {}, optional={"goal": scalars, "actual": scalars, "other": scalars})), max_size=4),
+            st.dictionaries(keys, st.one_of(scalars, figures, st.fixed_dictionaries(
+                {}, optional={"goal": scalars | figures, "actual": scalars | figures, "other": scalars})),
+                max_size=4),
             values),
         "commitments": st.one_of(commitment_items(), values),
         "coaching_plan": st.one_of(st.dictionaries(keys, scalars, max_size=4), values),
-        "behaviour_plan": st.one_of(st.dictionaries(keys, scalars, max_size=4), values),
-        "confidence": st.one_of(st.dictionaries(keys, st.integers(-2, 8) | scalars, max_size=4), values),
+        "behaviour_plan": st.one_of(st.dictionaries(keys, scalars | figures, max_size=4), values),
+        "confidence": st.one_of(st.dictionaries(keys, st.integers(-2, 8) | scalars | figures, max_size=4), values),
     },
 ).flatmap(lambda known: st.dictionaries(keys, values, max_size=3).map(lambda extra: {**extra, **known}))
 

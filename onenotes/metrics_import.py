@@ -33,7 +33,7 @@ from onenotes.config import Config, KpiDef, MetricsImport, parse_metrics_import
 from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writable, file_line, frontmatter, key_node,
                            parse_again, problem_codes, same_except, set_keys, set_scalar)
 from onenotes.errors import BadInputError, ConfigError, NoteError, RefusedError, WriteError
-from onenotes.figures import _CODE, Raw, decimal_evidence, split_figure, to_number
+from onenotes.figures import _CODE, Raw, comma_splits, decimal_evidence, split_figure, to_number
 from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
 from onenotes.newnote import create_note
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, parse_note
@@ -517,6 +517,9 @@ def set_metrics(lines: Lines, note: Note, values: dict[str, int | float]) -> lis
         raise EditRefused(f"{note.path}:{file_line(key.start_mark) + 1}: metrics is not a mapping")
     missing = []
     for kpi, text in pairs:
+        if kpi in current and _split_at_a_comma(note.meta["metrics"], kpi):
+            raise EditRefused(f"{note.path}:{current[kpi].line}: the figure of {kpi} is written with a comma, "
+                              "which YAML splits; write it with a decimal point first (onenotes check says how)")
         entry = key_node(node, kpi)
         if entry is None:
             missing.append((kpi, text))
@@ -527,6 +530,13 @@ def set_metrics(lines: Lines, note: Note, values: dict[str, int | float]) -> lis
     if missing:
         set_keys(lines, node, missing, note.path)
     return list(todo)
+
+
+def _split_at_a_comma(metrics: dict, kpi: str) -> bool:
+    """Whether YAML split the figure of ``kpi`` at a comma (``{actual: 30,5}``): replacing
+    the part before the comma would leave the rest (``31250,5``)."""
+    inner = metrics.get(kpi)
+    return kpi in comma_splits(metrics) or isinstance(inner, dict) and "actual" in comma_splits(inner)
 
 
 def verify_metrics(old: Note, new: Note, values: dict[str, int | float]) -> None:

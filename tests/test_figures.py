@@ -238,3 +238,15 @@ def test_any_decimal_comma_figure_is_an_error_on_its_line_and_a_gap_everywhere(c
         assert rows["revenue"]["latest"] is None and rows["revenue"]["trend"] == [None]
         assert rows["revenue"]["attainment"] is None and rows["sales_calls"]["latest"] == 12
         assert f"{NOTE}:{FIGURE_LINE[style]}:" in kpis.stderr
+
+
+def test_import_metrics_refuses_to_edit_a_figure_split_at_its_comma_and_replaces_a_block_one(cli, notebook, tmp_path):
+    export = write(tmp_path / "export.csv", "Rep,Revenue,Sales calls\nAnn Lee,31250,40\n")
+    write(notebook / NOTE, note_text(metrics="  revenue: {goal: 20000, actual: 30,5}\n  sales_calls: 12\n"))
+    before = (notebook / NOTE).read_text()
+    result = cli("--notebook", notebook, "import-metrics", export, "--date", "2026-11-16")
+    assert result.exit_code != 0 and (notebook / NOTE).read_text() == before  # never 31250,5
+    assert f"{NOTE}:5: the figure of revenue is written with a comma" in result.stderr
+    write(notebook / NOTE, note_text(metrics="  revenue:\n    goal: 20000\n    actual: 30,5\n  sales_calls: 12\n"))
+    assert cli("--notebook", notebook, "import-metrics", export, "--date", "2026-11-16").exit_code == 0
+    assert "    actual: 31250\n" in (notebook / NOTE).read_text()

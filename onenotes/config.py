@@ -314,14 +314,11 @@ def _goal(path, mapping, key, value, text: str = ""):
         _fail(path, mapping, key, f"goal {value!r} is not a usable number",
               hint or "write a plain number such as 25000")
     if isinstance(value, float):
-        from onenotes.figures import could_be_thousands, thousands_reading, typed_value
+        from onenotes.figures import misread_thousands
 
-        line = mapping.line_of(key) if hasattr(mapping, "line_of") else 0
-        lines = text.split("\n")
-        typed = typed_value(lines[line - 1], key) if could_be_thousands(value) and 0 < line <= len(lines) else None
-        other = thousands_reading(typed) if typed else None
-        if other is not None:  # 20.000: twenty, or twenty thousand? A goal is never guessed.
-            read = int(value) if value.is_integer() else value
+        doubt = misread_thousands(value, text, mapping.line_of(key) if hasattr(mapping, "line_of") else 0, key)
+        if doubt is not None:  # 20.000: twenty, or twenty thousand? A goal is never guessed.
+            typed, read, other = doubt
             _fail(path, mapping, key, f"goal {typed} could be {read} or {other}",
                   f"write {other} if the dot separates thousands, or {read} if it does not")
     return value
@@ -337,12 +334,11 @@ def _no_split_figures(path: str, value, text: str) -> None:
     if not isinstance(value, dict):
         return
     if None in value.values():  # (a piece has no value)
-        from onenotes.figures import comma_splits, figure_hint, typed_value
+        from onenotes.figures import comma_splits, figure_hint, typed_at
 
         for key in comma_splits(value):
             line = value.line_of(key)
-            lines = text.split("\n")
-            typed = typed_value(lines[line - 1], key) if 0 < line <= len(lines) else None
+            typed = typed_at(text, line, key)
             raise _error(path, line, 0, f"{key}: {typed if typed else 'the figure'} is not a number "
                          "(YAML splits it at the comma)",
                          (figure_hint(typed) if typed else None) or "write a plain number such as 25000 or 27.5")

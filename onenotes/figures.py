@@ -178,6 +178,19 @@ def could_be_thousands(value) -> bool:
     return type(value) is float and 1 <= abs(value) < 1000 and (value * 1000).is_integer()
 
 
+def misread_thousands(value, text: str, line: int, key) -> tuple[str, int | float, int | float] | None:
+    """(what was typed, the figure YAML read, the figure with the dot as a thousands
+    separator) when ``value``, read from ``key`` on ``line`` of the YAML ``text``, was
+    typed so that either could be meant (``20.000``: 20 or 20000); None otherwise."""
+    if not could_be_thousands(value):
+        return None
+    typed = typed_at(text, line, key)
+    other = thousands_reading(typed) if typed else None
+    if other is None:
+        return None
+    return typed, int(value) if value.is_integer() else value, other
+
+
 def _is_piece(key) -> bool:
     """A key that is what follows a comma in a figure: digits (5, 500, 05, 234.5, '50 €')."""
     if isinstance(key, bool):
@@ -207,6 +220,12 @@ def comma_splits(mapping) -> dict:
             continue
         owner = key if isinstance(value, (int, float, str)) and not isinstance(value, bool) else None
     return found
+
+
+def typed_at(text: str, line: int, key) -> str | None:
+    """:func:`typed_value` of ``key`` on ``line`` (1-based) of ``text``."""
+    lines = text.split("\n", line)
+    return typed_value(lines[line - 1], key) if 0 < line <= len(lines) else None
 
 
 def typed_value(line: str, key) -> str | None:

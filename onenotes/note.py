@@ -435,7 +435,7 @@ def _read_metrics(note: Note, text: str) -> None:
     # _line(metrics, name, line), without a call per metric
     key_lines = metrics.key_lines if isinstance(metrics, LineDict) else None
     fallback = (line or metrics.line) if key_lines is not None else line
-    split = _comma_splits(metrics)
+    split, pieces = _comma_splits(metrics)
     out = note.metrics
     for name, value in metrics.items():
         mline = fallback if key_lines is None else key_lines.get(name, fallback)
@@ -446,13 +446,12 @@ def _read_metrics(note: Note, text: str) -> None:
                 _warn_if_thousands(note, text, mline, name, value, f"metric {name!r}")
             out.append(Metric(str(name), value, None, mline))
             continue
-        if split and name in split[_PIECES]:
+        if pieces and name in pieces:
             continue  # what followed a comma in the figure before it: no metric
         goal = None
         if isinstance(value, dict):
-            inner = _comma_splits(value)
-            unknown = sorted(str(k) for k in value
-                             if k not in ("goal", "actual") and not (inner and k in inner[_PIECES]))
+            inner, inner_pieces = _comma_splits(value)
+            unknown = sorted(str(k) for k in value if k not in ("goal", "actual") and k not in inner_pieces)
             if unknown:
                 _problem(note, mline, "warning", "metric-invalid",
                          f"metric {name!r}: unknown keys {', '.join(unknown)}", "use goal and actual")
@@ -467,23 +466,20 @@ def _read_metrics(note: Note, text: str) -> None:
 
 
 _ACTUAL_HINT = "write a plain number such as 31250 or 27.5, without units"
-_PIECES = object()  # _comma_splits' key for the set of every piece
 
 
-def _comma_splits(mapping) -> dict:
-    """:func:`onenotes.figures.comma_splits` of ``mapping``, and its pieces under :data:`_PIECES`;
-    an empty dict (at once) for a mapping without a key with no value, which has no piece."""
+def _comma_splits(mapping) -> tuple[dict, frozenset]:
+    """(:func:`onenotes.figures.comma_splits` of ``mapping``, every piece's key); at once no
+    split for a mapping without a key with no value (a piece has none)."""
     if None not in mapping.values():
         return _NO_SPLITS
     from onenotes.figures import comma_splits
 
     found = comma_splits(mapping)
-    if found:
-        found[_PIECES] = {piece for pieces in found.values() for piece in pieces}
-    return found
+    return found, frozenset(piece for pieces in found.values() for piece in pieces)
 
 
-_NO_SPLITS: dict = {}
+_NO_SPLITS: tuple[dict, frozenset] = ({}, frozenset())
 
 
 def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: str, hint: str, *,
@@ -494,7 +490,9 @@ def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: s
     value = mapping.get(key)
     line = _line(mapping, key, line)
     if key in split:
-        typed = _typed(text, line, key)
+        from onenotes.figures import typed_at
+
+        typed = typed_at(text, line, key)
         if typed is None:
             _problem(note, line, "error", code, f"{what} is not a number: YAML splits it at a comma", hint)
         else:
@@ -520,25 +518,14 @@ def _not_a_number(note: Note, line: int, code: str, what: str, value, hint: str)
 def _warn_if_thousands(note: Note, text: str, line: int, key, value: float, what: str) -> None:
     """A warning when YAML read a figure typed as ``20.000`` or ``1.500`` (``value``, a float)
     with a decimal point where a thousands separator may have been meant."""
-    from onenotes.figures import could_be_thousands, thousands_reading
+    from onenotes.figures import misread_thousands
 
-    if not could_be_thousands(value):
-        return
-    typed = _typed(text, line, key)
-    other = thousands_reading(typed) if typed else None
-    if other is not None:
-        read = int(value) if value.is_integer() else value
+    doubt = misread_thousands(value, text, line, key)
+    if doubt is not None:
+        typed, read, other = doubt
         _problem(note, line, "warning", "figure-ambiguous",
                  f"{what}: {typed} is read as {read}, with a decimal point",
                  f"write {other} if the dot separates thousands, or {read} if it does not")
-
-
-def _typed(text: str, line: int, key) -> str | None:
-    """What was typed for ``key`` on ``line`` of the note ``text``."""
-    from onenotes.figures import typed_value
-
-    lines = text.split("\n", line)
-    return typed_value(lines[line - 1], key) if 0 < line <= len(lines) else None
 
 
 _PLAN_TYPES = (str, int, float, type(None))
@@ -562,7 +549,7 @@ def _read_plans(note: Note, text: str) -> None:
             _problem(note, _line(meta, "behaviour_plan"), "error", "plan-invalid",
                      "behaviour_plan must map input KPIs to weekly targets", "e.g. 'sales_calls: 40'")
         else:
-            split = _comma_splits(targets)
+            split, pieces = _comma_splits(targets)
             for name, value in targets.items():
                 kind = type(value)  # a plain figure passes _number as itself (see _read_metrics)
                 if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE and not split:
@@ -570,7 +557,7 @@ def _read_plans(note: Note, text: str) -> None:
                         _warn_if_thousands(note, text, _line(targets, name, _line(meta, "behaviour_plan")), name,
                                            value, f"behaviour_plan target for {name!r}")
                     note.behaviour_plan[str(name)] = value
-                elif split and name in split[_PIECES]:
+                elif pieces and name in pieces:
                     continue
                 elif value is None:
                     _not_a_number(note, _line(targets, name, _line(meta, "behaviour_plan")), "plan-invalid",
@@ -586,13 +573,15 @@ def _read_plans(note: Note, text: str) -> None:
             _problem(note, _line(meta, "confidence"), "error", "confidence-invalid",
                      "confidence must map KPI names to 1-5", "e.g. 'revenue: 4'")
         else:
-            split = _comma_splits(sure)
+            split, pieces = _comma_splits(sure)
             for name, value in sure.items():
-                if split and name in split[_PIECES]:
+                if pieces and name in pieces:
                     continue
                 line = _line(sure, name, _line(meta, "confidence"))
                 if name in split:  # {revenue: 3,5}: YAML read 3 and a key 5
-                    typed = _typed(text, line, name)
+                    from onenotes.figures import typed_at
+
+                    typed = typed_at(text, line, name)
                     value = typed if typed is not None else value
                 if name in split or isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
                     _problem(note, line, "error",

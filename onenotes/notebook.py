@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from onenotes.config import CONFIG_NAME, Config, display_name, load_config
 from onenotes.errors import BadInputError, NoteError, Problem, UnknownRepError
-from onenotes.text import plural
+from onenotes.text import plural, plural_word
 
 if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed; pathlib when a command needs it
     from pathlib import Path
@@ -470,8 +470,8 @@ def unread_notices(root: str | os.PathLike, found: Scan) -> list[Problem]:
         for rep, n in count.items():
             notices.append(Problem(
                 rep + "/", 0, 0, "warning", "not-a-note",
-                f"{plural(n, '.md file')} {'is' if n == 1 else 'are'} not named YYYY-MM-DD.md, "
-                f"so {'it is' if n == 1 else 'they are'} not read",
+                f"{plural(n, '.md file')} {plural_word(n, 'is', 'are')} not named YYYY-MM-DD.md, "
+                f"so {plural_word(n, 'it is', 'they are')} not read",
                 "run onenotes check to list them"))
     return notices
 

@@ -19,6 +19,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from onenotes.text import plural
 from onenotes.yamlsafe import GENERIC_HINT, LineDict, LineList, YamlProblem
 
 
@@ -263,10 +264,6 @@ def _read_line(text: str, number: int) -> _Line | None:
     return _Line(number, columns, not value or value.startswith("#"))
 
 
-def _spaces(n: int) -> str:
-    return "1 space" if n == 1 else f"{n} spaces"
-
-
 def indentation_hint(lines: list[str], index: int, line_offset: int = 0) -> str | None:
     """A hint for line ``index`` (0-based) of ``lines`` when its indentation does not fit the
     lines above it: what to indent it to, like which line (``line_offset``: file lines
@@ -282,7 +279,7 @@ def indentation_hint(lines: list[str], index: int, line_offset: int = 0) -> str 
         line = _read_line(lines[j], j + 1 + line_offset)
         if line is None:
             if previous is None and lines[j].strip() and not lines[j].strip().startswith("#"):
-                previous = False  # the line above is text of some other kind: no judging
+                return None  # the line above is text of some other kind: no judging
             continue
         if previous is None:
             previous = line
@@ -301,15 +298,15 @@ def indentation_hint(lines: list[str], index: int, line_offset: int = 0) -> str 
     if any(col == column for col, _ in same):
         return None  # lined up with a line above it of its kind: the indentation is not the mistake
     if above and above[-1][0] > 0 and column < above[-1][0]:
-        return f"{above[-1][2]} is indented {_spaces(above[-1][0])}: start the top level in the first column"
+        return f"{above[-1][2]} is indented {plural(above[-1][0], 'space')}: start the top level in the first column"
     if not same:
         return None
     deeper = [choice for choice in same if choice[0] > column]
     shallower = [choice for choice in same if choice[0] < column]
     choices = ([deeper[-1]] if deeper else []) + ([shallower[0]] if shallower else [])
-    said = " or ".join((f"indent it {_spaces(col)}" if col else "start it in the first column") + f", like {like}"
-                       for col, like in choices)
-    return f"this line is indented {_spaces(column)}: {said}"
+    said = " or ".join((f"indent it {plural(col, 'space')}" if col else "start it in the first column")
+                       + f", like {like}" for col, like in choices)
+    return f"this line is indented {plural(column, 'space')}: {said}"
 
 
 _NO_SPACE = re.compile(r" *(?:- +)?[A-Za-z_][\w-]*:[^\s:/]")

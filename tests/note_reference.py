@@ -22,7 +22,7 @@ from hashlib import sha1 as _sha1
 
 from onenotes.dates import DateProblem, _format_mistake, _iso_mistake, date_mistake
 from onenotes.errors import NoteError, Problem
-from onenotes.figures import comma_splits, could_be_thousands, figure_hint, thousands_reading, typed_value
+from onenotes.figures import comma_splits, figure_hint, misread_thousands, typed_at
 from onenotes.note import (
     _CONFLICT, _MD_AFTER_BLANK, _MD_HEADING, _YAML_KEY_LINE, COMMITMENT_KEYS, OWNERS, STATUSES, Mention, Metric,
     Note, ReadOptions,
@@ -285,7 +285,7 @@ def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: s
     value = mapping.get(key)
     line = _line(mapping, key, line)
     if key in split:
-        typed = _typed(text, line, key)
+        typed = typed_at(text, line, key)
         if typed is None:
             _problem(note, line, "error", code, f"{what} is not a number: YAML splits it at a comma", hint)
         else:
@@ -301,17 +301,11 @@ def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: s
 
 
 def _thousands(note: Note, text: str, line: int, key, value: float, what: str) -> None:
-    typed = _typed(text, line, key) if could_be_thousands(value) else None
-    other = thousands_reading(typed) if typed else None
-    if other is not None:
-        read = int(value) if value.is_integer() else value
+    doubt = misread_thousands(value, text, line, key)
+    if doubt is not None:
+        typed, read, other = doubt
         _problem(note, line, "warning", "figure-ambiguous", f"{what}: {typed} is read as {read}, with a decimal point",
                  f"write {other} if the dot separates thousands, or {read} if it does not")
-
-
-def _typed(text: str, line: int, key):
-    lines = text.split("\n")
-    return typed_value(lines[line - 1], key) if 0 < line <= len(lines) else None
 
 
 def _read_plans(note: Note, text: str) -> None:
@@ -358,7 +352,7 @@ def _read_plans(note: Note, text: str) -> None:
                     continue
                 line = _line(sure, name, _line(meta, "confidence"))
                 if name in split:
-                    typed = _typed(text, line, name)
+                    typed = typed_at(text, line, name)
                     value = typed if typed is not None else value
                 if name in split or isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
                     _problem(note, line, "error",

@@ -10,9 +10,9 @@ import click
 from onenotes.cli.common import complete_rep, open_notebook, today, warn
 from onenotes.kpis import figure_problems
 from onenotes.output import clean
-from onenotes.text import plural
 from onenotes.report import assets_folder, build_report, write_report
 from onenotes.report_render import render_html, render_markdown
+from onenotes.text import plural
 
 
 @click.command("report")

@@ -442,8 +442,8 @@ def _read_metrics(note: Note, text: str) -> None:
         kind = type(value)
         if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE and not split:
             # A plain figure (not a bool, NaN or too large): what _number lets through.
-            if kind is float:
-                _warn_if_thousands(note, text, mline, name, value, f"metric {name!r}")
+            if kind is float and _doubtful(note, text, mline, name, value, f"metric {name!r}"):
+                value = None
             out.append(Metric(str(name), value, None, mline))
             continue
         if pieces and name in pieces:
@@ -486,7 +486,7 @@ def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: s
             code: str):
     """The figure under ``key`` of ``mapping``, or None (a gap): one YAML could not read as a
     number (``30,5``, ``12 000``, or ``{actual: 30,5}``, split at its comma) is an error
-    that says what to write; one that could mean thousands (``20.000``) a warning."""
+    that says what to write, and so is one that could mean thousands (``20.000``)."""
     value = mapping.get(key)
     line = _line(mapping, key, line)
     if key in split:
@@ -501,8 +501,8 @@ def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: s
     number = _number(value)
     if value is not None and number is None:
         _not_a_number(note, line, code, what, value, hint)
-    elif type(number) is float:
-        _warn_if_thousands(note, text, line, key, number, what)
+    elif type(number) is float and _doubtful(note, text, line, key, number, what):
+        return None
     return number
 
 
@@ -515,17 +515,18 @@ def _not_a_number(note: Note, line: int, code: str, what: str, value, hint: str)
     _problem(note, line, "error", code, f"{what} is not a number: {value!r}", hint)
 
 
-def _warn_if_thousands(note: Note, text: str, line: int, key, value: float, what: str) -> None:
-    """A warning when YAML read a figure typed as ``20.000`` or ``1.500`` (``value``, a float)
-    with a decimal point where a thousands separator may have been meant."""
+def _doubtful(note: Note, text: str, line: int, key, value: float, what: str) -> bool:
+    """True, with an error, when YAML read ``value`` (a float) from a figure typed as
+    ``20.000`` or ``1.500``: 20 or twenty thousand?  Not guessed: the figure is a gap."""
     from onenotes.figures import misread_thousands
 
     doubt = misread_thousands(value, text, line, key)
-    if doubt is not None:
-        typed, read, other = doubt
-        _problem(note, line, "warning", "figure-ambiguous",
-                 f"{what}: {typed} is read as {read}, with a decimal point",
-                 f"write {other} if the dot separates thousands, or {read} if it does not")
+    if doubt is None:
+        return False
+    typed, read, other = doubt
+    _problem(note, line, "error", "figure-ambiguous", f"{what}: {typed} could be {read} or {other}",
+             f"write {other} if the dot separates thousands, or {read} if it does not")
+    return True
 
 
 _PLAN_TYPES = (str, int, float, type(None))
@@ -553,9 +554,9 @@ def _read_plans(note: Note, text: str) -> None:
             for name, value in targets.items():
                 kind = type(value)  # a plain figure passes _number as itself (see _read_metrics)
                 if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE and not split:
-                    if kind is float:
-                        _warn_if_thousands(note, text, _line(targets, name, _line(meta, "behaviour_plan")), name,
-                                           value, f"behaviour_plan target for {name!r}")
+                    if kind is float and _doubtful(note, text, _line(targets, name, _line(meta, "behaviour_plan")),
+                                                   name, value, f"behaviour_plan target for {name!r}"):
+                        continue
                     note.behaviour_plan[str(name)] = value
                 elif pieces and name in pieces:
                     continue

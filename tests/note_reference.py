@@ -296,16 +296,13 @@ def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: s
         _problem(note, line, "error", code, f"{what} is not a number: {value!r}",
                  (figure_hint(value) if isinstance(value, str) else None) or hint)
     elif isinstance(number, float):
-        _thousands(note, text, line, key, number, what)
+        doubt = misread_thousands(number, text, line, key)
+        if doubt is not None:  # 20.000: 20 or 20000? Not guessed: a gap
+            typed, read, other = doubt
+            _problem(note, line, "error", "figure-ambiguous", f"{what}: {typed} could be {read} or {other}",
+                     f"write {other} if the dot separates thousands, or {read} if it does not")
+            return None
     return number
-
-
-def _thousands(note: Note, text: str, line: int, key, value: float, what: str) -> None:
-    doubt = misread_thousands(value, text, line, key)
-    if doubt is not None:
-        typed, read, other = doubt
-        _problem(note, line, "warning", "figure-ambiguous", f"{what}: {typed} is read as {read}, with a decimal point",
-                 f"write {other} if the dot separates thousands, or {read} if it does not")
 
 
 def _read_plans(note: Note, text: str) -> None:

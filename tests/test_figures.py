@@ -128,15 +128,23 @@ def test_a_goal_with_a_comma_is_an_error_and_no_unknown_key_warning():
                                "write 20000 or 20.000: the ',' could separate thousands or decimals")]
 
 
-def test_a_dot_that_may_separate_thousands_is_a_warning_and_read_as_yaml_reads_it():
-    note = read("metrics:\n  revenue: {goal: 20.000, actual: 18500}\n  calls: 1.500\n  rate: 27.5\n")
+def test_a_dot_that_may_separate_thousands_is_an_error_and_a_gap_not_a_guess():
+    note = read("metrics:\n  revenue: {goal: 20.000, actual: 18500}\n  calls: 1.500\n  rate: 27.5\n"
+                "  discount: 7.50\n  close: 0.250\n")
     assert [(m.name, m.actual, m.goal) for m in note.metrics] == [
-        ("revenue", 18500, 20.0), ("calls", 1.5, None), ("rate", 27.5, None)]
+        ("revenue", 18500, None), ("calls", None, None), ("rate", 27.5, None), ("discount", 7.5, None),
+        ("close", 0.25, None)]
     assert problems(note) == [
-        (5, "warning", "figure-ambiguous", "goal of 'revenue': 20.000 is read as 20, with a decimal point",
+        (5, "error", "figure-ambiguous", "goal of 'revenue': 20.000 could be 20 or 20000",
          "write 20000 if the dot separates thousands, or 20 if it does not"),
-        (6, "warning", "figure-ambiguous", "metric 'calls': 1.500 is read as 1.5, with a decimal point",
+        (6, "error", "figure-ambiguous", "metric 'calls': 1.500 could be 1.5 or 1500",
          "write 1500 if the dot separates thousands, or 1.5 if it does not")]
+
+
+def test_a_target_that_may_be_thousands_is_not_used():
+    note = read("behaviour_plan:\n  sales_calls: 40\n  new_opportunities: 2.500\n")
+    assert note.behaviour_plan == {"sales_calls": 40}
+    assert [(p.line, p.code) for p in note.problems] == [(6, "figure-ambiguous")]
 
 
 def test_behaviour_plan_targets_and_confidence_with_a_decimal_comma_are_errors_and_not_used():

@@ -290,7 +290,7 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
         raise NoteError(Problem(path, line, 1, "error", "merge-conflict",
                                 "unresolved merge conflict",
                                 "keep the right version and delete the <<<<<<< ======= >>>>>>> lines"))
-    body, body_line = text, 1
+    body, body_line, yaml_text = text, 1, ""
     if not has_frontmatter(text):
         meta: dict = LineDict()
     else:
@@ -338,8 +338,8 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
             _problem(note, blank + 1, "warning", "frontmatter-not-first-line",
                      "this looks like frontmatter, but frontmatter must start on line 1; it is read as text",
                      "delete the blank lines above ---")
-        _read_metrics(note, text)
-        _read_plans(note, text)
+        _read_metrics(note, yaml_text)
+        _read_plans(note, yaml_text)
     stem = path.rsplit("/", 1)[-1][:-3]
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
@@ -422,8 +422,9 @@ def _problem(note: Note, line: int, severity: str, code: str, message: str, hint
     note.problems.append(Problem(note.path, line, 0, severity, code, message, hint))
 
 
-def _read_metrics(note: Note, text: str) -> None:
-    """The note's ``metrics:`` (``text``: the note, where a figure's typed text is looked up)."""
+def _read_metrics(note: Note, fm: str) -> None:
+    """The note's ``metrics:`` (``fm``: the frontmatter's text, from line 2 of the note, where
+    what was typed for a figure is looked up)."""
     metrics = note.meta.get("metrics")
     if metrics is None:
         return
@@ -442,7 +443,7 @@ def _read_metrics(note: Note, text: str) -> None:
         kind = type(value)
         if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE and not split:
             # A plain figure (not a bool, NaN or too large): what _number lets through.
-            if kind is float and _doubtful(note, text, mline, name, value, f"metric {name!r}"):
+            if kind is float and _doubtful(note, fm, mline, name, value, f"metric {name!r}"):
                 value = None
             out.append(Metric(str(name), value, None, mline))
             continue
@@ -455,12 +456,12 @@ def _read_metrics(note: Note, text: str) -> None:
             if unknown:
                 _problem(note, mline, "warning", "metric-invalid",
                          f"metric {name!r}: unknown keys {', '.join(unknown)}", "use goal and actual")
-            goal = _figure(note, text, value, "goal", mline, inner, f"goal of {name!r}",
+            goal = _figure(note, fm, value, "goal", mline, inner, f"goal of {name!r}",
                            "write a plain number such as 25000", code="metric-not-number")
-            actual = _figure(note, text, value, "actual", mline, inner, f"metric {name!r}", _ACTUAL_HINT,
+            actual = _figure(note, fm, value, "actual", mline, inner, f"metric {name!r}", _ACTUAL_HINT,
                              code="metric-not-number")
         else:
-            actual = _figure(note, text, metrics, name, mline, split, f"metric {name!r}", _ACTUAL_HINT,
+            actual = _figure(note, fm, metrics, name, mline, split, f"metric {name!r}", _ACTUAL_HINT,
                              code="metric-not-number")
         out.append(Metric(str(name), actual, goal, mline))
 
@@ -482,7 +483,7 @@ def _comma_splits(mapping) -> tuple[dict, frozenset]:
 _NO_SPLITS: tuple[dict, frozenset] = ({}, frozenset())
 
 
-def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: str, hint: str, *,
+def _figure(note: Note, fm: str, mapping, key, line: int, split: dict, what: str, hint: str, *,
             code: str):
     """The figure under ``key`` of ``mapping``, or None (a gap): one YAML could not read as a
     number (``30,5``, ``12 000``, or ``{actual: 30,5}``, split at its comma) is an error
@@ -492,7 +493,7 @@ def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: s
     if key in split:
         from onenotes.figures import typed_at
 
-        typed = typed_at(text, line, key)
+        typed = typed_at(fm, line - 1, key)
         if typed is None:
             _problem(note, line, "error", code, f"{what} is not a number: YAML splits it at a comma", hint)
         else:
@@ -501,9 +502,14 @@ def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: s
     number = _number(value)
     if value is not None and number is None:
         _not_a_number(note, line, code, what, value, hint)
-    elif type(number) is float and _doubtful(note, text, line, key, number, what):
+    elif type(number) is float and _doubtful(note, fm, line, key, number, what):
         return None
     return number
+
+
+# What every figure typed so that its dot may separate thousands holds (1.500, 20.000);
+# starting with the dot, the search runs ten times faster.
+_DOT_THOUSANDS = re.compile(r"\.[0-9]{3}")
 
 
 def _not_a_number(note: Note, line: int, code: str, what: str, value, hint: str) -> None:
@@ -515,12 +521,14 @@ def _not_a_number(note: Note, line: int, code: str, what: str, value, hint: str)
     _problem(note, line, "error", code, f"{what} is not a number: {value!r}", hint)
 
 
-def _doubtful(note: Note, text: str, line: int, key, value: float, what: str) -> bool:
+def _doubtful(note: Note, fm: str, line: int, key, value: float, what: str) -> bool:
     """True, with an error, when YAML read ``value`` (a float) from a figure typed as
     ``20.000`` or ``1.500``: 20 or twenty thousand?  Not guessed: the figure is a gap."""
+    if not _DOT_THOUSANDS.search(fm):  # (quicker than looking up what was typed: most notes have none)
+        return False
     from onenotes.figures import misread_thousands
 
-    doubt = misread_thousands(value, text, line, key)
+    doubt = misread_thousands(value, fm, line - 1, key)
     if doubt is None:
         return False
     typed, read, other = doubt
@@ -532,7 +540,7 @@ def _doubtful(note: Note, text: str, line: int, key, value: float, what: str) ->
 _PLAN_TYPES = (str, int, float, type(None))
 
 
-def _read_plans(note: Note, text: str) -> None:
+def _read_plans(note: Note, fm: str) -> None:
     """coaching_plan (text by topic), behaviour_plan (KPI -> target), confidence (KPI -> 1-5)."""
     meta = note.meta
     plan = meta.get("coaching_plan")
@@ -554,7 +562,7 @@ def _read_plans(note: Note, text: str) -> None:
             for name, value in targets.items():
                 kind = type(value)  # a plain figure passes _number as itself (see _read_metrics)
                 if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE and not split:
-                    if kind is float and _doubtful(note, text, _line(targets, name, _line(meta, "behaviour_plan")),
+                    if kind is float and _doubtful(note, fm, _line(targets, name, _line(meta, "behaviour_plan")),
                                                    name, value, f"behaviour_plan target for {name!r}"):
                         continue
                     note.behaviour_plan[str(name)] = value
@@ -564,7 +572,7 @@ def _read_plans(note: Note, text: str) -> None:
                     _not_a_number(note, _line(targets, name, _line(meta, "behaviour_plan")), "plan-invalid",
                                   f"behaviour_plan target for {name!r}", value, _TARGET_HINT)
                 else:
-                    number = _figure(note, text, targets, name, _line(meta, "behaviour_plan"), split,
+                    number = _figure(note, fm, targets, name, _line(meta, "behaviour_plan"), split,
                                      f"behaviour_plan target for {name!r}", _TARGET_HINT, code="plan-invalid")
                     if number is not None:
                         note.behaviour_plan[str(name)] = number
@@ -582,7 +590,7 @@ def _read_plans(note: Note, text: str) -> None:
                 if name in split:  # {revenue: 3,5}: YAML read 3 and a key 5
                     from onenotes.figures import typed_at
 
-                    typed = typed_at(text, line, name)
+                    typed = typed_at(fm, line - 1, name)
                     value = typed if typed is not None else value
                 if name in split or isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
                     _problem(note, line, "error",

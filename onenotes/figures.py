@@ -12,10 +12,10 @@ guessed (``1,234`` could be 1234 or 1.234).
 takes only plain YAML numbers; what YAML cannot read as one is reported with
 the plain figure to write (:func:`figure_hint`), and a figure that YAML reads
 one way but that could mean another (``20.000``: 20, or twenty thousand?) is
-warned about (:func:`thousands_reading`).  In a flow mapping YAML splits a
-figure at its comma (``{actual: 30,5}`` reads as ``actual: 30`` and a key
-``5``): :func:`comma_splits` finds those pieces, :func:`typed_value` what was
-typed.
+refused as well (:func:`misread_thousands`): either way the figure is a gap.
+In a flow mapping YAML splits a figure at its comma (``{actual: 30,5}`` reads
+as ``actual: 30`` and a key ``5``): :func:`comma_splits` finds those pieces,
+:func:`typed_at` what was typed.
 """
 
 from __future__ import annotations

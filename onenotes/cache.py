@@ -66,7 +66,7 @@ ROW_BYTES = {"index": 1536, "data": 3584}  # about what a note's row takes in th
 # Modules whose code decides what is cached: a change to any of them rebuilds the cache.
 _SOURCES = ("cache.py", "note.py", "taskfields.py", "yamlsafe.py", "tasks.py", "dates.py", "notebook.py",
             "errors.py", "ledger.py", "config.py", "records.py", "yamlfast.py", "yamlfull.py", "privacy.py",
-            "questions.py", "output.py")
+            "questions.py", "output.py", "figures.py", "text.py")
 
 
 # ------------------------------------------------------------ the version ---

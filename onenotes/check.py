@@ -98,7 +98,7 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
             when = to_date(meta["date"], formats=config.date_formats, year=note.date.year,
                            tz=config.read_options.tz)
         except DateProblem as exc:
-            add("date", "error", "bad-date", f"date: {exc}", "write the meeting's date as YYYY-MM-DD")
+            add("date", "error", "bad-date", f"date: {exc}", exc.hint or "write the meeting's date as YYYY-MM-DD")
         else:
             if when is not None and when != note.date:
                 add("date", "error", "date-mismatch",

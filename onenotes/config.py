@@ -286,7 +286,8 @@ def load_config(root: str | os.PathLike) -> Config:
     if not isinstance(raw, dict):
         raise _error(path, 1, 0, "onenotes.yaml must be 'key: value' settings",
                      "see docs/format.md for the settings")
-    return _build(path, raw)
+    _no_split_figures(path, raw, text)
+    return _build(path, raw, text)
 
 
 def _error(path: str, line: int, column: int, message: str, hint: str | None = None) -> ConfigError:
@@ -300,16 +301,52 @@ def _fail(path: str, mapping, key, message: str, hint: str | None = None):
     raise _error(path, line, 0, message, hint or "docs/format.md lists every setting and its values")
 
 
-def _goal(path, mapping, key, value):
+def _goal(path, mapping, key, value, text: str = ""):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
             or abs(value) > 10 ** 15:
-        _fail(path, mapping, key, f"goal {value!r} is not a usable number", "write a plain number such as 25000")
+        hint = None
+        if isinstance(value, str):
+            from onenotes.figures import figure_hint
+
+            hint = figure_hint(value)
+        _fail(path, mapping, key, f"goal {value!r} is not a usable number",
+              hint or "write a plain number such as 25000")
+    if isinstance(value, float):
+        from onenotes.figures import misread_thousands
+
+        doubt = misread_thousands(value, text, mapping.line_of(key) if hasattr(mapping, "line_of") else 0, key)
+        if doubt is not None:  # 20.000: twenty, or twenty thousand? A goal is never guessed.
+            typed, read, other = doubt
+            _fail(path, mapping, key, f"goal {typed} could be {read} or {other}",
+                  f"write {other} if the dot separates thousands, or {read} if it does not")
     return value
 
 
-def _build(path: str, raw: dict) -> Config:
+def _no_split_figures(path: str, value, text: str) -> None:
+    """A ConfigError for a figure that YAML split at its comma in a flow mapping
+    (``revenue: {kind: output, goal: 20,5}`` reads as goal 20 and a key 5)."""
+    if isinstance(value, list):
+        for item in value:
+            _no_split_figures(path, item, text)
+        return
+    if not isinstance(value, dict):
+        return
+    if None in value.values():  # (a piece has no value)
+        from onenotes.figures import comma_splits, figure_hint, typed_at
+
+        for key in comma_splits(value):
+            line = value.line_of(key)
+            typed = typed_at(text, line, key)
+            raise _error(path, line, 0, f"{key}: {typed if typed else 'the figure'} is not a number "
+                         "(YAML splits it at the comma)",
+                         (figure_hint(typed) if typed else None) or "write a plain number such as 25000 or 27.5")
+    for item in value.values():
+        _no_split_figures(path, item, text)
+
+
+def _build(path: str, raw: dict, text: str = "") -> Config:
     cfg = Config(path=path)
     for key in raw:
         if key not in TOP_KEYS:
@@ -353,7 +390,7 @@ def _build(path: str, raw: dict) -> Config:
     if not isinstance(kpis, dict):
         _fail(path, raw, "kpis", "kpis must map KPI names to their settings")
     for name, spec in kpis.items():
-        cfg.kpis[str(name)] = _kpi(path, kpis, str(name), spec)
+        cfg.kpis[str(name)] = _kpi(path, kpis, str(name), spec, text)
     for name, kdef in cfg.kpis.items():
         if kdef.ratio:
             for part in kdef.ratio:
@@ -425,7 +462,7 @@ def _build(path: str, raw: dict) -> Config:
             # A shared onenotes.yaml must not send `new` outside the notebook.
             _fail(path, reps, slug, f"rep {str(slug)!r} is not a folder name",
                   "use the rep's folder name inside the notebook, e.g. alice-nguyen")
-        cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg)
+        cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg, text)
     return cfg
 
 
@@ -491,7 +528,7 @@ def _diagnosis(path, raw) -> DiagnosisRules:
     return DiagnosisRules(float(on_target), ints["lookback"], ints["consistent"])
 
 
-def _kpi(path, kpis, name, spec) -> KpiDef:
+def _kpi(path, kpis, name, spec, text: str = "") -> KpiDef:
     if not isinstance(spec, dict):
         _fail(path, kpis, name, f"KPI {name!r} needs settings such as 'kind: output' and 'goal: 25000'")
     for key in spec:
@@ -522,12 +559,12 @@ def _kpi(path, kpis, name, spec) -> KpiDef:
     if period is not None and (period not in PERIODS or ratio is not None):
         _fail(path, spec, "period", f"KPI {name!r}: period is week, month or quarter "
               "(and not for a derived KPI)")
-    return KpiDef(name, kind, _goal(path, spec, "goal", spec.get("goal")),
+    return KpiDef(name, kind, _goal(path, spec, "goal", spec.get("goal"), text),
                   None if unit is None else str(unit), better, "" if label is None else str(label),
                   ratio, scale, period)
 
 
-def _rep(path, reps, slug, spec, cfg: Config) -> RepDef:
+def _rep(path, reps, slug, spec, cfg: Config, text: str = "") -> RepDef:
     if spec is None:
         spec = {}
     if isinstance(spec, str):
@@ -544,7 +581,7 @@ def _rep(path, reps, slug, spec, cfg: Config) -> RepDef:
         if cfg.kpis and kpi not in cfg.kpis:
             _fail(path, goals, kpi, f"rep {slug!r}: goal for unknown KPI {kpi!r}",
                   _did_you_mean(kpi, cfg.kpis))
-        _goal(path, goals, kpi, value)
+        _goal(path, goals, kpi, value, text)
     name = spec.get("name")
     return RepDef(slug, str(name) if name else display_name(slug), dict(goals))
 

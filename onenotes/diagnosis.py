@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from onenotes.config import Config
 from onenotes.kpis import reading, scorecard
 from onenotes.notebook import Notebook
+from onenotes.text import plural
 
 if TYPE_CHECKING:
     from onenotes.note import Note
@@ -82,7 +83,7 @@ def diagnose(book: Notebook, rep: str) -> Diagnosis:
         summary = (f"Outputs short ({names(outputs_short)}) although the activity is on goal: "
                    "a skill problem, a coaching or training topic.")
     if consistent:
-        summary += (f" Missed in {misses} of the last {meetings} meetings: go through the funnel "
+        summary += (f" Missed in {misses} of the last {plural(meetings, 'meeting')}: go through the funnel "
                     "in detail.")
     return Diagnosis(rep, verdict, summary, on_track, consistent, outputs_short, inputs_short,
                      inputs_ok, misses, meetings)

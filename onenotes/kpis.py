@@ -220,3 +220,14 @@ def scorecard(book: Notebook, rep: str | None = None, last: int = 8,
                         row.pace_per_day = round(row.pace_per_day, 2)
                 rows.append(row)
     return rows
+
+
+FIGURE_CODES = ("metric-", "plan-", "confidence-", "figure-")
+
+
+def figure_problems(book: Notebook, reps=None) -> list:
+    """The problems of the notes of ``reps`` (default: every rep) that change the figures shown:
+    an unreadable figure is a gap, and every command that shows figures says why.  (From
+    the notes themselves: a cache row read for commitments only keeps no figure problem.)"""
+    notes = book.notes if reps is None else [n for rep in reps for n in book.notes_of(rep)]
+    return [p for n in notes for p in n.problems if p.code.startswith(FIGURE_CODES)]

@@ -34,10 +34,12 @@ from onenotes.config import Config, KpiDef, MetricsImport, parse_metrics_import
 from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writable, file_line, frontmatter, key_node,
                            parse_again, problem_codes, same_except, set_keys, set_scalar)
 from onenotes.errors import BadInputError, ConfigError, NoteError, RefusedError, WriteError
+from onenotes.figures import _CODE, Raw, comma_splits, decimal_evidence, split_figure, to_number
 from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
 from onenotes.newnote import create_note
-from onenotes.note import MAX_FIGURE, MAX_NOTE_BYTES, Note, decode, parse_note
+from onenotes.note import MAX_NOTE_BYTES, Note, decode, parse_note
 from onenotes.notebook import Notebook, read_bytes
+from onenotes.text import plural
 from onenotes.yamlsafe import YamlProblem, load_yaml, to_yaml_scalar
 
 MAX_CSV_BYTES = 16 * 1024 * 1024
@@ -49,8 +51,6 @@ REP_HEADERS = ("rep", "rep name", "sales rep", "salesperson", "owner", "owner na
 KPI_HEADERS = ("kpi", "metric", "measure", "kpi name", "metric name")
 VALUE_HEADERS = ("value", "actual", "amount", "figure")
 BLANKS = ("", "-", "\u2013", "\u2014", "n/a", "N/A")
-CURRENCIES = {"$": "USD", "US$": "USD", "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY", "CHF": "CHF"}
-_CODE = re.compile(r"[A-Z]{3}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _TOTAL = re.compile(r"(grand )?(sub)?totals?\b|sum\b")  # folded text of a report's total line
 _UNIT_SUFFIX = re.compile(r"\s*\(\s*([A-Z]{3}|%)\s*\)\s*$")  # "Amount (USD)", "Win rate (%)"
@@ -171,7 +171,8 @@ def sniff_delimiter(text: str, name: str) -> str:
     return best
 
 
-# ------------------------------------------------------------- numbers ---
+# --------------------------------------------------------------- names ---
+# (Figures are read by onenotes/figures.py, the rule notes and onenotes.yaml share.)
 
 def fold(text: str) -> str:
     """Compare names and headers: accents off, case-folded, punctuation as spaces."""
@@ -179,87 +180,6 @@ def fold(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"[\s_\-./]+", " ", text.casefold())
     return text.strip()
-
-
-@dataclass(frozen=True)
-class Raw:
-    """A figure as typed, split into its parts (before the decimal mark is known)."""
-
-    negative: bool
-    digits: str  # digits and separators
-    percent: bool
-    currency: str | None
-
-
-_NUMBER_BODY = re.compile(r"[0-9][0-9.,' \u00a0\u202f\u2009]*$|[.,][0-9]+$")
-
-
-def split_figure(text: str) -> Raw:
-    """Strip sign, parentheses, currency and percent; ValueError with a message when not a figure."""
-    s = text.strip()
-    negative = False
-    if s.startswith("(") and s.endswith(")"):
-        negative, s = True, s[1:-1].strip()
-    if s.startswith(("-", "\u2212")):
-        negative, s = not negative, s[1:].strip()
-    percent = False
-    if s.endswith("%"):
-        percent, s = True, s[:-1].strip()
-    currency = None
-    for symbol in sorted(CURRENCIES, key=len, reverse=True):
-        if s.startswith(symbol) or s.endswith(symbol):
-            currency = CURRENCIES[symbol]
-            s = (s[len(symbol):] if s.startswith(symbol) else s[:-len(symbol)]).strip()
-            break
-    else:
-        head, _, tail = s.partition(" ")
-        if _CODE.match(head) and tail:
-            currency, s = head, tail.strip()
-        elif " " in s and _CODE.match(s.rsplit(" ", 1)[1]):
-            s, currency = s.rsplit(" ", 1)
-            s = s.strip()
-    if s.startswith(("-", "\u2212")) and not negative:
-        negative, s = True, s[1:].strip()
-    if not _NUMBER_BODY.match(s) or percent and currency:
-        raise ValueError(f"{text.strip()!r} is not a figure")
-    return Raw(negative, s, percent, currency)
-
-
-def decimal_evidence(digits: str) -> str | None:
-    """The decimal mark a figure proves ('.' or ','), or None when it could be either."""
-    if "." in digits and "," in digits:
-        return "." if digits.rfind(".") > digits.rfind(",") else ","
-    for mark, other in ((",", "."), (".", ",")):
-        if mark in digits:
-            if digits.count(mark) > 1:
-                return other  # 1,234,567: the mark groups thousands
-            whole, _, frac = digits.partition(mark)
-            whole = re.sub(r"[' \u00a0\u202f\u2009]", "", whole)
-            if len(frac) != 3 or len(whole) > 3 or whole in ("", "0") or "'" in digits:
-                return mark
-            return None
-    return None
-
-
-def to_number(raw: Raw, decimal: str) -> int | float:
-    """The figure, with ``decimal`` as the decimal mark; ValueError when the grouping is wrong."""
-    thousands = "," if decimal == "." else "."
-    s = re.sub(r"[ \u00a0\u202f\u2009']", lambda m: "\x00", raw.digits)
-    whole, _, frac = s.partition(decimal)
-    if decimal in frac or thousands in frac or "\x00" in frac:
-        raise ValueError("misplaced separators")
-    groups = re.split(r"[\x00" + re.escape(thousands) + "]", whole)
-    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
-        raise ValueError("thousands separators in the wrong places")
-    digits = "".join(groups)
-    if not digits and not frac or not (digits + frac).isdigit():
-        raise ValueError("not a number")
-    value: int | float = float(f"{digits or '0'}.{frac}") if frac.strip("0") else int(digits or "0")
-    if raw.negative:
-        value = -value
-    if abs(value) > MAX_FIGURE:
-        raise ValueError("too large")
-    return value
 
 
 # ------------------------------------------------------------- mapping ---
@@ -407,7 +327,7 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
     for row, line in zip(rows, starts):
         where = f"{name}:{line}"
         if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            plan.problems.append(RowProblem(where, f"{len(row)} fields but {len(header)} columns",
+            plan.problems.append(RowProblem(where, f"{len(row)} fields but {plural(len(header), 'column')}",
                                             "is a figure written with a comma as separator but not quoted?"))
             continue
         row = row + [""] * (len(header) - len(row))
@@ -600,6 +520,9 @@ def set_metrics(lines: Lines, note: Note, values: dict[str, int | float]) -> lis
         raise EditRefused(f"{note.path}:{file_line(key.start_mark) + 1}: metrics is not a mapping")
     missing = []
     for kpi, text in pairs:
+        if kpi in current and _split_at_a_comma(note.meta["metrics"], kpi):
+            raise EditRefused(f"{note.path}:{current[kpi].line}: the figure of {kpi} is written with a comma, "
+                              "which YAML splits; write it with a decimal point first (onenotes check says how)")
         entry = key_node(node, kpi)
         if entry is None:
             missing.append((kpi, text))
@@ -610,6 +533,13 @@ def set_metrics(lines: Lines, note: Note, values: dict[str, int | float]) -> lis
     if missing:
         set_keys(lines, node, missing, note.path)
     return list(todo)
+
+
+def _split_at_a_comma(metrics: dict, kpi: str) -> bool:
+    """Whether YAML split the figure of ``kpi`` at a comma (``{actual: 30,5}``): replacing
+    the part before the comma would leave the rest (``31250,5``)."""
+    inner = metrics.get(kpi)
+    return kpi in comma_splits(metrics) or isinstance(inner, dict) and "actual" in comma_splits(inner)
 
 
 def verify_metrics(old: Note, new: Note, values: dict[str, int | float]) -> None:

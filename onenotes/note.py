@@ -290,7 +290,7 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
         raise NoteError(Problem(path, line, 1, "error", "merge-conflict",
                                 "unresolved merge conflict",
                                 "keep the right version and delete the <<<<<<< ======= >>>>>>> lines"))
-    body, body_line = text, 1
+    body, body_line, yaml_text = text, 1, ""
     if not has_frontmatter(text):
         meta: dict = LineDict()
     else:
@@ -338,8 +338,8 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
             _problem(note, blank + 1, "warning", "frontmatter-not-first-line",
                      "this looks like frontmatter, but frontmatter must start on line 1; it is read as text",
                      "delete the blank lines above ---")
-        _read_metrics(note)
-        _read_plans(note)
+        _read_metrics(note, yaml_text)
+        _read_plans(note, yaml_text)
     stem = path.rsplit("/", 1)[-1][:-3]
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
@@ -422,7 +422,9 @@ def _problem(note: Note, line: int, severity: str, code: str, message: str, hint
     note.problems.append(Problem(note.path, line, 0, severity, code, message, hint))
 
 
-def _read_metrics(note: Note) -> None:
+def _read_metrics(note: Note, fm: str) -> None:
+    """The note's ``metrics:`` (``fm``: the frontmatter's text, from line 2 of the note, where
+    what was typed for a figure is looked up)."""
     metrics = note.meta.get("metrics")
     if metrics is None:
         return
@@ -434,40 +436,111 @@ def _read_metrics(note: Note) -> None:
     # _line(metrics, name, line), without a call per metric
     key_lines = metrics.key_lines if isinstance(metrics, LineDict) else None
     fallback = (line or metrics.line) if key_lines is not None else line
+    split, pieces = _comma_splits(metrics)
     out = note.metrics
     for name, value in metrics.items():
         mline = fallback if key_lines is None else key_lines.get(name, fallback)
         kind = type(value)
-        if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE:
+        if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE and not split:
             # A plain figure (not a bool, NaN or too large): what _number lets through.
+            if kind is float and _doubtful(note, fm, mline, name, value, f"metric {name!r}"):
+                value = None
             out.append(Metric(str(name), value, None, mline))
             continue
+        if pieces and name in pieces:
+            continue  # what followed a comma in the figure before it: no metric
         goal = None
         if isinstance(value, dict):
-            unknown = sorted(str(k) for k in value if k not in ("goal", "actual"))
+            inner, inner_pieces = _comma_splits(value)
+            unknown = sorted(str(k) for k in value if k not in ("goal", "actual") and k not in inner_pieces)
             if unknown:
                 _problem(note, mline, "warning", "metric-invalid",
                          f"metric {name!r}: unknown keys {', '.join(unknown)}", "use goal and actual")
-            goal_raw, actual_raw = value.get("goal"), value.get("actual")
-            goal = _number(goal_raw)
-            if goal_raw is not None and goal is None:
-                _problem(note, _line(value, "goal", mline), "error", "metric-not-number",
-                         f"goal of {name!r} is not a number: {goal_raw!r}", "write a plain number such as 25000")
+            goal = _figure(note, fm, value, "goal", mline, inner, f"goal of {name!r}",
+                           "write a plain number such as 25000", code="metric-not-number")
+            actual = _figure(note, fm, value, "actual", mline, inner, f"metric {name!r}", _ACTUAL_HINT,
+                             code="metric-not-number")
         else:
-            actual_raw = value
-        actual = _number(actual_raw)
-        if actual_raw is not None and actual is None:
-            where = _line(value, "actual", mline) if isinstance(value, dict) else mline
-            _problem(note, where, "error", "metric-not-number",
-                     f"metric {name!r} is not a number: {actual_raw!r}",
-                     "write a plain number such as 31250 or 27.5, without units")
-        note.metrics.append(Metric(str(name), actual, goal, mline))
+            actual = _figure(note, fm, metrics, name, mline, split, f"metric {name!r}", _ACTUAL_HINT,
+                             code="metric-not-number")
+        out.append(Metric(str(name), actual, goal, mline))
+
+
+_ACTUAL_HINT = "write a plain number such as 31250 or 27.5, without units"
+
+
+def _comma_splits(mapping) -> tuple[dict, frozenset]:
+    """(:func:`onenotes.figures.comma_splits` of ``mapping``, every piece's key); at once no
+    split for a mapping without a key with no value (a piece has none)."""
+    if None not in mapping.values():
+        return _NO_SPLITS
+    from onenotes.figures import comma_splits
+
+    found = comma_splits(mapping)
+    return found, frozenset(piece for pieces in found.values() for piece in pieces)
+
+
+_NO_SPLITS: tuple[dict, frozenset] = ({}, frozenset())
+
+
+def _figure(note: Note, fm: str, mapping, key, line: int, split: dict, what: str, hint: str, *,
+            code: str):
+    """The figure under ``key`` of ``mapping``, or None (a gap): one YAML could not read as a
+    number (``30,5``, ``12 000``, or ``{actual: 30,5}``, split at its comma) is an error
+    that says what to write, and so is one that could mean thousands (``20.000``)."""
+    value = mapping.get(key)
+    line = _line(mapping, key, line)
+    if key in split:
+        from onenotes.figures import typed_at
+
+        typed = typed_at(fm, line - 1, key)
+        if typed is None:
+            _problem(note, line, "error", code, f"{what} is not a number: YAML splits it at a comma", hint)
+        else:
+            _not_a_number(note, line, code, what, typed, hint)
+        return None
+    number = _number(value)
+    if value is not None and number is None:
+        _not_a_number(note, line, code, what, value, hint)
+    elif type(number) is float and _doubtful(note, fm, line, key, number, what):
+        return None
+    return number
+
+
+# What every figure typed so that its dot may separate thousands holds (1.500, 20.000);
+# starting with the dot, the search runs ten times faster.
+_DOT_THOUSANDS = re.compile(r"\.[0-9]{3}")
+
+
+def _not_a_number(note: Note, line: int, code: str, what: str, value, hint: str) -> None:
+    """The error for a figure that is not a number, with the figure to write when the text tells it."""
+    if isinstance(value, str):
+        from onenotes.figures import figure_hint
+
+        hint = figure_hint(value) or hint
+    _problem(note, line, "error", code, f"{what} is not a number: {value!r}", hint)
+
+
+def _doubtful(note: Note, fm: str, line: int, key, value: float, what: str) -> bool:
+    """True, with an error, when YAML read ``value`` (a float) from a figure typed as
+    ``20.000`` or ``1.500``: 20 or twenty thousand?  Not guessed: the figure is a gap."""
+    if not _DOT_THOUSANDS.search(fm):  # (quicker than looking up what was typed: most notes have none)
+        return False
+    from onenotes.figures import misread_thousands
+
+    doubt = misread_thousands(value, fm, line - 1, key)
+    if doubt is None:
+        return False
+    typed, read, other = doubt
+    _problem(note, line, "error", "figure-ambiguous", f"{what}: {typed} could be {read} or {other}",
+             f"write {other} if the dot separates thousands, or {read} if it does not")
+    return True
 
 
 _PLAN_TYPES = (str, int, float, type(None))
 
 
-def _read_plans(note: Note) -> None:
+def _read_plans(note: Note, fm: str) -> None:
     """coaching_plan (text by topic), behaviour_plan (KPI -> target), confidence (KPI -> 1-5)."""
     meta = note.meta
     plan = meta.get("coaching_plan")
@@ -485,29 +558,49 @@ def _read_plans(note: Note) -> None:
             _problem(note, _line(meta, "behaviour_plan"), "error", "plan-invalid",
                      "behaviour_plan must map input KPIs to weekly targets", "e.g. 'sales_calls: 40'")
         else:
+            split, pieces = _comma_splits(targets)
             for name, value in targets.items():
                 kind = type(value)  # a plain figure passes _number as itself (see _read_metrics)
-                if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE:
+                if (kind is int or kind is float) and -MAX_FIGURE <= value <= MAX_FIGURE and not split:
+                    if kind is float and _doubtful(note, fm, _line(targets, name, _line(meta, "behaviour_plan")),
+                                                   name, value, f"behaviour_plan target for {name!r}"):
+                        continue
                     note.behaviour_plan[str(name)] = value
-                elif _number(value) is None:
-                    _problem(note, _line(targets, name, _line(meta, "behaviour_plan")), "error",
-                             "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}",
-                             "write a plain number of activities a week, e.g. 'sales_calls: 40'")
+                elif pieces and name in pieces:
+                    continue
+                elif value is None:
+                    _not_a_number(note, _line(targets, name, _line(meta, "behaviour_plan")), "plan-invalid",
+                                  f"behaviour_plan target for {name!r}", value, _TARGET_HINT)
                 else:
-                    note.behaviour_plan[str(name)] = value
+                    number = _figure(note, fm, targets, name, _line(meta, "behaviour_plan"), split,
+                                     f"behaviour_plan target for {name!r}", _TARGET_HINT, code="plan-invalid")
+                    if number is not None:
+                        note.behaviour_plan[str(name)] = number
     sure = meta.get("confidence")
     if sure is not None:
         if not isinstance(sure, dict):
             _problem(note, _line(meta, "confidence"), "error", "confidence-invalid",
                      "confidence must map KPI names to 1-5", "e.g. 'revenue: 4'")
         else:
+            split, pieces = _comma_splits(sure)
             for name, value in sure.items():
-                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-                    _problem(note, _line(sure, name, _line(meta, "confidence")), "error",
+                if pieces and name in pieces:
+                    continue
+                line = _line(sure, name, _line(meta, "confidence"))
+                if name in split:  # {revenue: 3,5}: YAML read 3 and a key 5
+                    from onenotes.figures import typed_at
+
+                    typed = typed_at(fm, line - 1, name)
+                    value = typed if typed is not None else value
+                if name in split or isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                    _problem(note, line, "error",
                              "confidence-invalid", f"confidence for {name!r} must be 1 to 5, not {value!r}",
                              "write a whole number from 1 (unsure) to 5 (sure)")
                 else:
                     note.confidence[str(name)] = value
+
+
+_TARGET_HINT = "write a plain number of activities a week, e.g. 'sales_calls: 40'"
 
 
 def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
@@ -516,7 +609,7 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
         return to_date(value, formats=options.date_formats, year=note.date.year, tz=options.tz), None
     except DateProblem as exc:
         _problem(note, line, "error", "commitment-date", f"{what}: {exc}",
-                 "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
+                 exc.hint or "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return None, f"{value} (read as a number)"  # what was typed is lost
         return None, str(value)
@@ -697,8 +790,10 @@ def _read_body_tasks(note: Note, body: str, stem: str, options: ReadOptions,
         mentions.append(Mention(cid, text, owner, status, due, due_raw, None, line, "body", done_on,
                                 fields.reason, private, parent, former))
     if placeholders:
+        from onenotes.text import plural
+
         _problem(note, placeholder_line, "warning", "task-placeholder",
-                 f"{placeholders} task field{'s' if placeholders > 1 else ''} hold{'' if placeholders > 1 else 's'}"
+                 f"{plural(placeholders, 'task field')} hold{'s' if placeholders == 1 else ''}"
                  " a template placeholder (<% ... %>) or 'Invalid date', the first on this line;"
                  " read as no date",
                  "run the note's template (Templater), or write the dates as YYYY-MM-DD")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from onenotes.config import CONFIG_NAME, Config, display_name, load_config
 from onenotes.errors import BadInputError, NoteError, Problem, UnknownRepError
+from onenotes.text import plural, plural_word
 
 if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed; pathlib when a command needs it
     from pathlib import Path
@@ -273,6 +274,14 @@ def _identity(rel: str) -> tuple[str, dt.date, int]:
         return ident
     ident = note_identity(rel)
     if ident is None:
+        named = NOTE_NAME.match(rel.rsplit("/", 1)[-1])
+        if named:  # shaped like a date, but no such day: say what is wrong with it
+            from onenotes.dates import date_mistake
+
+            day = named.group(1)
+            mistake = date_mistake(int(day[:4]), int(day[5:7]), int(day[8:10]))
+            raise NoteError(Problem(rel, 0, 0, "error", "note-name", f"not a note name: {day} is not a real date",
+                                    f"{mistake}; rename the file"))
         raise NoteError(Problem(rel, 0, 0, "error", "note-name",
                                 "not a note name", "name notes YYYY-MM-DD.md"))
     _last_identity = (rel, ident)
@@ -466,8 +475,8 @@ def unread_notices(root: str | os.PathLike, found: Scan) -> list[Problem]:
         for rep, n in count.items():
             notices.append(Problem(
                 rep + "/", 0, 0, "warning", "not-a-note",
-                "1 .md file is not named YYYY-MM-DD.md, so it is not read" if n == 1 else
-                f"{n} .md files are not named YYYY-MM-DD.md, so they are not read",
+                f"{plural(n, '.md file')} {plural_word(n, 'is', 'are')} not named YYYY-MM-DD.md, "
+                f"so {plural_word(n, 'it is', 'they are')} not read",
                 "run onenotes check to list them"))
     return notices
 

@@ -33,6 +33,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from onenotes.errors import TemplateError
 from onenotes.output import dated, format_number, format_percent, format_signed
+from onenotes.text import plural
 from onenotes.yamlsafe import to_yaml_scalar
 
 MAX_OUTPUT_CHARS = 1024 * 1024
@@ -153,6 +154,7 @@ def make_environment(notebook_templates: Path | None) -> SandboxedEnvironment:
     env.filters["inline"] = _inline
     env.filters["signed"] = format_signed
     env.filters["dated"] = dated
+    env.filters["plural"] = plural
     return env
 
 

@@ -29,6 +29,7 @@ from onenotes.accountability import RepAccountability, kept_on_time_rate
 from onenotes.charts import BLUE, INK, MARKER, VERMILLION, esc, short_date, trend_svg
 from onenotes.kpis import sparkline
 from onenotes.output import clean, dated, format_number, format_percent
+from onenotes.text import plural, plural_word
 from onenotes.render import packaged_templates
 from onenotes.report import DUE, MET, MISSED, NOT_DUE, Report, RepReport
 
@@ -57,9 +58,9 @@ def _asset(name: str) -> str:
 
 
 def period_name(report: Report) -> str:
-    """The cadence period in words: 'a week', 'two weeks', 'a month', '10 days'."""
-    return {7: "a week", 14: "two weeks", 30: "a month"}.get(report.period_days,
-                                                           f"{report.period_days} days")
+    """The cadence period in words: 'a day', 'a week', 'two weeks', 'a month', '10 days'."""
+    return {1: "a day", 7: "a week", 14: "two weeks", 30: "a month"}.get(report.period_days,
+                                                           plural(report.period_days, "day"))
 
 
 def headlines(report: Report) -> list[dict]:
@@ -70,23 +71,25 @@ def headlines(report: Report) -> list[dict]:
     out = []
     if off:
         names = ", ".join(f"{r.name} ({VERDICTS[r.diagnosis.verdict][0].lower()})" for r in off)
-        out.append({"figure": f"{len(off)} of {n}", "text": f"reps below goal on an output: {names}",
+        out.append({"figure": f"{len(off)} of {n}", "text": f"{plural_word(n, 'rep')} below goal on an output: {names}",
                     "alert": True})
     else:
         on = [r for r in report.reps if r.diagnosis.outputs_on_track]
         unknown = [r.name for r in report.reps if r.diagnosis.outputs_on_track is None]
-        text = "reps on goal on every output"
+        text = f"{plural_word(n, 'rep')} on goal on every output"
         if unknown:
             text += f" (no output figures: {', '.join(unknown)})"
         out.append({"figure": f"{len(on)} of {n}" if n else "0", "text": text, "alert": False})
     overdue = len(report.overdue)
     managers = sum(c["owner"] == "manager" for c in report.overdue)  # the manager's own promises
     out.append({"figure": f"{overdue} of {report.open_count}",
-                "text": "open commitments are overdue" + (f", {managers} of them the manager's" if managers else ""),
+                "text": f"{plural_word(report.open_count, 'open commitment')} "
+                        f"{plural_word(report.open_count, 'is', 'are')} overdue"
+                        + (f", {managers} of them the manager's" if managers else ""),
                 "alert": overdue > 0})
     out.append(_kept_headline(report))
     if late:
-        names = ", ".join(f"{r.name} ({r.cadence.days_overdue} days)" if r.cadence.last_meeting
+        names = ", ".join(f"{r.name} ({plural(r.cadence.days_overdue, 'day')})" if r.cadence.last_meeting
                           else f"{r.name} (never had one)" for r in late)
         out.append({"figure": str(len(late)), "text": f"overdue for a one-on-one: {names}", "alert": True})
     else:
@@ -166,9 +169,9 @@ def team_rows(report: Report) -> list[dict]:
             last_text, meeting_note = "never", "no one-on-one yet"
         else:
             last_text = cad.last_meeting.isoformat()
-            meeting_note = f"{cad.days_since} days ago"
+            meeting_note = f"{plural(cad.days_since, 'day')} ago"
         if cad.overdue:
-            meeting_note = f"overdue {cad.days_overdue} days"
+            meeting_note = f"overdue {plural(cad.days_overdue, 'day')}"
         rows.append({
             "slug": r.rep, "name": r.name, "anchor": f"rep-{i + 1}",
             "outputs": [_output_cell(by_kpi.get(name), report.on_target) for name, _ in report.output_kpis],
@@ -245,8 +248,6 @@ def _centre(start, end):
     return start + (end - start) / 2
 
 
-def _reps(n: int) -> str:
-    return f"{n} rep" if n == 1 else f"{n} reps"
 
 
 def title_of(report: Report) -> str:
@@ -257,6 +258,7 @@ def render_html(report: Report) -> str:
     """The report as one self-contained HTML page."""
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
+    env.filters["plural"] = plural
     template = env.from_string(_asset("report.html"))
     css, js = _asset("report.css"), _asset("report.js")
     csp = (f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; "
@@ -314,8 +316,8 @@ def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
     """
     lines = [f"<!-- {MARKER}: regenerate it rather than edit it -->", "",
              f"# {md(title_of(report))}", "",
-             f"As of {report.today} · trends over the last {report.weeks} weeks "
-             f"({report.start} to {report.today}) · {_reps(len(report.reps))}", ""]
+             f"As of {report.today} · trends over the last {plural(report.weeks, 'week')} "
+             f"({report.start} to {report.today}) · {plural(len(report.reps), 'rep')}", ""]
     for h in headlines(report):
         lines.append(f"- **{md(h['figure'])}** {md(h['text'])}")
     lines += ["", "## Team", "",

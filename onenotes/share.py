@@ -40,6 +40,7 @@ from onenotes.note import MAX_NOTE_BYTES, Mention, Note, decode, has_frontmatter
 from onenotes.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
 from onenotes.kpis import reading
 from onenotes.output import clean_block, format_number, format_percent
+from onenotes.text import plural
 from onenotes.ledger import Entry, build_ledger, closing_status
 from onenotes.privacy import (PrivateMarkupError, _block_parser, _parser, private_lines,  # noqa: F401 (share's error)
                               strip_for_share, strip_private)  # noqa: F401 (strip_private: for tests)
@@ -95,7 +96,7 @@ def _summary(book: Notebook, note: Note, private: set[str], agreed: list[Mention
         facts.append(f"**Manager:** {_md(manager)}")
     minutes = meta.get("duration_minutes")
     if "duration_minutes" not in private and isinstance(minutes, int) and not isinstance(minutes, bool):
-        facts.append(f"**Length:** {minutes} minutes")
+        facts.append(f"**Length:** {plural(minutes, 'minute')}")
     lines = [" · ".join(facts), ""]
     if "metrics" not in private:
         lines += _numbers(book, note)

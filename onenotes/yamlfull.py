@@ -19,6 +19,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from onenotes.text import plural
 from onenotes.yamlsafe import GENERIC_HINT, LineDict, LineList, YamlProblem
 
 
@@ -220,6 +221,139 @@ _HINTS = (
 )
 
 
+# ------------------------------------------------------- hints that fit ---
+# libyaml's messages name what its parser expected, not what the person did: an
+# over-indented "calls: 40" is "mapping values are not allowed here", the same as
+# "text: Call Ann: VIP".  The lines around the error tell the mistakes apart.
+
+class _Line:
+    """One line of YAML as far as its indentation goes: the columns it opens, whether the
+    lines below it may be indented deeper, and how to name it in a hint."""
+
+    __slots__ = ("number", "columns", "opens")
+
+    def __init__(self, number: int, columns: list, opens: bool) -> None:
+        self.number = number  # the file line
+        self.columns = columns  # [(column, "key" or "item", how to name it)], left to right
+        self.opens = opens  # ends with "key:" or "-": what follows may be indented deeper
+
+
+_ITEM = re.compile(r"( *)-(?: +|$)")
+_KEY = re.compile(r"""([A-Za-z0-9_][\w .-]*|"[^"]*"|'[^']*'):(?: +|$)""")
+
+
+def _read_line(text: str, number: int) -> _Line | None:
+    """The :class:`_Line` of ``text``; None for a blank line, a comment, or a line of another
+    kind (the continuation of a text, a flow collection's), which opens no column."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith("#") or "\t" in text[:len(text) - len(text.lstrip())]:
+        return None
+    columns = []
+    item = _ITEM.match(text)
+    at = item.end() if item else len(text) - len(text.lstrip(" "))
+    if item and (at == len(text) or text[at:].lstrip().startswith("#")):
+        return _Line(number, [(len(item.group(1)), "item", "'-'")], True)
+    key = _KEY.match(text, at)
+    if item:
+        label = f"'- {key.group(1)}:'" if key else f"'- {text[at:].strip()[:20]}'"
+        columns.append((len(item.group(1)), "item", label))
+    if key is None:
+        return _Line(number, columns, False) if columns else None
+    columns.append((at, "key", f"'{key.group(1)}:'"))
+    value = text[key.end():].strip()
+    return _Line(number, columns, not value or value.startswith("#"))
+
+
+def indentation_hint(lines: list[str], index: int, line_offset: int = 0) -> str | None:
+    """A hint for line ``index`` (0-based) of ``lines`` when its indentation does not fit the
+    lines above it: what to indent it to, like which line (``line_offset``: file lines
+    before ``lines``).  None when it fits (the mistake is another one) or the line is no
+    'key: value' or list item line."""
+    here = _read_line(lines[index], index + 1 + line_offset)
+    if here is None:
+        return None
+    column, kind, _ = here.columns[0]
+    # The lines above that contain this one: each opens a column left of the ones below it.
+    above, previous, limit = [], None, None
+    for j in range(index - 1, -1, -1):
+        line = _read_line(lines[j], j + 1 + line_offset)
+        if line is None:
+            if previous is None and lines[j].strip() and not lines[j].strip().startswith("#"):
+                return None  # the line above is text of some other kind: no judging
+            continue
+        if previous is None:
+            previous = line
+        for col, what, label in reversed(line.columns):
+            if limit is None or col < limit:
+                above.append((col, what, f"line {line.number} ({label})"))
+                limit = col
+        if limit == 0:
+            break
+    if not previous:
+        return None
+    opened = previous.columns[-1][0]
+    if previous.opens and (column > opened or column == opened and kind == "item"):
+        return None  # the first line of the block the line above opens
+    same = [(col, like) for col, what, like in above if what == kind]
+    if any(col == column for col, _ in same):
+        return None  # lined up with a line above it of its kind: the indentation is not the mistake
+    if above and above[-1][0] > 0 and column < above[-1][0]:
+        return f"{above[-1][2]} is indented {plural(above[-1][0], 'space')}: start the top level in the first column"
+    if not same:
+        return None
+    deeper = [choice for choice in same if choice[0] > column]
+    shallower = [choice for choice in same if choice[0] < column]
+    choices = ([deeper[-1]] if deeper else []) + ([shallower[0]] if shallower else [])
+    said = " or ".join((f"indent it {plural(col, 'space')}" if col else "start it in the first column")
+                       + f", like {like}" for col, like in choices)
+    return f"this line is indented {plural(column, 'space')}: {said}"
+
+
+_NO_SPACE = re.compile(r" *(?:- +)?[A-Za-z_][\w-]*:[^\s:/]")
+
+
+def _missing_space_hint(lines: list[str], index: int, line_offset: int) -> str | None:
+    """A hint when the line above ``index`` is 'key:value' without a space (YAML reads it
+    as text, and the next 'key: value' as its continuation)."""
+    for j in range(index - 1, -1, -1):
+        if lines[j].strip() and not lines[j].strip().startswith("#"):
+            line = lines[j]
+            if _NO_SPACE.match(line) and ": " not in line:
+                key = line.split(":", 1)[0].strip().lstrip("- ")
+                return f"put a space after '{key}:' on line {j + 1 + line_offset}"
+            return None
+    return None
+
+
+def _no_colon_line(lines: list[str], index: int) -> int | None:
+    """The line (0-based) before ``index`` that holds neither 'key:' nor a list item, which
+    libyaml reports on the line after it ("could not find expected ':'")."""
+    for j in range(index - 1, -1, -1):
+        stripped = lines[j].strip()
+        if stripped and not stripped.startswith("#"):
+            return j if ":" not in stripped and not stripped.startswith("-") else None
+    return None
+
+
+def _hint(problem: str, lines: list[str], index: int, line_offset: int) -> tuple[str | None, int, int | None]:
+    """(the hint that fits the mistake, the 0-based line and the 1-based column it is at, or
+    None to keep libyaml's) for libyaml's ``problem`` on line ``index`` of ``lines``, which
+    start after ``line_offset`` lines of the file."""
+    if 0 <= index < len(lines):
+        if "could not find expected ':'" in problem:
+            culprit = _no_colon_line(lines, index)
+            if culprit is not None:
+                return ("this line has no ':': write it as 'key: value', or join it to the line above "
+                        "if it goes on from there"), culprit, 0
+        hint = indentation_hint(lines, index, line_offset)
+        if hint:  # the mistake is the indentation: point at its end
+            return hint, index, len(lines[index]) - len(lines[index].lstrip(" ")) + 1
+        hint = _missing_space_hint(lines, index, line_offset)
+        if hint:
+            return hint, index, None
+    return next((h for needle, h in _HINTS if needle in problem), None), index, None
+
+
 def load(text: str, line_offset: int = 0):
     """Parse one YAML document with PyYAML; raise :class:`YamlProblem` with file positions.
 
@@ -260,7 +394,9 @@ def load(text: str, line_offset: int = 0):
             if "\t" in indent:
                 raise YamlProblem("tab character in the indentation", line,
                                   indent.index("\t") + 1, hint="indent with spaces, not tabs") from None
-        hint = next((h for needle, h in _HINTS if needle in text_all), None)
+        hint, at, at_column = _hint(text_all, lines, index, line_offset)
+        if at_column is not None:  # the mistake is elsewhere than libyaml's mark
+            line, column = at + line_offset + 1, at_column
         raise YamlProblem(f"invalid YAML: {problem}", line, column, hint or GENERIC_HINT) from None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         position = getattr(exc, "position", None)

@@ -550,7 +550,7 @@ def _bad_read(run: dict) -> str | None:
         return f"exit {run['rc']}: {run['err'].strip()[-300:]}"
     err = run["err"].strip()
     if run["argv"][2] == "check":  # its summary line goes to stderr
-        err = re.sub(r"^checked \d+ notes: 0 errors, 0 warnings$", "", err)
+        err = re.sub(r"^checked \d+ notes?: 0 errors, 0 warnings$", "", err)
     if err:
         return f"said on stderr: {err[-300:]}"
     try:

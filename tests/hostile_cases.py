@@ -117,6 +117,8 @@ NOT_READING = {"init"}  # commands that read no notes
 # Commands that show commitments, so warn of an unreadable due date or an odd task marker
 # (`new` only of its own rep's, and only errors).
 COMMITMENT_COMMANDS = ("check", "followups", "commitments", "accountability", "brief", "new")
+# Commands that show figures, so warn of one that cannot be read (`new` of its own rep's, errors only).
+FIGURE_COMMANDS = ("check", "kpis", "brief", "new")
 
 
 def reading_commands() -> list[str]:
@@ -379,16 +381,42 @@ CASES: list[Case] = [
     Case(12, "impossible-date",
          {H: note(fm="commitments:\n  - text: Impossible date\n    due: 2026-02-30\n"
                      "  - text: Slash date\n    due: 11/30\n")},
-         where=f"{H}:6", message="not a real date", code="commitment-date",
+         where=f"{H}:6", message="not a real date", code="commitment-date", hint="February has 28 days in 2026",
          warned_by=COMMITMENT_COMMANDS, listed=("Impossible date", "Slash date")),
     Case(13, "octal-and-sexagesimal",
          {H: note(fm="commitments:\n  - id: 01234\n    text: 9:30\n  - id: 0800\n    text: '1.10'\n")},
          kind="accept", listed=("9:30", "1.10")),
+    # A decimal comma (issue 16): YAML splits {actual: 30,5} into 30 and a key 5, and reads a
+    # block-style 30,5 as text. Either is an unreadable figure: an error naming the line, and a gap.
+    Case(13, "decimal-comma-in-flow-mapping",
+         {H: note(fm="metrics:\n  revenue: {goal: 20000, actual: 30,5}\n  sales_calls: 12\n")},
+         where=f"{H}:5", message="metric 'revenue' is not a number: '30,5'", code="metric-not-number",
+         hint="write 30.5", warned_by=FIGURE_COMMANDS),
+    Case(13, "decimal-comma-block-style",
+         {H: note(fm="metrics:\n  revenue:\n    goal: 20000\n    actual: 1.234,5\n")},
+         where=f"{H}:7", message="'1.234,5'", code="metric-not-number", hint="write 1234.5",
+         warned_by=FIGURE_COMMANDS),
+    Case(13, "decimal-comma-confidence",
+         {H: note(fm="confidence: {revenue: 3,5}\n")},
+         where=f"{H}:4", message="not '3,5'", code="confidence-invalid", hint="whole number",
+         warned_by=FIGURE_COMMANDS),
+    Case(13, "thousands-dot",
+         {H: note(fm="metrics:\n  revenue: {goal: 20.000, actual: 18500}\n")},
+         where=f"{H}:5", message="20.000 could be 20 or 20000", code="figure-ambiguous",
+         hint="write 20000", warned_by=FIGURE_COMMANDS),
+    Case(13, "decimal-comma-in-config",
+         {"onenotes.yaml": CONFIG.replace("{kind: input, goal: 40}", "{kind: input, goal: 40,5}")},
+         where="onenotes.yaml:6", message="40,5 is not a number", code="config", hint="write 40.5",
+         exits={"*": 3, "check": 1}),
     Case(14, "duplicate-key", {H: note(fm="rep: ann\ncommitments:\n  - text: Dup task\n")},
          where=f"{H}:4", message="first on line 2", code="yaml", hint="keep one",
          not_listed=("Dup task",)),
     Case(15, "tab-indent", {H: note(fm="commitments:\n\t- text: Tabbed\n")},
          where=f"{H}:5", message="tab", code="yaml", hint="spaces", not_listed=("Tabbed",)),
+    Case(15, "wrong-indentation",
+         {H: note(fm="metrics:\n  revenue: 100\n   sales_calls: 40\ncommitments:\n  - text: Indented task\n")},
+         where=f"{H}:6", message="invalid YAML", code="yaml", hint="indent it 2 spaces, like line 5 ('revenue:')",
+         not_listed=("Indented task",)),
     Case(15, "colon-in-value", {H: note(fm="commitments:\n  - text: Call Ann: VIP account\n")},
          where=f"{H}:5", message="invalid YAML", code="yaml", hint="double quotes"),
     Case(16, "python-tag", {H: note(fm='x: !!python/object/apply:os.system ["touch {root}/pwned"]\n')},

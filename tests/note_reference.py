@@ -20,8 +20,9 @@ import datetime as dt
 import re
 from hashlib import sha1 as _sha1
 
-from onenotes.dates import DateProblem
+from onenotes.dates import DateProblem, _format_mistake, _iso_mistake, date_mistake
 from onenotes.errors import NoteError, Problem
+from onenotes.figures import comma_splits, figure_hint, misread_thousands, typed_at
 from onenotes.note import (
     _CONFLICT, _MD_AFTER_BLANK, _MD_HEADING, _YAML_KEY_LINE, COMMITMENT_KEYS, OWNERS, STATUSES, Mention, Metric,
     Note, ReadOptions,
@@ -62,17 +63,21 @@ def to_date(value, *, formats: tuple[str, ...] = (), year: int | None = None,
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise DateProblem(f"{text!r} is not a real date") from None
+            raise DateProblem(f"{text!r} is not a real date", _iso_mistake(text)) from None
     if re.match(_ISO_DATETIME, text):
         try:
             parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise DateProblem(f"{text!r} is not a real date and time") from None
+            raise DateProblem(f"{text!r} is not a real date and time", _iso_mistake(text)) from None
         return to_date(parsed, tz=tz)
+    # Added (issue 16): what is wrong with a date shaped like one, said as the hint.
+    mistake = None
     for fmt in formats:
         try:
             parsed = dt.datetime.strptime(text, fmt)
         except ValueError:
+            has_year = any(code in fmt for code in ("%Y", "%y", "%G"))
+            mistake = mistake or _format_mistake(text, fmt, None if has_year else year)
             continue
         if not any(code in fmt for code in ("%Y", "%y", "%G")):
             if year is None:
@@ -80,8 +85,11 @@ def to_date(value, *, formats: tuple[str, ...] = (), year: int | None = None,
             try:
                 return parsed.date().replace(year=year)
             except ValueError:  # 29 February in a year without one
+                mistake = mistake or date_mistake(year, parsed.month, parsed.day)
                 continue
         return parsed.date()
+    if mistake:
+        raise DateProblem(f"{text!r} is not a real date", mistake)
     expected = "YYYY-MM-DD"
     if formats:
         expected += " or " + ", ".join(formats)
@@ -190,8 +198,8 @@ def parse_note(text: str, path: str, rep: str, date: dt.date, seq: int = 1,
                  "this looks like frontmatter, but frontmatter must start on line 1; it is read as text",
                  "delete the blank lines above ---")
     stem = path.rsplit("/", 1)[-1][:-3]
-    _read_metrics(note)
-    _read_plans(note)
+    _read_metrics(note, text)
+    _read_plans(note, text)
     seen: dict[str, int] = {}
     _read_frontmatter_commitments(note, stem, options, seen)
     _read_body_tasks(note, body, stem, options, seen)
@@ -234,7 +242,7 @@ def _problem(note: Note, line: int, severity: str, code: str, message: str, hint
     note.problems.append(Problem(note.path, line, 0, severity, code, message, hint))
 
 
-def _read_metrics(note: Note) -> None:
+def _read_metrics(note: Note, text: str) -> None:
     metrics = note.meta.get("metrics")
     if metrics is None:
         return
@@ -243,31 +251,61 @@ def _read_metrics(note: Note) -> None:
         _problem(note, line, "error", "metric-invalid",
                  "'metrics' must map KPI names to figures", "e.g. 'revenue: 31250'")
         return
+    split = comma_splits(metrics)
     for name, value in metrics.items():
+        if name in _pieces(split):
+            continue
         mline = _line(metrics, name, line)
         goal = None
         if isinstance(value, dict):
-            unknown = sorted(str(k) for k in value if k not in ("goal", "actual"))
+            inner = comma_splits(value)
+            unknown = sorted(str(k) for k in value if k not in ("goal", "actual") and k not in _pieces(inner))
             if unknown:
                 _problem(note, mline, "warning", "metric-invalid",
                          f"metric {name!r}: unknown keys {', '.join(unknown)}", "use goal and actual")
-            goal_raw, actual_raw = value.get("goal"), value.get("actual")
-            goal = _number(goal_raw)
-            if goal_raw is not None and goal is None:
-                _problem(note, _line(value, "goal", mline), "error", "metric-not-number",
-                         f"goal of {name!r} is not a number: {goal_raw!r}", "write a plain number such as 25000")
+            goal = _figure(note, text, value, "goal", mline, inner, f"goal of {name!r}",
+                           "write a plain number such as 25000")
+            actual = _figure(note, text, value, "actual", mline, inner, f"metric {name!r}",
+                             "write a plain number such as 31250 or 27.5, without units")
         else:
-            actual_raw = value
-        actual = _number(actual_raw)
-        if actual_raw is not None and actual is None:
-            where = _line(value, "actual", mline) if isinstance(value, dict) else mline
-            _problem(note, where, "error", "metric-not-number",
-                     f"metric {name!r} is not a number: {actual_raw!r}",
-                     "write a plain number such as 31250 or 27.5, without units")
+            actual = _figure(note, text, metrics, name, mline, split, f"metric {name!r}",
+                             "write a plain number such as 31250 or 27.5, without units")
         note.metrics.append(Metric(str(name), actual, goal, mline))
 
 
-def _read_plans(note: Note) -> None:
+def _pieces(split: dict) -> set:
+    """Added (issue 16): every key that is the piece of a figure split at its comma."""
+    return {piece for pieces in split.values() for piece in pieces}
+
+
+def _figure(note: Note, text: str, mapping, key, line: int, split: dict, what: str, hint: str,
+            code: str = "metric-not-number"):
+    """Added (issue 16): a figure, or None; errors for what is no number (the figure to write
+    when the typed text tells it), a warning for a dot that may separate thousands."""
+    value = mapping.get(key)
+    line = _line(mapping, key, line)
+    if key in split:
+        typed = typed_at(text, line, key)
+        if typed is None:
+            _problem(note, line, "error", code, f"{what} is not a number: YAML splits it at a comma", hint)
+        else:
+            _problem(note, line, "error", code, f"{what} is not a number: {typed!r}", figure_hint(typed) or hint)
+        return None
+    number = _number(value)
+    if value is not None and number is None:
+        _problem(note, line, "error", code, f"{what} is not a number: {value!r}",
+                 (figure_hint(value) if isinstance(value, str) else None) or hint)
+    elif isinstance(number, float):
+        doubt = misread_thousands(number, text, line, key)
+        if doubt is not None:  # 20.000: 20 or 20000? Not guessed: a gap
+            typed, read, other = doubt
+            _problem(note, line, "error", "figure-ambiguous", f"{what}: {typed} could be {read} or {other}",
+                     f"write {other} if the dot separates thousands, or {read} if it does not")
+            return None
+    return number
+
+
+def _read_plans(note: Note, text: str) -> None:
     """coaching_plan (text by topic), behaviour_plan (KPI -> target), confidence (KPI -> 1-5)."""
     meta = note.meta
     plan = meta.get("coaching_plan")
@@ -285,22 +323,36 @@ def _read_plans(note: Note) -> None:
             _problem(note, _line(meta, "behaviour_plan"), "error", "plan-invalid",
                      "behaviour_plan must map input KPIs to weekly targets", "e.g. 'sales_calls: 40'")
         else:
+            split = comma_splits(targets)
+            hint = "write a plain number of activities a week, e.g. 'sales_calls: 40'"
             for name, value in targets.items():
-                if _number(value) is None:
+                if name in _pieces(split):
+                    continue
+                what = f"behaviour_plan target for {name!r}"
+                if value is None:
                     _problem(note, _line(targets, name, _line(meta, "behaviour_plan")), "error",
-                             "plan-invalid", f"behaviour_plan target for {name!r} is not a number: {value!r}",
-                             "write a plain number of activities a week, e.g. 'sales_calls: 40'")
-                else:
-                    note.behaviour_plan[str(name)] = value
+                             "plan-invalid", f"{what} is not a number: {value!r}", hint)
+                    continue
+                number = _figure(note, text, targets, name, _line(meta, "behaviour_plan"), split, what, hint,
+                                 "plan-invalid")
+                if number is not None:
+                    note.behaviour_plan[str(name)] = number
     sure = meta.get("confidence")
     if sure is not None:
         if not isinstance(sure, dict):
             _problem(note, _line(meta, "confidence"), "error", "confidence-invalid",
                      "confidence must map KPI names to 1-5", "e.g. 'revenue: 4'")
         else:
+            split = comma_splits(sure)
             for name, value in sure.items():
-                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-                    _problem(note, _line(sure, name, _line(meta, "confidence")), "error",
+                if name in _pieces(split):
+                    continue
+                line = _line(sure, name, _line(meta, "confidence"))
+                if name in split:
+                    typed = typed_at(text, line, name)
+                    value = typed if typed is not None else value
+                if name in split or isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                    _problem(note, line, "error",
                              "confidence-invalid", f"confidence for {name!r} must be 1 to 5, not {value!r}",
                              "write a whole number from 1 (unsure) to 5 (sure)")
                 else:
@@ -313,7 +365,7 @@ def _date_field(note: Note, value, line: int, what: str, options: ReadOptions):
         return to_date(value, formats=options.date_formats, year=note.date.year, tz=options.tz), None
     except DateProblem as exc:
         _problem(note, line, "error", "commitment-date", f"{what}: {exc}",
-                 "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
+                 exc.hint or "write the date as YYYY-MM-DD, or add its format to date_formats in onenotes.yaml")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return None, f"{value} (read as a number)"  # what was typed is lost
         return None, str(value)

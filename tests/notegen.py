@@ -40,6 +40,9 @@ YAML_WORDS = [
     "30.11.2026", "Nov 30", "0000-00-00", "9999-12-31", "=", "<<", "-", "---", "...",
     "9999-12-31T23:59:59-05:00", "0001-01-01 00:30:00 +14", "9999-12-31T23:00Z",
 ]
+# Figures as people type them (a decimal comma, thousands separators, a unit): written
+# unquoted in a flow mapping, YAML splits them at the comma.
+FIGURE_TEXTS = ["30,5", "1.234,5", "1,234", "1,234,567", "20.000", "1.500", "12 000", "30,50 \u20ac", "-3,5"]
 
 HOSTILE_STRINGS = [
     "Ann: VIP", "a # comment?", "#3", "- leading dash", "? key", "'single'", '"double"',
@@ -110,18 +113,20 @@ def commitment_items():
     return st.lists(st.one_of(item, hostile_text, values), max_size=5)
 
 
+figures = st.sampled_from(FIGURE_TEXTS)
 frontmatter_values = st.fixed_dictionaries(
     {},
     optional={
         "rep": hostile_text, "date": st.one_of(dates, hostile_text),
         "metrics": st.one_of(
-            st.dictionaries(keys, st.one_of(scalars, st.fixed_dictionaries(
-                {}, optional={"goal": scalars, "actual": scalars, "other": scalars})), max_size=4),
+            st.dictionaries(keys, st.one_of(scalars, figures, st.fixed_dictionaries(
+                {}, optional={"goal": scalars | figures, "actual": scalars | figures, "other": scalars})),
+                max_size=4),
             values),
         "commitments": st.one_of(commitment_items(), values),
         "coaching_plan": st.one_of(st.dictionaries(keys, scalars, max_size=4), values),
-        "behaviour_plan": st.one_of(st.dictionaries(keys, scalars, max_size=4), values),
-        "confidence": st.one_of(st.dictionaries(keys, st.integers(-2, 8) | scalars, max_size=4), values),
+        "behaviour_plan": st.one_of(st.dictionaries(keys, scalars | figures, max_size=4), values),
+        "confidence": st.one_of(st.dictionaries(keys, st.integers(-2, 8) | scalars | figures, max_size=4), values),
     },
 ).flatmap(lambda known: st.dictionaries(keys, values, max_size=3).map(lambda extra: {**extra, **known}))
 
@@ -193,7 +198,10 @@ yaml_line = st.one_of(
                      "key: &a 1", "other: *a", "k: !!python/name:os.system", "k: |", "  \tx",
                      "k: >-", "\tk: v", "k: v\tcomment", "? complex", ": value", "[[[[[[",
                      "k: 'unterminated", 'k: "bad \\q escape"', "%YAML 1.1", "--- # doc", "...",
-                     "## heading", "a:\n  - b\n  c: d", "k: v # comment", "k: [a, b", "k:\n- a\n - b"]),
+                     "## heading", "a:\n  - b\n  c: d", "k: v # comment", "k: [a, b", "k:\n- a\n - b",
+                     "metrics:\n  revenue: {goal: 20000, actual: 30,5}", "metrics: {revenue: 1,234,567, calls: 4}",
+                     "metrics:\n  revenue:\n    goal: 20.000\n    actual: 30,5", "confidence: {revenue: 3,5}",
+                     "behaviour_plan: {calls: 40, meetings: 7,5}", "  revenue: 12 000"]),
     hostile_text,
 )
 

@@ -94,7 +94,7 @@ def test_a_folder_that_is_not_a_notebook_is_said_to_be_one(cli, tmp_path):
     assert result.stderr.splitlines() == [
         f"onenotes: {empty}: warning: not a notebook: no onenotes.yaml and no note (REP/YYYY-MM-DD.md) "
         "in it (cd to your notebook or give --notebook DIR; start one with onenotes init)",
-        "checked 0 notes: 0 errors, 1 warnings"]
+        "checked 0 notes: 0 errors, 1 warning"]
 
 
 def test_a_new_notebook_with_its_config_and_no_note_yet_is_not_warned_about(cli, tmp_path):
@@ -141,16 +141,16 @@ TEMPLATE = ["templates/one-on-one.md:1: error: 'rep_nmae' is not a name template
 
 @pytest.mark.parametrize("use_cache", [False, True], ids=["no-cache", "cache"])
 @pytest.mark.parametrize("paths, out, err", [
-    ([], ANN_KPI + IDEAS + BOB_REP + TEMPLATE, "checked 4 notes: 3 errors, 1 warnings"),
-    (["bob/2026-11-23.md"], BOB_REP, "checked 1 notes: 1 errors, 0 warnings"),
-    (["ann"], ANN_KPI + IDEAS, "checked 2 notes: 1 errors, 1 warnings"),
-    (["ann/", "ann/2026-11-23.md"], ANN_KPI + IDEAS, "checked 2 notes: 1 errors, 1 warnings"),
-    (["ann/ideas.md"], IDEAS, "checked 0 notes: 0 errors, 1 warnings"),
-    (["ann/2026-11-16.md"], [], "checked 1 notes: 0 errors, 0 warnings"),
+    ([], ANN_KPI + IDEAS + BOB_REP + TEMPLATE, "checked 4 notes: 3 errors, 1 warning"),
+    (["bob/2026-11-23.md"], BOB_REP, "checked 1 note: 1 error, 0 warnings"),
+    (["ann"], ANN_KPI + IDEAS, "checked 2 notes: 1 error, 1 warning"),
+    (["ann/", "ann/2026-11-23.md"], ANN_KPI + IDEAS, "checked 2 notes: 1 error, 1 warning"),
+    (["ann/ideas.md"], IDEAS, "checked 0 notes: 0 errors, 1 warning"),
+    (["ann/2026-11-16.md"], [], "checked 1 note: 0 errors, 0 warnings"),
     (["onenotes.yaml"], [], "checked 0 notes: 0 errors, 0 warnings"),
-    (["templates/one-on-one.md"], TEMPLATE, "checked 0 notes: 1 errors, 0 warnings"),
-    (["templates"], TEMPLATE, "checked 0 notes: 1 errors, 0 warnings"),
-    (["."], ANN_KPI + IDEAS + BOB_REP + TEMPLATE, "checked 4 notes: 3 errors, 1 warnings"),
+    (["templates/one-on-one.md"], TEMPLATE, "checked 0 notes: 1 error, 0 warnings"),
+    (["templates"], TEMPLATE, "checked 0 notes: 1 error, 0 warnings"),
+    (["."], ANN_KPI + IDEAS + BOB_REP + TEMPLATE, "checked 4 notes: 3 errors, 1 warning"),
 ], ids=lambda x: None)
 def test_check_reports_the_problems_of_the_paths_it_is_given(cli, tmp_path, monkeypatch, paths, out, err,
                                                              use_cache):
@@ -179,7 +179,7 @@ def test_a_broken_config_is_reported_whatever_paths_are_given(cli, tmp_path, mon
     result = cli("--notebook", root, "check", "ann/2026-11-16.md")
     assert result.stdout.splitlines() == ["onenotes.yaml:1: error: unknown setting 'cadense' [config]",
                                           "    hint: did you mean 'cadence'?"]
-    assert result.stderr.splitlines() == ["checked 1 notes: 1 errors, 0 warnings"]
+    assert result.stderr.splitlines() == ["checked 1 note: 1 error, 0 warnings"]
     assert result.exit_code == 1
 
 
@@ -237,7 +237,7 @@ def test_rules_over_a_reps_notes_read_them_all_and_report_on_the_given_paths(
     result = cli("--notebook", root, "check", "ann/2026-11-09.md")
     assert calls == [("ann", ["ann/2026-11-02.md", "ann/2026-11-09.md", "ann/2026-11-16.md"])]
     assert result.stdout.splitlines() == ["ann/2026-11-09.md:1: warning: after ann/2026-11-02.md [test-rule]"]
-    assert result.stderr.splitlines() == ["checked 1 notes: 0 errors, 1 warnings"]
+    assert result.stderr.splitlines() == ["checked 1 note: 0 errors, 1 warning"]
     calls.clear()
     result = cli("--notebook", root, "check", "ann/2026-11-16.md")
     assert calls == ([] if use_cache else [("ann", ["ann/2026-11-02.md", "ann/2026-11-09.md",

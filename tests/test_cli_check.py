@@ -75,7 +75,7 @@ def test_check_prints_exact_problem_line_and_exits_1_for_each_error_kind(cli, no
     lines = result.stdout.splitlines()
     assert lines[0] == expected
     assert [ln for ln in lines if not ln.startswith("    hint: ")] == [expected]
-    assert result.stderr.splitlines() == ["checked 1 notes: 1 errors, 0 warnings"]
+    assert result.stderr.splitlines() == ["checked 1 note: 1 error, 0 warnings"]
     assert result.exit_code == 1
 
 
@@ -98,7 +98,7 @@ def test_check_invalid_config_is_reported_and_notes_still_checked(cli, notebook)
     assert lines[lines.index("onenotes.yaml:1: error: unknown setting 'cadense' [config]") + 1] \
         == "    hint: did you mean 'cadence'?"
     assert any(ln.endswith("[rep-mismatch]") and ln.startswith(f"{NOTE}:2:") for ln in lines)
-    assert result.stderr.splitlines() == ["checked 1 notes: 2 errors, 0 warnings"]
+    assert result.stderr.splitlines() == ["checked 1 note: 2 errors, 0 warnings"]
     assert result.exit_code == 1
 
 
@@ -110,7 +110,7 @@ def test_check_template_syntax_error(cli, notebook):
     assert lines[0].startswith("templates/one-on-one.md:2: error: template syntax error: ")
     assert lines[0].endswith(" [template-syntax]")
     assert lines[1] == "    hint: fix the Jinja syntax on that line (see docs/templates.md)"
-    assert result.stderr.splitlines() == ["checked 0 notes: 1 errors, 0 warnings"]
+    assert result.stderr.splitlines() == ["checked 0 notes: 1 error, 0 warnings"]
     assert result.exit_code == 1
 
 
@@ -125,7 +125,7 @@ def test_check_warnings_only_exit_0(cli, notebook):
         "ann/ideas.md: warning: not named like a note, so it is not read [not-a-note]",
         "    hint: name notes YYYY-MM-DD.md (a second one that day: YYYY-MM-DD-2.md)",
     ]
-    assert result.stderr.splitlines() == ["checked 1 notes: 0 errors, 2 warnings"]
+    assert result.stderr.splitlines() == ["checked 1 note: 0 errors, 2 warnings"]
 
 
 def test_check_json_format_keys(cli, example_notebook):

@@ -85,4 +85,4 @@ def test_init_then_new_and_check_work(cli, tmp_path):
     check = cli("--notebook", tmp_path, "check")
     assert check.exit_code == 0, check.stdout
     assert check.stdout == ""
-    assert check.stderr.splitlines() == ["checked 1 notes: 0 errors, 0 warnings"]
+    assert check.stderr.splitlines() == ["checked 1 note: 0 errors, 0 warnings"]

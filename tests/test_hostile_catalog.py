@@ -83,11 +83,13 @@ def test_check_json_keys_are_exactly_the_documented_ones(cli, tmp_path):
 
 
 def emitted_codes() -> set[str]:
-    """Every problem code the sources can emit: Problem(...) and _problem(...) calls, add(...) in check."""
+    """Every problem code the sources can emit: Problem(...) and _problem(...) calls, add(...) in check,
+    and codes passed on by keyword (``code="metric-not-number"``)."""
     codes = set()
     for path in (ROOT / "onenotes").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         codes |= set(re.findall(r'"(?:error|warning)",\s*"([a-z][a-z0-9-]+)"', text))
+        codes |= set(re.findall(r'\bcode="([a-z][a-z0-9-]+)"', text))
     return codes
 
 

@@ -228,8 +228,8 @@ def _read(module, meta, body, options, commitments_only=False):
                      body_line=7)
     seen: dict = {}
     if not commitments_only:
-        module._read_metrics(note)
-        module._read_plans(note)
+        module._read_metrics(note, "")
+        module._read_plans(note, "")
     module._read_frontmatter_commitments(note, "2026-11-16", options, seen)
     module._read_body_tasks(note, body, "2026-11-16", options, seen)
     return ("note", note)

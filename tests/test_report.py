@@ -393,7 +393,7 @@ def test_reps_without_output_figures_are_not_counted_on_goal(cli, notebook):
     html = report_html(cli, notebook)
     doc, _, _ = parse(html)
     first = doc.find("ul", class_="headlines").find_all("li")[0].text()
-    assert first == "0 of 1reps on goal on every output (no output figures: Ann Lee)"
+    assert first == "0 of 1rep on goal on every output (no output figures: Ann Lee)"
 
 
 def test_a_rep_who_never_had_a_one_on_one_is_flagged(cli, notebook):

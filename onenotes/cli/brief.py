@@ -7,6 +7,7 @@ import click
 from onenotes.brief import render_brief
 from onenotes.cli.common import complete_rep, open_notebook, today, warn
 from onenotes.followups import listing_problems
+from onenotes.kpis import figure_problems
 from onenotes.output import clean_block
 
 
@@ -24,5 +25,6 @@ def command(ctx, rep, today_text):
     warn(listing_problems(book))
     now = today(book.config, today_text)
     slug = book.resolve(rep)
+    warn(figure_problems(book, [slug]))
     # Note text (the upcoming calls) goes to a terminal: no escapes or bidi controls.
     click.echo(clean_block(render_brief(book, slug, now)), nl=False)

@@ -9,6 +9,7 @@ import click
 from onenotes.check import check_notebook
 from onenotes.cli.common import format_option, notebook_root, use_cache, warn
 from onenotes.output import clean, to_json
+from onenotes.text import plural
 
 
 @click.command("check")
@@ -35,6 +36,6 @@ def command(ctx, paths, fmt):
                 lines.append("    hint: " + clean(problem.hint))
         if lines:  # (one write: a notebook can have hundreds of problems)
             click.echo("\n".join(lines))
-    click.echo(f"checked {report.files} notes: {report.errors} errors, {report.warnings} warnings",
-               err=True)
+    click.echo(f"checked {plural(report.files, 'note')}: {plural(report.errors, 'error')}, "
+               f"{plural(report.warnings, 'warning')}", err=True)
     ctx.exit(1 if report.errors else 0)

@@ -55,7 +55,7 @@ def cli_date(value: str, now: dt.date, option: str) -> dt.date:
     try:
         return parse_cli_date(value, now)
     except DateProblem as exc:
-        raise BadInputError(f"{option}: {exc}") from None
+        raise BadInputError(f"{option}: {exc}", hint=exc.hint) from None
 
 
 def format_option(choices=FORMATS, default="table", help="Output format."):

@@ -9,6 +9,7 @@ import click
 from onenotes.cli.common import cli_date, complete_rep, format_option, open_notebook, today, warn
 from onenotes.followups import FOLLOWUP_KEYS, followups
 from onenotes.output import Column, render, use_color
+from onenotes.text import plural
 
 
 def _overdue_text(row: dict) -> str:
@@ -55,4 +56,4 @@ def command(ctx, rep, owner, overdue, due_before, today_text, fmt):
     click.echo(text, nl=False, color=color)
     if fmt == "table":
         overdue_count = sum(r["overdue"] for r in rows)
-        click.echo(f"{len(rows)} open commitments, {overdue_count} overdue", err=True)
+        click.echo(f"{plural(len(rows), 'open commitment')}, {overdue_count} overdue", err=True)

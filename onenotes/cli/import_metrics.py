@@ -11,6 +11,7 @@ from onenotes.errors import RefusedError
 from onenotes.metrics_import import load_mapping, plan_import, write_plan
 from onenotes.notebook import load_notebook
 from onenotes.output import clean
+from onenotes.text import plural
 
 
 @click.command("import-metrics")
@@ -46,7 +47,7 @@ def command(ctx, csv_file, date_text, map_file, partial, dry_run, today_text):
     for problem in plan.problems:
         click.echo(f"onenotes: {clean(problem.format())}", err=True)
     if plan.problems and not partial:
-        raise RefusedError(f"{len(plan.problems)} problem(s) in {csv_file.name}; nothing was written",
+        raise RefusedError(f"{plural(len(plan.problems), 'problem')} in {csv_file.name}; nothing was written",
                            hint="fix the rows or the mapping, or use --partial to write the valid rows")
     if dry_run:
         for change in plan.changes:
@@ -64,5 +65,5 @@ def command(ctx, csv_file, date_text, map_file, partial, dry_run, today_text):
     if not plan.figures and not plan.problems:
         click.echo(f"onenotes: no figures in {clean(csv_file.name)}", err=True)
     if plan.problems:
-        click.echo(f"onenotes: {len(plan.problems)} problem(s) skipped (--partial)", err=True)
+        click.echo(f"onenotes: {plural(len(plan.problems), 'problem')} skipped (--partial)", err=True)
         ctx.exit(1)

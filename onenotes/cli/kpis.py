@@ -7,7 +7,7 @@ import sys
 import click
 
 from onenotes.cli.common import complete_rep, format_option, open_notebook, today, warn
-from onenotes.kpis import scorecard, sparkline
+from onenotes.kpis import figure_problems, scorecard, sparkline
 from onenotes.output import Column, dated, format_number, format_percent, format_signed, render, use_color
 
 JSON_KEYS = ("rep", "kpi", "kind", "unit", "better", "goal", "latest", "latest_date",
@@ -71,6 +71,7 @@ def command(ctx, rep, today_text, last, fmt):
     slug = None
     if rep is not None:
         slug = book.resolve(rep)
+    warn(figure_problems(book, None if slug is None else [slug]))
     now = today(book.config, today_text) if today_text else None
     rows = [vars(r) for r in scorecard(book, slug, last, now)]
     color = use_color(sys.stdout)

@@ -8,6 +8,7 @@ import click
 
 from onenotes.cli.common import cli_date, complete_rep, open_notebook, today, warn
 from onenotes.editor import editor_command, run_editor
+from onenotes.kpis import FIGURE_CODES
 from onenotes.newnote import create_note
 
 
@@ -37,8 +38,9 @@ def command(ctx, rep, date_text, template, edit, add, another, today_text):
     result = create_note(book, rep, today=now, date=date, template=template, add=add, another=another)
     # A note of this rep that could not be read may hold commitments that were not carried.
     warn([p for p in book.problems if p.path.startswith(result.rep + "/")])
+    # And one whose figures could not be read: the agenda's numbers have a gap there.
     warn([p for n in book.notes if n.rep == result.rep for p in n.problems
-          if p.code.startswith("commitment-") and p.severity == "error"])
+          if p.code.startswith(("commitment-",) + FIGURE_CODES) and p.severity == "error"])
     if result.created_rep:
         click.echo(f"onenotes: new rep folder {result.rep}/ "
                    "(add their display name under 'reps' in onenotes.yaml)", err=True)

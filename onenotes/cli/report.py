@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from onenotes.cli.common import complete_rep, open_notebook, today, warn
+from onenotes.kpis import figure_problems
 from onenotes.output import clean
 from onenotes.report import assets_folder, build_report, write_report
 from onenotes.report_render import render_html, render_markdown
+from onenotes.text import plural
 
 
 @click.command("report")
@@ -41,7 +43,7 @@ def command(ctx, out, today_text, weeks, reps, fmt):
     now = today(book.config, today_text)
     slugs = [book.resolve(r) for r in reps] or None
     report = build_report(book, now, weeks, slugs)
-    warn(report.problems)
+    warn(report.problems + figure_problems(book, slugs))
     if fmt == "html":
         text, charts = render_html(report), None
     else:
@@ -59,4 +61,4 @@ def command(ctx, out, today_text, weeks, reps, fmt):
     write_report(Path(out), text, charts, root)
     click.echo(f"wrote {clean(out)}", err=True)
     if charts:
-        click.echo(f"wrote {len(charts)} charts in {clean(assets_folder(Path(out)))}", err=True)
+        click.echo(f"wrote {plural(len(charts), 'chart')} in {clean(assets_folder(Path(out)))}", err=True)

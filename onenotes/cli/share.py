@@ -12,6 +12,7 @@ from onenotes.fsutil import write_new_file
 from onenotes.notebook import NOTICE_CODES
 from onenotes.output import clean
 from onenotes.share import FORMATS, find_note, share_note, to_html
+from onenotes.text import plural
 
 
 @click.command("share")
@@ -45,9 +46,9 @@ def command(ctx, note, date_text, out, fmt, today_text):
     warn([p for p in chosen.problems if p.severity == "error"])
     shared = share_note(book, chosen)
     text = to_html(shared) if fmt == "html" else shared.markdown
-    left_out = f"{shared.removed} private part" + ("" if shared.removed == 1 else "s")
+    left_out = plural(shared.removed, "private part")
     if shared.manager_only:
-        left_out += f", {shared.manager_only} manager-only part" + ("" if shared.manager_only == 1 else "s")
+        left_out += ", " + plural(shared.manager_only, "manager-only part")
     if shared.keys_removed:
         left_out += ", frontmatter " + ", ".join(str(k) for k in shared.keys_removed)
     if out:

@@ -2,14 +2,17 @@
 
 * The most important upcoming calls: last time's list starts this week's (the
   manager asks how each went and keeps the ones still ahead).  A list item is
-  carried as written; a row of a table as a list item of its cells.
+  carried as written, with the items nested under it after a semicolon; a row
+  of a table as a list item of its cells.
 * The help requests not yet answered: the list items under "Where do you
-  need help?".  A request struck through (``~~...~~``) is answered and stays
-  behind; a paragraph is a note, not a request, and stays behind too.
+  need help?".  A request that starts struck through (``~~...~~`` or
+  ``~...~``) is answered and stays behind, with what is nested under it; a
+  paragraph is a note, not a request, and stays behind too.
 
 Never carried: tasks (they are commitments, carried by the ledger), text in a
-private part or in manager-only guidance, HTML comments.  When the note's
-private parts cannot be told apart, nothing is carried from it.
+private part, in manager-only guidance, in a comment (HTML or Obsidian's
+``%%``) or in code.  When the note's private parts cannot be told apart,
+nothing is carried from it.
 
 And the coaching questions, which must not repeat what the last notes asked.
 """
@@ -31,7 +34,7 @@ from onenotes.questions import RECENT_MEETINGS, choose_questions, situation_of
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])(?:\s+(.*))?$")
-_TASK = re.compile(r"^\[.\]\s")
+_TASK = re.compile(r"^\[.\](?:\s|$)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _STRUCK = re.compile(r"(~~?)[^~\s](?:[^~]*[^~\s])?\1(?!~)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -48,12 +51,6 @@ def note_body(root: Path, rel: str) -> str:
         return ""
     parts = split_frontmatter(text) if has_frontmatter(text) else None
     return parts[1] if parts else text
-
-
-def section(body: str, pattern: str) -> str:
-    """The text under the first heading matching ``pattern`` (case-insensitive), up to the
-    next heading of the same or a higher level."""
-    return "\n".join(body.split("\n")[i] for i in _section_lines(body, pattern)).strip()
 
 
 def _section_lines(body: str, pattern: str) -> list[int]:

@@ -409,6 +409,24 @@ class Notebook:
         """The slug of a rep typed by a person (see :func:`resolve_rep`)."""
         return resolve_rep(self.reps(), {s: self.rep_name(s) for s in self.reps()}, given)
 
+    def changed_since_read(self) -> str | None:
+        """The first note that is no longer the file this run read, or that another
+        program is writing now; None when there is none.  Whatever was concluded
+        from such a note may come from half of it."""
+        from onenotes.cache import stat_key
+        from onenotes.fsutil import being_written
+
+        keys = self._loaded.keys if self._loaded is not None else {}
+        for rel in self.scan.notes:
+            path = os.path.join(self.folder, rel)
+            try:
+                now = os.lstat(path)
+            except OSError:
+                return rel
+            if keys.get(rel) is not None and stat_key(now) != keys[rel] or being_written(path):
+                return rel
+        return None
+
     def notes_of(self, rep: str) -> list[Note]:
         """One rep's notes by date (grouped once per list of notes: commands ask for every rep)."""
         notes = self.notes

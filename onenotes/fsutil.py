@@ -110,7 +110,9 @@ class ChangedOnDisk(Exception):
 # ------------------------------------------------------- the race points ---
 
 race_hook = None  # tests: a callable(point, path) run at each point below (see _at)
-RACE_POINTS = ("read", "check", "renamed")  # after a read; after the last check; after the rename
+# After a read; while waiting for another program to finish writing; after the last
+# check before the rename; after the rename.
+RACE_POINTS = ("read", "busy", "check", "renamed")
 
 
 def _at(point: str, path: str) -> None:
@@ -176,6 +178,8 @@ def read_snapshot(path: str | os.PathLike, limit: int, *, wait: float | None = N
             if before.st_size > limit:
                 raise ValueError(f"{before.st_size // 1024} KiB")
             why = "is being written by another program" if _writers_elsewhere(fd) else None
+            if why is not None:
+                _at("busy", path)
             if why is None:
                 data = _read_all(fd, limit)
                 _at("read", path)
@@ -255,10 +259,11 @@ def being_written(path: str | os.PathLike) -> bool:
         os.close(fd)
 
 
-def _wait_for_writers(fd: int, seconds: float) -> bool:
+def _wait_for_writers(fd: int, seconds: float, path: str) -> bool:
     """Wait until no other program has the file open for writing; False if one still has."""
     deadline = time.monotonic() + seconds
     while _writers_elsewhere(fd):
+        _at("busy", path)
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.02)
@@ -382,7 +387,7 @@ def _replace_snapshot(path: Path, data: bytes, expected: Snapshot) -> Path:
 def _still_as_read(fd_old: int, path: Path, expected: Snapshot) -> None:
     """Raise :class:`ChangedOnDisk` unless ``path`` (open as ``fd_old``) is the file and bytes read."""
     why = "changed while onenotes was editing it"
-    if not _wait_for_writers(fd_old, WRITER_WAIT):
+    if not _wait_for_writers(fd_old, WRITER_WAIT, str(path)):
         raise ChangedOnDisk(path, "is being written by another program")
     if identity_of(os.fstat(fd_old)) != expected.identity or _pread_all(fd_old) != expected.data:
         raise ChangedOnDisk(path, why)
@@ -401,7 +406,7 @@ def _displaced_changed(fd_old: int, kept: str, expected: Snapshot) -> str | None
         return "changed while onenotes was writing it"
     if at_kept.st_ino != expected.identity[1] or at_kept.st_dev != expected.identity[0]:
         return "was saved by another program while onenotes was writing it"
-    if not _wait_for_writers(fd_old, WRITER_WAIT):
+    if not _wait_for_writers(fd_old, WRITER_WAIT, kept):
         return "was being written by another program while onenotes was writing it"
     if identity_of(os.fstat(fd_old)) != expected.identity or _pread_all(fd_old) != expected.data:
         return "changed while onenotes was writing it"

@@ -313,3 +313,17 @@ def test_done_and_drop_of_one_note_run_at_once_keep_both_edits(acme):
         assert [c for c, _ in codes] == [0, 0], codes
         text = (acme / BOB).read_text()
         assert "status: done" in text and "- [-] " in text
+
+
+def test_the_fault_injection_run_loses_nothing_in_a_few_rounds():
+    """tests/reliability/race.py, small (the long run is documented in docs/reliability.md)."""
+    sys.path.insert(0, str(ROOT / "tests" / "reliability"))
+    try:
+        import race
+    finally:
+        sys.path.pop(0)
+    figures = race.run(8, seed=17)
+    assert sum(f["rounds"] for f in figures.values()) == 8
+    for kind, rows in figures.items():
+        for name in race.MUST_BE_ZERO:
+            assert rows[name] == 0, (kind, name, rows)

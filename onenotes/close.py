@@ -23,7 +23,7 @@ from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writa
                            last_line, parse_again, problem_codes, race_error, read_to_edit, same_except, set_keys,
                            single_line)
 from onenotes.errors import BadInputError, ConcurrentEditError, NoteError, RefusedError, WriteError
-from onenotes.fsutil import ChangedOnDisk, replace_file
+from onenotes.fsutil import ChangedOnDisk, being_written, replace_file
 from onenotes.ledger import Entry, build_ledger
 from onenotes.note import MAX_NOTE_BYTES, Mention, Note, decode, parse_note
 from onenotes.notebook import Notebook, note_identity
@@ -155,11 +155,18 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
     try:
         return _plan_closes(book, ids, action, on, reason, rep, dated)
     except RefusedError:
-        changed = book.changed_since_read()
+        changed = note_read_half(book)
         if changed is not None:
             raise ConcurrentEditError(f"{changed} changed while onenotes was reading it; nothing written",
                                       hint="run the command again when the other program is done") from None
         raise
+
+
+def note_read_half(book: Notebook) -> str | None:
+    """A note this run may have read half of: it changed since, or another program is
+    writing it now.  None when every note is still what was read."""
+    return book.changed_since_read() or \
+        next((rel for rel in book.scan.notes if being_written(book.root / rel)), None)
 
 
 def _plan_closes(book: Notebook, ids: list[str], action: str, on: dt.date, reason: str | None,

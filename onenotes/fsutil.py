@@ -348,8 +348,13 @@ def _replace_snapshot(path: Path, data: bytes, expected: Snapshot) -> Path:
                 kept, tmp = tmp, None
             else:  # no atomic exchange here: a second name for the old file, then the rename
                 kept = _hidden_name(folder, name, "old")
-                os.link(path, kept, follow_symlinks=False)
-                if os.stat(kept, follow_symlinks=False).st_ino != info.st_ino:
+                try:
+                    os.link(path, kept, follow_symlinks=False)
+                except OSError as exc:  # no hard links either: the old file stays at hand as fd_old
+                    if exc.errno not in _NO_LINKS:
+                        raise
+                    kept = None
+                if kept is not None and os.stat(kept, follow_symlinks=False).st_ino != info.st_ino:
                     os.unlink(kept)  # a second name of another program's file: only the name goes
                     kept = None
                     raise ChangedOnDisk(path, "changed while onenotes was editing it")
@@ -358,14 +363,19 @@ def _replace_snapshot(path: Path, data: bytes, expected: Snapshot) -> Path:
             _at("renamed", str(path))
             why = _displaced_changed(fd_old, kept, expected)
             if why is None:
-                os.unlink(kept)
-                kept = None
+                if kept is not None:
+                    os.unlink(kept)
+                    kept = None
                 _fsync_dir(folder)
                 return path
             # Put the other program's version back at the path (only over our own file).
             restored = False
             if os.stat(path, follow_symlinks=False).st_ino == mine:
-                if not _exchange(kept, path):
+                if kept is None:  # (no second name: a copy of what it holds now)
+                    with _staged(folder, name, _pread_all(fd_old)) as copy:
+                        os.chmod(copy, info.st_mode & 0o7777)
+                        os.replace(copy, path)
+                elif not _exchange(kept, path):
                     os.replace(kept, path)
                     kept = None
                 else:
@@ -398,15 +408,17 @@ def _still_as_read(fd_old: int, path: Path, expected: Snapshot) -> None:
         raise ChangedOnDisk(path, "was removed while onenotes was editing it") from None
 
 
-def _displaced_changed(fd_old: int, kept: str, expected: Snapshot) -> str | None:
-    """Why the file the swap displaced (now at ``kept``) is not the note as read; None if it is."""
-    try:
-        at_kept = os.stat(kept, follow_symlinks=False)
-    except FileNotFoundError:  # pragma: no cover - our own hidden name
-        return "changed while onenotes was writing it"
-    if at_kept.st_ino != expected.identity[1] or at_kept.st_dev != expected.identity[0]:
-        return "was saved by another program while onenotes was writing it"
-    if not _wait_for_writers(fd_old, WRITER_WAIT, kept):
+def _displaced_changed(fd_old: int, kept: str | None, expected: Snapshot) -> str | None:
+    """Why the file the swap displaced (now at ``kept``, or only open as ``fd_old``) is not
+    the note as read; None if it is."""
+    if kept is not None:
+        try:
+            at_kept = os.stat(kept, follow_symlinks=False)
+        except FileNotFoundError:  # pragma: no cover - our own hidden name
+            return "changed while onenotes was writing it"
+        if at_kept.st_ino != expected.identity[1] or at_kept.st_dev != expected.identity[0]:
+            return "was saved by another program while onenotes was writing it"
+    if not _wait_for_writers(fd_old, WRITER_WAIT, kept or ""):
         return "was being written by another program while onenotes was writing it"
     if identity_of(os.fstat(fd_old)) != expected.identity or _pread_all(fd_old) != expected.data:
         return "changed while onenotes was writing it"
@@ -427,6 +439,7 @@ def _hidden_name(folder: Path, name: str, kind: str) -> str:
     return os.path.join(folder, f".{name}.{secrets.token_hex(6)}.{kind}.tmp")
 
 
+_NO_LINKS = (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK)
 _renameat2 = None  # the C function, once looked up; False where there is none
 
 

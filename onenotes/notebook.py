@@ -410,20 +410,17 @@ class Notebook:
         return resolve_rep(self.reps(), {s: self.rep_name(s) for s in self.reps()}, given)
 
     def changed_since_read(self) -> str | None:
-        """The first note that is no longer the file this run read, or that another
-        program is writing now; None when there is none.  Whatever was concluded
-        from such a note may come from half of it."""
+        """The first note that is no longer the file this run read (its size, times or
+        inode differ, or it is gone); None when there is none."""
         from onenotes.cache import stat_key
-        from onenotes.fsutil import being_written
 
         keys = self._loaded.keys if self._loaded is not None else {}
         for rel in self.scan.notes:
-            path = os.path.join(self.folder, rel)
             try:
-                now = os.lstat(path)
+                now = os.lstat(os.path.join(self.folder, rel))
             except OSError:
                 return rel
-            if keys.get(rel) is not None and stat_key(now) != keys[rel] or being_written(path):
+            if keys.get(rel) is not None and stat_key(now) != keys[rel]:
                 return rel
         return None
 

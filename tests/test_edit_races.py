@@ -92,12 +92,18 @@ def test_done_while_an_editor_rewrites_the_note_in_place_keeps_the_editors_text(
     assert no_temporary_files(acme)
 
 
-@pytest.mark.parametrize("swap", ["exchange", "hard link"])
+def _no_links(*args, **kwargs):
+    raise OSError(1, "Operation not permitted")  # EPERM, as FAT and some network shares say
+
+
+@pytest.mark.parametrize("swap", ["exchange", "hard link", "copy"])
 def test_an_in_place_save_after_the_last_check_is_put_back_and_refused(acme, cli, hook, monkeypatch, swap):
     """Item 1: the editor writes into the note between `done`'s last check and its rename:
     its text lands in the file `done` replaces, so `done` puts that file back."""
-    if swap == "hard link":
+    if swap in ("hard link", "copy"):
         monkeypatch.setattr(fsutil, "_renameat2", False)
+    if swap == "copy":
+        monkeypatch.setattr(fsutil.os, "link", _no_links)
     path = acme / BOB
     typed = edited_text(path.read_text())
 
@@ -110,6 +116,20 @@ def test_an_in_place_save_after_the_last_check_is_put_back_and_refused(acme, cli
     assert path.read_text() == typed
     assert_refused_naming_the_file(result)
     assert "its version was kept" in result.stderr
+    assert no_temporary_files(acme)
+
+
+@pytest.mark.parametrize("swap", ["exchange", "hard link", "copy"])
+def test_without_another_writer_done_writes_and_leaves_no_hidden_file(acme, cli, monkeypatch, swap):
+    if swap in ("hard link", "copy"):
+        monkeypatch.setattr(fsutil, "_renameat2", False)
+    if swap == "copy":
+        monkeypatch.setattr(fsutil.os, "link", _no_links)
+    mode = os.stat(acme / BOB).st_mode
+    result = cli("--notebook", acme, "done", CARRIED, "--today", "2026-11-23")
+    assert result.exit_code == 0, result.stderr
+    assert f"id: \"{CARRIED}\"" in (acme / BOB).read_text()
+    assert os.stat(acme / BOB).st_mode == mode
     assert no_temporary_files(acme)
 
 

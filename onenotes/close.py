@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 import yaml
 
 from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writable, file_line, frontmatter, key_node,
-                           last_line, parse_again, problem_codes, same_except, set_keys, single_line)
-from onenotes.errors import BadInputError, NoteError, RefusedError, WriteError
-from onenotes.fsutil import ChangedOnDisk, replace_file
+                           last_line, parse_again, problem_codes, race_error, read_to_edit, same_except, set_keys,
+                           single_line)
+from onenotes.errors import BadInputError, ConcurrentEditError, NoteError, RefusedError, WriteError
+from onenotes.fsutil import ChangedOnDisk, being_written, replace_file
 from onenotes.ledger import Entry, build_ledger
 from onenotes.note import MAX_NOTE_BYTES, Mention, Note, decode, parse_note
-from onenotes.notebook import Notebook, note_identity, read_bytes
+from onenotes.notebook import Notebook, note_identity
 from onenotes.output import clean
 from onenotes.yamlsafe import to_yaml_scalar
 
@@ -148,7 +149,28 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
     of the meeting, like ticking its box in the note, closes it at the meeting (see
     :meth:`onenotes.ledger.Entry.timeliness`); a date given is kept as it is.
     Every id is resolved first, so an unknown or ambiguous one changes nothing.
+    A refusal while a note was being written says so (:class:`ConcurrentEditError`),
+    not that the id is unknown: the note could not be read whole.
     """
+    try:
+        return _plan_closes(book, ids, action, on, reason, rep, dated)
+    except RefusedError:
+        changed = note_read_half(book)
+        if changed is not None:
+            raise ConcurrentEditError(f"{changed} changed while onenotes was reading it; nothing written",
+                                      hint="run the command again when the other program is done") from None
+        raise
+
+
+def note_read_half(book: Notebook) -> str | None:
+    """A note this run may have read half of: it changed since, or another program is
+    writing it now.  None when every note is still what was read."""
+    return book.changed_since_read() or \
+        next((rel for rel in book.scan.notes if being_written(book.root / rel)), None)
+
+
+def _plan_closes(book: Notebook, ids: list[str], action: str, on: dt.date, reason: str | None,
+                 rep: str | None, dated: bool) -> CloseResult:
     status = ACTIONS[action]
     reason = check_reason(reason)
     if reason is not None and status != "dropped":
@@ -214,15 +236,19 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
                synced: dict[tuple[str, str], tuple[dt.date | None, str | None]]) -> tuple[Change, list[Closed]]:
     path = book.root / rel
     try:
-        data = read_bytes(path, MAX_NOTE_BYTES)
+        read = read_to_edit(path, rel, MAX_NOTE_BYTES)
     except (OSError, ValueError) as exc:
         raise WriteError(f"cannot read {rel}: {getattr(exc, 'strerror', None) or exc}") from None
+    data = read.data
     options = book.config.read_options
     rep, date, seq = note_identity(rel)
     try:
         note = parse_note(decode(data, rel), rel, rep, date, seq, options)
     except NoteError as exc:
         raise RefusedError(f"{exc.problem.format()}; nothing was changed") from None
+    if rel in others and note != others[rel]:  # the plan was made from the note as it was
+        raise ConcurrentEditError(f"{rel} changed while onenotes was editing it; nothing written",
+                                  hint="run the command again")
     lines = Lines(data)
     closed: list[Closed] = []
     notes_list: list[str] = []
@@ -253,7 +279,7 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
         if parent is not None:
             what += f" (a sub-task of {parent})"
         notes_list.append(f"{rel}:{line + 1}: {entry.id}: {what}")
-    return Change(rel, path, data, lines.to_bytes(), notes_list), closed
+    return Change(rel, path, data, lines.to_bytes(), notes_list, read=read), closed
 
 
 def _half_closed(book: Notebook, entry: Entry) -> bool:
@@ -469,13 +495,15 @@ def _verify(old: Note, new: Note, entry: Entry, status: str, written: dt.date | 
 
 
 def write_changes(changes: list[Change]) -> None:
-    """Write each change atomically; refuse a file that changed since it was read."""
+    """Write each change atomically; refuse a file another program wrote since it was
+    read, keeping that program's version (:func:`onenotes.fsutil.replace_file`)."""
     check_writable(changes)
+    written: list[str] = []
     for change in changes:
         try:
-            replace_file(change.path, change.new, expected=change.old)
-        except ChangedOnDisk:
-            raise RefusedError(f"{change.rel} changed while onenotes was editing it; it was left as it is",
-                               hint="run the command again") from None
+            replace_file(change.path, change.new, expected=change.read)
+        except ChangedOnDisk as exc:
+            raise race_error(change.rel, exc, written) from None
         except OSError as exc:
             raise WriteError(f"cannot write {change.rel}: {exc.strerror or exc}") from None
+        written.append(change.rel)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from onenotes.errors import RefusedError, WriteError
+from onenotes.errors import ConcurrentEditError, RefusedError, WriteError
+from onenotes.fsutil import ChangedOnDisk, Snapshot, read_snapshot
 from onenotes.note import Note, has_frontmatter, parse_note, split_frontmatter
 
 BOM = b"\xef\xbb\xbf"
@@ -101,6 +102,7 @@ class Change:
     new: bytes
     notes: list[str] = field(default_factory=list)  # "path:line: what changed", for stderr
     new_file: bool = False  # the file does not exist yet
+    read: Snapshot | None = None  # the file as read (``old`` and its identity), to replace only it
 
     def diff(self) -> str:
         """A unified diff (``a/REL``, ``b/REL``) of the change that ``git apply`` takes
@@ -114,6 +116,26 @@ class Change:
                 line += "\n\\ No newline at end of file\n"
             out.append(line)
         return "".join(out)
+
+
+def read_to_edit(path: Path, rel: str, limit: int) -> Snapshot:
+    """The note at ``path`` read whole, never while another program writes it
+    (:func:`onenotes.fsutil.read_snapshot`); :class:`ConcurrentEditError` when it
+    keeps changing.  OSError and ValueError (too large) pass through."""
+    try:
+        return read_snapshot(path, limit)
+    except ChangedOnDisk as exc:
+        raise race_error(rel, exc) from None
+
+
+def race_error(rel: str, exc: ChangedOnDisk, written: list[str] | None = None) -> ConcurrentEditError:
+    """The refusal for a note another program wrote while a command was editing it."""
+    message = f"{rel} {exc.why}; " + ("its version was kept; " if exc.restored else "") + "nothing written"
+    if written:
+        message += f" to it (already written: {', '.join(written)})"
+    if exc.kept:
+        message += f"; the other program's version is in {os.path.basename(exc.kept)} beside it"
+    return ConcurrentEditError(message, hint="run the command again when the other program is done")
 
 
 def check_writable(changes: list[Change]) -> None:

@@ -67,6 +67,18 @@ class WriteError(OnenotesError):
     exit_code = 4
 
 
+class ConcurrentEditError(OnenotesError):
+    """A note changed while a command was editing it (an editor saved it, a sync tool
+    wrote it) or could not be read whole: nothing was written; running the command
+    again works once the other program is done."""
+
+    exit_code = 5
+
+
+class NotebookBusyError(ConcurrentEditError):
+    """Another onenotes command has been editing the notebook for too long."""
+
+
 class Problem(FrozenRecord):
     """One thing wrong with a file, at a position: used by parsing and ``check``.
 

@@ -32,13 +32,13 @@ import yaml
 
 from onenotes.config import Config, KpiDef, MetricsImport, parse_metrics_import
 from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writable, file_line, frontmatter, key_node,
-                           parse_again, problem_codes, same_except, set_keys, set_scalar)
+                           parse_again, problem_codes, race_error, read_to_edit, same_except, set_keys, set_scalar)
 from onenotes.errors import BadInputError, ConfigError, NoteError, RefusedError, WriteError
 from onenotes.figures import _CODE, Raw, comma_splits, decimal_evidence, split_figure, to_number
 from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
 from onenotes.newnote import create_note
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, parse_note
-from onenotes.notebook import Notebook, read_bytes
+from onenotes.notebook import Notebook
 from onenotes.text import plural
 from onenotes.yamlsafe import YamlProblem, load_yaml, to_yaml_scalar
 
@@ -464,9 +464,10 @@ def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date) -> None:
             plan.summary.append(f"{rel}: new note; {shown}")
             continue
         try:
-            data = read_bytes(path, MAX_NOTE_BYTES)
+            read = read_to_edit(path, rel, MAX_NOTE_BYTES)
         except (OSError, ValueError) as exc:
             raise RefusedError(f"cannot read {rel}: {getattr(exc, 'strerror', None) or exc}") from None
+        data = read.data
         try:
             note = parse_note(decode(data, rel), rel, rep, plan.date, 1, book.config.read_options)
         except NoteError as exc:
@@ -479,7 +480,7 @@ def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date) -> None:
         lines.apply()
         new = parse_again(lines, note, book.config.read_options)
         verify_metrics(note, new, values)
-        plan.changes.append(Change(rel, path, data, lines.to_bytes(), [f"{rel}: {shown}"]))
+        plan.changes.append(Change(rel, path, data, lines.to_bytes(), [f"{rel}: {shown}"], read=read))
         plan.summary.append(f"{rel}: {', '.join(f'{k} {to_yaml_scalar(values[k])}' for k in changed)}")
 
 
@@ -578,8 +579,10 @@ def write_plan(plan: ImportPlan) -> list[Change]:
                 change.path.parent.mkdir(exist_ok=True)
                 write_new_file(change.path.parent, change.path.name, change.new.decode("utf-8"))
             else:
-                replace_file(change.path, change.new, expected=change.old)
-        except (ChangedOnDisk, FileExistsError):
+                replace_file(change.path, change.new, expected=change.read)
+        except ChangedOnDisk as exc:
+            raise race_error(change.rel, exc, [c.rel for c in done]) from None
+        except FileExistsError:
             written = "; already written: " + ", ".join(c.rel for c in done) if done else ""
             raise RefusedError(f"{change.rel} changed while onenotes was writing; it was left as it is"
                                + written, hint="run the command again") from None

@@ -409,6 +409,21 @@ class Notebook:
         """The slug of a rep typed by a person (see :func:`resolve_rep`)."""
         return resolve_rep(self.reps(), {s: self.rep_name(s) for s in self.reps()}, given)
 
+    def changed_since_read(self) -> str | None:
+        """The first note that is no longer the file this run read (its size, times or
+        inode differ, or it is gone); None when there is none."""
+        from onenotes.cache import stat_key
+
+        keys = self._loaded.keys if self._loaded is not None else {}
+        for rel in self.scan.notes:
+            try:
+                now = os.lstat(os.path.join(self.folder, rel))
+            except OSError:
+                return rel
+            if keys.get(rel) is not None and stat_key(now) != keys[rel]:
+                return rel
+        return None
+
     def notes_of(self, rep: str) -> list[Note]:
         """One rep's notes by date (grouped once per list of notes: commands ask for every rep)."""
         notes = self.notes

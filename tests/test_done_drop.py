@@ -177,8 +177,8 @@ def test_a_file_changed_during_the_edit_is_left_alone(acme, monkeypatch):
     (acme / BOB).write_text((acme / BOB).read_text() + "\nA line typed meanwhile.\n")
     edited = (acme / BOB).read_bytes()
     from onenotes.close import write_changes
-    from onenotes.errors import RefusedError
-    with pytest.raises(RefusedError, match="changed while onenotes was editing it"):
+    from onenotes.errors import ConcurrentEditError
+    with pytest.raises(ConcurrentEditError, match="changed while onenotes was editing it; nothing written"):
         write_changes(result.changes)
     assert (acme / BOB).read_bytes() == edited
     assert not [p for p in (acme / "bob-okafor").iterdir() if p.name.endswith(".tmp")]

@@ -38,6 +38,25 @@ def open_notebook(ctx: click.Context, notes: bool = True) -> Notebook:
     return load_notebook(notebook_root(ctx), cache=use_cache(ctx), notes=notes)
 
 
+@contextlib.contextmanager
+def editing_notebook(ctx: click.Context):
+    """Hold the notebook's edit lock while a command reads the notes it edits and
+    writes them: another onenotes editing the same notebook waits (it says so)."""
+    from onenotes.errors import NotebookBusyError
+    from onenotes.fsutil import LOCK_WAIT, NotebookBusy, notebook_lock
+
+    def waiting() -> None:
+        click.echo("onenotes: waiting for another onenotes command that is editing this notebook", err=True)
+
+    root = notebook_root(ctx)
+    try:
+        with notebook_lock(root, waiting=waiting):
+            yield root
+    except NotebookBusy:
+        raise NotebookBusyError(f"another onenotes command has been editing {root} for {LOCK_WAIT:.0f} s; "
+                                "nothing written", hint="let it finish, then run the command again") from None
+
+
 def today(config: Config, value: str | None) -> dt.date:
     """``--today`` or today's date in the notebook's time zone, once per run."""
     if config.timezone:

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import click
 
-from onenotes.cli.common import (cli_date, clean_diff, complete_commitment_id, complete_rep, notebook_root,
-                                  today)
+from onenotes.cli.common import cli_date, clean_diff, complete_commitment_id, complete_rep, editing_notebook, today
 from onenotes.close import close_commitments, write_changes
 from onenotes.notebook import load_notebook
 from onenotes.output import clean
 
 
 def run(ctx: click.Context, ids, action: str, date_text, today_text, rep, reason, dry_run) -> None:
-    """Shared by ``done`` and ``drop``: plan, report, write (or show the diff)."""
-    book = load_notebook(notebook_root(ctx))
+    """Shared by ``done`` and ``drop``: plan, report, write (or show the diff), with
+    the notebook's edit lock held from reading the notes to writing them."""
+    with editing_notebook(ctx) as root:
+        _run(root, ids, action, date_text, today_text, rep, reason, dry_run)
+
+
+def _run(root: str, ids, action: str, date_text, today_text, rep, reason, dry_run) -> None:
+    book = load_notebook(root)
     now = today(book.config, today_text)
     on = cli_date(date_text, now, "--date") if date_text else now
     result = close_commitments(book, list(ids), action, on, reason=reason, rep=rep, dated=bool(date_text))

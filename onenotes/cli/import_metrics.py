@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from onenotes.cli.common import clean_diff, cli_date, notebook_root, today, warn
+from onenotes.cli.common import clean_diff, cli_date, editing_notebook, today, warn
 from onenotes.errors import RefusedError
 from onenotes.metrics_import import load_mapping, plan_import, write_plan
 from onenotes.notebook import load_notebook
@@ -35,7 +35,12 @@ def command(ctx, csv_file, date_text, map_file, partial, dry_run, today_text):
     day gets a new agenda with them. One invalid row changes nothing unless
     --partial.
     """
-    book = load_notebook(notebook_root(ctx))
+    with editing_notebook(ctx) as root:
+        _run(ctx, root, csv_file, date_text, map_file, partial, dry_run, today_text)
+
+
+def _run(ctx, root, csv_file, date_text, map_file, partial, dry_run, today_text) -> None:
+    book = load_notebook(root)
     now = today(book.config, today_text)
     date = cli_date(date_text, now, "--date") if date_text else now
     mapping = load_mapping(map_file) if map_file else None

@@ -1452,8 +1452,8 @@ class Store:
             return
         try:
             self._insert(self.conn, rows)
-        except Exception:  # noqa: BLE001 - (a damaged file) nothing of this run is written
-            self._failed = True
+        except Exception as exc:  # noqa: BLE001 - (a damaged file) nothing of this run is written
+            self._failed = exc
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, rows: list[Row]) -> None:
@@ -1541,6 +1541,8 @@ class Store:
             self._open = False
             if self._failed:
                 _end_transaction(conn, "ROLLBACK", spill)
+                if _corrupt(self._failed):
+                    self.discard()
                 return False
         else:
             try:
@@ -1549,8 +1551,10 @@ class Store:
                 return False
         try:
             work(conn)
-        except Exception:  # noqa: BLE001 - (a damaged file: any error) nothing of it is written
+        except Exception as exc:  # noqa: BLE001 - (a damaged file: any error) nothing of it is written
             _end_transaction(conn, "ROLLBACK", spill)
+            if _corrupt(exc):  # damage the reads did not meet (an index's entry): rebuilt next run
+                self.discard()
             return False
         if later:
             import threading
@@ -1602,6 +1606,16 @@ def _end_transaction(conn: sqlite3.Connection, how: str, spill: int | None = Non
         except Exception:  # noqa: BLE001
             pass
     return done
+
+
+def _corrupt(exc: BaseException) -> bool:
+    """``exc`` says the cache file is damaged (not busy, full or read-only)."""
+    if not isinstance(exc, sqlite3.Error):
+        return isinstance(exc, Exception)  # (a damaged name in SQLite's message: UnicodeDecodeError...)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FORMAT)
+    return "malformed" in str(exc) or "not a database" in str(exc)
 
 
 def _count_special(conn: sqlite3.Connection) -> None:
@@ -1802,7 +1816,7 @@ def _remove_leftovers(folder: str) -> None:
         path = os.path.join(folder, name)
         try:
             st = os.lstat(path)
-            if stat.S_ISREG(st.st_mode) and max(st.st_mtime, st.st_ctime) < old:
+            if stat.S_ISREG(st.st_mode) and st.st_mtime < old:
                 os.unlink(path)
         except OSError:
             pass

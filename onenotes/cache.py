@@ -1824,7 +1824,12 @@ def _remove_leftovers(folder: str) -> None:
 
 def _forget_outside(root: str | os.PathLike) -> None:
     """Delete the cache kept for ``root`` in the user's cache folder (while the notebook's
-    own could not be used): the notebook's own is used now, so it would only grow stale."""
+    own could not be used): the notebook's own is used now, so it would only grow stale.
+    (Only when that folder exists, and it is deleted once empty: naming the file there
+    costs a warm run a module it never needs otherwise.)"""
+    folder = user_cache_dir()
+    if not os.path.isdir(folder):
+        return
     try:
         outside = _outside(root)
         os.unlink(outside)
@@ -1833,6 +1838,10 @@ def _forget_outside(root: str | os.PathLike) -> None:
     try:  # its journal too, unless a process still writing the deleted file has it open
         if os.lstat(outside + "-journal").st_mtime < time.time() - STALE_SECONDS:
             os.unlink(outside + "-journal")
+    except OSError:
+        pass
+    try:
+        os.rmdir(folder)  # the last cache in it: gone with it
     except OSError:
         pass
 

@@ -51,7 +51,7 @@ try:  # the hash functions without OpenSSL (hashlib loads it: a few ms of every 
     from _blake2 import blake2b as _blake2b
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _blake2b
-SCHEMA = 2
+SCHEMA = 3
 APPLICATION_ID = 0x6F6E6E31  # "onn1": marks the file as ours
 CACHE_DIR = ".onenotes"
 CACHE_NAME = "cache"
@@ -470,6 +470,48 @@ def decode_entries(data) -> list:
         entry.__dict__.update(zip(_ENTRY_FIELDS, values))
         found.append(entry)
     return found
+
+
+# ------------------------------------------------------------- checksums ---
+# A damaged cache file (a flipped byte, a torn page, a truncated file) must never
+# change what a command prints.  SQLite notices most damage to its own structure,
+# and a damaged pickle mostly fails to load; but a byte flipped inside a stored
+# text (a rep's name, a commitment) decodes to something else just as well.  So
+# every row ends with ``sum``, a hash of its other values (:func:`row_sum`), and
+# a row is checked against it before anything in it is used (:func:`_checked`):
+# a row that fails is damage (:class:`Damaged`), its note is read again from its
+# file and the cache is rebuilt.  Two things are trusted without a sum:
+#
+# * the index a warm run reads (each note's path and stat key: a sum each would
+#   cost a warm run 6 ms per 10,000 notes): a stored key is only used when it
+#   equals the note's stat now, so a damaged path or key only makes a note be
+#   parsed again;
+# * which notes are "special" (racy, unreadable or with problems: the partial
+#   index a warm run reads): a row damaged out of it would drop a warning without
+#   a word, so meta 'special' keeps how many there are, read in the same
+#   transaction; another number is damage.  Meta 'found' does the same for the
+#   findings of `check` that have problems.
+
+def row_sum(*values) -> bytes:
+    """The checksum a cache row keeps of its other values (text, bytes, numbers, None)."""
+    return _blake2b(_dump_plain(values), digest_size=8).digest()
+
+
+def _checked(row, what: str) -> tuple:
+    """``row`` without its sum (its last value), when the sum is right; :class:`Damaged` if not."""
+    values = tuple(row[:-1])
+    try:
+        right = row[-1] == row_sum(*values)
+    except Exception:  # noqa: BLE001 - a value no row of ours holds
+        right = False
+    if not right:
+        raise Damaged(f"{what}: a row whose checksum does not match")
+    return values
+
+
+def _meta_row(key: str, value) -> tuple:
+    """A row of the meta table, with its sum."""
+    return (key, value, row_sum(key, value))
 
 
 # --------------------------------------------------------------- parsing ---
@@ -1087,18 +1129,21 @@ def _outside(root: str | os.PathLike) -> str:
     return os.path.join(user_cache_dir(), sha256(real).hexdigest()[:24] + ".sqlite")
 
 
+# Every row ends with ``sum``, the checksum of its other values (:func:`row_sum`), checked
+# before the row is used (see "checksums" below).
 _SCHEMA_SQL = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value, sum BLOB);
 CREATE TABLE notes (path TEXT PRIMARY KEY, rep TEXT NOT NULL, key TEXT NOT NULL, racy INTEGER,
-                    digest BLOB, readable INTEGER, problems BLOB, mentions BLOB);
-CREATE TABLE bodies (path TEXT PRIMARY KEY, data BLOB NOT NULL);  -- zlib-compressed encoded Note
+                    digest BLOB, readable INTEGER, problems BLOB, mentions BLOB, sum BLOB);
+CREATE TABLE bodies (path TEXT PRIMARY KEY, data BLOB NOT NULL, sum BLOB);  -- zlib-compressed encoded Note
 CREATE INDEX notes_keys ON notes (path, key);  -- a warm run reads only this (see index())
 CREATE INDEX notes_special ON notes (path) WHERE racy = 1 OR readable = 0 OR problems IS NOT NULL;
-CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open BLOB NOT NULL);
+CREATE TABLE ledgers (rep TEXT PRIMARY KEY, open BLOB NOT NULL, sum BLOB);
 -- `check`'s findings: per note (name: its path; key: its stat key) and per rep for the rules
 -- that read all of a rep's notes (name: "rep/"; key: a hash of their paths and keys);
 -- valid for the meta 'checks' (the config and the rules' code); problems NULL: none.
-CREATE TABLE checks (name TEXT PRIMARY KEY, key TEXT NOT NULL, problems BLOB);
+CREATE TABLE checks (name TEXT PRIMARY KEY, key TEXT NOT NULL, problems BLOB, sum BLOB);
+CREATE INDEX checks_found ON checks (name) WHERE problems IS NOT NULL;
 """
 
 
@@ -1112,6 +1157,7 @@ class Store:
         self._failed = False  # a statement of it failed: write rolls it back
         self._committing = None  # the thread committing the last write (write(..., later=True))
         self._spill = None  # the spill threshold to put back once begin_rows' transaction ends
+        self._special: dict[str, tuple] = {}  # path -> the checked row of each note special() read
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -1129,7 +1175,10 @@ class Store:
 
     @classmethod
     def open(cls, root: str | os.PathLike, where: str | os.PathLike | None = None) -> "Store | None":
-        """The cache for ``root``; None when no cache can be used (nothing is ever raised)."""
+        """The cache for ``root``; None when no cache can be used (nothing is ever raised).
+
+        Once the notebook's own cache can be used, a cache kept for it in the
+        user's cache folder meanwhile (see :func:`cache_locations`) is deleted."""
         sources = sources_key()
         if not sources and not format_version():
             return None
@@ -1139,6 +1188,8 @@ class Store:
             except _LockedOut:  # in use by another process: no cache this run, and no other one made
                 return None
             if store is not None:
+                if where is None and os.path.basename(os.path.dirname(path)) == CACHE_DIR:
+                    _forget_outside(root)
                 return store
         return None
 
@@ -1149,49 +1200,69 @@ class Store:
             os.makedirs(folder, exist_ok=True)
             if os.path.basename(folder) == CACHE_DIR:
                 _ignore_folder(folder)
+            _remove_leftovers(folder)
         except OSError:
             return None
-        if os.path.exists(path):
+        if os.path.isdir(path) and not os.path.islink(path):
+            try:  # an empty folder in its place (nothing else of ours is ever a folder there)
+                os.rmdir(path)
+            except OSError:
+                return None  # not empty: someone's files, left alone (the next place is used)
+        if os.path.lexists(path):
+            conn = None
             try:
                 conn = _connect(path)
                 if _valid(conn, sources):
                     return cls(path, conn)
-                conn.close()
             except sqlite3.Error as exc:
                 if _busy(exc):  # another process is writing it: not damage
+                    _close(conn)
                     raise _LockedOut from None
+            except Exception:  # noqa: BLE001 - any other failure of a damaged file (a bad name in it...)
+                pass
+            _close(conn)
         # Missing, corrupt, foreign or stale: a fresh file, swapped in atomically.
         try:
             return cls(path, _fresh(path, sources))
-        except (OSError, sqlite3.Error):
+        except _LockedOut:
+            raise
+        except Exception:  # noqa: BLE001 - no cache this run, never a crash
             return None
 
     @classmethod
     def replace(cls, path: str) -> "Store | None":
+        """A new, empty cache at ``path`` (see :func:`_fresh`); None when it cannot be made."""
         try:
             return cls(path, _fresh(path, sources_key()))
-        except (OSError, sqlite3.Error, _LockedOut):
+        except Exception:  # noqa: BLE001 - (_LockedOut too) no cache this run, never a crash
             return None
 
     def use_options(self, options_key: str) -> bool:
         """Notes were parsed with these read options (date formats, time zone): forget them if not."""
         try:
-            row = self.conn.execute("SELECT value FROM meta WHERE key = 'options'").fetchone()
-            if row is not None and row[0] == options_key:
+            row = self.conn.execute("SELECT key, value, sum FROM meta WHERE key = 'options'").fetchone()
+            if row is not None and _checked(row, "meta")[1] == options_key:
                 return True
+        except Damaged:
+            pass  # forgotten below, as for other options
+        except Exception:  # noqa: BLE001 - damaged beyond reading: no cache this run
+            return False
+        try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 self.conn.execute("DELETE FROM notes")
                 self.conn.execute("DELETE FROM bodies")
                 self.conn.execute("DELETE FROM ledgers")
                 self.conn.execute("DELETE FROM checks")
-                self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('options', ?)", (options_key,))
+                self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)",
+                                      [_meta_row("options", options_key), _meta_row("special", 0),
+                                       _meta_row("found", 0)])
                 self.conn.execute("COMMIT")
-            except sqlite3.Error:
+            except Exception:
                 self.conn.execute("ROLLBACK")
                 raise
             return True
-        except sqlite3.Error:
+        except Exception:  # noqa: BLE001 - busy, read-only or damaged: no cache this run
             return False
 
     def config(self, root: str | os.PathLike):
@@ -1209,9 +1280,10 @@ class Store:
 
         before = fingerprint()
         try:
-            row = self.conn.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
-            if row is not None and isinstance(row[0], bytes):
-                digest, _, data = row[0].partition(b"\n")
+            row = self.conn.execute("SELECT key, value, sum FROM meta WHERE key = 'config'").fetchone()
+            value = _checked(row, "meta")[1] if row is not None else None
+            if isinstance(value, bytes):
+                digest, _, data = value.partition(b"\n")
                 if digest == before.encode():
                     return _decode_cached(data, "Config")
         except Exception:  # noqa: BLE001 - a damaged row: read the file instead
@@ -1220,53 +1292,93 @@ class Store:
         if fingerprint() == before:
             try:
                 data = before.encode() + b"\n" + encode(config)
-                self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('config', ?)", (data,))
-            except (TypeError, ValueError, AttributeError, pickle.PicklingError, sqlite3.Error):
+                self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", _meta_row("config", data))
+            except Exception:  # noqa: BLE001 - not cached, never a crash
                 pass
         return config
 
     # -- reading -----------------------------------------------------------
+    # Each raises sqlite3.Error or Damaged for a damaged file (and possibly other
+    # errors: a damaged name in SQLite's own schema); load() rebuilds it then.
 
     def index(self) -> dict[str, str]:
-        """path -> stat key, for every note in the cache."""
+        """path -> stat key, for every note in the cache (not summed: see "checksums")."""
         return dict(self.conn.execute("SELECT path, key FROM notes"))
 
     def special(self) -> dict[str, tuple]:
-        """path -> (racy, digest, readable, problems) for the few notes that are racy or have problems."""
-        return {r[0]: r[1:] for r in self.conn.execute(
-            "SELECT path, racy, digest, readable, problems FROM notes"
-            " WHERE racy = 1 OR readable = 0 OR problems IS NOT NULL")}
+        """path -> (racy, digest, readable, problems) for the few notes that are racy or have
+        problems, each row checked, and checked to be all of them (meta 'special')."""
+        conn = self.conn
+        conn.execute("BEGIN")  # the rows and their number in one read
+        try:
+            rows = conn.execute("SELECT path, rep, key, racy, digest, readable, problems, mentions, sum FROM notes"
+                                " WHERE racy = 1 OR readable = 0 OR problems IS NOT NULL").fetchall()
+            count = conn.execute("SELECT key, value, sum FROM meta WHERE key = 'special'").fetchone()
+        finally:
+            conn.execute("COMMIT")
+        if count is None or _checked(count, "meta")[1] != len(rows):
+            raise Damaged("notes: not as many racy notes and notes with problems as written")
+        found = {}
+        for row in rows:
+            path, _, _, racy, digest, readable, problems, _ = values = _checked(row, "notes")
+            found[path] = (racy, digest, readable, problems)
+            self._special[path] = values
+        return found
 
     def note_data(self, paths_keys: dict[str, str]) -> dict[str, bytes]:
         """Encoded notes for these paths, only where the stored key is still the given one."""
         found = {}
-        for path, key, data in self.conn.execute(
-                "SELECT n.path, key, data FROM notes n JOIN bodies b ON n.path = b.path"):
+        for path, key, data, total in self.conn.execute(
+                "SELECT n.path, key, data, b.sum FROM notes n JOIN bodies b ON n.path = b.path"):
             if paths_keys.get(path) == key:
-                found[path] = data
+                found[path] = _checked((path, data, total), "bodies")[1]
         return found
 
     def rep_mentions(self, rep: str) -> list[tuple]:
-        return self.conn.execute(
+        """(path, key, encoded commitments) of a rep's readable notes, each row checked."""
+        rows = self.conn.execute(
             # A rep's notes are the paths from "rep/" up to "rep0" ("0" follows "/"): a range of
             # the primary key, so the table needs no index of its own on rep.
-            "SELECT path, key, mentions FROM notes WHERE path >= ? AND path < ? AND rep = ? AND readable = 1",
+            "SELECT path, rep, key, racy, digest, readable, problems, mentions, sum FROM notes"
+            " WHERE path >= ? AND path < ? AND rep = ? AND readable = 1",
             (rep + "/", rep + "0", rep)).fetchall()
+        found = []
+        for row in rows:
+            path, _, key, _, _, _, _, mentions = _checked(row, "notes")
+            found.append((path, key, mentions))
+        return found
 
     def ledgers(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT rep, open FROM ledgers"))
+        """rep -> encoded open commitments, each row checked."""
+        return dict(_checked(row, "ledgers") for row in self.conn.execute("SELECT rep, open, sum FROM ledgers"))
 
     def checks(self, fingerprint: str) -> tuple[dict[str, str], dict[str, bytes]] | None:
         """What ``check`` found (see :meth:`put_checks`), when it was found with the same
         ``fingerprint`` (config and rules), else None: name -> key for everything it
-        looked at, and name -> encoded problems for what has some (most have none)."""
+        looked at, and name -> encoded problems for what has some (most have none).
+        None too when the cache is damaged there (it is all worked out again)."""
+        conn = self.conn
         try:
-            row = self.conn.execute("SELECT value FROM meta WHERE key = 'checks'").fetchone()
-            if row is None or row[0] != fingerprint:
+            conn.execute("BEGIN")  # the findings and their number in one read
+            try:
+                meta = dict(_checked(row, "meta")[:2] for row in conn.execute(
+                    "SELECT key, value, sum FROM meta WHERE key IN ('checks', 'found')"))
+                if meta.get("checks") != fingerprint:
+                    return None
+                keys = dict(conn.execute("SELECT name, key FROM checks"))
+                rows = conn.execute("SELECT name, key, problems, sum FROM checks WHERE problems IS NOT NULL").fetchall()
+            finally:
+                conn.execute("COMMIT")
+            if meta.get("found") != len(rows):
                 return None
-            return (dict(self.conn.execute("SELECT name, key FROM checks")),
-                    dict(self.conn.execute("SELECT name, problems FROM checks WHERE problems IS NOT NULL")))
-        except sqlite3.Error:
+            problems = {}
+            for row in rows:
+                name, key, found = _checked(row, "checks")
+                if keys.get(name) != key:
+                    return None
+                problems[name] = found
+            return keys, problems
+        except Exception:  # noqa: BLE001 - damaged: worked out again, and written afresh
             return None
 
     def put_checks(self, fingerprint: str, found: list[tuple[str, str, bytes | None]],
@@ -1281,9 +1393,12 @@ class Store:
         def work(conn: sqlite3.Connection) -> None:
             if reset:
                 conn.execute("DELETE FROM checks")
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('checks', ?)", (fingerprint,))
+                conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", _meta_row("checks", fingerprint))
             conn.executemany("DELETE FROM checks WHERE name = ?", [(name,) for name in removed])
-            conn.executemany("INSERT OR REPLACE INTO checks VALUES (?, ?, ?)", found)
+            conn.executemany("INSERT OR REPLACE INTO checks VALUES (?, ?, ?, ?)",
+                             [(name, key, problems, row_sum(name, key, problems)) for name, key, problems in found])
+            count = conn.execute("SELECT count(*) FROM checks WHERE problems IS NOT NULL").fetchone()[0]
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", _meta_row("found", count))
 
         return self._transaction(work, later=True)
 
@@ -1337,19 +1452,20 @@ class Store:
             return
         try:
             self._insert(self.conn, rows)
-        except sqlite3.Error:
-            self._failed = True
+        except Exception as exc:  # noqa: BLE001 - (a damaged file) nothing of this run is written
+            self._failed = exc
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, rows: list[Row]) -> None:
-        conn.executemany(
-            "INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?)",
-            [(r.path, r.rep, r.key, int(r.racy), r.digest, int(r.readable), r.problems, r.mentions)
-             for r in rows
-             if r.key is not None])
-        bodies = [(r.path, r.data) for r in rows if r.key is not None and r.data is not None]
+        notes = []
+        for r in rows:
+            if r.key is not None:
+                values = (r.path, r.rep, r.key, int(r.racy), r.digest, int(r.readable), r.problems, r.mentions)
+                notes.append((*values, row_sum(*values)))
+        conn.executemany("INSERT OR REPLACE INTO notes VALUES (?,?,?,?,?,?,?,?,?)", notes)
+        bodies = [(r.path, r.data, row_sum(r.path, r.data)) for r in rows if r.key is not None and r.data is not None]
         if bodies:
-            conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
+            conn.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", bodies)
 
     def write(self, rows: list[Row], removed: list[str], ledgers: dict[str, bytes | None],
               confirmed: list[str], since: int | None = None, later: bool = False) -> bool:
@@ -1385,11 +1501,20 @@ class Store:
             if conn.execute("SELECT 1 FROM bodies LIMIT 1").fetchone() is not None:
                 conn.executemany("DELETE FROM bodies WHERE path = ?",
                                  gone + [(r.path,) for r in rows if r.key is not None and r.data is None])
-            conn.executemany("UPDATE notes SET racy = 0 WHERE path = ?", [(p,) for p in confirmed])
-            conn.executemany("INSERT OR REPLACE INTO ledgers VALUES (?, ?)",
-                             [(rep, text) for rep, text in folded.items() if text is not None])
+            # A confirmed note is no longer racy: its row (as special() checked it) gets a new sum,
+            # unless another process rewrote the row meanwhile.
+            confirm = []
+            for path in confirmed:
+                old = self._special.get(path)
+                if old is not None:
+                    new = (*old[:3], 0, *old[4:])
+                    confirm.append((row_sum(*new), path, row_sum(*old)))
+            conn.executemany("UPDATE notes SET racy = 0, sum = ? WHERE path = ? AND sum = ?", confirm)
+            conn.executemany("INSERT OR REPLACE INTO ledgers VALUES (?, ?, ?)",
+                             [(rep, text, row_sum(rep, text)) for rep, text in folded.items() if text is not None])
             conn.executemany("DELETE FROM ledgers WHERE rep = ?",
                              [(rep,) for rep, text in folded.items() if text is None])
+            _count_special(conn)
 
         return self._transaction(work, later)
 
@@ -1401,9 +1526,9 @@ class Store:
         if not rows:
             return True
         return self._transaction(lambda conn: conn.executemany(
-            "INSERT OR REPLACE INTO bodies SELECT ?, ? WHERE EXISTS"
+            "INSERT OR REPLACE INTO bodies SELECT ?, ?, ? WHERE EXISTS"
             " (SELECT 1 FROM notes WHERE path = ? AND key = ? AND digest = ?)",
-            [(r.path, r.data, r.path, r.key, r.digest) for r in rows]))
+            [(r.path, r.data, row_sum(r.path, r.data), r.path, r.key, r.digest) for r in rows]))
 
     def _transaction(self, work, later: bool = False) -> bool:
         """``work(conn)`` in one write transaction; False (nothing written) when another
@@ -1416,16 +1541,20 @@ class Store:
             self._open = False
             if self._failed:
                 _end_transaction(conn, "ROLLBACK", spill)
+                if _corrupt(self._failed):
+                    self.discard()
                 return False
         else:
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError:
+            except Exception:  # noqa: BLE001 - busy, or a damaged file
                 return False
         try:
             work(conn)
-        except sqlite3.Error:
+        except Exception as exc:  # noqa: BLE001 - (a damaged file: any error) nothing of it is written
             _end_transaction(conn, "ROLLBACK", spill)
+            if _corrupt(exc):  # damage the reads did not meet (an index's entry): rebuilt next run
+                self.discard()
             return False
         if later:
             import threading
@@ -1451,10 +1580,7 @@ class Store:
             pass
 
     def close(self) -> None:
-        try:
-            self.conn.close()
-        except sqlite3.Error:
-            pass
+        _close(self.conn)
 
 
 _COMMITTING: list[Store] = []  # stores whose last write may still be committing
@@ -1469,17 +1595,42 @@ def _end_transaction(conn: sqlite3.Connection, how: str, spill: int | None = Non
     try:
         conn.execute(how)
         done = how == "COMMIT"
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001 - (in a thread too: never a traceback)
         try:
             conn.execute("ROLLBACK")
-        except sqlite3.Error:
+        except Exception:  # noqa: BLE001
             pass
     if spill is not None:
         try:
             conn.execute(f"PRAGMA cache_spill = {spill}")
-        except sqlite3.Error:
+        except Exception:  # noqa: BLE001
             pass
     return done
+
+
+def _corrupt(exc: BaseException) -> bool:
+    """``exc`` says the cache file is damaged (not busy, full or read-only)."""
+    if not isinstance(exc, sqlite3.Error):
+        return isinstance(exc, Exception)  # (a damaged name in SQLite's message: UnicodeDecodeError...)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FORMAT)
+    return "malformed" in str(exc) or "not a database" in str(exc)
+
+
+def _count_special(conn: sqlite3.Connection) -> None:
+    """Keep how many notes are special (see "checksums"), in the transaction that changed them."""
+    count = conn.execute("SELECT count(*) FROM notes WHERE racy = 1 OR readable = 0 OR problems IS NOT NULL"
+                         ).fetchone()[0]
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", _meta_row("special", count))
+
+
+def _close(conn: sqlite3.Connection | None) -> None:
+    if conn is not None:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def settle() -> None:
@@ -1515,7 +1666,11 @@ def _valid(conn: sqlite3.Connection, sources: str) -> bool:
     """Our file, written for this format: the same sources as when it was checked, or the same hash."""
     if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         return False
-    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    try:
+        meta = dict(_checked(row, "meta")[:2] for row in conn.execute(
+            "SELECT key, value, sum FROM meta WHERE key IN ('format', 'sources')"))
+    except Damaged:
+        return False
     if sources and meta.get("sources") == sources and meta.get("format"):
         return True
     version = format_version()
@@ -1523,7 +1678,7 @@ def _valid(conn: sqlite3.Connection, sources: str) -> bool:
         return False
     if sources:  # the same format from other files (reinstalled, touched): the next run need not hash
         try:
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('sources', ?)", (sources,))
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", _meta_row("sources", sources))
         except sqlite3.Error:
             pass  # read-only, or busy: hashed again next time
     return True
@@ -1548,12 +1703,13 @@ def _fresh(path: str, sources: str) -> sqlite3.Connection:
     process is writing the file it would replace (a journal left by a crash is
     rolled back, and gone, once the old file is opened), and SQLite would play
     that journal back into the new file, corrupting it.  A journal whose file is
-    gone (deleted by hand after a crash) belongs to nobody, and is deleted."""
+    gone (deleted by hand after a crash), or that no process is writing (SQLite
+    could not play it back: it is damaged), belongs to nobody, and is deleted."""
     try:
         journal = os.lstat(path + "-journal").st_size  # (an empty one cannot be played back)
     except OSError:
         journal = 0
-    if journal and not os.path.lexists(path):  # left by a crash, its file deleted since: nobody's
+    if journal and (not os.path.lexists(path) or not _being_written(path)):  # left by a crash: nobody's
         try:
             os.unlink(path + "-journal")
             journal = 0
@@ -1569,9 +1725,10 @@ def _fresh(path: str, sources: str) -> sqlite3.Connection:
         # about 10 ms of a first run); executescript commits anything pending first.
         conn.executescript(f"BEGIN; PRAGMA application_id = {APPLICATION_ID}; {_SCHEMA_SQL}")
         version = format_version()
-        conn.executemany("INSERT INTO meta VALUES (?, ?)",
-                         [("format", version), ("onenotes", __version__)]
-                         + ([("sources", sources)] if sources else []))
+        conn.executemany("INSERT INTO meta VALUES (?, ?, ?)",
+                         [_meta_row("format", version), _meta_row("onenotes", __version__),
+                          _meta_row("special", 0), _meta_row("found", 0)]
+                         + ([_meta_row("sources", sources)] if sources else []))
         conn.execute("COMMIT")
         conn.close()
         os.replace(tmp, path)
@@ -1587,16 +1744,106 @@ def _fresh(path: str, sources: str) -> sqlite3.Connection:
     return conn
 
 
+def _being_written(path: str) -> bool:
+    """Another process holds the write lock of the SQLite file at ``path`` (so a journal
+    next to it is that process's, not one left by a crash)."""
+    conn = None
+    try:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")  # (plays back a journal left by a crash, when it can)
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.Error as exc:
+        return _busy(exc)
+    except Exception:  # noqa: BLE001 - not a database at all: nobody is writing it
+        return False
+    finally:
+        _close(conn)
+
+
+IGNORE_ALL = "# onenotes' cache of parsed notes; safe to delete\n*\n"
+STALE_SECONDS = 60  # a temporary file untouched this long is left by a killed run, not being written
+
+
 def _ignore_folder(folder: str) -> None:
-    """``.onenotes/.gitignore`` with ``*``, so git ignores the cache even in old notebooks."""
+    """``.onenotes/.gitignore`` with ``*``, so git ignores the cache even in old notebooks.
+
+    A file without the line ``*`` (empty or cut short by a full disk, say) is
+    written again, atomically: a temporary file, synced, renamed over it."""
     marker = os.path.join(folder, ".gitignore")
-    if not os.path.exists(marker):
+    try:
+        with open(marker, "rb") as fh:
+            if b"*" in (line.strip() for line in fh.read(65536).splitlines()):
+                return
+    except FileNotFoundError:
+        pass
+    except OSError:  # not a file we can read (a folder, no permission): left alone
+        return
+    tmp = os.path.join(folder, f".gitignore.{os.urandom(6).hex()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         try:
-            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(IGNORE_ALL)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        os.replace(tmp, marker)
+    except OSError:  # a full disk, a read-only folder: tried again next run
+        try:
+            os.unlink(tmp)
         except OSError:
-            return
-        with os.fdopen(fd, "w") as fh:
-            fh.write("# onenotes' cache of parsed notes; safe to delete\n*\n")
+            pass
+
+
+def _remove_leftovers(folder: str) -> None:
+    """Delete the temporary files (and their journals) of runs killed while making a new
+    cache or ``.gitignore`` in ``folder``: hidden ``.*.tmp`` and ``.*.tmp-journal`` files
+    not touched for :data:`STALE_SECONDS` (a live run is done with its own in milliseconds)."""
+    try:
+        names = [n for n in os.listdir(folder)
+                 if n.startswith(".") and (n.endswith(".tmp") or n.endswith(".tmp-journal"))]
+    except OSError:
+        return
+    if not names:
+        return
+    import stat
+
+    old = time.time() - STALE_SECONDS
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and st.st_mtime < old:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def _forget_outside(root: str | os.PathLike) -> None:
+    """Delete the cache kept for ``root`` in the user's cache folder (while the notebook's
+    own could not be used): the notebook's own is used now, so it would only grow stale.
+    (Only when that folder exists, and it is deleted once empty: naming the file there
+    costs a warm run a module it never needs otherwise.)"""
+    folder = user_cache_dir()
+    if not os.path.isdir(folder):
+        return
+    try:
+        outside = _outside(root)
+        os.unlink(outside)
+    except OSError:
+        return
+    try:  # its journal too, unless a process still writing the deleted file has it open
+        if os.lstat(outside + "-journal").st_mtime < time.time() - STALE_SECONDS:
+            os.unlink(outside + "-journal")
+    except OSError:
+        pass
+    try:
+        os.rmdir(folder)  # the last cache in it: gone with it
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------ a notebook ---
@@ -1687,7 +1934,7 @@ class Loaded:
         if need and self.store is not None:
             try:
                 texts = self.store.note_data(need)
-            except sqlite3.Error:
+            except Exception:  # noqa: BLE001 - sqlite3.Error, Damaged...: a damaged file
                 self._damaged()
         missing = [p for p in need if p not in texts]
         if missing:
@@ -1754,7 +2001,7 @@ def load(root: str, rels: list[str], options, options_key: str, store: Store | N
             break
         try:
             return _load_cached(root, rels, options, store, jobs, "data" if notes else "index")
-        except (sqlite3.Error, Damaged) as exc:
+        except Exception as exc:  # noqa: BLE001 - sqlite3.Error, Damaged or anything a damaged file gives
             store.close()
             # Damaged after it opened (a truncated page, say): start it afresh, once.
             # Busy is not damage: another process is writing it (no cache this run).
@@ -1839,6 +2086,8 @@ def _load_cached(root: str, rels: list[str], options, store: Store, jobs, keep: 
     if parsed:  # back to scan order
         keys = {rel: keys[rel] for rel in rels}
     removed = [p for p in known if p not in keys]
+    if any(type(p) is not str for p in removed):  # (never in keys: they come from the walk)
+        raise Damaged("notes: a path that is not text")
     changed = {r.rep for r in parsed} | {_rep_of(p) for p in removed}
     reps = {rel.partition("/")[0] for rel in keys}
     stored = store.ledgers()

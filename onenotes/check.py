@@ -542,10 +542,13 @@ def _commitment_notes(rep: str, paths: list[str], rows: dict, keys: dict, store)
         else:
             need[path] = keys.get(path)
     if need:
-        for path, key, mentions in store.rep_mentions(rep):
-            if path in need and need[path] == key and mentions is not None:
-                notes.append(_LedgerNote(path, decode_mentions(mentions)))
-                del need[path]
+        try:
+            for path, key, mentions in store.rep_mentions(rep):
+                if path in need and need[path] == key and mentions is not None:
+                    notes.append(_LedgerNote(path, decode_mentions(mentions)))
+                    del need[path]
+        except Exception:  # noqa: BLE001 - a damaged cache (Damaged, sqlite3.Error...): read the notes
+            return None
     if need:
         return None
     return sorted(notes, key=lambda n: n.sort_key)

@@ -404,7 +404,7 @@ def test_a_cache_another_process_is_writing_is_never_replaced_or_corrupted(cli, 
     writer.execute("PRAGMA cache_size = 1")  # spills at once: the lock readers wait for
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE notes SET racy = racy")
-    writer.execute("INSERT INTO meta VALUES ('filler', zeroblob(200000))")
+    writer.execute("INSERT INTO meta VALUES ('filler', zeroblob(200000), NULL)")
     try:
         with pytest.raises(sqlite3.OperationalError):  # readers are locked out, as in a long write
             sqlite3.connect(path, timeout=0).execute("SELECT count(*) FROM notes").fetchone()

@@ -27,6 +27,7 @@ from onenotes.ledger import Entry, build_ledger
 from onenotes.note import MAX_NOTE_BYTES, Mention, Note, decode, parse_note
 from onenotes.notebook import Notebook, note_identity, read_bytes
 from onenotes.output import clean
+from onenotes.places import check_place
 from onenotes.yamlsafe import to_yaml_scalar
 
 ACTIONS = {"done": "done", "drop": "dropped", "dropped": "dropped"}
@@ -213,6 +214,7 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
                sub_of: dict[tuple[str, str], str],
                synced: dict[tuple[str, str], tuple[dt.date | None, str | None]]) -> tuple[Change, list[Closed]]:
     path = book.root / rel
+    check_place(book.root, rel)
     try:
         data = read_bytes(path, MAX_NOTE_BYTES)
     except (OSError, ValueError) as exc:
@@ -472,6 +474,7 @@ def write_changes(changes: list[Change]) -> None:
     """Write each change atomically; refuse a file that changed since it was read."""
     check_writable(changes)
     for change in changes:
+        check_place(change.root, change.rel)
         try:
             replace_file(change.path, change.new, expected=change.old)
         except ChangedOnDisk:

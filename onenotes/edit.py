@@ -102,6 +102,11 @@ class Change:
     notes: list[str] = field(default_factory=list)  # "path:line: what changed", for stderr
     new_file: bool = False  # the file does not exist yet
 
+    @property
+    def root(self) -> Path:
+        """The notebook's folder (``path`` is ``root / rel``)."""
+        return self.path.parents[self.rel.count("/")]
+
     def diff(self) -> str:
         """A unified diff (``a/REL``, ``b/REL``) of the change that ``git apply`` takes
         (the file's own line ends)."""

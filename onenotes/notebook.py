@@ -124,15 +124,25 @@ def _utf8_name(name: str, rel: str, result: Scan) -> bool:
         return False
 
 
-def _link_problem(root: str | os.PathLike, rel: str, result: Scan) -> None:
+def link_leads(root: str | os.PathLike, rel: str) -> str:
+    """Where the symbolic link ``rel`` of the notebook at ``root`` leads: ``"loop"`` (back to
+    a folder that contains it), ``"outside"`` the notebook, or ``"inside"`` it."""
     target = os.path.realpath(os.path.join(root, rel))
     real_root = os.path.realpath(root)
     if target == real_root or real_root.startswith(target + os.sep):
-        why = "it loops back to a folder that contains it"
-    elif not (target + os.sep).startswith(real_root + os.sep):
-        why = "it leads outside the notebook"
-    else:
-        why = "links are not followed; the target is read where it is"
+        return "loop"
+    if not (target + os.sep).startswith(real_root + os.sep):
+        return "outside"
+    return "inside"
+
+
+_SKIPPED_LINK = {"loop": "it loops back to a folder that contains it",
+                 "outside": "it leads outside the notebook",
+                 "inside": "links are not followed; the target is read where it is"}
+
+
+def _link_problem(root: str | os.PathLike, rel: str, result: Scan) -> None:
+    why = _SKIPPED_LINK[link_leads(root, rel)]
     if rel.endswith(".md") or os.path.isdir(os.path.join(root, rel)):
         result.problems.append(Problem(rel, 0, 0, "warning", "symlink", f"skipped symbolic link: {why}",
                                        "keep notes as real files inside the notebook folder"))
@@ -409,6 +419,15 @@ class Notebook:
         """The slug of a rep typed by a person (see :func:`resolve_rep`)."""
         return resolve_rep(self.reps(), {s: self.rep_name(s) for s in self.reps()}, given)
 
+    def notes_not_read(self, rep: str) -> list[Problem]:
+        """Why some of ``rep``'s notes were not read, or nothing when every one was read whole:
+        a note the walk found that could not be read or parsed, and a place skipped that
+        holds notes or may (the rep's folder, or a folder in it, that is a symbolic link or
+        cannot be read; a symbolic link named like a note)."""
+        found = set(self.scan.notes)
+        return [p for p in self.problems
+                if (p.path == rep or p.path.startswith(rep + "/")) and (p.path in found or _hides_notes(p))]
+
     def notes_of(self, rep: str) -> list[Note]:
         """One rep's notes by date (grouped once per list of notes: commands ask for every rep)."""
         notes = self.notes
@@ -420,6 +439,15 @@ class Notebook:
                 group.sort(key=lambda n: n.sort_key)
             self._by_rep = (notes, len(notes), groups)
         return list(self._by_rep[2].get(rep, ()))
+
+
+def _hides_notes(problem: Problem) -> bool:
+    """A place the walk skipped that may hold notes: a folder (a link to one, or one it
+    could not read) or a link named like a note; not a link to some other ``.md`` file."""
+    if problem.code not in ("symlink", "unreadable"):
+        return False
+    name = problem.path.rsplit("/", 1)[-1]
+    return not name.endswith(".md") or NOTE_NAME.match(name) is not None
 
 
 def _row_order(row) -> tuple:

@@ -250,7 +250,7 @@ def _erofs():
 
     original = fsutil._temp_file
 
-    def refuse(folder, name):
+    def refuse(folder, name, dir_fd=None):
         raise OSError(errno.EROFS, "Read-only file system", str(folder))
 
     fsutil._temp_file = refuse

@@ -220,11 +220,14 @@ def test_a_notebook_that_cannot_be_written_gives_a_clear_error(cli, acme, monkey
     assert cli("--notebook", acme, "followups").exit_code == 0
 
 
-def test_a_rep_note_that_cannot_be_read_is_warned_about(cli, acme):
+def test_a_rep_note_that_cannot_be_read_stops_the_agenda_naming_it(cli, acme):
+    # It may hold open commitments the agenda would leave behind (tests/test_write_places.py).
     write(acme / "bob-okafor" / "2026-11-17.md", "---\nrep: [\n---\n")
     result = new(cli, acme, "bob")
-    assert result.exit_code == 0
-    assert "bob-okafor/2026-11-17.md" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.startswith("onenotes: error: cannot write the next agenda: bob-okafor/2026-11-17.md "
+                                    "cannot be read (line 3: ")
+    assert not (acme / "bob-okafor" / "2026-11-23.md").exists()
 
 
 # ------------------------------------------------------------ templates ---

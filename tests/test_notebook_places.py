@@ -319,15 +319,20 @@ def test_reading_commands_on_10000_notes_warn_about_the_broken_one_and_use_the_r
         assert got.stdout.strip()
 
 
-def test_new_on_10000_notes_warns_about_the_rep_s_broken_note_and_writes(big_notebook, cli):
+def test_new_on_10000_notes_refuses_the_rep_with_the_broken_note_and_writes_for_the_others(big_notebook, cli):
     root, broken = big_notebook
     rep = f"rep-{BROKEN_REP:02d}"
     got = cli("--notebook", root, "new", rep, "--today", TODAY)
+    assert got.exit_code == 1
+    assert got.stderr.startswith(f"onenotes: error: cannot write the next agenda: {broken} cannot be read "
+                                 f"(line {BROKEN_LINE}: tab character in the indentation")
+    assert got.stdout == ""
+    other = cli("--notebook", root, "new", "rep-24", "--today", TODAY)
     try:
-        assert got.exit_code == 0, got.stderr
-        assert f"onenotes: {broken}:{BROKEN_LINE}:1: error: tab character in the indentation" in got.stderr
-        written = Path(got.stdout.strip())
-        assert written.parent == root / rep and written.is_file()
+        assert other.exit_code == 0, other.stderr
+        assert f"{broken}:{BROKEN_LINE}:1: error" not in other.stderr
+        written = Path(other.stdout.strip())
+        assert written.parent == root / "rep-24" and written.is_file()
     finally:
-        if got.stdout.strip():
-            Path(got.stdout.strip()).unlink(missing_ok=True)
+        if other.stdout.strip():
+            Path(other.stdout.strip()).unlink(missing_ok=True)

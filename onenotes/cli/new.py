@@ -36,7 +36,7 @@ def command(ctx, rep, date_text, template, edit, add, another, today_text):
     now = today(book.config, today_text)
     date = cli_date(date_text, now, "--date") if date_text else None
     result = create_note(book, rep, today=now, date=date, template=template, add=add, another=another)
-    # A note of this rep that could not be read may hold commitments that were not carried.
+    # What was not read in this rep's folder (a note that could not be read stops the agenda).
     warn([p for p in book.problems if p.path.startswith(result.rep + "/")])
     # And one whose figures could not be read: the agenda's numbers have a gap there.
     warn([p for n in book.notes if n.rep == result.rep for p in n.problems

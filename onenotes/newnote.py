@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from onenotes.errors import BadInputError, NoteError, NoteExistsError, RefusedError, TemplateError, WriteError
+from onenotes.errors import (BadInputError, NoteError, NoteExistsError, Problem, RefusedError, TemplateError,
+                             WriteError)
 from onenotes.fsutil import write_new_file
 from onenotes.diagnosis import diagnose
 from onenotes.carry import agenda_questions, note_body, open_help_requests, upcoming_calls
@@ -17,7 +18,7 @@ from onenotes.ledger import build_ledger, open_commitments
 from onenotes.note import Metric, Note, parse_note, split_frontmatter
 from onenotes.privacy import private_lines
 from onenotes.notebook import Notebook, check_slug, slugify
-from onenotes.places import link_leads_phrase, link_refusal, open_folder
+from onenotes.places import link_leads_phrase, link_on_the_way, link_refusal, open_folder
 from onenotes.render import NOT_NOTES, render
 from onenotes.schedule import next_meeting
 
@@ -176,16 +177,24 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
     return note
 
 
+class NotesNotRead(RefusedError):
+    """No agenda for a rep whose notes were not all read; ``problems`` says what was not."""
+
+    def __init__(self, message: str, *, hint: str | None = None, problems: list[Problem] = ()):
+        super().__init__(message, hint=hint)
+        self.problems = list(problems)
+
+
 def check_notes_read(book: Notebook, rep: str) -> None:
     """Refuse to write an agenda for ``rep`` unless every note of theirs was read whole
     (:meth:`Notebook.notes_not_read`): the agenda carries every open commitment, and one
     in a note that was not read would be left behind without a word."""
+    if link_on_the_way(book.folder, rep):  # the rep's folder: not read, and no place to write
+        raise link_refusal(book.folder, rep, folder=True)
     unread = book.notes_not_read(rep)
     if not unread:
         return
     first = unread[0]
-    if first.path == rep and first.code == "symlink":  # the rep's folder: a place not to write in
-        raise link_refusal(book.folder, rep, folder=True)
     shown = first.path if first.path.endswith(".md") else first.path + "/"
     if first.code == "symlink":
         what = f"is a symbolic link {link_leads_phrase(book.folder, first.path)}, not read"
@@ -194,8 +203,9 @@ def check_notes_read(book: Notebook, rep: str) -> None:
         what = f"cannot be read ({f'line {first.line}: ' if first.line else ''}{why})"
     listed = f"; `onenotes check` lists all {len(unread)}" if len(unread) > 1 else \
         "; `onenotes check` says what is wrong"
-    raise RefusedError(f"cannot write the next agenda: {shown} {what}; fix it first",
-                       hint="an agenda carries every open commitment of the rep's notes" + listed)
+    raise NotesNotRead(f"cannot write the next agenda: {shown} {what}; fix it first",
+                       hint="an agenda carries every open commitment of the rep's notes" + listed,
+                       problems=unread)
 
 
 def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,

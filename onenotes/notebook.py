@@ -422,11 +422,10 @@ class Notebook:
     def notes_not_read(self, rep: str) -> list[Problem]:
         """Why some of ``rep``'s notes were not read, or nothing when every one was read whole:
         a note the walk found that could not be read or parsed, and a place skipped that
-        holds notes or may (the rep's folder, or a folder in it, that is a symbolic link or
-        cannot be read; a symbolic link named like a note)."""
+        holds notes or may (see :func:`_hides_notes`)."""
         found = set(self.scan.notes)
-        return [p for p in self.problems
-                if (p.path == rep or p.path.startswith(rep + "/")) and (p.path in found or _hides_notes(p))]
+        return [p for p in self.problems if (p.path == rep or p.path.startswith(rep + "/"))
+                and (p.path in found or _hides_notes(self.folder, p))]
 
     def notes_of(self, rep: str) -> list[Note]:
         """One rep's notes by date (grouped once per list of notes: commands ask for every rep)."""
@@ -441,13 +440,19 @@ class Notebook:
         return list(self._by_rep[2].get(rep, ()))
 
 
-def _hides_notes(problem: Problem) -> bool:
-    """A place the walk skipped that may hold notes: a folder (a link to one, or one it
-    could not read) or a link named like a note; not a link to some other ``.md`` file."""
-    if problem.code not in ("symlink", "unreadable"):
-        return False
+def _hides_notes(root: str, problem: Problem) -> bool:
+    """A place the walk skipped that may hold notes: a folder it could not read, a link
+    named like a note (its note is not read as this rep's), a link to a folder outside
+    the notebook.  Not a link to some other ``.md`` file, nor a folder link whose target
+    is read where it is, in the notebook."""
     name = problem.path.rsplit("/", 1)[-1]
-    return not name.endswith(".md") or NOTE_NAME.match(name) is not None
+    if problem.code == "unreadable":
+        return True
+    if problem.code != "symlink":
+        return False
+    if name.endswith(".md"):
+        return NOTE_NAME.match(name) is not None
+    return link_leads(root, problem.path) == "outside"
 
 
 def _row_order(row) -> tuple:

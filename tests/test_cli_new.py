@@ -225,8 +225,9 @@ def test_a_rep_note_that_cannot_be_read_stops_the_agenda_naming_it(cli, acme):
     write(acme / "bob-okafor" / "2026-11-17.md", "---\nrep: [\n---\n")
     result = new(cli, acme, "bob")
     assert result.exit_code == 1
-    assert result.stderr.startswith("onenotes: error: cannot write the next agenda: bob-okafor/2026-11-17.md "
-                                    "cannot be read (line 3: ")
+    assert result.stderr.startswith("onenotes: bob-okafor/2026-11-17.md:3:1: error: invalid YAML")
+    assert "\nonenotes: error: cannot write the next agenda: bob-okafor/2026-11-17.md cannot be read " \
+        "(line 3: " in result.stderr
     assert not (acme / "bob-okafor" / "2026-11-23.md").exists()
 
 

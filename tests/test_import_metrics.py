@@ -383,7 +383,8 @@ def test_a_new_agenda_for_a_rep_with_an_unreadable_note_is_refused_as_new_refuse
         result = cli("--notebook", acme, "import-metrics", DATA / "salesforce.csv", "--map",
                      DATA / "salesforce.yaml", "--date", "2026-11-23", "--today", "2026-11-23", *dry_run)
         assert result.exit_code == 1, result.stderr
-        assert result.stderr.startswith("onenotes: error: cannot write the next agenda: "
-                                        "bob-okafor/2026-11-20.md cannot be read (line 3: invalid YAML")
+        assert result.stderr.startswith("onenotes: bob-okafor/2026-11-20.md:3:1: error: invalid YAML")
+        assert "\nonenotes: error: cannot write the next agenda: bob-okafor/2026-11-20.md cannot be read " \
+            "(line 3: invalid YAML" in result.stderr
         assert result.stdout == ""
     assert not (acme / "alice-nguyen" / "2026-11-23.md").exists()

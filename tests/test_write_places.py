@@ -140,7 +140,9 @@ def test_new_refuses_when_a_note_of_the_rep_cannot_be_parsed(cli, acme):
     got = cli("--notebook", acme, "new", "bob", "--today", TODAY)
     assert got.exit_code == 1
     assert got.stdout == ""
-    assert got.stderr == (
+    assert got.stderr == (  # what `followups` would warn, then why nothing was written
+        f"onenotes: {REP}/2026-11-20.md:3:1: error: invalid YAML: did not find expected node content "
+        "(check this line's 'key: value' and indentation; put a value with special characters in double quotes)\n"
         f"onenotes: error: cannot write the next agenda: {REP}/2026-11-20.md cannot be read "
         "(line 3: invalid YAML: did not find expected node content); fix it first\n"
         "  hint: an agenda carries every open commitment of the rep's notes; "
@@ -156,6 +158,10 @@ def test_new_refuses_when_a_note_of_the_rep_is_a_link_and_counts_the_others(cli,
     got = cli("--notebook", acme, "new", "bob", "--today", TODAY)
     assert got.exit_code == 1
     assert got.stderr == (
+        f"onenotes: {REP}/2026-11-09.md: warning: skipped symbolic link: it leads outside the notebook "
+        "(keep notes as real files inside the notebook folder)\n"
+        f"onenotes: {REP}/2026-11-20.md:3:1: error: invalid YAML: did not find expected node content "
+        "(check this line's 'key: value' and indentation; put a value with special characters in double quotes)\n"
         f"onenotes: error: cannot write the next agenda: {REP}/2026-11-09.md is a symbolic link leading "
         "outside the notebook, not read; fix it first\n"
         "  hint: an agenda carries every open commitment of the rep's notes; `onenotes check` lists all 2\n")
@@ -174,7 +180,9 @@ def test_new_refuses_when_the_rep_s_folder_cannot_be_read(cli, acme, monkeypatch
     monkeypatch.setattr(os, "scandir", scandir)
     got = cli("--notebook", acme, "new", "bob", "--today", TODAY)
     assert got.exit_code == 1
-    assert got.stderr.startswith(f"onenotes: error: cannot write the next agenda: {REP}/ cannot be read "
+    assert got.stderr.startswith(f"onenotes: {REP}: warning: cannot read folder: Permission denied "
+                                 "(check the folder's permissions)\n"
+                                 f"onenotes: error: cannot write the next agenda: {REP}/ cannot be read "
                                  "(Permission denied); fix it first\n")
     assert not (acme / AGENDA).exists()
 

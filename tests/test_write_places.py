@@ -206,6 +206,34 @@ def test_files_that_hold_no_notes_do_not_stop_an_agenda(cli, acme, tmp_path):
     assert got.stdout == f"{acme / AGENDA}\n"
 
 
+def test_a_folder_link_in_the_rep_s_folder_stops_the_agenda_only_when_it_leads_outside(cli, acme, tmp_path):
+    # Inside the notebook, its target is read where it is; outside, its notes are read by nothing.
+    (acme / REP / "carla").symlink_to(acme / "carla-mendes", target_is_directory=True)
+    inside = cli("--notebook", acme, "new", "bob", "--today", TODAY)
+    assert inside.exit_code == 0, inside.stderr
+    (acme / AGENDA).unlink()
+    archive = tmp_path / "archive"
+    write(archive / "2026-06-01.md", "---\nrep: bob-okafor\ndate: 2026-06-01\n---\n- [ ] Old promise\n")
+    (acme / REP / "archive").symlink_to(archive, target_is_directory=True)
+    outside = cli("--notebook", acme, "new", "bob", "--today", TODAY)
+    assert outside.exit_code == 1
+    assert f"onenotes: error: cannot write the next agenda: {REP}/archive/ is a symbolic link leading " \
+        "outside the notebook, not read; fix it first\n" in outside.stderr
+    assert not (acme / AGENDA).exists()
+
+
+def test_the_refusal_is_the_same_through_the_cache(cli, acme, monkeypatch):
+    monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+    write(acme / REP / "2026-11-20.md", "---\nrep: [\n---\n")
+    first = cli("--notebook", acme, "new", "bob", "--today", TODAY)
+    again = cli("--notebook", acme, "new", "bob", "--today", TODAY)  # the notes come from the cache now
+    uncached = cli("--notebook", acme, "--no-cache", "new", "bob", "--today", TODAY)
+    assert (acme / ".onenotes").is_dir()
+    assert first.exit_code == again.exit_code == uncached.exit_code == 1
+    assert first.stderr == again.stderr == uncached.stderr
+    assert "cannot write the next agenda" in first.stderr
+
+
 def test_an_edit_of_an_existing_note_is_not_stopped_by_another_broken_note(cli, acme, tmp_path):
     # Only a new agenda carries commitments; figures go into the note that is there.
     write(acme / REP / "2026-11-20.md", "---\nrep: [\n---\n")

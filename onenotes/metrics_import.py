@@ -583,7 +583,8 @@ def write_plan(plan: ImportPlan) -> list[Change]:
                     write_new_file(change.path.parent, change.path.name, change.new.decode("utf-8"),
                                    dir_fd=folder)
                 finally:
-                    os.close(folder)
+                    if folder is not None:
+                        os.close(folder)
             else:
                 check_place(change.root, change.rel)
                 replace_file(change.path, change.new, expected=change.old)

@@ -284,5 +284,6 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
             except OSError as exc:
                 raise WriteError(f"cannot write {folder / name}: {exc.strerror or exc}") from None
     finally:
-        os.close(folder_fd)
+        if folder_fd is not None:
+            os.close(folder_fd)
     return NewNote(path, rel, rep, date, text, created_rep)

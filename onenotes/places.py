@@ -57,20 +57,32 @@ def link_on_the_way(root: str | os.PathLike, rel: str) -> str | None:
     return None
 
 
-def check_place(root: str | os.PathLike, rel: str) -> None:
-    """Refuse to write ``rel`` when a folder on its way, or the file, is a symbolic link."""
+def check_place(root: str | os.PathLike, rel: str, *, folder: bool = False) -> None:
+    """Refuse to write ``rel`` (a file, or a ``folder``) when a folder on its way, or the
+    file, is a symbolic link."""
     link = link_on_the_way(root, rel)
     if link is not None:
-        raise link_refusal(root, link, folder=link != rel)
+        raise link_refusal(root, link, folder=folder or link != rel)
 
 
-def open_folder(root: str | os.PathLike, rel: str, *, create: bool = False) -> int:
+# Calls relative to an open folder (Linux, macOS, the BSDs; not Windows).
+_AT_CALLS = {os.open, os.mkdir, os.link, os.rename, os.unlink} <= os.supports_dir_fd
+
+
+def open_folder(root: str | os.PathLike, rel: str, *, create: bool = False) -> int | None:
     """A descriptor of the notebook's folder ``rel`` (``rep``), opened part by part from the
     notebook's folder without following a link; ``create`` makes a missing last part.
 
     The caller closes it.  :class:`RefusedError` (:func:`link_refusal`) when a part is a
-    symbolic link; OSError when a part cannot be opened or made.
+    symbolic link; OSError when a part cannot be opened or made.  Where the system has no
+    calls relative to an open folder, None, once the way was checked (:func:`check_place`)
+    and the folder made.
     """
+    if not _AT_CALLS:
+        check_place(root, rel, folder=True)
+        if create:
+            os.makedirs(os.path.join(root, rel), exist_ok=True)
+        return None
     fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))  # the root: the user's choice
     try:
         parts = rel.split("/")

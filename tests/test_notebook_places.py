@@ -241,6 +241,11 @@ def test_init_and_messages_in_a_unicode_rep_folder_on_a_unicode_path(tmp_path, c
     listed = cli("--notebook", root, "followups", "--today", TODAY)
     assert listed.exit_code == 0
     assert "onenotes: josé-garcía/2026-11-16.md:5:1: error: tab character" in listed.stderr
+    refused = cli("--notebook", root, "new", "José García", "--today", TODAY)
+    assert refused.exit_code == 1
+    assert "onenotes: error: cannot write the next agenda: josé-garcía/2026-11-16.md cannot be read " \
+        "(line 5: tab character in the indentation)" in refused.stderr
+    write(root / "josé-garcía" / "2026-11-16.md", "---\nrep: josé-garcía\ndate: 2026-11-16\nmetrics:\n  revenue: 1\n---\n")
     created = cli("--notebook", root, "new", "José García", "--today", TODAY)
     assert created.exit_code == 0, created.stderr
     assert created.stdout == f"{root / 'josé-garcía' / '2026-11-23.md'}\n"

@@ -320,3 +320,27 @@ def test_import_metrics_does_not_make_a_new_agenda_through_a_swapped_folder(cli,
     assert got.exit_code == 1
     assert got.stderr.endswith(REFUSED_OUTSIDE)
     assert not (moved[0] / f"{TODAY}.md").exists()
+
+
+def test_without_calls_relative_to_a_folder_the_way_is_still_checked_before_writing(cli, acme, tmp_path,
+                                                                                    monkeypatch):
+    # (Windows has no openat: the folder is checked for links, then written by its path.)
+    from onenotes import places
+
+    monkeypatch.setattr(places, "_AT_CALLS", False)
+    made = cli("--notebook", acme, "new", "Dana Reyes", "--add", "--today", TODAY)
+    assert made.exit_code == 0, made.stderr
+    assert (acme / "dana-reyes" / f"{TODAY}.md").is_file()
+    moved = []
+    real_verify = newnote._verify
+
+    def verify_then_swap(*args, **kwargs):
+        note = real_verify(*args, **kwargs)
+        moved.append(swap_for_a_link(acme, tmp_path))
+        return note
+
+    monkeypatch.setattr(newnote, "_verify", verify_then_swap)
+    got = cli("--notebook", acme, "new", "bob", "--today", TODAY)
+    assert got.exit_code == 1
+    assert got.stderr == REFUSED_OUTSIDE
+    assert not (moved[0] / f"{TODAY}.md").exists()

@@ -76,7 +76,6 @@ def _temp_file(folder: Path, name: str, dir_fd: int | None = None) -> tuple[int,
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
-
 def _fsync_dir(folder: Path, dir_fd: int | None = None) -> None:
     if dir_fd is not None:
         try:

@@ -589,8 +589,10 @@ def write_plan(plan: ImportPlan) -> list[Change]:
                 check_place(change.root, change.rel)
                 replace_file(change.path, change.new, expected=change.old)
         except RefusedError as exc:  # a link put on the way since the plan was made
-            written = "; already written: " + ", ".join(c.rel for c in done) if done else ""
-            raise RefusedError(exc.message + written, hint=exc.hint) from None
+            if not done:
+                raise
+            raise RefusedError(f"{exc.message.removesuffix('; nothing written')}; {change.rel} was not written; "
+                               "already written: " + ", ".join(c.rel for c in done), hint=exc.hint) from None
         except (ChangedOnDisk, FileExistsError):
             written = "; already written: " + ", ".join(c.rel for c in done) if done else ""
             raise RefusedError(f"{change.rel} changed while onenotes was writing; it was left as it is"

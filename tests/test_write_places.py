@@ -344,3 +344,25 @@ def test_without_calls_relative_to_a_folder_the_way_is_still_checked_before_writ
     assert got.exit_code == 1
     assert got.stderr == REFUSED_OUTSIDE
     assert not (moved[0] / f"{TODAY}.md").exists()
+
+
+def test_import_metrics_says_what_it_had_written_when_a_later_folder_became_a_link(cli, acme, tmp_path,
+                                                                                   monkeypatch):
+    moved = []
+    real_replace = metrics_import.replace_file
+
+    def replace_then_swap(*args, **kwargs):
+        done = real_replace(*args, **kwargs)
+        if not moved:  # after alice's note: bob's folder goes
+            moved.append(swap_for_a_link(acme, tmp_path))
+        return done
+
+    monkeypatch.setattr(metrics_import, "replace_file", replace_then_swap)
+    export = write(tmp_path / "crm.csv", "Rep,Revenue\nAlice Nguyen,5\nBob Okafor,21300\n")
+    before = (acme / REP / "2026-11-16.md").read_bytes()
+    got = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16", "--today", TODAY)
+    assert got.exit_code == 1
+    assert got.stderr.startswith(
+        f"onenotes: error: {REP}/ is a symbolic link leading outside the notebook; {REP}/2026-11-16.md was "
+        "not written; already written: alice-nguyen/2026-11-16.md\n")
+    assert (moved[0] / "2026-11-16.md").read_bytes() == before

@@ -329,8 +329,9 @@ def test_new_on_10000_notes_refuses_the_rep_with_the_broken_note_and_writes_for_
     rep = f"rep-{BROKEN_REP:02d}"
     got = cli("--notebook", root, "new", rep, "--today", TODAY)
     assert got.exit_code == 1
-    assert got.stderr.startswith(f"onenotes: error: cannot write the next agenda: {broken} cannot be read "
-                                 f"(line {BROKEN_LINE}: tab character in the indentation")
+    assert got.stderr.startswith(f"onenotes: {broken}:{BROKEN_LINE}:1: error: tab character in the indentation")
+    assert f"\nonenotes: error: cannot write the next agenda: {broken} cannot be read " \
+        f"(line {BROKEN_LINE}: tab character in the indentation" in got.stderr
     assert got.stdout == ""
     other = cli("--notebook", root, "new", "rep-24", "--today", TODAY)
     try:

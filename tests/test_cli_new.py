@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from conftest import ROOT, TODAY, examples, note_text, write
 from onenotes.errors import NoteExistsError
 from onenotes.ledger import build_ledger, open_commitments
-from onenotes.newnote import create_note
+from onenotes.newnote import create_note, reviewable
 from onenotes.note import HANDLER, parse_note
 from onenotes.notebook import load_notebook
 from onenotes.yamlsafe import load_yaml, to_yaml_scalar
@@ -315,6 +315,8 @@ def test_round_trip_what_new_writes_reads_back_exactly(tmp_path_factory, texts, 
     for origin in ("frontmatter", "body"):  # the carried commitments, then their review items
         got = [(m.id, m.text, m.owner, m.due, m.since, m.status) for m in note.mentions if m.origin == origin]
         assert got == want, origin
+        # (a text that cannot be a review item, such as one holding %%, is listed without a box)
+        want = [w for w in want if reviewable(w[0], w[1])]
     assert [(m.name, m.goal, m.actual) for m in note.metrics] == [("revenue", 1.5, None), ("no", 7, None)]
     # The frontmatter means the same to a YAML 1.1 reader (PyYAML) as to ours.
     fm, _ = HANDLER.split(made.text)

@@ -28,6 +28,7 @@ from onenotes.ledger import Entry, build_ledger
 from onenotes.note import MAX_NOTE_BYTES, Mention, Note, decode, parse_note
 from onenotes.notebook import Notebook, note_identity
 from onenotes.output import clean
+from onenotes.places import check_place
 from onenotes.yamlsafe import to_yaml_scalar
 
 ACTIONS = {"done": "done", "drop": "dropped", "dropped": "dropped"}
@@ -235,6 +236,7 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
                sub_of: dict[tuple[str, str], str],
                synced: dict[tuple[str, str], tuple[dt.date | None, str | None]]) -> tuple[Change, list[Closed]]:
     path = book.root / rel
+    check_place(book.root, rel)
     try:
         read = read_to_edit(path, rel, MAX_NOTE_BYTES)
     except (OSError, ValueError) as exc:
@@ -500,6 +502,7 @@ def write_changes(changes: list[Change]) -> None:
     check_writable(changes)
     written: list[str] = []
     for change in changes:
+        check_place(change.root, change.rel)
         try:
             replace_file(change.path, change.new, expected=change.read)
         except ChangedOnDisk as exc:

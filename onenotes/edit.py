@@ -104,6 +104,11 @@ class Change:
     new_file: bool = False  # the file does not exist yet
     read: Snapshot | None = None  # the file as read (``old`` and its identity), to replace only it
 
+    @property
+    def root(self) -> Path:
+        """The notebook's folder (``path`` is ``root / rel``)."""
+        return self.path.parents[self.rel.count("/")]
+
     def diff(self) -> str:
         """A unified diff (``a/REL``, ``b/REL``) of the change that ``git apply`` takes
         (the file's own line ends)."""

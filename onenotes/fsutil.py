@@ -17,19 +17,23 @@ import time
 from pathlib import Path
 
 
-def write_new_file(folder: Path, name: str, text: str) -> Path:
+def write_new_file(folder: Path, name: str, text: str, *, dir_fd: int | None = None) -> Path:
     """Create ``folder/name`` with ``text``, only if it does not exist.
 
     The text goes to a hidden temporary file in the same folder, is fsynced,
     then hard-linked to its name: ``link`` fails if the name exists, so of two
     racing processes exactly one wins, and a crash at any point leaves either
     no file or a whole one (at worst a hidden ``.name.*.tmp``, which notebook
-    scans ignore).  Raises FileExistsError, or OSError when it cannot write.
+    scans ignore).  ``dir_fd``: an open descriptor of ``folder``
+    (:func:`onenotes.places.open_folder`); the file is made in that very
+    folder, whatever its name leads to by then.  Raises FileExistsError, or
+    OSError when it cannot write.
     """
     final = folder / name
-    with _staged(folder, name, text.encode("utf-8")) as tmp:
+    at = name if dir_fd is not None else final  # the name for the calls below
+    with _staged(folder, name, text.encode("utf-8"), dir_fd) as tmp:
         try:
-            os.link(tmp, final)
+            os.link(tmp, at, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
         except FileExistsError:
             raise
         except OSError as exc:
@@ -37,20 +41,21 @@ def write_new_file(folder: Path, name: str, text: str) -> Path:
                 raise
             # No hard links here (some network and FAT filesystems): claim the
             # name exclusively, then move the complete file over the claim.
-            os.close(os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
-            os.replace(tmp, final)
-        _fsync_dir(folder)
+            os.close(os.open(at, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644, dir_fd=dir_fd))
+            os.replace(tmp, at, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        _fsync_dir(folder, dir_fd)
     return final
 
 
 @contextlib.contextmanager
-def _staged(folder: Path, name: str, data: bytes):
+def _staged(folder: Path, name: str, data: bytes, dir_fd: int | None = None):
     """A hidden temporary file beside ``name`` holding ``data``, fsynced.
 
-    Yields its path; it is removed afterwards unless it was linked or moved
-    into place (a crash can leave it: every command ignores ``.*.tmp``).
+    Yields its path (its name in ``dir_fd``, when given); it is removed afterwards
+    unless it was linked or moved into place (a crash can leave it: every command
+    ignores ``.*.tmp``).
     """
-    fd, tmp = _temp_file(folder, name)
+    fd, tmp = _temp_file(folder, name, dir_fd)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -59,26 +64,33 @@ def _staged(folder: Path, name: str, data: bytes):
         yield tmp
     finally:
         try:
-            os.unlink(tmp)
+            os.unlink(tmp, dir_fd=dir_fd)
         except FileNotFoundError:
             pass
 
 
-def _temp_file(folder: Path, name: str) -> tuple[int, str]:
+def _temp_file(folder: Path, name: str, dir_fd: int | None = None) -> tuple[int, str]:
     """A new hidden temporary file beside the target, with the usual permissions.
 
     (``tempfile.mkstemp`` would make it 0600, and the note would keep that.)
     """
     for _ in range(100):
-        path = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+        tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+        path = tmp if dir_fd is not None else os.path.join(folder, tmp)
         try:
-            return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), path
+            return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666, dir_fd=dir_fd), path
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
-def _fsync_dir(folder: Path) -> None:
+def _fsync_dir(folder: Path, dir_fd: int | None = None) -> None:
+    if dir_fd is not None:
+        try:
+            os.fsync(dir_fd)
+        except OSError:
+            pass
+        return
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

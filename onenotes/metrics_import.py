@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import difflib
 import io
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
 from onenotes.newnote import create_note
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, parse_note
 from onenotes.notebook import Notebook
+from onenotes.places import check_place, open_folder
 from onenotes.text import plural
 from onenotes.yamlsafe import YamlProblem, load_yaml, to_yaml_scalar
 
@@ -449,6 +451,7 @@ def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date) -> None:
         rel = f"{rep}/{plan.date.isoformat()}.md"
         path = book.root / rel
         shown = ", ".join(f"{k} {to_yaml_scalar(v)}" for k, v in values.items())
+        check_place(book.root, rel)  # never a note where no command would read it
         if not path.exists():
             def fill(text: str, note: Note, values=values) -> str:
                 lines = Lines(text.encode("utf-8"))
@@ -576,12 +579,23 @@ def write_plan(plan: ImportPlan) -> list[Change]:
     for change in sorted(plan.changes, key=lambda c: c.new_file):
         try:
             if change.new_file:
-                change.path.parent.mkdir(exist_ok=True)
-                write_new_file(change.path.parent, change.path.name, change.new.decode("utf-8"))
+                folder = open_folder(change.root, change.rel.rsplit("/", 1)[0], create=True)
+                try:
+                    write_new_file(change.path.parent, change.path.name, change.new.decode("utf-8"),
+                                   dir_fd=folder)
+                finally:
+                    if folder is not None:
+                        os.close(folder)
             else:
+                check_place(change.root, change.rel)
                 replace_file(change.path, change.new, expected=change.read)
         except ChangedOnDisk as exc:
             raise race_error(change.rel, exc, [c.rel for c in done]) from None
+        except RefusedError as exc:  # a link put on the way since the plan was made
+            if not done:
+                raise
+            raise RefusedError(f"{exc.message.removesuffix('; nothing written')}; {change.rel} was not written; "
+                               "already written: " + ", ".join(c.rel for c in done), hint=exc.hint) from None
         except FileExistsError:
             written = "; already written: " + ", ".join(c.rel for c in done) if done else ""
             raise RefusedError(f"{change.rel} changed while onenotes was writing; it was left as it is"

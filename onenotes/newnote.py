@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from onenotes.errors import BadInputError, NoteError, NoteExistsError, RefusedError, TemplateError, WriteError
+from onenotes.errors import (BadInputError, NoteError, NoteExistsError, Problem, RefusedError, TemplateError,
+                             WriteError)
 from onenotes.fsutil import write_new_file
 from onenotes.diagnosis import diagnose
 from onenotes.carry import agenda_questions, note_body, open_help_requests, upcoming_calls
@@ -16,6 +18,7 @@ from onenotes.ledger import build_ledger, open_commitments
 from onenotes.note import Metric, Note, parse_note, split_frontmatter
 from onenotes.privacy import private_lines
 from onenotes.notebook import Notebook, check_slug, slugify
+from onenotes.places import link_leads_phrase, link_on_the_way, link_refusal, open_folder
 from onenotes.render import NOT_NOTES, render
 from onenotes.schedule import next_meeting
 
@@ -174,6 +177,37 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
     return note
 
 
+class NotesNotRead(RefusedError):
+    """No agenda for a rep whose notes were not all read; ``problems`` says what was not."""
+
+    def __init__(self, message: str, *, hint: str | None = None, problems: list[Problem] = ()):
+        super().__init__(message, hint=hint)
+        self.problems = list(problems)
+
+
+def check_notes_read(book: Notebook, rep: str) -> None:
+    """Refuse to write an agenda for ``rep`` unless every note of theirs was read whole
+    (:meth:`Notebook.notes_not_read`): the agenda carries every open commitment, and one
+    in a note that was not read would be left behind without a word."""
+    if link_on_the_way(book.folder, rep):  # the rep's folder: not read, and no place to write
+        raise link_refusal(book.folder, rep, folder=True)
+    unread = book.notes_not_read(rep)
+    if not unread:
+        return
+    first = unread[0]
+    shown = first.path if first.path.endswith(".md") else first.path + "/"
+    if first.code == "symlink":
+        what = f"is a symbolic link {link_leads_phrase(book.folder, first.path)}, not read"
+    else:
+        why = first.message.removeprefix("cannot read folder: ").removeprefix("cannot read: ")
+        what = f"cannot be read ({f'line {first.line}: ' if first.line else ''}{why})"
+    listed = f"; `onenotes check` lists all {len(unread)}" if len(unread) > 1 else \
+        "; `onenotes check` says what is wrong"
+    raise NotesNotRead(f"cannot write the next agenda: {shown} {what}; fix it first",
+                       hint="an agenda carries every open commitment of the rep's notes" + listed,
+                       problems=unread)
+
+
 def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,
                 template: str | None = None, add: bool = False, another: bool = False,
                 figures: dict[str, int | float] | None = None, finish=None, write: bool = True) -> NewNote:
@@ -198,6 +232,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
             raise BadInputError(f"{rep_input!r} has no letters or digits to name a rep folder") from None
         check_slug(rep)  # "Templates!" slugs to templates/, a folder never read as notes
         created_rep = not (book.root / rep).exists()
+    check_notes_read(book, rep)
     if date is None:
         notes = book.notes_of(rep)
         last = notes[-1].date if notes else None
@@ -228,23 +263,27 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     if not write:
         return NewNote(folder / name, rel, rep, date, text, created_rep)
     try:
-        folder.mkdir(exist_ok=True)
+        folder_fd = open_folder(book.root, rep, create=True)  # the rep's own folder, not a link
     except OSError as exc:
         raise WriteError(f"cannot create the rep folder {folder}: {exc.strerror}") from None
-    while True:
-        try:
-            path = write_new_file(folder, name, text)
-            break
-        except FileExistsError:
-            if not another or seq >= MAX_SAME_DAY:
-                raise NoteExistsError(f"{folder / name} already exists; it was not changed",
-                                      hint="pick another --date, or use --another for a second "
-                                           "meeting that day") from None
-            # Another process took that name since we looked: take the next one
-            # (the text does not depend on the number).
-            seq += 1
-            name = f"{date.isoformat()}-{seq}.md"
-            rel = f"{rep}/{name}"
-        except OSError as exc:
-            raise WriteError(f"cannot write {folder / name}: {exc.strerror or exc}") from None
+    try:
+        while True:
+            try:
+                path = write_new_file(folder, name, text, dir_fd=folder_fd)
+                break
+            except FileExistsError:
+                if not another or seq >= MAX_SAME_DAY:
+                    raise NoteExistsError(f"{folder / name} already exists; it was not changed",
+                                          hint="pick another --date, or use --another for a second "
+                                               "meeting that day") from None
+                # Another process took that name since we looked: take the next one
+                # (the text does not depend on the number).
+                seq += 1
+                name = f"{date.isoformat()}-{seq}.md"
+                rel = f"{rep}/{name}"
+            except OSError as exc:
+                raise WriteError(f"cannot write {folder / name}: {exc.strerror or exc}") from None
+    finally:
+        if folder_fd is not None:
+            os.close(folder_fd)
     return NewNote(path, rel, rep, date, text, created_rep)

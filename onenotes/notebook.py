@@ -124,15 +124,25 @@ def _utf8_name(name: str, rel: str, result: Scan) -> bool:
         return False
 
 
-def _link_problem(root: str | os.PathLike, rel: str, result: Scan) -> None:
+def link_leads(root: str | os.PathLike, rel: str) -> str:
+    """Where the symbolic link ``rel`` of the notebook at ``root`` leads: ``"loop"`` (back to
+    a folder that contains it), ``"outside"`` the notebook, or ``"inside"`` it."""
     target = os.path.realpath(os.path.join(root, rel))
     real_root = os.path.realpath(root)
     if target == real_root or real_root.startswith(target + os.sep):
-        why = "it loops back to a folder that contains it"
-    elif not (target + os.sep).startswith(real_root + os.sep):
-        why = "it leads outside the notebook"
-    else:
-        why = "links are not followed; the target is read where it is"
+        return "loop"
+    if not (target + os.sep).startswith(real_root + os.sep):
+        return "outside"
+    return "inside"
+
+
+_SKIPPED_LINK = {"loop": "it loops back to a folder that contains it",
+                 "outside": "it leads outside the notebook",
+                 "inside": "links are not followed; the target is read where it is"}
+
+
+def _link_problem(root: str | os.PathLike, rel: str, result: Scan) -> None:
+    why = _SKIPPED_LINK[link_leads(root, rel)]
     if rel.endswith(".md") or os.path.isdir(os.path.join(root, rel)):
         result.problems.append(Problem(rel, 0, 0, "warning", "symlink", f"skipped symbolic link: {why}",
                                        "keep notes as real files inside the notebook folder"))
@@ -424,6 +434,14 @@ class Notebook:
                 return rel
         return None
 
+    def notes_not_read(self, rep: str) -> list[Problem]:
+        """Why some of ``rep``'s notes were not read, or nothing when every one was read whole:
+        a note the walk found that could not be read or parsed, and a place skipped that
+        holds notes or may (see :func:`_hides_notes`)."""
+        found = set(self.scan.notes)
+        return [p for p in self.problems if (p.path == rep or p.path.startswith(rep + "/"))
+                and (p.path in found or _hides_notes(self.folder, p))]
+
     def notes_of(self, rep: str) -> list[Note]:
         """One rep's notes by date (grouped once per list of notes: commands ask for every rep)."""
         notes = self.notes
@@ -435,6 +453,21 @@ class Notebook:
                 group.sort(key=lambda n: n.sort_key)
             self._by_rep = (notes, len(notes), groups)
         return list(self._by_rep[2].get(rep, ()))
+
+
+def _hides_notes(root: str, problem: Problem) -> bool:
+    """A place the walk skipped that may hold notes: a folder it could not read, a link
+    named like a note (its note is not read as this rep's), a link to a folder outside
+    the notebook.  Not a link to some other ``.md`` file, nor a folder link whose target
+    is read where it is, in the notebook."""
+    name = problem.path.rsplit("/", 1)[-1]
+    if problem.code == "unreadable":
+        return True
+    if problem.code != "symlink":
+        return False
+    if name.endswith(".md"):
+        return NOTE_NAME.match(name) is not None
+    return link_leads(root, problem.path) == "outside"
 
 
 def _row_order(row) -> tuple:

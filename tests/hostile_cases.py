@@ -157,6 +157,7 @@ class Case:
     env: dict = field(default_factory=dict)  # environment variables for the run
     terminal_safe: bool = False  # no escape or bidi control reaches text output (JSON keeps data)
     only: tuple | None = None  # run through these commands only (all parse notes the same way)
+    unread: bool = False  # leaves a note of ``rep`` unread: `new` writes no agenda (exit 1)
 
     @property
     def id(self) -> str:
@@ -168,6 +169,8 @@ class Case:
             return None
         if command in self.exits:
             return self.exits[command]
+        if command == "new" and self.unread:
+            return 1  # the unread note may hold an open commitment the agenda would leave behind
         if "*" in self.exits:
             return self.exits["*"]
         if command == "check" and self.code and self.severity == "error":
@@ -250,7 +253,7 @@ def _erofs():
 
     original = fsutil._temp_file
 
-    def refuse(folder, name):
+    def refuse(folder, name, dir_fd=None):
         raise OSError(errno.EROFS, "Read-only file system", str(folder))
 
     fsutil._temp_file = refuse
@@ -312,14 +315,14 @@ CASES: list[Case] = [
                         .replace("\n", "\r").encode()},
          kind="accept", listed=("CR commitment", "CR task")),
     Case(3, "latin-1", {H: note(body="# Notes\n\n- [ ] Caf\xe9 meeting\n").encode("latin-1")},
-         kind="warn", where=f"{H}:7", message="not valid UTF-8", code="encoding", hint="UTF-8",
+         unread=True, kind="warn", where=f"{H}:7", message="not valid UTF-8", code="encoding", hint="UTF-8",
          not_listed=("Caf",)),
     Case(3, "utf-16", {H: note(body="- [ ] wide task\n").encode("utf-16")},
-         kind="warn", where=f"{H}:1", message="UTF-16", code="encoding", not_listed=("wide task",)),
+         unread=True, kind="warn", where=f"{H}:1", message="UTF-16", code="encoding", not_listed=("wide task",)),
     Case(3, "nul-bytes", {H: note(body="text\n- [ ] nul\x00task\n").encode()},
-         kind="warn", where=f"{H}:6", message="NUL", code="encoding", not_listed=("nul",)),
+         unread=True, kind="warn", where=f"{H}:6", message="NUL", code="encoding", not_listed=("nul",)),
     Case(3, "binary", {H: bytes(range(128, 256)) * 8},
-         kind="warn", where=f"{H}:1", message="not valid UTF-8", code="encoding"),
+         unread=True, kind="warn", where=f"{H}:1", message="not valid UTF-8", code="encoding"),
     Case(3, "names-not-utf8", setup=_latin1_names, kind="warn", where="caf\ufffd",
          message="not valid UTF-8", code="encoding", severity="warning",
          warned_by=tuple(c for c in COMMAND_ARGS if c != "new"),
@@ -327,19 +330,19 @@ CASES: list[Case] = [
     Case(3, "note-name-not-utf8", setup=_latin1_names, kind="warn", where="ann/2026-11-02-\ufffd.md",
          message="not valid UTF-8", code="encoding", severity="warning"),
     Case(4, "unclosed", {H: "---\nrep: ann\ncommitments:\n  - text: Lost commitment\n"},
-         where=f"{H}:1", message="never closed", code="frontmatter-unclosed",
+         unread=True, where=f"{H}:1", message="never closed", code="frontmatter-unclosed",
          not_listed=("Lost commitment",)),
     Case(4, "unclosed-until-rule",
          {H: "---\nrep: ann\ndate: 2026-11-09\n\n## Pipeline\n\n- [ ] Hidden task\n\n---\n\nMore text\n"},
-         where=f"{H}:5", message="heading inside the frontmatter", code="frontmatter-unclosed",
+         unread=True, where=f"{H}:5", message="heading inside the frontmatter", code="frontmatter-unclosed",
          not_listed=("Hidden task",)),
     Case(4, "unclosed-h1-and-task",
          {H: "---\nrep: ann\ndate: 2026-11-09\n\n# Weekly notes\n\n- [ ] Hidden task two\n\n---\n\nMore\n"},
-         where=f"{H}:7", message="invalid YAML", code="yaml", hint="closing --- missing",
+         unread=True, where=f"{H}:7", message="invalid YAML", code="yaml", hint="closing --- missing",
          not_listed=("Hidden task two",)),
     Case(5, "rule-not-frontmatter",
          {H: "---\n\nIntro paragraph about the week\n\n---\n\n- [ ] Rule task\n"},
-         where=f"{H}:2", message="not a str", code="frontmatter-not-mapping", hint="***",
+         unread=True, where=f"{H}:2", message="not a str", code="frontmatter-not-mapping", hint="***",
          not_listed=("Rule task",)),
     Case(6, "dots-closing", {H: "---\nrep: ann\ndate: 2026-11-09\n"
                                 "commitments:\n  - text: Dots commitment\n...\n\n- [ ] Dots task\n\n---\n"},
@@ -352,20 +355,20 @@ CASES: list[Case] = [
     Case(8, "braces-frontmatter", {H: "---\n{}\n---\n- [ ] Braces fm task\n"},
          kind="accept", listed=("Braces fm task",)),
     Case(8, "list-frontmatter", {H: "---\n- one\n- two\n---\n- [ ] List fm task\n"},
-         where=f"{H}:2", message="not a list", code="frontmatter-not-mapping",
+         unread=True, where=f"{H}:2", message="not a list", code="frontmatter-not-mapping",
          not_listed=("List fm task",)),
     Case(8, "scalar-frontmatter", {H: "---\njust words\n---\n- [ ] Scalar fm task\n"},
-         where=f"{H}:2", message="not a str", code="frontmatter-not-mapping"),
+         unread=True, where=f"{H}:2", message="not a str", code="frontmatter-not-mapping"),
     Case(9, "json-first-line", {H: '{"rep": "ann"}\n\n- [ ] JSON-looking note task\n'},
          kind="accept", listed=("JSON-looking note task",)),
     Case(10, "conflict-in-frontmatter",
          {H: "---\nrep: ann\n<<<<<<< HEAD\ndate: 2026-11-09\n=======\ndate: 2026-11-10\n"
              ">>>>>>> theirs\n---\n- [ ] Conflicted task\n"},
-         where=f"{H}:3", message="unresolved merge conflict", code="merge-conflict", hint="<<<<<<<",
+         unread=True, where=f"{H}:3", message="unresolved merge conflict", code="merge-conflict", hint="<<<<<<<",
          not_listed=("Conflicted task",)),
     Case(10, "conflict-in-body",
          {H: note(body="<<<<<<< HEAD\n- [ ] Ours task\n=======\n- [ ] Theirs task\n>>>>>>> b\n")},
-         where=f"{H}:5", message="unresolved merge conflict", code="merge-conflict",
+         unread=True, where=f"{H}:5", message="unresolved merge conflict", code="merge-conflict",
          not_listed=("Ours task", "Theirs task")),
     # ------------------------------------------------------------ 11-19 YAML
     Case(11, "yaml11-words",
@@ -409,22 +412,22 @@ CASES: list[Case] = [
          where="onenotes.yaml:6", message="40,5 is not a number", code="config", hint="write 40.5",
          exits={"*": 3, "check": 1}),
     Case(14, "duplicate-key", {H: note(fm="rep: ann\ncommitments:\n  - text: Dup task\n")},
-         where=f"{H}:4", message="first on line 2", code="yaml", hint="keep one",
+         unread=True, where=f"{H}:4", message="first on line 2", code="yaml", hint="keep one",
          not_listed=("Dup task",)),
     Case(15, "tab-indent", {H: note(fm="commitments:\n\t- text: Tabbed\n")},
-         where=f"{H}:5", message="tab", code="yaml", hint="spaces", not_listed=("Tabbed",)),
+         unread=True, where=f"{H}:5", message="tab", code="yaml", hint="spaces", not_listed=("Tabbed",)),
     Case(15, "wrong-indentation",
          {H: note(fm="metrics:\n  revenue: 100\n   sales_calls: 40\ncommitments:\n  - text: Indented task\n")},
-         where=f"{H}:6", message="invalid YAML", code="yaml", hint="indent it 2 spaces, like line 5 ('revenue:')",
+         unread=True, where=f"{H}:6", message="invalid YAML", code="yaml", hint="indent it 2 spaces, like line 5 ('revenue:')",
          not_listed=("Indented task",)),
     Case(15, "colon-in-value", {H: note(fm="commitments:\n  - text: Call Ann: VIP account\n")},
-         where=f"{H}:5", message="invalid YAML", code="yaml", hint="double quotes"),
+         unread=True, where=f"{H}:5", message="invalid YAML", code="yaml", hint="double quotes"),
     Case(16, "python-tag", {H: note(fm='x: !!python/object/apply:os.system ["touch {root}/pwned"]\n')},
-         where=f"{H}:4", message="tag", code="yaml"),
+         unread=True, where=f"{H}:4", message="tag", code="yaml"),
     Case(17, "billion-laughs", {H: note(fm=BILLION)},
-         where=f"{H}:4", message="aliases", code="yaml"),
+         unread=True, where=f"{H}:4", message="aliases", code="yaml"),
     Case(17, "alias-cycle", {H: note(fm="a: &a [*a]\n")},
-         where=f"{H}:4", message="aliases", code="yaml"),
+         unread=True, where=f"{H}:4", message="aliases", code="yaml"),
     Case(16, "python-tag-in-config",
          {"onenotes.yaml": CONFIG + 'manager_x: !!python/object/apply:os.system ["touch {root}/pwned"]\n'},
          where="onenotes.yaml:10", message="tag", code="config", hint="remove the tag",
@@ -434,30 +437,30 @@ CASES: list[Case] = [
     Case(19, "huge-config", {"onenotes.yaml": CONFIG + "# " + "z" * 300_000 + "\n"},
          where="onenotes.yaml", message="KiB", code="config", exits={"*": 3, "check": 1}),
     Case(18, "deep-flow-nesting", {H: note(fm="x: " + "[" * 30000 + "]" * 30000 + "\n")},
-         where=f"{H}:2", message="nested", code="yaml", subprocess_commands=("followups",)),
+         unread=True, where=f"{H}:2", message="nested", code="yaml", subprocess_commands=("followups",)),
     Case(18, "deep-block-nesting",
          {H: note(fm="x:\n" + "".join("  " * i + "- \n" for i in range(1, 400)))},
-         where=f"{H}:2", message="nested", code="yaml"),
+         unread=True, where=f"{H}:2", message="nested", code="yaml"),
     Case(19, "long-line-no-closing-bracket",
          {H: note(body="- [ ] [due::" + " " * 60_000 + "x @due(" + " " * 60_000 + "x\n")},
          kind="accept", listed=(), subprocess_commands=("followups",), only=("followups",)),
     Case(32, "list-markers-30000-deep", {H: note(body="- " * 30_000 + "[ ] deep\n")},
          kind="accept", not_listed=("deep",), subprocess_commands=("followups",), only=("followups",)),
-    Case(19, "huge-note", {H: BIG_NOTE}, kind="warn", where=H, message="over the 1024 KiB limit",
+    Case(19, "huge-note", {H: BIG_NOTE}, unread=True, kind="warn", where=H, message="over the 1024 KiB limit",
          code="too-large", severity="warning"),
-    Case(19, "huge-frontmatter", {H: BIG_YAML}, where=f"{H}:2", message="over the 256 KiB limit",
+    Case(19, "huge-frontmatter", {H: BIG_YAML}, unread=True, where=f"{H}:2", message="over the 256 KiB limit",
          code="yaml"),
     # ------------------------------------------------------- 20-27 tree, paths
     Case(20, "symlink-loop", setup=_link("ann/loop", ".."), kind="warn", where="ann/loop",
          message="loops back", code="symlink", severity="warning"),
-    Case(20, "symlink-outside", setup=_link("ann/2026-11-02.md", "/etc/passwd"), kind="warn",
+    Case(20, "symlink-outside", unread=True, setup=_link("ann/2026-11-02.md", "/etc/passwd"), kind="warn",
          where="ann/2026-11-02.md", message="outside the notebook", code="symlink", severity="warning"),
     Case(20, "symlink-rep-folder", setup=_link("carl", "{root}/bob"), kind="warn", where="carl",
          message="symbolic link", code="symlink", severity="warning",
          warned_by=tuple(c for c in COMMAND_ARGS if c != "new")),
     Case(20, "deeply-nested-folders", setup=_deep_folders, patch=_low_recursion_limit, kind="accept",
          listed=(("Deep down task", "ann/" + "d/" * DEEP + "2026-11-02.md:5"),)),
-    Case(21, "fifo-note", setup=_fifo("ann/2026-11-02.md"), kind="warn", where="ann/2026-11-02.md",
+    Case(21, "fifo-note", unread=True, setup=_fifo("ann/2026-11-02.md"), kind="warn", where="ann/2026-11-02.md",
          message="not a regular file", code="unreadable", severity="warning"),
     Case(22, "dot-entries-and-templates",
          {".git/ann/2026-11-02.md": note(body="- [ ] git task\n"),

@@ -56,12 +56,12 @@ def test_another_takes_the_next_number_when_a_racer_took_its_name(acme, monkeypa
     real = newnote.write_new_file
     tried = []
 
-    def racer_wins_first(folder, name, text):
+    def racer_wins_first(folder, name, text, **where):
         tried.append(name)
         if len(tried) == 1:  # another process links this name between our look and our link
             (folder / name).write_text("theirs", encoding="utf-8")
             raise FileExistsError(17, "File exists", str(folder / name))
-        return real(folder, name, text)
+        return real(folder, name, text, **where)
 
     monkeypatch.setattr(newnote, "write_new_file", racer_wins_first)
     book = load_notebook(acme)
@@ -73,7 +73,7 @@ def test_another_takes_the_next_number_when_a_racer_took_its_name(acme, monkeypa
 
 
 def test_without_another_a_racer_taking_the_name_is_a_clear_refusal(acme, monkeypatch):
-    def racer_wins(folder, name, text):
+    def racer_wins(folder, name, text, **where):
         raise FileExistsError(17, "File exists", str(folder / name))
 
     monkeypatch.setattr(newnote, "write_new_file", racer_wins)

@@ -375,11 +375,16 @@ def test_a_unit_in_the_header_is_matched_and_checked(cli, acme, tmp_path):
     assert "f.csv:1: column 'Revenue (EUR)': the column is in EUR, but revenue is in USD" in result.stderr
 
 
-def test_a_new_agenda_warns_of_the_reps_unreadable_notes_as_new_does(cli, acme):
-    # A broken note may hold commitments the new agenda could not carry.
+def test_a_new_agenda_for_a_rep_with_an_unreadable_note_is_refused_as_new_refuses_it(cli, acme):
+    # A broken note may hold commitments the new agenda could not carry: nothing is
+    # written, for no rep, and a dry run says so too.
     (acme / "bob-okafor" / "2026-11-20.md").write_text("---\nrep: [\n---\n- [ ] Lost?\n", encoding="utf-8")
-    result = cli("--notebook", acme, "import-metrics", DATA / "salesforce.csv", "--map", DATA / "salesforce.yaml",
-                 "--date", "2026-11-23", "--today", "2026-11-23", "--dry-run")
-    assert result.exit_code == 0, result.stderr
-    assert "onenotes: bob-okafor/2026-11-20.md:3:1: error: invalid YAML" in result.stderr
-    assert "alice-nguyen" not in result.stderr.split("would write")[0]
+    for dry_run in (["--dry-run"], []):
+        result = cli("--notebook", acme, "import-metrics", DATA / "salesforce.csv", "--map",
+                     DATA / "salesforce.yaml", "--date", "2026-11-23", "--today", "2026-11-23", *dry_run)
+        assert result.exit_code == 1, result.stderr
+        assert result.stderr.startswith("onenotes: bob-okafor/2026-11-20.md:3:1: error: invalid YAML")
+        assert "\nonenotes: error: cannot write the next agenda: bob-okafor/2026-11-20.md cannot be read " \
+            "(line 3: invalid YAML" in result.stderr
+        assert result.stdout == ""
+    assert not (acme / "alice-nguyen" / "2026-11-23.md").exists()

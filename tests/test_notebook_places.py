@@ -241,6 +241,11 @@ def test_init_and_messages_in_a_unicode_rep_folder_on_a_unicode_path(tmp_path, c
     listed = cli("--notebook", root, "followups", "--today", TODAY)
     assert listed.exit_code == 0
     assert "onenotes: josé-garcía/2026-11-16.md:5:1: error: tab character" in listed.stderr
+    refused = cli("--notebook", root, "new", "José García", "--today", TODAY)
+    assert refused.exit_code == 1
+    assert "onenotes: error: cannot write the next agenda: josé-garcía/2026-11-16.md cannot be read " \
+        "(line 5: tab character in the indentation)" in refused.stderr
+    write(root / "josé-garcía" / "2026-11-16.md", "---\nrep: josé-garcía\ndate: 2026-11-16\nmetrics:\n  revenue: 1\n---\n")
     created = cli("--notebook", root, "new", "José García", "--today", TODAY)
     assert created.exit_code == 0, created.stderr
     assert created.stdout == f"{root / 'josé-garcía' / '2026-11-23.md'}\n"
@@ -319,15 +324,21 @@ def test_reading_commands_on_10000_notes_warn_about_the_broken_one_and_use_the_r
         assert got.stdout.strip()
 
 
-def test_new_on_10000_notes_warns_about_the_rep_s_broken_note_and_writes(big_notebook, cli):
+def test_new_on_10000_notes_refuses_the_rep_with_the_broken_note_and_writes_for_the_others(big_notebook, cli):
     root, broken = big_notebook
     rep = f"rep-{BROKEN_REP:02d}"
     got = cli("--notebook", root, "new", rep, "--today", TODAY)
+    assert got.exit_code == 1
+    assert got.stderr.startswith(f"onenotes: {broken}:{BROKEN_LINE}:1: error: tab character in the indentation")
+    assert f"\nonenotes: error: cannot write the next agenda: {broken} cannot be read " \
+        f"(line {BROKEN_LINE}: tab character in the indentation" in got.stderr
+    assert got.stdout == ""
+    other = cli("--notebook", root, "new", "rep-24", "--today", TODAY)
     try:
-        assert got.exit_code == 0, got.stderr
-        assert f"onenotes: {broken}:{BROKEN_LINE}:1: error: tab character in the indentation" in got.stderr
-        written = Path(got.stdout.strip())
-        assert written.parent == root / rep and written.is_file()
+        assert other.exit_code == 0, other.stderr
+        assert f"{broken}:{BROKEN_LINE}:1: error" not in other.stderr
+        written = Path(other.stdout.strip())
+        assert written.parent == root / "rep-24" and written.is_file()
     finally:
-        if got.stdout.strip():
-            Path(got.stdout.strip()).unlink(missing_ok=True)
+        if other.stdout.strip():
+            Path(other.stdout.strip()).unlink(missing_ok=True)

@@ -107,10 +107,12 @@ def test_every_reading_command_survives_any_note_and_still_reads_the_others(cli,
     try:
         note = notegen.check_reading(data)
         # The file the CLI reads is the same note read through the notebook.
+        readable = True
         try:
             read_note(root, "ann/2026-11-16.md", ReadOptions())
         except NoteError:
             assert note is None
+            readable = False
         checked = cli("--notebook", root, "check", "--format", "json")
         assert checked.exit_code in (0, 1), checked.output
         json.loads(checked.stdout)
@@ -124,6 +126,11 @@ def test_every_reading_command_survives_any_note_and_still_reads_the_others(cli,
                          *([] if command[0] == "brief" else ["--format", "json"]))
             assert result.exit_code == 0, (command, result.output)
         made = cli("--notebook", root, "new", "ann", "--today", "2026-11-23", "--date", "2026-11-30")
+        if not readable:  # it may hold an open commitment: no agenda until it is fixed
+            assert made.exit_code == 1, made.output
+            assert "error: cannot write the next agenda: ann/2026-11-16.md " in made.stderr
+            assert not (root / "ann" / "2026-11-30.md").exists()
+            return
         assert made.exit_code == 0, made.output
         assert read_note(root, "ann/2026-11-30.md", ReadOptions()).mentions  # "keep" carried
     finally:

@@ -445,7 +445,7 @@ def test_a_write_error_names_the_report_not_its_temporary_file(cli, example_note
     import errno
     import onenotes.fsutil
 
-    def refuse(folder, name):
+    def refuse(folder, name, dir_fd=None):
         raise OSError(errno.EROFS, "Read-only file system", str(folder / f".{name}.1234.tmp"))
 
     monkeypatch.setattr(onenotes.fsutil, "_temp_file", refuse)

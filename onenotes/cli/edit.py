@@ -8,7 +8,7 @@ import click
 
 from onenotes.cli.common import complete_rep, notebook_root, today, warn
 from onenotes.editor import editor_command, latest_note, run_editor
-from onenotes.newnote import create_note
+from onenotes.newnote import NotesNotRead, create_note
 from onenotes.notebook import load_notebook
 from onenotes.output import clean
 
@@ -30,7 +30,11 @@ def command(ctx, rep, new, today_text):
     words, source = editor_command(os.environ, book.config)
     if new:
         now = today(book.config, today_text)
-        result = create_note(book, rep, today=now)
+        try:
+            result = create_note(book, rep, today=now)
+        except NotesNotRead as exc:
+            warn(exc.problems)
+            raise
         warn([p for p in book.problems if p.path.startswith(result.rep + "/")])
         path = result.path
     else:

@@ -9,6 +9,7 @@ import click
 from onenotes.cli.common import clean_diff, cli_date, editing_notebook, today, warn
 from onenotes.errors import RefusedError
 from onenotes.metrics_import import load_mapping, plan_import, write_plan
+from onenotes.newnote import NotesNotRead
 from onenotes.notebook import load_notebook
 from onenotes.output import clean
 from onenotes.text import plural
@@ -44,9 +45,13 @@ def _run(ctx, root, csv_file, date_text, map_file, partial, dry_run, today_text)
     now = today(book.config, today_text)
     date = cli_date(date_text, now, "--date") if date_text else now
     mapping = load_mapping(map_file) if map_file else None
-    plan = plan_import(book, csv_file, date, now, mapping=mapping, partial=partial)
-    # As `new` does: an unreadable note of a rep who gets a new agenda may hold
-    # commitments that could not be carried into it.
+    try:
+        plan = plan_import(book, csv_file, date, now, mapping=mapping, partial=partial)
+    except NotesNotRead as exc:  # a rep's new agenda: as `new` says it
+        warn(exc.problems)
+        raise
+    # As `new` does: what was not read in the folder of a rep who gets a new agenda (a
+    # note that could not be read stops the agenda: it may hold commitments to carry).
     new_reps = {change.rel.split("/", 1)[0] for change in plan.changes if change.new_file}
     warn([p for p in book.problems if p.path.split("/", 1)[0] in new_reps])
     for problem in plan.problems:

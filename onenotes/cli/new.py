@@ -9,7 +9,7 @@ import click
 from onenotes.cli.common import cli_date, complete_rep, open_notebook, today, warn
 from onenotes.editor import editor_command, run_editor
 from onenotes.kpis import FIGURE_CODES
-from onenotes.newnote import create_note
+from onenotes.newnote import NotesNotRead, create_note
 
 
 @click.command("new")
@@ -35,8 +35,12 @@ def command(ctx, rep, date_text, template, edit, add, another, today_text):
     book = open_notebook(ctx)
     now = today(book.config, today_text)
     date = cli_date(date_text, now, "--date") if date_text else None
-    result = create_note(book, rep, today=now, date=date, template=template, add=add, another=another)
-    # A note of this rep that could not be read may hold commitments that were not carried.
+    try:
+        result = create_note(book, rep, today=now, date=date, template=template, add=add, another=another)
+    except NotesNotRead as exc:
+        warn(exc.problems)  # each with its file and line, as the reading commands say it
+        raise
+    # What was not read in this rep's folder (a note that could not be read stops the agenda).
     warn([p for p in book.problems if p.path.startswith(result.rep + "/")])
     # And one whose figures could not be read: the agenda's numbers have a gap there.
     warn([p for n in book.notes if n.rep == result.rep for p in n.problems

@@ -155,11 +155,18 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
     """
     try:
         return _plan_closes(book, ids, action, on, reason, rep, dated)
-    except RefusedError:
+    except RefusedError as exc:
         changed = note_read_half(book)
         if changed is not None:
             raise ConcurrentEditError(f"{changed} changed while onenotes was reading it; nothing written",
                                       hint="run the command again when the other program is done") from None
+        unread = book.notes_not_read_anywhere()
+        if unread and exc.message.startswith("no commitment with the id"):
+            # Not "there is none": there may be one in what could not be read.
+            first = unread[0]
+            more = f" and {len(unread) - 1} more" if len(unread) > 1 else ""
+            raise RefusedError(f"{exc.message} in the notes that could be read; {first.path} was not read "
+                               f"({first.message}){more}", hint=exc.hint) from None
         raise
 
 

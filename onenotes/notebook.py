@@ -438,9 +438,12 @@ class Notebook:
         """Why some of ``rep``'s notes were not read, or nothing when every one was read whole:
         a note the walk found that could not be read or parsed, and a place skipped that
         holds notes or may (see :func:`_hides_notes`)."""
+        return [p for p in self.notes_not_read_anywhere() if p.path == rep or p.path.startswith(rep + "/")]
+
+    def notes_not_read_anywhere(self) -> list[Problem]:
+        """:meth:`notes_not_read` for every rep, and for any folder the walk skipped."""
         found = set(self.scan.notes)
-        return [p for p in self.problems if (p.path == rep or p.path.startswith(rep + "/"))
-                and (p.path in found or _hides_notes(self.folder, p))]
+        return [p for p in self.problems if p.path in found or _hides_notes(self.folder, p)]
 
     def notes_of(self, rep: str) -> list[Note]:
         """One rep's notes by date (grouped once per list of notes: commands ask for every rep)."""

@@ -366,3 +366,14 @@ def test_import_metrics_says_what_it_had_written_when_a_later_folder_became_a_li
         f"onenotes: error: {REP}/ is a symbolic link leading outside the notebook; {REP}/2026-11-16.md was "
         "not written; already written: alice-nguyen/2026-11-16.md\n")
     assert (moved[0] / "2026-11-16.md").read_bytes() == before
+
+
+def test_done_for_a_commitment_behind_a_linked_rep_folder_says_the_folder_was_not_read(cli, acme, tmp_path):
+    """Not "there is no such commitment": its notes could not be read."""
+    outside = link_rep_folder_outside(acme, tmp_path)
+    before = files(outside)
+    got = cli("--notebook", acme, "done", "bob-freight-prospect-list")
+    assert got.exit_code == 1
+    assert ("error: no commitment with the id 'bob-freight-prospect-list' in the notes that could be read; "
+            f"{REP} was not read (skipped symbolic link: it leads outside the notebook)") in got.stderr
+    assert files(outside) == before

@@ -156,6 +156,8 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
     try:
         return _plan_closes(book, ids, action, on, reason, rep, dated)
     except RefusedError as exc:
+        if not exc.message.startswith("no commitment with the id") and "cannot be read" not in exc.message:
+            raise  # (an ambiguous id, an unknown rep: no note read half changes that)
         changed = note_read_half(book)
         if changed is not None:
             raise ConcurrentEditError(f"{changed} changed while onenotes was reading it; nothing written",

@@ -140,7 +140,8 @@ def race_error(rel: str, exc: ChangedOnDisk, written: list[str] | None = None) -
         message += f" to it (already written: {', '.join(written)})"
     if exc.kept:
         message += f"; the other program's version is in {os.path.basename(exc.kept)} beside it"
-    return ConcurrentEditError(message, hint="run the command again when the other program is done")
+    return ConcurrentEditError(message, hint="run the command again once the other program (an editor, a "
+                                             "sync tool) has saved or closed the note")
 
 
 def check_writable(changes: list[Change]) -> None:

@@ -189,7 +189,7 @@ def read_snapshot(path: str | os.PathLike, limit: int, *, wait: float | None = N
                 raise IsADirectoryError(0, "not a regular file")
             if before.st_size > limit:
                 raise ValueError(f"{before.st_size // 1024} KiB")
-            why = "is being written by another program" if _writers_elsewhere(fd) else None
+            why = "is open for writing in another program" if _writers_elsewhere(fd) else None
             if why is not None:
                 _at("busy", path)
             if why is None:
@@ -297,7 +297,8 @@ def replace_file(path: Path, data: bytes, *, expected: Snapshot | None = None) -
     when it cannot write.
     """
     if expected is not None:
-        return _replace_snapshot(Path(path), data, expected)
+        with _interrupts_held():  # a Ctrl-C lands after the swap's checks, not between them
+            return _replace_snapshot(Path(path), data, expected)
     # Through a symbolic link (a calendar kept in a synced folder): write its target,
     # with the target's permissions, and keep the link.
     path = Path(os.path.realpath(path))
@@ -317,6 +318,33 @@ def replace_file(path: Path, data: bytes, *, expected: Snapshot | None = None) -
         os.replace(tmp, path)
         _fsync_dir(folder)
     return path
+
+
+@contextlib.contextmanager
+def _interrupts_held():
+    """Hold SIGINT and SIGTERM until the block ends, then act on them: a note's swap is
+    either not begun or checked to the end (a restore included), never left half-way
+    with another program's text in a hidden file.  (Only in the main thread.)"""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    kept = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            kept[sig] = signal.signal(sig, lambda number, frame: caught.append(number))
+        except (ValueError, OSError):  # pragma: no cover - not settable here
+            pass
+    try:
+        yield
+    finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
+        if caught:
+            os.kill(os.getpid(), caught[0])  # as it would have been, now that the note is whole
 
 
 def _replace_snapshot(path: Path, data: bytes, expected: Snapshot) -> Path:
@@ -410,7 +438,7 @@ def _still_as_read(fd_old: int, path: Path, expected: Snapshot) -> None:
     """Raise :class:`ChangedOnDisk` unless ``path`` (open as ``fd_old``) is the file and bytes read."""
     why = "changed while onenotes was editing it"
     if not _wait_for_writers(fd_old, WRITER_WAIT, str(path)):
-        raise ChangedOnDisk(path, "is being written by another program")
+        raise ChangedOnDisk(path, "is open for writing in another program")
     if identity_of(os.fstat(fd_old)) != expected.identity or _pread_all(fd_old) != expected.data:
         raise ChangedOnDisk(path, why)
     try:
@@ -431,7 +459,7 @@ def _displaced_changed(fd_old: int, kept: str | None, expected: Snapshot) -> str
         if at_kept.st_ino != expected.identity[1] or at_kept.st_dev != expected.identity[0]:
             return "was saved by another program while onenotes was writing it"
     if not _wait_for_writers(fd_old, WRITER_WAIT, kept or ""):
-        return "was being written by another program while onenotes was writing it"
+        return "was open for writing in another program while onenotes was writing it"
     if identity_of(os.fstat(fd_old)) != expected.identity or _pread_all(fd_old) != expected.data:
         return "changed while onenotes was writing it"
     return None

@@ -37,7 +37,7 @@ from onenotes.edit import (Change, EditRefused, Lines, block_indent, check_writa
 from onenotes.errors import BadInputError, ConfigError, NoteError, RefusedError, WriteError
 from onenotes.figures import _CODE, Raw, comma_splits, decimal_evidence, split_figure, to_number
 from onenotes.fsutil import ChangedOnDisk, replace_file, write_new_file
-from onenotes.newnote import create_note
+from onenotes.newnote import NotesNotRead, create_note
 from onenotes.note import MAX_NOTE_BYTES, Note, decode, parse_note
 from onenotes.notebook import Notebook
 from onenotes.places import check_place, open_folder
@@ -429,7 +429,7 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
     if partial:
         bad_rows = {p.where.split(": ")[0] for p in plan.problems}
         plan.figures = [f for f in plan.figures if f.where.split(": ")[0] not in bad_rows]
-    _plan_notes(book, plan, today)
+    _plan_notes(book, plan, today, partial)
     return plan
 
 
@@ -443,7 +443,7 @@ def _unit_problem(kdef: KpiDef, raw: Raw) -> str | None:
     return None
 
 
-def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date) -> None:
+def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date, partial: bool = False) -> None:
     by_rep: dict[str, dict[str, int | float]] = {}
     for f in plan.figures:
         by_rep.setdefault(f.rep, {})[f.kpi] = f.value
@@ -460,8 +460,15 @@ def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date) -> None:
                 verify_metrics(note, parse_again(lines, note, book.config.read_options), values)
                 return lines.to_bytes().decode("utf-8")
             # The agenda describes the figures it carries: its table and diagnosis read them.
-            made = create_note(book, rep, today=today, date=plan.date, figures=values, finish=fill,
-                               write=False)
+            try:
+                made = create_note(book, rep, today=today, date=plan.date, figures=values, finish=fill,
+                                   write=False)
+            except NotesNotRead as exc:
+                if not partial:
+                    raise
+                # --partial: this rep's figures wait until their notes can be read; the others go in.
+                plan.problems.append(RowProblem(rel, exc.message, exc.hint))
+                continue
             plan.changes.append(Change(rel, path, b"", made.text.encode("utf-8"),
                                        [f"{rel}: new note; {shown}"], new_file=True))
             plan.summary.append(f"{rel}: new note; {shown}")

@@ -470,7 +470,15 @@ def _hides_notes(root: str, problem: Problem) -> bool:
         return False
     if name.endswith(".md"):
         return NOTE_NAME.match(name) is not None
-    return link_leads(root, problem.path) == "outside"
+    if link_leads(root, problem.path) != "outside":
+        return False
+    if "/" not in problem.path:  # a rep's own folder
+        return True
+    # A folder inside a rep's folder (attachments, say): only when notes could be there.
+    try:
+        return any(NOTE_NAME.match(entry) for entry in os.listdir(os.path.join(root, problem.path)))
+    except OSError:
+        return True  # (not known: as if it did)
 
 
 def _row_order(row) -> tuple:

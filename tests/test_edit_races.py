@@ -347,3 +347,34 @@ def test_the_fault_injection_run_loses_nothing_in_a_few_rounds():
     for kind, rows in figures.items():
         for name in race.MUST_BE_ZERO:
             assert rows[name] == 0, (kind, name, rows)
+
+
+def test_a_note_held_open_for_writing_is_refused_with_a_message_that_says_so(acme, cli, monkeypatch):
+    """A program that keeps the note open read-write (an editor, a sync tool) without writing:
+    the refusal says the note is open for writing there, and what to do."""
+    if not fsutil.being_written(acme / BOB) is False:
+        pytest.skip("cannot tell here")
+    monkeypatch.setattr(fsutil, "WRITER_WAIT", 0.2)
+    holder = open(acme / BOB, "r+", encoding="utf-8")
+    try:
+        if not fsutil.being_written(acme / BOB):
+            pytest.skip("this system cannot tell that a file is open for writing (no leases)")
+        result = cli("--notebook", acme, "done", IN_FRONTMATTER, "--rep", "bob-okafor", "--today", "2026-11-23")
+    finally:
+        holder.close()
+    assert result.exit_code == 5
+    assert f"{BOB} is open for writing in another program; nothing written" in result.stderr
+    assert "an editor, a sync tool" in result.stderr
+
+
+def test_a_ctrl_c_during_the_swap_waits_for_its_checks_and_leaves_no_hidden_copy(acme, cli, hook):
+    """Ctrl-C between the swap's checks would leave the note half-way (the editor's text in a
+    hidden file): it is acted on once the swap is checked to the end."""
+    import signal
+
+    hook(once("renamed", lambda path: os.kill(os.getpid(), signal.SIGINT)))
+    result = cli("--notebook", acme, "done", IN_FRONTMATTER, "--rep", "bob-okafor", "--today", "2026-11-23")
+    assert result.exit_code == 130  # aborted, as asked, but after the note was whole
+    note = (acme / BOB).read_text(encoding="utf-8")
+    assert "status: done" in note[note.index(f"id: {IN_FRONTMATTER}"):][:400]
+    assert not [p.name for p in (acme / "bob-okafor").iterdir() if p.name.startswith(".")]

@@ -377,3 +377,34 @@ def test_done_for_a_commitment_behind_a_linked_rep_folder_says_the_folder_was_no
     assert ("error: no commitment with the id 'bob-freight-prospect-list' in the notes that could be read; "
             f"{REP} was not read (skipped symbolic link: it leads outside the notebook)") in got.stderr
     assert files(outside) == before
+
+
+def test_an_attachments_folder_linked_outside_a_rep_folder_does_not_block_the_agenda(cli, acme, tmp_path):
+    """Only a link that could hold the rep's notes blocks `new`: not one to a folder of PDFs."""
+    pdfs = tmp_path / "elsewhere" / "bob-attachments"
+    pdfs.mkdir(parents=True)
+    (pdfs / "proposal.pdf").write_bytes(b"%PDF-1.4\n")
+    (acme / REP / "attachments").symlink_to(pdfs, target_is_directory=True)
+    got = cli("--notebook", acme, "new", "bob", "--today", TODAY)
+    assert got.exit_code == 0, got.stderr
+    assert (acme / AGENDA).is_file() and files(pdfs) == {"proposal.pdf": b"%PDF-1.4\n"}
+    # A linked folder that holds notes still blocks it.
+    (pdfs / "2026-11-09.md").write_text("---\nrep: bob-okafor\n---\n", encoding="utf-8")
+    got = cli("--notebook", acme, "new", "bob", "--today", TODAY, "--another")
+    assert got.exit_code == 1 and "attachments/ is a symbolic link" in got.stderr
+
+
+def test_import_metrics_partial_writes_the_other_reps_when_one_reps_notes_cannot_be_read(cli, acme):
+    write(acme / REP / "2026-09-01.md", "---\nrep: [\n---\n")
+    got = cli("--notebook", acme, "import-metrics", acme / "crm-export.csv", "--date", TODAY,
+              "--today", TODAY, "--partial")
+    assert got.exit_code == 1, got.stderr  # (as for any row --partial skips)
+    assert (acme / f"alice-nguyen/{TODAY}.md").is_file() and (acme / f"carla-mendes/{TODAY}.md").is_file()
+    assert not (acme / AGENDA).exists()
+    assert f"{AGENDA}: cannot write the next agenda: {REP}/2026-09-01.md cannot be read" in got.stderr
+    assert "1 problem skipped (--partial)" in got.stderr
+    # Without --partial nothing is written.
+    for rep in ("alice-nguyen", "carla-mendes"):
+        (acme / f"{rep}/{TODAY}.md").unlink()
+    got = cli("--notebook", acme, "import-metrics", acme / "crm-export.csv", "--date", TODAY, "--today", TODAY)
+    assert got.exit_code == 1 and not (acme / f"alice-nguyen/{TODAY}.md").exists()

@@ -39,6 +39,7 @@ def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
     coaching = next((n.coaching_plan for n in reversed(notes) if n.coaching_plan), {})
     meeting = last_date if last_date is not None and last_date >= today else (due_next or today)
     before = book.as_of(meeting - dt.timedelta(days=1))
+    found = diagnose(before, rep)
     return {
         "rep": {"slug": rep, "name": book.rep_name(rep)},
         "today": today,
@@ -48,7 +49,7 @@ def build_brief(book: Notebook, rep: str, today: dt.date) -> dict:
         "kpis": [vars(r) for r in rows],
         # Read as the agenda of the coming meeting reads them (its own, once written): from
         # the notes before it, so that the brief and the agenda ask the same questions.
-        "diagnosis": {**vars(diagnose(before, rep)), "questions": agenda_questions(before, rep, meeting)},
+        "diagnosis": {**vars(found), "questions": agenda_questions(before, rep, meeting, found)},
         "opened": [_c(e, today) for e in opened],
         "closed": [_c(e, today) for e in closed],
         "due": [_c(e, today) for e in sorted(coming_due, key=lambda e: e.due)],

@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from onenotes.diagnosis import diagnose
+from onenotes.diagnosis import Diagnosis
 from onenotes.errors import NoteError
 from onenotes.kpis import scorecard
 from onenotes.ledger import build_ledger
@@ -148,14 +148,13 @@ def open_help_requests(body: str) -> list[str]:
     return [_joined(item) for item in _items(body, HELP) if not _STRUCK.match(item[0])]
 
 
-def agenda_questions(book: Notebook, rep: str, date: dt.date) -> list[str]:
+def agenda_questions(book: Notebook, rep: str, date: dt.date, diagnosis: Diagnosis) -> list[str]:
     """The coaching questions for the rep's meeting on ``date`` (see :mod:`onenotes.questions`):
-    from the rep's diagnosis, scorecard and open commitments in ``book`` (as of the meeting,
-    its own figures included when they are known), none asked in the rep's last meetings
-    before ``date`` (read from those notes as they are on disk now)."""
+    from the rep's ``diagnosis``, scorecard and open commitments in ``book`` (as of the
+    meeting, its own figures included when they are known), none asked in the rep's last
+    meetings before ``date`` (read from those notes as they are on disk now)."""
     notes = [n for n in book.notes_of(rep) if n.date < date]
     earlier = [note_body(book.root, n.path) for n in reversed(notes[-RECENT_MEETINGS:])]
-    diagnosis = diagnose(book, rep)
     rows = scorecard(book, rep, last=book.config.diagnosis.lookback)
     entries = [e for e in build_ledger(book.notes_of(rep)) if e.since is None or e.since <= date]
     situation = situation_of(diagnosis, rows, entries, date)

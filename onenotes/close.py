@@ -57,6 +57,14 @@ class CloseResult:
     changes: list[Change] = field(default_factory=list)
 
 
+class UnknownCommitmentError(RefusedError):
+    """No commitment has the id given (in the notes that were read)."""
+
+
+class UnreadNoteError(RefusedError):
+    """The note a close would be written in could not be read."""
+
+
 def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entry:
     """The one commitment an id (or the start of one) names; :class:`RefusedError` otherwise."""
     given = given.strip()
@@ -76,8 +84,8 @@ def find_entry(entries: list[Entry], given: str, rep: str | None = None) -> Entr
         near = nearest_entries(pool, given)
         hint = ("did you mean " + " or ".join(f"{clean(e.id)} ({clean(_short(e.label))})" for e in near) + "?") \
             if near else "`onenotes followups` lists the open commitments with their ids"
-        raise RefusedError(f"no commitment with the id {clean(given)!r}" + (f" for {rep}" if rep else ""),
-                           hint=hint)
+        raise UnknownCommitmentError(f"no commitment with the id {clean(given)!r}" + (f" for {rep}" if rep else ""),
+                                     hint=hint)
     if len(matches) > 1:
         listing = ", ".join(f"{clean(e.id)} ({e.rep}, {e.status})" for e in matches[:10])
         more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
@@ -155,15 +163,13 @@ def close_commitments(book: Notebook, ids: list[str], action: str, on: dt.date,
     """
     try:
         return _plan_closes(book, ids, action, on, reason, rep, dated)
-    except RefusedError as exc:
-        if not exc.message.startswith("no commitment with the id") and "cannot be read" not in exc.message:
-            raise  # (an ambiguous id, an unknown rep: no note read half changes that)
+    except (UnknownCommitmentError, UnreadNoteError) as exc:  # (what a note read half can cause)
         changed = note_read_half(book)
         if changed is not None:
             raise ConcurrentEditError(f"{changed} changed while onenotes was reading it; nothing written",
                                       hint="run the command again when the other program is done") from None
         unread = book.notes_not_read_anywhere()
-        if unread and exc.message.startswith("no commitment with the id"):
+        if unread and isinstance(exc, UnknownCommitmentError):
             # Not "there is none": there may be one in what could not be read.
             first = unread[0]
             more = f" and {len(unread) - 1} more" if len(unread) > 1 else ""
@@ -235,7 +241,7 @@ def _latest_note(book: Notebook, rep: str) -> Note:
     for problem in book.problems:
         ident = note_identity(problem.path)
         if ident and ident[0] == rep and (ident[1], ident[2]) > (latest.date, latest.seq):
-            raise RefusedError(f"{rep}'s latest note {problem.path} cannot be read, so the commitment "
+            raise UnreadNoteError(f"{rep}'s latest note {problem.path} cannot be read, so the commitment "
                                "cannot be closed there", hint="fix it first; `onenotes check` says what is wrong")
     return latest
 

@@ -96,8 +96,8 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
         "slips": len(e.slips), "escalate": e.times_carried >= cfg.escalate_after,
         "private": e.private, "parent": e.parent, "label": e.label, "reviewable": reviewable(e.id, e.label),
     } for e in ledger]
-    diagnosis = vars(diagnose(upto, rep))
-    diagnosis["questions"] = agenda_questions(upto, rep, date)
+    found = diagnose(upto, rep)
+    diagnosis = {**vars(found), "questions": agenda_questions(upto, rep, date, found)}
     last_body = note_body(book.root, previous.path) if previous else ""
     coaching = next((n for n in reversed(notes) if n.coaching_plan), None)
     behaviour = next((n for n in reversed(notes) if n.behaviour_plan), None)

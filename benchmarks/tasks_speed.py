@@ -11,8 +11,8 @@ asserts nothing: it prints.  It also checks both scanners agree on every body.
     python benchmarks/tasks_speed.py --notebook examples/acme-sales
     python benchmarks/tasks_speed.py --note-costs     # also the per-task work in note.py
 
-``--note-costs`` times what onenotes.note does with each task after the scan
-(reading the fields of onenotes.taskfields, the derived id), and the same
+``--note-costs`` times what onenotes.reading.note does with each task after the scan
+(reading the fields of onenotes.reading.taskfields, the derived id), and the same
 reading behind its shortcut for a text that cannot hold a field.
 """
 
@@ -32,8 +32,8 @@ from generate import generate  # noqa: E402
 from onenotes import note, taskfields, tasks  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from tasks_reference import scan_tasks_reference  # noqa: E402  (the scanner without shortcuts)
-from onenotes.note import decode, split_frontmatter  # noqa: E402
+from support.tasks_reference import scan_tasks_reference  # noqa: E402  (the scanner without shortcuts)
+from onenotes.reading.note import decode, split_frontmatter  # noqa: E402
 
 def metadata(text: str):
     """note._read_body_tasks' reading of a task's fields, always the long way."""

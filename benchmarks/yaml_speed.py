@@ -3,7 +3,7 @@
 Generates a notebook (seeded, as benchmarks/generate.py does) or reads the one
 given, takes every note's frontmatter (and every note of examples/), then prints:
 
-* how many documents the fast path (onenotes.yamlfast) declines, and which;
+* how many documents the fast path (onenotes.reading.yaml.fast) declines, and which;
 * the time per document of ``load_yaml`` with the fast path off (PyYAML's C
   parser and our constructor) and on, best of several rounds taken in turns
   (each pass starts with the fast path's memory of lines empty, as a cold
@@ -12,7 +12,7 @@ given, takes every note's frontmatter (and every note of examples/), then prints
   interpreters, as a worker of a cold run reads its notes: the first pass
   over the documents (the fast path's memory of lines starts empty) and the
   best of three passes after it (warm), each the best of several processes;
-* the import time of ``onenotes.yamlsafe`` alone and with the full loader
+* the import time of ``onenotes.reading.yaml.safe`` alone and with the full loader
   (PyYAML), in fresh interpreters.
 
 It asserts nothing: it prints.  Examples:
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
 from onenotes import yamlfast, yamlsafe  # noqa: E402
-from onenotes.note import HANDLER, decode  # noqa: E402
+from onenotes.reading.note import HANDLER, decode  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -81,7 +81,7 @@ def per_document(docs: list[str], rounds: int) -> tuple[float, float]:
 
 _FRESH = """
 import json, sys, time
-from onenotes.yamlsafe import YamlProblem, load_yaml
+from onenotes.reading.yaml.safe import YamlProblem, load_yaml
 docs = json.load(open(sys.argv[1], encoding="utf-8"))
 def one_pass():
     start = time.perf_counter()
@@ -159,9 +159,9 @@ def main(argv: list[str] | None = None) -> int:
                    frontmatters(Path(work)), args.rounds)
     report("examples/", frontmatters(EXAMPLES), args.rounds, fresh=False)
     if not args.no_imports:
-        lean = import_ms("import onenotes.yamlsafe")
-        full = import_ms("import onenotes.yamlsafe, onenotes.yamlfull")
-        print(f"import onenotes.yamlsafe: {lean:.0f} ms; with the full loader (PyYAML): {full:.0f} ms")
+        lean = import_ms("import onenotes.reading.yaml.safe")
+        full = import_ms("import onenotes.reading.yaml.safe, onenotes.reading.yaml.full")
+        print(f"import onenotes.reading.yaml.safe: {lean:.0f} ms; with the full loader (PyYAML): {full:.0f} ms")
     return 0
 
 

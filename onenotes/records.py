@@ -23,7 +23,7 @@ or :class:`FrozenRecord`, which behave as the generated ones do::
 A field whose default is made fresh for each record (a dataclass's
 ``default_factory``) declares :class:`Factory` and takes :data:`FACTORY` as its
 default in ``__init__``.  :func:`fields` names the fields in order.
-``tests/test_startup.py`` checks every record against the dataclass its fields
+``tests/robustness/test_startup.py`` checks every record against the dataclass its fields
 declare (signature, defaults, repr, equality, hash, frozenness), so a field added
 to the class but not to its ``__init__`` fails there.
 """

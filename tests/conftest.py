@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))  # for tests/mdoracle.py
+sys.path.insert(0, str(Path(__file__).parent))  # for tests/support/ (the helpers and reference oracles)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "acme-sales"
@@ -106,7 +106,7 @@ __all__ = ["write", "note_text", "TODAY", "EXAMPLE", "ROOT", "os"]
 
 @pytest.fixture(autouse=True)
 def _no_cache_by_default(monkeypatch, tmp_path_factory):
-    """Commands read every note afresh in tests (tests/test_cache.py turns the cache on).
+    """Commands read every note afresh in tests (tests/cache/test_cache.py turns the cache on).
 
     ``ONENOTES_TEST_CACHE=1 python -m pytest`` runs the whole suite through the
     cache instead; either way the user's own cache folder is never touched.

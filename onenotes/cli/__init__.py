@@ -164,7 +164,7 @@ def _end(code: int) -> None:
 
 def _settle_cache() -> None:
     """Let the cache's last write finish committing (it does so while the command prints)."""
-    cache = sys.modules.get("onenotes.cache")  # not imported: nothing was written
+    cache = sys.modules.get("onenotes.reading.cache")  # not imported: nothing was written
     if cache is not None:
         cache.settle()
 
@@ -182,7 +182,7 @@ def _run(argv: list[str] | None) -> None:
         finally:
             _settle_cache()
     except _onenotes_error() as exc:
-        from onenotes.output import clean_block
+        from onenotes.views.formats import clean_block
 
         message = f"onenotes: error: {exc.message}"
         if exc.hint:

@@ -7,10 +7,10 @@ from dataclasses import fields
 
 import click
 
-from onenotes.accountability import OWNERS, RepAccountability, accountability
+from onenotes.rules.accountability import OWNERS, RepAccountability, accountability
 from onenotes.cli.common import cli_date, complete_rep, format_option, open_notebook, today, warn
-from onenotes.followups import listing_problems
-from onenotes.output import Column, format_percent, render, use_color
+from onenotes.views.followups import listing_problems
+from onenotes.views.formats import Column, format_percent, render, use_color
 
 COLUMNS = [
     Column("rep", "REP"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from onenotes.brief import render_brief
+from onenotes.views.brief import render_brief
 from onenotes.cli.common import complete_rep, open_notebook, today, warn
-from onenotes.followups import listing_problems
-from onenotes.kpis import figure_problems
-from onenotes.output import clean_block
+from onenotes.views.followups import listing_problems
+from onenotes.rules.kpis import figure_problems
+from onenotes.views.formats import clean_block
 
 
 @click.command("brief")

@@ -7,9 +7,9 @@ from dataclasses import fields
 
 import click
 
-from onenotes.cadence import RepCadence, cadence_health
+from onenotes.rules.cadence import RepCadence, cadence_health
 from onenotes.cli.common import format_option, open_notebook, today, warn
-from onenotes.output import Column, render, use_color
+from onenotes.views.formats import Column, render, use_color
 
 COLUMNS = [
     Column("rep", "REP"),

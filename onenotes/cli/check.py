@@ -6,9 +6,9 @@ import os
 
 import click
 
-from onenotes.check import check_notebook
+from onenotes.views.check import check_notebook
 from onenotes.cli.common import format_option, notebook_root, use_cache, warn
-from onenotes.output import clean, to_json
+from onenotes.views.formats import clean, to_json
 from onenotes.text import plural
 
 

@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from onenotes.accountability import COMMITMENT_KEYS, STATUSES, commitments
+from onenotes.rules.accountability import COMMITMENT_KEYS, STATUSES, commitments
 from onenotes.cli.common import complete_rep, format_option, open_notebook, today, warn
-from onenotes.followups import listing_problems
-from onenotes.output import Column, render, use_color
+from onenotes.views.followups import listing_problems
+from onenotes.views.formats import Column, render, use_color
 
 
 def _kept(row: dict) -> str:

@@ -11,12 +11,12 @@ import sys
 
 import click
 
-from onenotes.config import Config, display_name, load_config
+from onenotes.rules.config import Config, display_name, load_config
 from onenotes.dates import DateProblem, parse_cli_date, today_in
 from onenotes.errors import BadInputError, Problem
-from onenotes.ledger import build_ledger, followups_order, open_commitments
-from onenotes.notebook import Notebook, find_root, fold, load_notebook, scan
-from onenotes.output import FORMATS, clean
+from onenotes.rules.commitments import build_ledger, followups_order, open_commitments
+from onenotes.reading.notebook import Notebook, find_root, fold, load_notebook, scan
+from onenotes.views.formats import FORMATS, clean
 
 
 def notebook_root(ctx: click.Context) -> str:
@@ -43,7 +43,7 @@ def editing_notebook(ctx: click.Context):
     """Hold the notebook's edit lock while a command reads the notes it edits and
     writes them: another onenotes editing the same notebook waits (it says so)."""
     from onenotes.errors import NotebookBusyError
-    from onenotes.fsutil import LOCK_WAIT, NotebookBusy, notebook_lock
+    from onenotes.reading.files import LOCK_WAIT, NotebookBusy, notebook_lock
 
     def waiting() -> None:
         click.echo("onenotes: waiting for another onenotes command that is editing this notebook", err=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from onenotes.cli.common import cli_date, clean_diff, complete_commitment_id, complete_rep, editing_notebook, today
-from onenotes.close import close_commitments, write_changes
-from onenotes.notebook import load_notebook
-from onenotes.output import clean
+from onenotes.changes.close import close_commitments, write_changes
+from onenotes.reading.notebook import load_notebook
+from onenotes.views.formats import clean
 
 
 def run(ctx: click.Context, ids, action: str, date_text, today_text, rep, reason, dry_run) -> None:

@@ -7,10 +7,10 @@ import os
 import click
 
 from onenotes.cli.common import complete_rep, notebook_root, today, warn
-from onenotes.editor import editor_command, latest_note, run_editor
-from onenotes.newnote import NotesNotRead, create_note
-from onenotes.notebook import load_notebook
-from onenotes.output import clean
+from onenotes.changes.editor import editor_command, latest_note, run_editor
+from onenotes.changes.new import NotesNotRead, create_note
+from onenotes.reading.notebook import load_notebook
+from onenotes.views.formats import clean
 
 
 @click.command("edit")

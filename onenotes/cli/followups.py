@@ -7,8 +7,8 @@ import sys
 import click
 
 from onenotes.cli.common import cli_date, complete_rep, format_option, open_notebook, today, warn
-from onenotes.followups import FOLLOWUP_KEYS, followups
-from onenotes.output import Column, render, use_color
+from onenotes.views.followups import FOLLOWUP_KEYS, followups
+from onenotes.views.formats import Column, render, use_color
 from onenotes.text import plural
 
 

@@ -8,8 +8,8 @@ import click
 
 from onenotes.cli.common import complete_rep, open_notebook, today, warn
 from onenotes.errors import RefusedError, WriteError
-from onenotes.ics import COMMITMENT_KINDS, build_calendar, write_calendar
-from onenotes.output import clean
+from onenotes.views.ics import COMMITMENT_KINDS, build_calendar, write_calendar
+from onenotes.views.formats import clean
 
 
 @click.command("ics")

@@ -8,10 +8,10 @@ import click
 
 from onenotes.cli.common import clean_diff, cli_date, editing_notebook, today, warn
 from onenotes.errors import RefusedError
-from onenotes.metrics_import import load_mapping, plan_import, write_plan
-from onenotes.newnote import NotesNotRead
-from onenotes.notebook import load_notebook
-from onenotes.output import clean
+from onenotes.changes.import_metrics import load_mapping, plan_import, write_plan
+from onenotes.changes.new import NotesNotRead
+from onenotes.reading.notebook import load_notebook
+from onenotes.views.formats import clean
 from onenotes.text import plural
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from onenotes.initialize import init_notebook
+from onenotes.changes.init import init_notebook
 
 
 @click.command("init")

@@ -7,8 +7,8 @@ import sys
 import click
 
 from onenotes.cli.common import complete_rep, format_option, open_notebook, today, warn
-from onenotes.kpis import figure_problems, scorecard, sparkline
-from onenotes.output import Column, dated, format_number, format_percent, format_signed, render, use_color
+from onenotes.rules.kpis import figure_problems, scorecard, sparkline
+from onenotes.views.formats import Column, dated, format_number, format_percent, format_signed, render, use_color
 
 JSON_KEYS = ("rep", "kpi", "kind", "unit", "better", "goal", "latest", "latest_date",
              "attainment", "change", "trend", "confidence", "confidence_date", "period", "period_total",

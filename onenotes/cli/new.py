@@ -7,9 +7,9 @@ import os
 import click
 
 from onenotes.cli.common import cli_date, complete_rep, open_notebook, today, warn
-from onenotes.editor import editor_command, run_editor
-from onenotes.kpis import FIGURE_CODES
-from onenotes.newnote import NotesNotRead, create_note
+from onenotes.changes.editor import editor_command, run_editor
+from onenotes.rules.kpis import FIGURE_CODES
+from onenotes.changes.new import NotesNotRead, create_note
 
 
 @click.command("new")

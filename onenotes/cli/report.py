@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from onenotes.cli.common import complete_rep, open_notebook, today, warn
-from onenotes.kpis import figure_problems
-from onenotes.output import clean
-from onenotes.report import assets_folder, build_report, write_report
-from onenotes.report_render import render_html, render_markdown
+from onenotes.rules.kpis import figure_problems
+from onenotes.views.formats import clean
+from onenotes.views.report.model import assets_folder, build_report, write_report
+from onenotes.views.report.render import render_html, render_markdown
 from onenotes.text import plural
 
 

@@ -7,8 +7,8 @@ import sys
 import click
 
 from onenotes.cli.common import format_option, open_notebook, today, warn
-from onenotes.output import Column, render, use_color
-from onenotes.reps import REP_KEYS, rep_summaries
+from onenotes.views.formats import Column, render, use_color
+from onenotes.views.reps import REP_KEYS, rep_summaries
 
 COLUMNS = [
     Column("rep", "REP"),

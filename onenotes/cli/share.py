@@ -8,10 +8,10 @@ import click
 
 from onenotes.cli.common import cli_date, complete_note, format_option, open_notebook, today, warn
 from onenotes.errors import RefusedError, WriteError
-from onenotes.fsutil import write_new_file
-from onenotes.notebook import NOTICE_CODES
-from onenotes.output import clean
-from onenotes.share import FORMATS, find_note, share_note, to_html
+from onenotes.reading.files import write_new_file
+from onenotes.reading.notebook import NOTICE_CODES
+from onenotes.views.formats import clean
+from onenotes.views.share import FORMATS, find_note, share_note, to_html
 from onenotes.text import plural
 
 

@@ -7,15 +7,15 @@
 
 Engines: ``atheris`` (coverage-guided libFuzzer, ``pip install atheris`` or
 ``pip install '.[fuzz]'``) when it is installed, else ``hypothesis`` (random
-choice sequences fed to the strategies of tests/notegen.py through
+choice sequences fed to the strategies of tests/support/notegen.py through
 ``fuzz_one_input``, plus mutated seed notes).  Each input is read as a note
 twice (default options, and with extra date formats and a time zone) and must
 give a Note or a NoteError whose problems name lines inside the file
-(tests/notegen.py ``check_reading``).  Anything else is a crash.
+(tests/support/notegen.py ``check_reading``).  Anything else is a crash.
 
 The seed corpus is the example notebook, the golden notes and every saved
 regression.  A crashing input is saved under tests/fuzz/regressions/ (named
-by its SHA-1) and replayed by tests/test_fuzz_note_reader.py from then on.
+by its SHA-1) and replayed by tests/reading/test_fuzz_note_reader.py from then on.
 The run prints how many inputs ran and how many crashed, as its last line a
 JSON summary, and exits 1 when anything crashed.
 
@@ -47,7 +47,7 @@ REGRESSIONS = HERE / "regressions"
 SLOW_SECONDS = 5.0  # an input this slow is reported (a regex or loop gone quadratic)
 TIMEOUT_SECONDS = 30  # an input this slow is a crash (a hang)
 
-if str(TESTS) not in sys.path:  # for tests/notegen.py
+if str(TESTS) not in sys.path:  # for tests/support/notegen.py
     sys.path.insert(0, str(TESTS))
 if importlib.util.find_spec("onenotes") is None:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
@@ -97,8 +97,8 @@ def _alarm(signum, frame):  # pragma: no cover - only on a hang
 
 def check(data: bytes) -> None:
     """Read ``data`` as a note the two ways; raises on a crash or a broken promise."""
-    import notegen
-    from onenotes.note import ReadOptions
+    from support import notegen
+    from onenotes.reading.note import ReadOptions
 
     notegen.check_reading(data)
     notegen.check_reading(data, ReadOptions(date_formats=("%d.%m.%Y", "%b %d"), timezone="Europe/Berlin"))
@@ -186,14 +186,14 @@ def mutate(data: bytes, rnd: random.Random, rounds: int) -> bytes:
 
 def fuzz_hypothesis(seconds: float | None = None, *, max_inputs: int | None = None, seed: int | None = None,
                     stats: Stats | None = None) -> Stats:
-    """Random choice sequences through tests/notegen.py, and mutated seeds.
+    """Random choice sequences through tests/support/notegen.py, and mutated seeds.
 
     With ``seed`` the run is deterministic (the CI test uses it).
     """
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    import notegen
+    from support import notegen
 
     stats = stats or Stats()
     rnd = random.Random(seed)
@@ -219,13 +219,13 @@ def fuzz_atheris(seconds: float, corpus: Path | None = None) -> None:  # pragma:
     import atheris
 
     with atheris.instrument_imports(include=["onenotes", "frontmatter", "yaml", "notegen"]):
-        import notegen  # noqa: F401
+        from support import notegen  # noqa: F401
         import onenotes.dates  # noqa: F401
-        import onenotes.note  # noqa: F401
-        import onenotes.tasks  # noqa: F401
-        import onenotes.yamlsafe  # noqa: F401
-        import onenotes.yamlfast  # noqa: F401
-        import onenotes.yamlfull  # noqa: F401
+        import onenotes.reading.note  # noqa: F401
+        import onenotes.reading.tasks  # noqa: F401
+        import onenotes.reading.yaml.safe  # noqa: F401
+        import onenotes.reading.yaml.fast  # noqa: F401
+        import onenotes.reading.yaml.full  # noqa: F401
 
     global _USE_ALARM
     _USE_ALARM = False

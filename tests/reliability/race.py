@@ -12,7 +12,7 @@ note, started at a random moment of the command's run:
 * ``onenotes``: ``done`` and ``drop`` of two commitments of the note, 0-3 ms apart.
 
 Half the rounds also widen one of onenotes' race windows by 0-30 ms
-(``ONENOTES_RACE_PAUSE``, see ``onenotes.fsutil._at``).  After each round the
+(``ONENOTES_RACE_PAUSE``, see ``onenotes.reading.files._at``).  After each round the
 note is checked: the other writer's text is all there (every line, in order,
 or the command was refused), the note is not shorter than both versions, a
 command that exited 0 has its change in the note (unless a save that came

@@ -1,0 +1,1 @@
+"""Changes to notes: byte-exact edits, new notes, done/drop, import-metrics, init."""

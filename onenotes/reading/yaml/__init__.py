@@ -1,0 +1,1 @@
+"""The YAML loaders: the safe entry point, its fast path, and the full loader."""

@@ -1,0 +1,121 @@
+"""The commitment ledger's history: per commitment, and per rep (accountability).
+
+Per commitment: when it was made, how many meetings carried it, every due-date
+change (a slip), when and how it was closed, and whether it was kept on time
+(:meth:`onenotes.rules.commitments.Entry.timeliness`).
+Per rep, over one owner's commitments (the rep's own by default, or the
+manager's to that rep): made, and what became of them, every commitment in
+exactly one count (see :class:`RepAccountability`), and the kept-on-time rate,
+the number a manager brings to a performance talk.
+A commitment carried more than ``escalate_after`` times is flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from onenotes.rules.commitments import Entry, build_ledger
+from onenotes.reading.notebook import Notebook
+
+STATUSES = ("open", "done", "dropped", "all")
+OWNERS = ("rep", "manager")
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+# The keys of one ``commitments --format json`` (and csv) record, in order.
+COMMITMENT_KEYS = ("id", "rep", "text", "owner", "status", "due", "since", "times_carried", "slips",
+                   "due_changes", "closed_on", "closed_on_exact", "closed_in", "timeliness", "kept_on_time",
+                   "days_overdue", "escalate", "source", "line", "private", "parent", "label")
+
+
+def commitment_row(e: Entry, today: dt.date, escalate_after: int) -> dict:
+    timeliness = e.timeliness()
+    return {
+        "id": e.id, "rep": e.rep, "text": e.text, "owner": e.owner, "status": e.status,
+        "due": _iso(e.due), "since": _iso(e.since), "times_carried": e.times_carried,
+        "slips": len(e.slips),
+        "due_changes": [{"in_note_of": _iso(d), "from": _iso(a), "to": _iso(b)} for d, a, b in e.slips],
+        "closed_on": _iso(e.closed_on), "closed_on_exact": e.closed_on_exact if e.status != "open" else None,
+        "closed_in": e.closed_in, "timeliness": timeliness,
+        "kept_on_time": {"on_time": True, "late": False}.get(timeliness),  # None: not judged (unknown too)
+        "days_overdue": e.days_overdue(today),
+        "escalate": e.status == "open" and e.times_carried > escalate_after,
+        "source": e.source, "line": e.line, "private": e.private, "parent": e.parent, "label": e.label,
+    }
+
+
+def commitments(book: Notebook, *, today: dt.date, rep: str | None = None,
+                status: str = "open") -> list[dict]:
+    entries = [e for e in build_ledger(book.notes) if rep is None or e.rep == rep]
+    if status != "all":
+        entries = [e for e in entries if e.status == status]
+    entries.sort(key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
+    return [commitment_row(e, today, book.config.escalate_after) for e in entries]
+
+
+@dataclass
+class RepAccountability:
+    """One rep's row: the commitments of one owner (``owner``: the rep's own, or the
+    manager's to the rep) made in the period, each in exactly one of the counts
+    from ``kept_on_time`` to ``open`` (:meth:`parts` names them; they add up to
+    ``made``).  ``open_overdue`` and ``escalate`` are parts of ``open``."""
+
+    rep: str
+    owner: str  # whose commitments: rep or manager
+    made: int
+    kept_on_time: int  # done, on time (Entry.timeliness)
+    kept_late: int  # done, late
+    done_date_unknown: int  # done, closed at a meeting: whether on time cannot be told, never late
+    done_without_due: int  # done, no due date
+    dropped: int
+    open: int
+    open_overdue: int  # of the open ones, past their due date
+    escalate: int  # of the open ones, carried more than escalate_after times
+    kept_on_time_rate: float | None  # kept on time / (kept on time + kept late); None when neither
+
+    PARTS = ("kept_on_time", "kept_late", "done_date_unknown", "done_without_due", "dropped", "open")
+
+    def parts(self) -> dict[str, int]:
+        """The counts that make up ``made``: each commitment is in exactly one."""
+        return {name: getattr(self, name) for name in self.PARTS}
+
+
+def kept_on_time_rate(on_time: int, late: int) -> float | None:
+    """The share of commitments done on time among those done on time or late (rounded
+    to 4 places); done with the date unknown, done without a due date, dropped and
+    open ones are not in it.  None when there are none."""
+    judged = on_time + late
+    return round(on_time / judged, 4) if judged else None
+
+
+def rep_accountability(rep: str, owner: str, entries: list[Entry], today: dt.date,
+                       escalate_after: int) -> RepAccountability:
+    """The row of ``entries`` (one rep's commitments of one owner)."""
+    timeliness = [e.timeliness() for e in entries]
+    on_time, late = timeliness.count("on_time"), timeliness.count("late")
+    return RepAccountability(
+        rep, owner, len(entries), on_time, late, timeliness.count("unknown"),
+        sum(e.status == "done" and e.due is None for e in entries),
+        sum(e.status == "dropped" for e in entries),
+        sum(e.status == "open" for e in entries),
+        sum(e.days_overdue(today) > 0 for e in entries),
+        sum(e.status == "open" and e.times_carried > escalate_after for e in entries),
+        kept_on_time_rate(on_time, late),
+    )
+
+
+def accountability(book: Notebook, *, today: dt.date, rep: str | None = None,
+                   since: dt.date | None = None, owner: str = "rep") -> list[RepAccountability]:
+    """Per rep, over the commitments ``owner`` (rep or manager) made on or after ``since``."""
+    ledger = build_ledger(book.notes)
+    reps = [rep] if rep else book.reps()
+    result = []
+    for slug in reps:
+        mine = [e for e in ledger if e.rep == slug and e.owner == owner
+                and (since is None or (e.since and e.since >= since))]
+        result.append(rep_accountability(slug, owner, mine, today, book.config.escalate_after))
+    return result

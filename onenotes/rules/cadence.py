@@ -1,0 +1,128 @@
+"""Cadence health: who has had their one-on-ones, and who is overdue.
+
+Best practice is an hour with each rep every week, at the same time, and not
+cancelled; about three hours of coaching per rep per month goes with hitting
+target. Per rep this computes the last meeting, the next one due by the
+cadence, whether it is overdue, meetings and coaching hours this month and
+last month against ``coaching_hours_target``, the cadence periods missed in
+the last quarter (13 weeks), and the current on-cadence streak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from onenotes.rules.config import Config
+from onenotes.reading.notebook import Notebook
+from onenotes.rules.schedule import next_meeting
+
+QUARTER_DAYS = 91
+
+
+@dataclass
+class RepCadence:
+    rep: str
+    last_meeting: dt.date | None
+    days_since: int | None
+    next_due: dt.date | None
+    overdue: bool
+    days_overdue: int
+    meetings_this_month: int
+    hours_this_month: float
+    meetings_last_month: int
+    hours_last_month: float
+    hours_target: float
+    missed_last_quarter: int
+    streak: int  # cadence periods in a row with a meeting, up to now
+
+
+def _month_start(day: dt.date, back: int = 0) -> dt.date:
+    """The first day of the month ``back`` months before ``day``'s (clamped to the calendar)."""
+    month = day.month - 1 - back
+    year = day.year + month // 12
+    if year < dt.MINYEAR:
+        return dt.date.min
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month % 12 + 1, 1)
+
+
+def _period_days(book: Notebook) -> int:
+    return 30 if book.config.cadence.monthly else book.config.cadence.days
+
+
+def cadence_periods(cfg: Config, today: dt.date, count: int) -> list[tuple[int, dt.date, dt.date]]:
+    """The last ``count`` cadence periods as (k, first day, last day), k = 0 the current one.
+
+    Periods are centred on the meeting day, counted back from the current one,
+    so a meeting moved by a few days stays in its period.  Stops early at the
+    beginning of the calendar.
+    """
+    period = 30 if cfg.cadence.monthly else cfg.cadence.days
+    anchor = today
+    if cfg.meeting_day is not None:
+        anchor = today - dt.timedelta(days=(today.weekday() - cfg.meeting_day) % 7)
+    half = period // 2
+    periods = []
+    for k in range(count):
+        try:
+            centre = anchor - dt.timedelta(days=period * k)
+            start = centre - dt.timedelta(days=half)
+            end = start + dt.timedelta(days=period - 1)
+        except OverflowError:  # the beginning of the calendar
+            break
+        periods.append((k, start, end))
+    return periods
+
+
+def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
+    cfg = book.config
+    period = _period_days(book)
+    rows = []
+    for slug in book.reps():
+        notes = [n for n in book.notes_of(slug) if n.date <= today]
+        dates = sorted({n.date for n in notes})
+        last = dates[-1] if dates else None
+        due = None
+        if last is not None:
+            try:
+                # The due date ignores "not before today": it may lie in the past.
+                due = next_meeting(last, dt.date.min, cfg.cadence, cfg.meeting_day)
+            except OverflowError:
+                due = None
+        days_late = (today - due).days if due is not None and due < today else 0
+
+        def month(back: int):
+            start, end = _month_start(today, back), _month_start(today, back - 1)
+            chosen = [n for n in notes if start <= n.date < end or (end == dt.date.max and n.date == end)]
+            minutes = 0.0
+            for n in chosen:
+                value = n.meta.get("duration_minutes")
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 24 * 60
+                minutes += value if ok else cfg.default_duration_minutes
+            return len(chosen), round(minutes / 60, 2)
+
+        this_count, this_hours = month(0)
+        last_count, last_hours = month(1)
+        # Cadence periods centred on the meeting day, counted back from the
+        # current one (a meeting moved by a few days stays in its period);
+        # none before the rep's first meeting.
+        missed = streak = 0
+        counting_streak = True
+        first = dates[0] if dates else None
+        for k, start, end in cadence_periods(cfg, today, QUARTER_DAYS // period + 1):
+            if first is None or end < first:
+                break
+            met = any(start <= d <= end for d in dates)
+            if not met and k > 0:  # the current period is still open
+                missed += 1
+            if counting_streak:
+                if met:
+                    streak += 1
+                elif k > 0:
+                    counting_streak = False
+        rows.append(RepCadence(
+            slug, last, (today - last).days if last else None, due, days_late > 0, days_late,
+            this_count, this_hours, last_count, last_hours, cfg.coaching_hours_target, missed, streak))
+    return rows

@@ -1,0 +1,1 @@
+"""The team report: its figures, its Markdown and HTML pages, its charts."""

@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
-from onenotes import note, taskfields, tasks  # noqa: E402
+from onenotes.reading import note, taskfields, tasks  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from support.tasks_reference import scan_tasks_reference  # noqa: E402  (the scanner without shortcuts)

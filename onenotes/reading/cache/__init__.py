@@ -67,7 +67,7 @@ ROW_BYTES = {"index": 1536, "data": 3584}  # about what a note's row takes in th
 _SOURCES = ("reading/cache/__init__.py", "reading/note.py", "reading/taskfields.py", "reading/yaml/safe.py",
             "reading/tasks.py", "dates.py", "reading/notebook.py", "errors.py", "rules/commitments.py",
             "rules/config.py", "records.py", "reading/yaml/fast.py", "reading/yaml/full.py", "reading/privacy.py",
-            "rules/questions.py", "views/formats.py", "reading/figures.py", "text.py")
+            "rules/questions.py", "views/formats.py", "reading/figures.py", "text.py", "reading/yaml/types.py")
 
 
 # ------------------------------------------------------------ the version ---
@@ -242,7 +242,7 @@ _PLAIN_GLOBALS = (dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone)
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj):
         cls = type(obj)
-        if cls in _PLAIN_GLOBALS or cls.__module__ == "onenotes.reading.yaml.safe" and cls.__name__ in ("LineDict",
+        if cls in _PLAIN_GLOBALS or cls.__module__ == "onenotes.reading.yaml.types" and cls.__name__ in ("LineDict",
                                                                                               "LineList"):
             return NotImplemented  # datetime's own reduce; the loader's containers reduce to their builders
         if (getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)) in _GLOBALS:
@@ -273,8 +273,8 @@ def decode(data: bytes):
 _GLOBALS = {  # (module, name) a row may name -> what it gets
     ("onenotes.reading.cache", "_rebuild"): lambda: _rebuild,
     ("onenotes.reading.cache", "_path"): lambda: _path,
-    ("onenotes.reading.yaml.safe", "_rebuild_linedict"): lambda: importlib.import_module("onenotes.reading.yaml.safe")._rebuild_linedict,
-    ("onenotes.reading.yaml.safe", "_rebuild_linelist"): lambda: importlib.import_module("onenotes.reading.yaml.safe")._rebuild_linelist,
+    ("onenotes.reading.yaml.types", "_rebuild_linedict"): lambda: importlib.import_module("onenotes.reading.yaml.types")._rebuild_linedict,
+    ("onenotes.reading.yaml.types", "_rebuild_linelist"): lambda: importlib.import_module("onenotes.reading.yaml.types")._rebuild_linelist,
     **{("datetime", cls.__name__): (lambda cls=cls: cls) for cls in _PLAIN_GLOBALS},
 }
 

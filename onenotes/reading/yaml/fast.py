@@ -9,7 +9,7 @@ by line, five to ten times faster (``python benchmarks/yaml_speed.py``), and
 remembers the lines it has read, which notes repeat from week to week.  It returns
 exactly what the full loader of :mod:`onenotes.reading.yaml.full` would: the same values of the same types (``True``,
 ``1``, ``1.0``, dates, ``None``), the same key order, the same
-:class:`~onenotes.reading.yaml.safe.LineDict` and :class:`~onenotes.reading.yaml.safe.LineList`
+:class:`~onenotes.reading.yaml.types.LineDict` and :class:`~onenotes.reading.yaml.types.LineList`
 lines.
 
 For anything outside the subset it returns :data:`DECLINED` and the full
@@ -51,7 +51,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from onenotes.reading.yaml.safe import MAX_NESTING, LineDict, LineList
+from onenotes.reading.yaml.types import MAX_NESTING, LineDict, LineList
 
 
 class _Declined:

@@ -26,7 +26,8 @@ from onenotes.errors import BadInputError, ConcurrentEditError, NoteError, Refus
 from onenotes.reading.files import ChangedOnDisk, being_written, replace_file
 from onenotes.rules.commitments import Entry, build_ledger
 from onenotes.reading.note import MAX_NOTE_BYTES, Mention, Note, decode, parse_note
-from onenotes.reading.notebook import Notebook, note_identity
+from onenotes.reading.layout import note_identity
+from onenotes.reading.notebook import Notebook
 from onenotes.views.formats import clean
 from onenotes.reading.places import check_place
 from onenotes.reading.yaml.safe import to_yaml_scalar

@@ -17,7 +17,8 @@ from onenotes.rules.kpis import goal_for_figure, scorecard
 from onenotes.rules.commitments import build_ledger, open_commitments
 from onenotes.reading.note import Metric, Note, parse_note, split_frontmatter
 from onenotes.reading.privacy import private_lines
-from onenotes.reading.notebook import Notebook, check_slug, slugify
+from onenotes.reading.layout import check_slug, slugify
+from onenotes.reading.notebook import Notebook
 from onenotes.reading.places import link_leads_phrase, link_on_the_way, link_refusal, open_folder
 from onenotes.views.templates import NOT_NOTES, render
 from onenotes.rules.schedule import next_meeting

@@ -15,7 +15,8 @@ from onenotes.rules.config import Config, display_name, load_config
 from onenotes.dates import DateProblem, parse_cli_date, today_in
 from onenotes.errors import BadInputError, Problem
 from onenotes.rules.commitments import build_ledger, followups_order, open_commitments
-from onenotes.reading.notebook import Notebook, find_root, fold, load_notebook, scan
+from onenotes.reading.layout import find_root, fold, scan
+from onenotes.reading.notebook import Notebook, load_notebook
 from onenotes.views.formats import FORMATS, clean
 
 

@@ -1,9 +1,16 @@
-"""Writing files atomically: new notes exclusively, replaced files only whole.
+"""Reading and writing notebook files safely.
 
-A note that a command edits (``done``, ``drop``, ``import-metrics``) goes
-through :func:`read_snapshot` and :func:`replace_file` with the snapshot, under
+Every read of a note goes through :func:`read_file`: no symbolic link is
+followed, a FIFO cannot block it, a file over the limit is not read.  A note
+that a command edits (``done``, ``drop``, ``import-metrics``) goes through
+:func:`read_snapshot` and :func:`replace_file` with the snapshot, under
 :func:`notebook_lock`: another onenotes waits, and another program writing the
 note (an editor, a sync tool) is noticed and never overwritten in silence.
+New notes are written exclusively (:func:`write_new_file`), replaced files
+only whole.
+
+(This module is imported by every command that reads a notebook: what only
+writing needs, pathlib and secrets, is imported where it is used.)
 """
 
 from __future__ import annotations
@@ -11,10 +18,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def write_new_file(folder: Path, name: str, text: str, *, dir_fd: int | None = None) -> Path:
@@ -74,6 +83,8 @@ def _temp_file(folder: Path, name: str, dir_fd: int | None = None) -> tuple[int,
 
     (``tempfile.mkstemp`` would make it 0600, and the note would keep that.)
     """
+    import secrets
+
     for _ in range(100):
         tmp = f".{name}.{secrets.token_hex(6)}.tmp"
         path = tmp if dir_fd is not None else os.path.join(folder, tmp)
@@ -147,10 +158,57 @@ def _at(point: str, path: str) -> None:
                     pass
 
 
+# ----------------------------------------------------- reading a note ---
+
+# Never through a link, never blocking on a FIFO (a regular file is checked once open).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_bytes(path: str | os.PathLike, limit: int) -> bytes:
+    """A regular file's bytes, never following a link and never blocking on a FIFO.
+
+    Raises OSError, or ValueError("too large") when over ``limit`` bytes.
+    """
+    return read_file(path, limit)[0]
+
+
+def read_file(path: str | os.PathLike, limit: int) -> tuple[bytes, os.stat_result]:
+    """:func:`read_bytes`, and the file's stat taken as it was opened (before reading)."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise IsADirectoryError(0, "not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"{info.st_size // 1024} KiB")
+        remaining = limit + 1
+        want = min(info.st_size + 1, remaining)  # the whole file in one read, as a rule
+        chunk = os.read(fd, want)
+        if len(chunk) < want:  # a short read of a regular file: its end (at most ``limit`` bytes)
+            return chunk, info
+        chunks = [chunk]
+        remaining -= len(chunk)
+        want = 1 << 20
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, want))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+            if len(chunk) < want:  # a short read of a regular file: its end
+                break
+            want = 1 << 20
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise ValueError(f"{len(data) // 1024} KiB")
+        return data, info
+    finally:
+        os.close(fd)
+
+
 # ------------------------------------------------- reading a note to edit ---
 
 WRITER_WAIT = 3.0  # seconds to wait for another program to finish writing a note
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 class Snapshot:
@@ -296,6 +354,8 @@ def replace_file(path: Path, data: bytes, *, expected: Snapshot | None = None) -
     replaced.  With ``expected`` see :func:`_replace_snapshot`.  Raises OSError
     when it cannot write.
     """
+    from pathlib import Path
+
     if expected is not None:
         with _interrupts_held():  # a Ctrl-C lands after the swap's checks, not between them
             return _replace_snapshot(Path(path), data, expected)
@@ -476,6 +536,8 @@ def _pread_all(fd: int) -> bytes:
 
 
 def _hidden_name(folder: Path, name: str, kind: str) -> str:
+    import secrets
+
     return os.path.join(folder, f".{name}.{secrets.token_hex(6)}.{kind}.tmp")
 
 

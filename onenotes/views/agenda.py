@@ -28,7 +28,8 @@ from onenotes.errors import NoteError
 from onenotes.rules.kpis import scorecard
 from onenotes.rules.commitments import build_ledger
 from onenotes.reading.note import MAX_NOTE_BYTES, decode, has_frontmatter, split_frontmatter
-from onenotes.reading.notebook import Notebook, read_bytes
+from onenotes.reading.files import read_bytes
+from onenotes.reading.notebook import Notebook
 from onenotes.reading.privacy import shared_lines
 from onenotes.rules.questions import RECENT_MEETINGS, choose_questions, situation_of
 

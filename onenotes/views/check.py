@@ -28,14 +28,16 @@ from typing import TYPE_CHECKING, Callable
 
 from onenotes.rules.config import CONFIG_NAME, Config
 from onenotes.errors import BadInputError, ConfigError, Problem, TemplateError
-from onenotes.reading.notebook import NOTICE_CODES, fold, load_notebook
+from onenotes.reading.layout import fold
+from onenotes.reading.notebook import NOTICE_CODES, load_notebook
 
 from onenotes.rules.commitment_checks import rep_likely_duplicates
 from onenotes.rules.commitments import closing_status
 
 if TYPE_CHECKING:
+    from onenotes.reading.layout import Scan
     from onenotes.reading.note import Mention, Note
-    from onenotes.reading.notebook import Notebook, Scan
+    from onenotes.reading.notebook import Notebook
 
 # Rules that read all readable notes of one rep: rule(rep, notes by date, config) -> problems.
 REP_RULES: list[Callable[[str, "list[Note]", Config], "list[Problem]"]] = [rep_likely_duplicates]
@@ -163,7 +165,8 @@ def _context_names(template: str) -> frozenset[str]:
 
     from onenotes.views.brief import build_brief
     from onenotes.changes.new import build_context
-    from onenotes.reading.notebook import Notebook, Scan
+    from onenotes.reading.layout import Scan
+    from onenotes.reading.notebook import Notebook
     from onenotes.views.templates import NOT_NOTES
 
     book = Notebook(".", Config(), [], [], Scan())
@@ -293,7 +296,7 @@ def select(root: str, given: list[str], cwd: str, found: Scan) -> Selection:
 
 def _hidden(rel: str) -> bool:
     """A folder the walk never reads (hidden, or the notebook's own ones such as .onenotes)."""
-    from onenotes.reading.notebook import _SKIP_DIRS
+    from onenotes.reading.layout import _SKIP_DIRS
 
     parts = rel.split("/")
     return any(part.startswith(".") for part in parts) or (parts[0] in _SKIP_DIRS and parts[0] != "templates")
@@ -405,7 +408,8 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
 def _walked(root: str, config: Config | None) -> Notebook:
     """The notebook as walked, its notes not read yet (:func:`_findings` reads them)."""
     from onenotes.rules.config import load_config
-    from onenotes.reading.notebook import Notebook, scan, unread_notices
+    from onenotes.reading.layout import scan
+    from onenotes.reading.notebook import Notebook, unread_notices
 
     config = load_config(root) if config is None else config
     found = scan(root)

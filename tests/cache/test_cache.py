@@ -742,7 +742,7 @@ def test_parsing_notes_leaves_no_cycles_for_the_collector_paused_in_workers(brok
     import importlib.util
 
     from onenotes.rules.config import load_config
-    from onenotes.reading.notebook import scan
+    from onenotes.reading.layout import scan
 
     spec = importlib.util.spec_from_file_location("generate", Path(__file__).parents[2] / "benchmarks"
                                                   / "generate.py")
@@ -803,7 +803,7 @@ def test_a_chunk_holds_one_rep_s_notes_at_a_time_while_folding(broken, monkeypat
     a 100,000-note first run would otherwise hold thousands of parsed notes at once."""
     from onenotes.rules import commitments as ledger
     from onenotes.rules.config import load_config
-    from onenotes.reading.notebook import scan
+    from onenotes.reading.layout import scan
 
     rels = scan(broken).notes
     options = load_config(broken).read_options
@@ -833,7 +833,7 @@ def test_a_chunk_holds_one_rep_s_notes_at_a_time_while_folding(broken, monkeypat
 
 def test_a_rep_whose_notes_are_not_together_is_folded_from_all_of_them(broken):
     from onenotes.rules.config import load_config
-    from onenotes.reading.notebook import scan
+    from onenotes.reading.layout import scan
 
     rels = scan(broken).notes
     options = load_config(broken).read_options

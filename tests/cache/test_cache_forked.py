@@ -78,7 +78,7 @@ def pids(monkeypatch, tmp_path):
 
 def _inputs(root: Path):
     from onenotes.rules.config import load_config
-    from onenotes.reading.notebook import scan
+    from onenotes.reading.layout import scan
 
     rels = scan(root).notes
     return rels, load_config(root).read_options, frozenset(rel.partition("/")[0] for rel in rels)

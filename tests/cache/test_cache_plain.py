@@ -259,7 +259,8 @@ def test_a_note_s_identity_is_the_same_however_often_it_is_asked(rels):
     """notebook._identity keeps the identity of the path it was asked last (reading a
     note asks twice): each answer, and each refusal, is still that of note_identity."""
     from onenotes.errors import NoteError
-    from onenotes.reading.notebook import _identity, note_identity
+    from onenotes.reading.layout import note_identity
+    from onenotes.reading.notebook import _identity
 
     for rel in rels + rels[::-1] + [r for r in rels for _ in (1, 2)]:
         expected = note_identity(rel)

@@ -19,17 +19,9 @@ import pytest
 from conftest import note_text, write
 from onenotes.errors import BadInputError, NoteError, UnknownRepError
 from onenotes.reading.note import MAX_NOTE_BYTES, ReadOptions
-from onenotes.reading.notebook import (
-    _absolute,
-    check_slug,
-    find_root,
-    load_notebook,
-    read_bytes,
-    read_note,
-    resolve_rep,
-    scan,
-    slugify,
-)
+from onenotes.reading.files import read_bytes
+from onenotes.reading.layout import _absolute, check_slug, find_root, resolve_rep, scan, slugify
+from onenotes.reading.notebook import load_notebook, read_note
 
 
 def problem_codes(problems):

@@ -16,7 +16,8 @@ from conftest import TODAY
 from onenotes.changes import new as newnote
 from onenotes.errors import NoteExistsError
 from onenotes.changes.new import create_note
-from onenotes.reading.notebook import load_notebook, scan
+from onenotes.reading.layout import scan
+from onenotes.reading.notebook import load_notebook
 
 
 def _zeros(figures: dict, loop: str) -> dict:

@@ -871,7 +871,7 @@ def _probe_new(o: Outcome, root: Path) -> None:
     if not o.case.new_rel or o.exit_code != 0:
         return
     from onenotes.reading.note import parse_note
-    from onenotes.reading.notebook import note_identity
+    from onenotes.reading.layout import note_identity
 
     path = root / o.case.new_rel
     if o.stdout.strip() != str(path):

@@ -1851,7 +1851,7 @@ def _forget_outside(root: str | os.PathLike) -> None:
 # ------------------------------------------------------------ a notebook ---
 
 def file_digest(path: str) -> bytes | None:
-    from onenotes.reading.notebook import read_bytes
+    from onenotes.reading.files import read_bytes
 
     try:
         from onenotes.reading.note import MAX_NOTE_BYTES
@@ -2127,7 +2127,7 @@ class _LedgerNote:
     __slots__ = ("path", "rep", "date", "seq", "mentions")
 
     def __init__(self, path: str, mentions: list):
-        from onenotes.reading.notebook import note_identity
+        from onenotes.reading.layout import note_identity
 
         self.path = path
         self.rep, self.date, self.seq = note_identity(path)

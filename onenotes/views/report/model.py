@@ -24,7 +24,8 @@ from onenotes.errors import RefusedError, WriteError
 from onenotes.views.followups import followups
 from onenotes.rules.kpis import KpiRow, reading, scorecard
 from onenotes.reading.files import replace_file
-from onenotes.reading.notebook import NOTE_NAME, Notebook
+from onenotes.reading.layout import NOTE_NAME
+from onenotes.reading.notebook import Notebook
 
 # Heatmap cell states, in the order a legend shows them.
 MET, MISSED, DUE, NOT_DUE = "met", "missed", "due", "not_due"

@@ -25,7 +25,6 @@ import difflib
 import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from onenotes.changes.splice import (Change, EditRefused, Lines, block_indent, c
 from onenotes.errors import BadInputError, ConfigError, NoteError, RefusedError, WriteError
 from onenotes.reading.figures import _CODE, Raw, comma_splits, decimal_evidence, split_figure, to_number
 from onenotes.reading.files import ChangedOnDisk, replace_file, write_new_file
+from onenotes.reading.layout import fold_name
 from onenotes.changes.new import NotesNotRead, create_note
 from onenotes.reading.note import MAX_NOTE_BYTES, Note, decode, parse_note
 from onenotes.reading.notebook import Notebook
@@ -174,15 +174,8 @@ def sniff_delimiter(text: str, name: str) -> str:
 
 
 # --------------------------------------------------------------- names ---
-# (Figures are read by onenotes/figures.py, the rule notes and onenotes.yaml share.)
-
-def fold(text: str) -> str:
-    """Compare names and headers: accents off, case-folded, punctuation as spaces."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[\s_\-./]+", " ", text.casefold())
-    return text.strip()
-
+# (Figures are read by onenotes/figures.py, the rule notes and onenotes.yaml share;
+# names and column headers are compared folded, by onenotes.reading.layout.fold_name.)
 
 # ------------------------------------------------------------- mapping ---
 
@@ -213,8 +206,8 @@ class RepMatcher:
         self.known: dict[str, set[str]] = {}
         for slug in book.reps():
             for name in (slug, book.rep_name(slug)):
-                self.known.setdefault(fold(name), set()).add(slug)
-        self.aliases = {fold(k): v for k, v in aliases.items()}
+                self.known.setdefault(fold_name(name), set()).add(slug)
+        self.aliases = {fold_name(k): v for k, v in aliases.items()}
         self.slugs = book.reps()
         self.names = {s: book.rep_name(s) for s in self.slugs}
 
@@ -232,7 +225,7 @@ class RepMatcher:
     def match(self, given: str) -> tuple[str | None, str | None]:
         """(slug, None) or (None, problem)."""
         for form in self.forms(given):
-            key = fold(form)
+            key = fold_name(form)
             if key in self.aliases:
                 slug = self.aliases[key]
                 if slug not in self.slugs:
@@ -245,8 +238,8 @@ class RepMatcher:
                 return next(iter(slugs)), None
             if len(slugs) > 1:
                 return None, f"rep {given!r} could be any of {', '.join(sorted(slugs))}"
-        choices = {fold(n): s for s, n in self.names.items()}
-        close = difflib.get_close_matches(fold(given), list(choices), n=1, cutoff=0.7)
+        choices = {fold_name(n): s for s, n in self.names.items()}
+        close = difflib.get_close_matches(fold_name(given), list(choices), n=1, cutoff=0.7)
         hint = f"did you mean {choices[close[0]]!r}?" if close else \
             "add it under metrics_import: reps: ('CRM name': rep-folder)"
         return None, f"unknown rep {given!r}; {hint}"
@@ -255,9 +248,9 @@ class RepMatcher:
 def _kpi_lookup(config: Config) -> dict[str, str]:
     table: dict[str, str] = {}
     for name, kdef in config.kpis.items():
-        table[fold(name)] = name
+        table[fold_name(name)] = name
         if kdef.label:
-            table.setdefault(fold(kdef.label), name)
+            table.setdefault(fold_name(kdef.label), name)
     return table
 
 
@@ -272,21 +265,21 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
     name = csv_path.name
     plan = ImportPlan(date)
     kpis = _kpi_lookup(cfg)
-    columns = {fold(k): v for k, v in mapping.columns.items()}
+    columns = {fold_name(k): v for k, v in mapping.columns.items()}
     matcher = RepMatcher(book, mapping.reps)
-    folded = [fold(h) for h in header]
+    folded = [fold_name(h) for h in header]
 
     def column(wanted: str | None, defaults: tuple[str, ...], what: str) -> int | None:
-        if wanted is not None and (what != "rep" or fold(wanted) in folded):
-            if fold(wanted) not in folded:
+        if wanted is not None and (what != "rep" or fold_name(wanted) in folded):
+            if fold_name(wanted) not in folded:
                 raise BadInputError(f"{name}: no column {wanted!r} (the {what} column of the mapping)",
                                     hint="columns: " + ", ".join(header))
-            return folded.index(fold(wanted))
+            return folded.index(fold_name(wanted))
         return next((i for i, h in enumerate(folded) if h in defaults), None)
 
     def kpi_of(label: str) -> tuple[str | None, str | None]:
         """(KPI, None), (None, None) for an ignored column, or (None, problem)."""
-        key = fold(label)
+        key = fold_name(label)
         if key in columns:
             target = columns[key]
             if target is None:
@@ -294,7 +287,7 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
             return target, None
         if key in kpis:
             return kpis[key], None
-        bare = fold(_UNIT_SUFFIX.sub("", label))  # "Revenue (USD)"
+        bare = fold_name(_UNIT_SUFFIX.sub("", label))  # "Revenue (USD)"
         if bare in kpis:
             return kpis[bare], None
         close = difflib.get_close_matches(key, list(kpis), n=1, cutoff=0.6)
@@ -338,7 +331,7 @@ def plan_import(book: Notebook, csv_path: Path, date: dt.date, today: dt.date,
             if any(row[i].strip() for i in range(len(row)) if i != rep_col):
                 plan.problems.append(RowProblem(where, "no rep in this row"))
             continue
-        if _TOTAL.match(fold(rep_text)) and matcher.match(rep_text)[0] is None:
+        if _TOTAL.match(fold_name(rep_text)) and matcher.match(rep_text)[0] is None:
             continue  # a report's total line (a rep called "Sum, Kim" is a rep)
         if long_format:
             raw_cells.append((where, rep_text, row[kpi_col].strip(), row[value_col]))

@@ -15,7 +15,7 @@ from onenotes.rules.config import Config, display_name, load_config
 from onenotes.dates import DateProblem, parse_cli_date, today_in
 from onenotes.errors import BadInputError, Problem
 from onenotes.rules.commitments import build_ledger, followups_order, open_commitments
-from onenotes.reading.layout import find_root, fold, scan
+from onenotes.reading.layout import find_root, fold_name, scan
 from onenotes.reading.notebook import Notebook, load_notebook
 from onenotes.views.formats import FORMATS, clean
 
@@ -133,9 +133,9 @@ def complete_rep(ctx: click.Context, param: click.Parameter, incomplete: str):
                 names.update({slug: rep.name for slug, rep in load_config(root).reps.items()})
             except Exception:  # a broken onenotes.yaml: the folders still complete
                 pass
-            typed = fold(incomplete)
+            typed = fold_name(incomplete)
             return [CompletionItem(slug, help=clean(names[slug]))
-                    for slug in sorted(names) if fold(slug).startswith(typed)]
+                    for slug in sorted(names) if fold_name(slug).startswith(typed)]
     except Exception:
         return []
 

@@ -216,22 +216,40 @@ def note_identity(rel: str) -> tuple[str, dt.date, int] | None:
 
 # ------------------------------------------------------------------ reps ---
 
-def fold(name: str) -> str:
-    """How rep names are compared: NFC, case-folded, spaces trimmed."""
-    import unicodedata  # here: only commands that take a rep's name need it
+def fold_name(text: str) -> str:
+    """A name as it is compared, wherever a person types one (a rep on the command line,
+    a rep or a column header in a CRM export, ``rep:`` in a note): accents, case, and
+    the spaces and punctuation between words do not count.
 
-    return unicodedata.normalize("NFC", name).strip().casefold()
+    ``José Núñez``, ``jose nunez``, ``jose-nunez`` and ``JOSE_NUNEZ`` all fold to
+    ``jose nunez``.  A character counts as :func:`slugify` keeps it (a letter or a
+    digit, in NFC, case-folded), then loses its accents; so a rep's folder made from a
+    name folds as the name does, in any script.  ``%`` and currency signs count too:
+    they tell a CRM's columns apart (``Revenue ($)`` is not ``Revenue``).
+    """
+    import unicodedata  # here: only commands that take a name need it
+
+    kept = []
+    for ch in unicodedata.normalize("NFC", str(text)).casefold():
+        if ch.isalnum() or ch == "%" or unicodedata.category(ch) == "Sc":
+            kept.extend(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        else:
+            kept.append(" ")
+    return " ".join("".join(kept).split())
 
 
 def slugify(name: str) -> str:
-    """``"Dana Kim"`` -> ``dana-kim`` (letters kept, NFC, lower case)."""
-    text = fold(name)
-    text = re.sub(r"[^\w]+", "-", text).strip("-_")
-    return text
+    """``"Dana Kim"`` -> ``dana-kim``: the folder made for a new rep (letters and digits
+    kept, accents too; NFC, lower case; any other run of characters a ``-``)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", name).strip().casefold()
+    return re.sub(r"[^\w]+", "-", text).strip("-_")
 
 
 def check_slug(name: str) -> str:
-    """Refuse what cannot be a rep folder name: empty, a path, hidden, control characters."""
+    """Refuse what cannot be a rep folder name: empty, a path, hidden, control characters,
+    or a folder of the notebook's own; the name (NFC, spaces trimmed) otherwise."""
     raw = name
     import unicodedata
 
@@ -245,34 +263,40 @@ def check_slug(name: str) -> str:
         raise BadInputError(f"{raw!r} is not a usable rep name")
     if len(name.encode("utf-8")) > 100:
         raise BadInputError("the rep name is too long (100 bytes at most)")
+    # Compared as a disk compares folder names (case-insensitive on macOS and Windows:
+    # ``Templates`` is ``templates`` there), not as people's names are (fold_name).
     if name.casefold() in _SKIP_DIRS:
         raise BadInputError(f"{raw!r} is reserved for the notebook's own files")
     return name
 
 
 def resolve_rep(known: list[str], names: dict[str, str], given: str) -> str:
-    """Match a typed rep (slug or display name, any case or Unicode form) to a known slug."""
-    check_slug(given)
-    want = fold(given)
-    for slug in known:
-        if fold(slug) == want:
-            return slug
-    for slug in known:
-        if fold(names.get(slug, "")) == want or slugify(names.get(slug, "")) == slugify(given):
-            return slug
-    for slug in known:
-        if slugify(slug) == slugify(given):
-            return slug
-    # A first name or the start of a slug, when it names exactly one rep: "bob".
-    prefix = slugify(given)
-    candidates = [slug for slug in known
-                  if prefix and (slugify(slug).startswith(prefix + "-")
-                                 or slugify(names.get(slug, "")).startswith(prefix + "-"))]
-    if len(candidates) == 1:
-        return candidates[0]
-    if len(candidates) > 1:
-        raise UnknownRepError(f"{given!r} could be any of: {', '.join(candidates)}",
-                              hint="type more of the name")
+    """The folder (of ``known``) of the rep a person typed, by the first rule that finds one:
+
+    1. the folder's own name, as typed;
+    2. a folder whose name folds (:func:`fold_name`) as the typed name does;
+    3. a rep whose display name (``names``) folds so;
+    4. a folder or display name that starts with the typed name as whole words:
+       a first name, ``bob``.
+
+    Two reps that a rule finds alike are refused as ambiguous, never one picked.
+    """
+    typed = check_slug(given)
+    if typed in known:
+        return typed
+    want = fold_name(typed)
+    if want:  # (a name of punctuation alone folds to nothing, and is like no rep's)
+        folder = {slug: fold_name(slug) for slug in known}
+        name = {slug: fold_name(names.get(slug, "")) for slug in known}
+        for found, hint in (
+                ([s for s in known if folder[s] == want], "type the rep's folder name as it is written"),
+                ([s for s in known if name[s] == want], "type the rep's folder name"),
+                ([s for s in known if folder[s].startswith(want + " ") or name[s].startswith(want + " ")],
+                 "type more of the name")):
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise UnknownRepError(f"{given!r} could be any of: {', '.join(found)}", hint=hint)
     listing = ", ".join(known) if known else "none yet"
     raise UnknownRepError(f"unknown rep {given!r}; known reps: {listing}",
                           hint=f"check the spelling, or start their notes with: onenotes new {given!r} --add")

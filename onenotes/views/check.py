@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Callable
 
 from onenotes.rules.config import CONFIG_NAME, Config
 from onenotes.errors import BadInputError, ConfigError, Problem, TemplateError
-from onenotes.reading.layout import fold
+from onenotes.reading.layout import fold_name
 from onenotes.reading.notebook import NOTICE_CODES, load_notebook
 
 from onenotes.rules.commitment_checks import rep_likely_duplicates
@@ -91,7 +91,7 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
                              severity, code, message, hint))
 
     rep = meta.get("rep")
-    if rep is not None and fold(str(rep)) != fold(note.rep):
+    if rep is not None and fold_name(str(rep)) != fold_name(note.rep):
         add("rep", "error", "rep-mismatch",
             f"rep is {rep!r} but the note is in the folder {note.rep!r}",
             "move the note to the right rep's folder, or fix 'rep'")

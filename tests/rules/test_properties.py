@@ -26,7 +26,7 @@ from onenotes.reading import notebook as notebook_module
 from onenotes.errors import NoteError
 from onenotes.rules.commitments import build_ledger
 from onenotes.reading.note import ReadOptions, decode, derived_id
-from onenotes.reading.layout import check_slug, fold
+from onenotes.reading.layout import check_slug, fold_name
 from onenotes.reading.notebook import load_notebook, read_note
 from onenotes.reading.taskfields import TaskFields, read_task_fields, squash
 from onenotes.reading.yaml.safe import YamlProblem, load_yaml
@@ -205,7 +205,7 @@ def _norm(text: str) -> str:
 @st.composite
 def team(draw):
     """A notebook's state: reps with odd names, KPIs, and two notes of one rep."""
-    slugs = draw(st.lists(rep_slugs, min_size=1, max_size=3, unique_by=fold))
+    slugs = draw(st.lists(rep_slugs, min_size=1, max_size=3, unique_by=fold_name))
     kpi_names = draw(st.lists(key_texts, max_size=4, unique=True))
     kpis = {name: {"kind": draw(st.sampled_from(["output", "input"])),
                    "goal": draw(st.none() | numbers)} for name in kpi_names}

@@ -67,7 +67,8 @@ ROW_BYTES = {"index": 1536, "data": 3584}  # about what a note's row takes in th
 _SOURCES = ("reading/cache/__init__.py", "reading/note.py", "reading/taskfields.py", "reading/yaml/safe.py",
             "reading/tasks.py", "dates.py", "reading/notebook.py", "errors.py", "rules/commitments.py",
             "rules/config.py", "records.py", "reading/yaml/fast.py", "reading/yaml/full.py", "reading/privacy.py",
-            "rules/questions.py", "views/formats.py", "reading/figures.py", "text.py", "reading/yaml/types.py")
+            "rules/questions.py", "views/formats.py", "reading/figures.py", "text.py", "reading/yaml/types.py",
+            "reading/layout.py", "reading/files.py")
 
 
 # ------------------------------------------------------------ the version ---

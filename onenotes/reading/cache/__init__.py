@@ -68,7 +68,7 @@ _SOURCES = ("reading/cache/__init__.py", "reading/note.py", "reading/taskfields.
             "reading/tasks.py", "dates.py", "reading/notebook.py", "errors.py", "rules/commitments.py",
             "rules/config.py", "records.py", "reading/yaml/fast.py", "reading/yaml/full.py", "reading/privacy.py",
             "rules/questions.py", "views/formats.py", "reading/figures.py", "text.py", "reading/yaml/types.py",
-            "reading/layout.py", "reading/files.py")
+            "reading/layout.py", "reading/files.py", "reading/taskblocks.py")
 
 
 # ------------------------------------------------------------ the version ---

@@ -36,7 +36,7 @@ from support.tasks_reference import scan_tasks_reference  # noqa: E402  (the sca
 from onenotes.reading.note import decode, split_frontmatter  # noqa: E402
 
 def metadata(text: str):
-    """note._read_body_tasks' reading of a task's fields, always the long way."""
+    """mentions.read_body_tasks' reading of a task's fields, always the long way."""
     return taskfields._read_fields(text)
 
 

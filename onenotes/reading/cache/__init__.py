@@ -68,7 +68,8 @@ _SOURCES = ("reading/cache/__init__.py", "reading/note.py", "reading/taskfields.
             "reading/tasks.py", "dates.py", "reading/notebook.py", "errors.py", "rules/commitments.py",
             "rules/config.py", "records.py", "reading/yaml/fast.py", "reading/yaml/full.py", "reading/privacy.py",
             "rules/questions.py", "views/formats.py", "reading/figures.py", "text.py", "reading/yaml/types.py",
-            "reading/layout.py", "reading/files.py", "reading/taskblocks.py")
+            "reading/layout.py", "reading/files.py", "reading/taskblocks.py",
+            "reading/notemodel.py", "reading/mentions.py", "reading/metrics.py")
 
 
 # ------------------------------------------------------------ the version ---
@@ -181,8 +182,8 @@ def _yaml_identity() -> str:
 # open entries) use a plainer coding still: see "commitments" below.
 
 _RECORDS = {  # kind -> (module, class): every record a cached value may hold
-    "Note": ("onenotes.reading.note", "Note"), "Mention": ("onenotes.reading.note", "Mention"),
-    "Metric": ("onenotes.reading.note", "Metric"), "ReadOptions": ("onenotes.reading.note", "ReadOptions"),
+    "Note": ("onenotes.reading.notemodel", "Note"), "Mention": ("onenotes.reading.notemodel", "Mention"),
+    "Metric": ("onenotes.reading.notemodel", "Metric"), "ReadOptions": ("onenotes.reading.notemodel", "ReadOptions"),
     "Problem": ("onenotes.errors", "Problem"), "Entry": ("onenotes.rules.commitments", "Entry"),
     "Config": ("onenotes.rules.config", "Config"), "Cadence": ("onenotes.rules.config", "Cadence"),
     "KpiDef": ("onenotes.rules.config", "KpiDef"), "DiagnosisRules": ("onenotes.rules.config", "DiagnosisRules"),

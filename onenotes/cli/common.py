@@ -44,7 +44,7 @@ def editing_notebook(ctx: click.Context):
     """Hold the notebook's edit lock while a command reads the notes it edits and
     writes them: another onenotes editing the same notebook waits (it says so)."""
     from onenotes.errors import NotebookBusyError
-    from onenotes.reading.files import LOCK_WAIT, NotebookBusy, notebook_lock
+    from onenotes.reading.lock import LOCK_WAIT, NotebookBusy, notebook_lock
 
     def waiting() -> None:
         click.echo("onenotes: waiting for another onenotes command that is editing this notebook", err=True)

@@ -22,6 +22,7 @@ import pytest
 
 from conftest import ROOT
 from onenotes.reading import files as fsutil
+from onenotes.reading import lock
 from onenotes.changes.close import close_commitments, write_changes
 from onenotes.errors import ConcurrentEditError, NotebookBusyError
 from onenotes.reading.notebook import load_notebook
@@ -288,7 +289,7 @@ def test_a_second_onenotes_waits_for_the_first_and_says_so(acme, cli):
     held = threading.Event()
 
     def holder():
-        with fsutil.notebook_lock(acme):
+        with lock.notebook_lock(acme):
             held.set()
             release.wait(5)
     thread = threading.Thread(target=holder)
@@ -302,9 +303,9 @@ def test_a_second_onenotes_waits_for_the_first_and_says_so(acme, cli):
 
 
 def test_a_notebook_locked_for_too_long_is_a_clear_refusal(acme, cli, monkeypatch):
-    monkeypatch.setattr(fsutil, "LOCK_WAIT", 0.2)
+    monkeypatch.setattr(lock, "LOCK_WAIT", 0.2)
     before = (acme / BOB).read_bytes()
-    with fsutil.notebook_lock(acme):
+    with lock.notebook_lock(acme):
         result = cli("--notebook", acme, "done", IN_FRONTMATTER, "--today", "2026-11-23")
     assert result.exit_code == NotebookBusyError.exit_code == 5, result.stderr
     assert "another onenotes command has been editing" in result.stderr and "nothing written" in result.stderr

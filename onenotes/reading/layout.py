@@ -37,8 +37,8 @@ def find_root(explicit: str | None, env_value: str | None, cwd: str | os.PathLik
     """Where the notebook is: ``--notebook``, else ``$ONENOTES_NOTEBOOK``, else the
     nearest ancestor of ``cwd`` holding ``onenotes.yaml``, else ``cwd``; an absolute path.
 
-    (Paths here are text, and so in the scan and the cache: pathlib costs a
-    tenth of a warm ``followups`` to import; :attr:`Notebook.root` is a Path.)"""
+    (Paths here are text, and so in the scan and the cache: a warm run does not
+    import pathlib, docs/performance.md "Paths are text"; :attr:`Notebook.root` is a Path.)"""
     for value, what in ((explicit, "--notebook"), (env_value, "ONENOTES_NOTEBOOK")):
         if value:
             path = os.path.expanduser(value)
@@ -71,7 +71,8 @@ _name = operator.attrgetter("name")
 
 
 class Scan:
-    """What the walk found.  (A plain class: defined on every start, at no cost.)"""
+    """What the walk found.  (A plain class: every start defines it, and start-up imports
+    no dataclasses, tests/robustness/test_startup.py.)"""
 
     def __init__(self) -> None:
         self.notes: list[str] = []  # relative paths with "/"

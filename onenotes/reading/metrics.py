@@ -109,8 +109,7 @@ def _figure(note: Note, fm: str, mapping, key, line: int, split: dict, what: str
     return number
 
 
-# What every figure typed so that its dot may separate thousands holds (1.500, 20.000);
-# starting with the dot, the search runs ten times faster.
+# What every figure typed so that its dot may separate thousands holds (1.500, 20.000).
 _DOT_THOUSANDS = re.compile(r"\.[0-9]{3}")
 
 

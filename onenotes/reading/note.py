@@ -88,10 +88,9 @@ def split_frontmatter(text: str) -> tuple[str, str, int] | None:
 def _dots_before(text: str, at: int, end: int) -> int:
     """``text.find("\\n...", at, end)`` where ``text[end]`` is a line end (the "\\n---" found).
 
-    Frontmatter holds a few dots (a 27.5 or two) and many dashes: finding each
-    dot, one character, and looking around it costs half as much as searching
-    for the four characters.  (A "..." that starts before ``end`` ends before it,
-    as ``text[end]`` is no dot.)"""
+    Frontmatter holds a few dots (a 27.5 or two) and many dashes: each dot, one
+    character, is found and looked around.  (A "..." that starts before ``end``
+    ends before it, as ``text[end]`` is no dot.)"""
     i = text.find(".", at + 1, end)
     while i >= 0:
         if text[i - 1] == "\n" and text.startswith("...", i):

@@ -68,8 +68,8 @@ _note_module = None  # onenotes.reading.note, once imported here
 
 
 def _import_note():
-    """onenotes.reading.note, imported on first use (not with this module) and kept: an import
-    statement costs 0.6 us each time, twice a note."""
+    """onenotes.reading.note, imported on first use (a warm run never loads the parser) and
+    kept for the next notes."""
     global _note_module
     from onenotes.reading import note
 

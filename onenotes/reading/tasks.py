@@ -96,9 +96,8 @@ class _Body:
         """
         first = limit
         if self._opener_to is None:
-            # A mark the body lacks is never looked for ("x" in text is a few
-            # times quicker than text.find("x", start, end), and most bodies
-            # have no "<", "`" or "~").
+            # A mark the body lacks is never looked for (most bodies have no
+            # "<", "`" or "~").
             text, none = self.text, self.size + 1
             self._opener_to = [0 if "<" in text else none, 0 if "`" in text else none,
                                0 if "~" in text else none]  # (the marks of _OPENERS)
@@ -109,7 +108,7 @@ class _Body:
                 if start >= first:
                     continue
                 text = self.text
-                mark = token[0]  # (find a character, then check: much faster)
+                mark = token[0]  # (a character found, then the token checked)
                 at = text.find(mark, start, first)
                 while at >= 0 and (not text.startswith(token, at) or _closed_comment(text, at)):
                     at = text.find(mark, at + 1, first)

@@ -7,11 +7,13 @@ and one ``YYYY-MM-DD.md`` (or ``YYYY-MM-DD-N.md``) note per meeting.  The walk
   notebook's ``templates/`` folder;
 * follows no symbolic link (a link is reported, never read, so it can neither
   leave the notebook nor loop);
-* takes regular files only (a FIFO named ``x.md`` is no note); reading them is
-  :func:`onenotes.reading.files.read_file`'s, which checks again as it opens.
+* reads no file: a note it lists is read by :func:`onenotes.reading.files.read_file`,
+  which opens it without following links and reads regular files only (a FIFO
+  named ``x.md`` cannot hang it).
 
 Reps are folders; a person types a rep's folder or display name in any case,
-Unicode form or spacing, and :func:`resolve_rep` finds the folder.
+with or without its accents, spaces or hyphens (:func:`fold_name`), and
+:func:`resolve_rep` finds the folder.
 """
 
 from __future__ import annotations

@@ -547,11 +547,11 @@ def test_a_line_of_thousands_of_list_markers_opens_a_bounded_number_of_container
     """Found by hunting the reader's worst cases: "* * * ... x" nests a list item per
     "* ", and the thematic-break regex backtracked at every level: a 100 KB line
     took minutes.  Now at most MAX_NESTING containers open, and the check is linear."""
-    from onenotes.reading import tasks
+    from onenotes.reading import taskblocks, tasks
 
     calls = []
-    real = tasks._list_marker
-    monkeypatch.setattr(tasks, "_list_marker", lambda text: calls.append(len(text)) or real(text))
+    real = taskblocks._list_marker
+    monkeypatch.setattr(taskblocks, "_list_marker", lambda text: calls.append(len(text)) or real(text))
     found = tasks.scan_tasks("- [ ] first\n" + "* " * 20000 + "[ ] deep\n" + "* " * 3 + "[ ] shallow\n")
     assert [t.text for t in found] == ["first", "shallow"]
     assert len(calls) <= 2 * tasks.MAX_NESTING + 10
@@ -562,7 +562,7 @@ def test_a_line_of_thousands_of_list_markers_opens_a_bounded_number_of_container
     ("* * * x", False), ("*-*", False), ("* " * 10000 + "x", False), ("- " * 10000, True), ("", False),
 ])
 def test_thematic_breaks_are_recognised_without_a_backtracking_regex(line, thematic):
-    from onenotes.reading.tasks import _thematic
+    from onenotes.reading.taskblocks import _thematic
 
     assert _thematic(line) is thematic
 

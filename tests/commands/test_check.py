@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 import yaml
 
 from support import hostile_cases as hc
 from support.review_list import open_rows, tick, week1_agenda
-from conftest import EXAMPLE, ROOT, TODAY, note_text, write
+from conftest import ROOT, TODAY, note_text, write
 
 import onenotes.views.check
 
@@ -405,9 +404,8 @@ def _outputs(cli, root, *args):
     return outputs
 
 
-def test_cached_check_gives_exactly_the_uncached_answer_on_the_example(cli, tmp_path):
-    root = tmp_path / "acme"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".onenotes"))
+def test_cached_check_gives_exactly_the_uncached_answer_on_the_example(cli, acme):
+    root = acme
     for args in ((), ("--format", "json"), ("bob-okafor",)):
         afresh, cold, warm = _outputs(cli, root, *args)
         assert afresh == cold == warm
@@ -472,9 +470,8 @@ def parses(monkeypatch):
     return calls
 
 
-def test_a_warm_check_parses_no_note_and_a_changed_one_alone(cli, tmp_path, cached, parses):
-    root = tmp_path / "acme"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".onenotes"))
+def test_a_warm_check_parses_no_note_and_a_changed_one_alone(cli, acme, cached, parses):
+    root = acme
     first = cli("--notebook", root, "check")
     assert sorted(parses) == sorted([(rel, whole) for rel in {p for p, _ in parses} for whole in (False, True)])
     parses.clear()

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE, TODAY, note_text, write
+from conftest import TODAY, note_text, write
 from onenotes.reading.privacy import read_private_parts, strip_for_share
 from onenotes.views.share import PrivateMarkupError, strip_private
 
@@ -744,9 +743,8 @@ Revenue at 23,100: the Vandelay proposal is signed. The freight list is at 42 of
     return path
 
 
-def test_shared_copy_of_a_filled_in_agenda_matches_the_reviewed_golden_files(cli, tmp_path):
-    root = tmp_path / "acme-sales"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".onenotes"))
+def test_shared_copy_of_a_filled_in_agenda_matches_the_reviewed_golden_files(cli, acme):
+    root = acme
     _filled_agenda(root, cli)
     markdown = _share(cli, root, f"bob-okafor/{TODAY}.md").stdout
     page = cli("--notebook", root, "share", f"bob-okafor/{TODAY}.md", "--format", "html").stdout

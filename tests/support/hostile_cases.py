@@ -249,18 +249,18 @@ def _read_only(root: Path) -> None:
 @contextlib.contextmanager
 def _erofs():
     """Writes fail as on a read-only mount (chmod alone does not stop root)."""
-    from onenotes.reading import files as fsutil
+    from onenotes.reading import files
 
-    original = fsutil._temp_file
+    original = files._temp_file
 
     def refuse(folder, name, dir_fd=None):
         raise OSError(errno.EROFS, "Read-only file system", str(folder))
 
-    fsutil._temp_file = refuse
+    files._temp_file = refuse
     try:
         yield
     finally:
-        fsutil._temp_file = original
+        files._temp_file = original
 
 
 TASKS_32 = """\

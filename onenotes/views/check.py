@@ -161,8 +161,8 @@ def _context_names(template: str) -> frozenset[str]:
     """The names a template can use: those its renderer passes (from an empty notebook)."""
     import datetime as dt
 
+    from onenotes.views.agenda import build_context
     from onenotes.views.brief import build_brief
-    from onenotes.changes.new import build_context
     from onenotes.reading.notebook import Notebook, Scan
     from onenotes.views.templates import NOT_NOTES
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from conftest import TODAY, write
 from onenotes.changes import close
-from onenotes.changes import import_metrics as metrics_import
+from onenotes.changes.import_metrics import write as metrics_import
 from onenotes.changes import new as newnote
 
 REP = "bob-okafor"

@@ -1,4 +1,10 @@
-"""``onenotes new``: the next meeting's agenda for a rep, written once and atomically."""
+"""``onenotes new``: the next meeting's agenda for a rep, written once and atomically.
+
+What the agenda shows is :func:`onenotes.views.agenda.build_context`; here, the
+note is made: the rep, the date and the file name chosen, the template rendered
+(:mod:`onenotes.views.templates`), the note read back to prove it holds what it
+was given, and written where no file is.
+"""
 
 from __future__ import annotations
 
@@ -122,36 +128,12 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     (``import-metrics`` writes those figures into the frontmatter); it must
     check its own result.  With ``write=False`` nothing is written (a dry run).
     """
-    created_rep = False
-    try:
-        rep = book.resolve(rep_input)
-        check_slug(rep)  # a slug from onenotes.yaml too: never a path out of the notebook
-    except RefusedError:
-        if not add:
-            raise
-        rep = slugify(check_slug(rep_input))
-        if not rep:
-            raise BadInputError(f"{rep_input!r} has no letters or digits to name a rep folder") from None
-        check_slug(rep)  # "Templates!" slugs to templates/, a folder never read as notes
-        created_rep = not (book.root / rep).exists()
+    rep, created_rep = _rep_of_note(book, rep_input, add)
     check_notes_read(book, rep)
     if date is None:
-        notes = book.notes_of(rep)
-        last = notes[-1].date if notes else None
-        try:
-            date = next_meeting(last, today, book.config.cadence, book.config.meeting_day)
-        except OverflowError:
-            raise BadInputError(f"cannot date the meeting after {last}; give one with --date") from None
+        date = _next_meeting_date(book, rep, today)
     folder = book.root / rep
-    seq = 1
-    name = f"{date.isoformat()}.md"
-    if another:
-        while (folder / name).exists():
-            seq += 1
-            name = f"{date.isoformat()}-{seq}.md"
-    elif (folder / name).exists():
-        raise NoteExistsError(f"{folder / name} already exists; it was not changed",
-                              hint="pick another --date, or use --another for a second meeting that day")
+    seq, name = _free_name(folder, date, another)
     rel = f"{rep}/{name}"
     name_of_template = book.config.template if template is None else template
     if name_of_template in NOT_NOTES:
@@ -164,6 +146,60 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
         text = finish(text, note)
     if not write:
         return NewNote(folder / name, rel, rep, date, text, created_rep)
+    path, rel = _write_exclusively(book, rep, date, seq, name, text, another)
+    return NewNote(path, rel, rep, date, text, created_rep)
+
+
+def _rep_of_note(book: Notebook, rep_input: str, add: bool) -> tuple[str, bool]:
+    """(the rep's slug, whether their folder is new): a rep of the notebook, or with
+    ``add`` a new one, named from ``rep_input``."""
+    created_rep = False
+    try:
+        rep = book.resolve(rep_input)
+        check_slug(rep)  # a slug from onenotes.yaml too: never a path out of the notebook
+    except RefusedError:
+        if not add:
+            raise
+        rep = slugify(check_slug(rep_input))
+        if not rep:
+            raise BadInputError(f"{rep_input!r} has no letters or digits to name a rep folder") from None
+        check_slug(rep)  # "Templates!" slugs to templates/, a folder never read as notes
+        created_rep = not (book.root / rep).exists()
+    return rep, created_rep
+
+
+def _next_meeting_date(book: Notebook, rep: str, today: dt.date) -> dt.date:
+    """The date of the rep's next meeting, by the cadence, after their last note."""
+    notes = book.notes_of(rep)
+    last = notes[-1].date if notes else None
+    try:
+        return next_meeting(last, today, book.config.cadence, book.config.meeting_day)
+    except OverflowError:
+        raise BadInputError(f"cannot date the meeting after {last}; give one with --date") from None
+
+
+def _free_name(folder: Path, date: dt.date, another: bool) -> tuple[int, str]:
+    """(the note's number that day, its file name): the day's first, or with ``another``
+    the first free one; refused when the day's note exists and ``another`` is not set."""
+    seq = 1
+    name = f"{date.isoformat()}.md"
+    if another:
+        while (folder / name).exists():
+            seq += 1
+            name = f"{date.isoformat()}-{seq}.md"
+    elif (folder / name).exists():
+        raise NoteExistsError(f"{folder / name} already exists; it was not changed",
+                              hint="pick another --date, or use --another for a second meeting that day")
+    return seq, name
+
+
+def _write_exclusively(book: Notebook, rep: str, date: dt.date, seq: int, name: str, text: str,
+                       another: bool) -> tuple[Path, str]:
+    """Write the note into the rep's own folder (never through a link), never over a file:
+    (its path, its path relative to the notebook).  With ``another``, a name another
+    process took since it was chosen moves the note to the next number."""
+    folder = book.root / rep
+    rel = f"{rep}/{name}"
     try:
         folder_fd = open_folder(book.root, rep, create=True)  # the rep's own folder, not a link
     except OSError as exc:
@@ -188,4 +224,4 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     finally:
         if folder_fd is not None:
             os.close(folder_fd)
-    return NewNote(path, rel, rep, date, text, created_rep)
+    return path, rel

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, user_files, write
-from onenotes.changes.import_metrics import decimal_evidence, split_figure, to_number
+from onenotes.reading.figures import decimal_evidence, split_figure, to_number
 from onenotes.reading.notebook import load_notebook
 
 DATA = Path(__file__).parent.parent / "data" / "crm"
@@ -235,7 +235,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from onenotes.changes.splice import Lines  # noqa: E402
-from onenotes.changes.import_metrics import set_metrics, verify_metrics  # noqa: E402
+from onenotes.changes.import_metrics.metrics_lines import set_metrics, verify_metrics  # noqa: E402
 from onenotes.reading.note import decode, parse_note  # noqa: E402
 
 

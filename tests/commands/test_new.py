@@ -22,7 +22,8 @@ from support.review_list import open_rows, week1_agenda
 from conftest import ROOT, TODAY, examples, note_text, write
 from onenotes.errors import ConfigError, NoteExistsError
 from onenotes.rules.commitments import build_ledger, open_commitments
-from onenotes.changes.new import create_note, reviewable
+from onenotes.changes.new import create_note
+from onenotes.views.agenda import reviewable
 from onenotes.reading.note import HANDLER, parse_note
 from onenotes.reading.notebook import load_notebook
 from onenotes.reading.yaml.safe import load_yaml, to_yaml_scalar

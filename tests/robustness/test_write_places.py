@@ -16,8 +16,8 @@ from pathlib import Path
 
 from conftest import TODAY, write
 from onenotes.changes import close
-from onenotes.changes import import_metrics
 from onenotes.changes import new
+from onenotes.changes.import_metrics import write as import_metrics
 
 REP = "bob-okafor"
 AGENDA = f"{REP}/{TODAY}.md"

@@ -7,6 +7,9 @@ The rules come in three kinds, by what they read:
   (rules that compare a rep's notes with each other);
 * :data:`NOTEBOOK_RULES`: all readable notes of the notebook, and the config.
 
+Which notes the paths given name is :mod:`onenotes.views.check_paths`; the
+templates are checked by :mod:`onenotes.views.check_templates`.
+
 ``check PATH...`` checks the notes it is given, but a rule always reads all the
 notes of its kind (a rep rule every note of the rep of a given note), and what
 it finds is then narrowed to the given paths.  Through the cache, what each
@@ -22,20 +25,20 @@ notes' commitments and listing problems for ``check`` (``notes=False``).
 
 from __future__ import annotations
 
-import functools
 import os
 from typing import TYPE_CHECKING, Callable
 
 from onenotes.rules.config import CONFIG_NAME, Config
-from onenotes.errors import BadInputError, ConfigError, Problem, TemplateError
+from onenotes.errors import ConfigError, Problem
 from onenotes.reading.layout import fold_name
 from onenotes.reading.notebook import NOTICE_CODES, load_notebook
 
 from onenotes.rules.commitment_checks import rep_likely_duplicates
 from onenotes.rules.commitments import closing_status
+from onenotes.views.check_paths import select
+from onenotes.views.check_templates import check_templates
 
 if TYPE_CHECKING:
-    from onenotes.reading.layout import Scan
     from onenotes.reading.note import Mention, Note
     from onenotes.reading.notebook import Notebook
 
@@ -158,183 +161,6 @@ def _agree_hint(stated: Mention, ticked: Mention, counts: str) -> str:
     return f"mark the box on line {ticked.line} {box} too, so that both say {counts}"
 
 
-@functools.lru_cache(maxsize=None)
-def _context_names(template: str) -> frozenset[str]:
-    """The names a template can use: those its renderer passes (from an empty notebook)."""
-    import datetime as dt
-
-    from onenotes.views.brief import build_brief
-    from onenotes.changes.new import build_context
-    from onenotes.reading.layout import Scan
-    from onenotes.reading.notebook import Notebook
-    from onenotes.views.templates import NOT_NOTES
-
-    book = Notebook(".", Config(), [], [], Scan())
-    day = dt.date(2026, 1, 5)
-    context = build_brief(book, "x", day) if template in NOT_NOTES else build_context(book, "x", day, day)
-    return frozenset(context)
-
-
-def _lint_template(env, rel: str, name: str, source: str) -> list[Problem]:
-    """Names the renderer does not pass, and reaches for Python internals (the sandbox refuses both)."""
-    import jinja2.meta
-    import jinja2.nodes
-
-    from onenotes.views.templates import TEMPLATE_SUFFIX
-
-    problems = []
-    ast = env.parse(source)
-    known = _context_names(name[: -len(TEMPLATE_SUFFIX)]) | set(env.globals)
-    undeclared = jinja2.meta.find_undeclared_variables(ast) - known
-    reported = set()
-    for node in ast.find_all(jinja2.nodes.Name):
-        if node.ctx == "load" and node.name in undeclared and node.name not in reported:
-            reported.add(node.name)
-            import difflib
-
-            close = difflib.get_close_matches(node.name, sorted(known), n=1)
-            problems.append(Problem(rel, node.lineno, 0, "error", "template-undefined",
-                                    f"{node.name!r} is not a name templates can use",
-                                    f"did you mean {close[0]!r}?" if close else
-                                    "see docs/templates.md for the names a template can use"))
-    for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter)):
-        if isinstance(node, jinja2.nodes.Getattr):
-            attr = node.attr
-        elif isinstance(node, jinja2.nodes.Getitem):
-            attr = node.arg.value if isinstance(node.arg, jinja2.nodes.Const) else None
-        else:  # x | attr("__class__")
-            first = node.args[0] if node.name == "attr" and node.args else None
-            attr = first.value if isinstance(first, jinja2.nodes.Const) else None
-        if isinstance(attr, str) and attr.startswith("_"):
-            problems.append(Problem(rel, node.lineno, 0, "error", "template-unsafe",
-                                    f"the template reaches for Python internals ({attr!r}); "
-                                    "the sandbox refuses it",
-                                    "use only the names and filters in docs/templates.md"))
-    return problems
-
-
-def _check_templates(root: str) -> list[Problem]:
-    if not os.path.isdir(os.path.join(root, "templates")):
-        return []
-    from pathlib import Path
-
-    folder = Path(root) / "templates"
-    import jinja2  # (with the renderer: only for a notebook that has templates)
-
-    from onenotes.views.templates import TEMPLATE_SUFFIX, make_environment
-
-    problems = []
-    env = make_environment(folder)
-    for path in sorted(folder.glob("*" + TEMPLATE_SUFFIX)):
-        rel = f"templates/{path.name}"
-        try:
-            env.get_template(path.name)
-            source = env.loader.get_source(env, path.name)[0]
-            problems.extend(_lint_template(env, rel, path.name, source))
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(rel, exc.lineno or 0, 0, "error", "template-syntax",
-                                    f"template syntax error: {exc.message}",
-                                    "fix the Jinja syntax on that line (see docs/templates.md)"))
-        except (TemplateError, jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(rel, 0, 0, "error", "template", str(exc),
-                                    exc.hint if isinstance(exc, TemplateError) and exc.hint else
-                                    "keep templates as real UTF-8 files inside the notebook's templates/ folder"))
-    return problems
-
-
-
-# ------------------------------------------------------------- the paths ---
-
-class Selection:
-    """What ``check PATH...`` checks: every file (no paths), or the given notes, the
-    files in the given folders, and the templates when a template or ``templates/`` is
-    given.  The config's problems are always reported: it decides how every note reads."""
-
-    def __init__(self) -> None:
-        self.everything = True
-        self.files: set[str] = set()  # relative paths with "/"
-        self.folders: list[str] = []  # relative folder paths with "/", no trailing "/"
-        self.skipped: list[Problem] = []  # given paths that are not checked, as warnings
-
-    def wants(self, rel: str) -> bool:
-        """Is a problem of the file (or folder) at ``rel`` reported?"""
-        if self.everything or rel == CONFIG_NAME or rel in self.files:
-            return True
-        return any(rel == folder or rel.startswith(folder + "/") for folder in self.folders)
-
-    @property
-    def templates(self) -> bool:
-        return self.everything or any(
-            rel.startswith("templates/") for rel in self.files) or "templates" in self.folders
-
-
-def select(root: str, given: list[str], cwd: str, found: Scan) -> Selection:
-    """The :class:`Selection` of the paths ``given`` (relative to ``cwd``, else to the
-    notebook ``root``, or absolute).  A path that does not exist or is outside the
-    notebook is a :class:`BadInputError`; one that is not a note is a warning."""
-    selection = Selection()
-    if not given:
-        return selection
-    selection.everything = False
-    known = set(found.notes) | set(found.other_md) | {p.path for p in found.problems}
-    for text in given:
-        rel, full = _relative(root, text, cwd)
-        if rel == ".":
-            selection.everything = True
-        elif rel == CONFIG_NAME:
-            pass  # its problems are reported whatever the paths
-        elif rel in known or (rel.startswith("templates/") and rel.count("/") == 1):
-            selection.files.add(rel)
-        elif os.path.isdir(full) and not os.path.islink(full) and not _hidden(rel):
-            selection.folders.append(rel)
-        else:
-            selection.skipped.append(Problem(
-                text, 0, 0, "warning", "not-a-note", "not a note, so it is not checked",
-                f"notes are REP/YYYY-MM-DD.md files in the notebook {root}"))
-    return selection
-
-
-def _hidden(rel: str) -> bool:
-    """A folder the walk never reads (hidden, or the notebook's own ones such as .onenotes)."""
-    from onenotes.reading.layout import _SKIP_DIRS
-
-    parts = rel.split("/")
-    return any(part.startswith(".") for part in parts) or (parts[0] in _SKIP_DIRS and parts[0] != "templates")
-
-
-def _relative(root: str, text: str, cwd: str) -> tuple[str, str]:
-    """(the path relative to the notebook with "/", or "." for the notebook itself; the full
-    path): from ``cwd``, else from the notebook (also when the one from ``cwd`` exists but
-    is outside the notebook)."""
-    path = os.path.expanduser(text)
-    outside = None
-    for base in ([""] if os.path.isabs(path) else [cwd, root]):
-        full = os.path.abspath(os.path.join(base, path))
-        if not os.path.lexists(full):
-            continue
-        rel = _inside(root, full)
-        if rel is not None:
-            return rel, full
-        outside = outside or full
-    if outside is None:
-        raise BadInputError(f"{text}: no such file or folder",
-                            hint=f"give notes as paths from here or from the notebook {root}")
-    raise BadInputError(f"{text} is not in the notebook {root}",
-                        hint="check it from its own notebook, or give --notebook DIR")
-
-
-def _inside(root: str, full: str) -> str | None:
-    """``full`` relative to the notebook ``root`` with "/", as written or with the links of
-    the folders above it resolved (the file itself is not followed); None when outside."""
-    top = os.path.abspath(root)
-    real = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
-    for inside, whole in ((full, top), (real, os.path.realpath(top))):
-        rel = os.path.relpath(inside, whole)
-        if rel != ".." and not rel.startswith(".." + os.sep):
-            return rel.replace(os.sep, "/")
-    return None
-
-
 # ------------------------------------------------------------ the check ---
 
 def _fingerprint(root: str) -> str:
@@ -399,7 +225,7 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
     report.files = len(notes)
     problems.extend(_findings(book, notes))
     if selection.templates:
-        problems.extend(_check_templates(root))
+        problems.extend(check_templates(root))
     report.problems = sorted((p for p in problems if selection.wants(p.path)),
                              key=lambda p: (p.path, p.line, p.column, p.code))
     return report
@@ -423,99 +249,133 @@ def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
     """What the rules find in the notes ``chosen`` (and, the rules that read several notes,
     beyond them: the caller narrows it), through the cache's kept findings when it has them.
     The notes to lint are parsed whole a batch of whole reps at a time, and let go."""
-    from onenotes.reading.cache import Damaged, _decode_cached, encode
-
-    loaded = book._loaded  # the notes as read through the cache (None: not read yet)
-    if loaded is not None:
-        rows, keys, store, fresh = loaded.rows, loaded.keys, loaded.store, loaded.fresh
-    else:
-        rows, keys, store, fresh = {}, dict.fromkeys(book.scan.notes), None, set(book.scan.notes)
-    fingerprint = _fingerprint(book.folder) if store is not None else ""
-    kept, kept_problems = (store.checks(fingerprint) if store is not None else None) or (None, {})
-    readable = [p for p in keys if p not in rows or rows[p].readable]
+    kept = _KeptFindings(book)
+    readable = kept.readable()
     chosen_set = set(chosen)
-
-    def known(name: str, key: str | None) -> list[Problem] | None:
-        """The kept findings of ``name``, when they are for ``key``.  (A note parsed in this
-        run is linted again whatever its key: a racy note changed within its clock tick
-        keeps its key.)"""
-        if key is None or not kept or kept.get(name) != key:
-            return None
-        if name not in kept_problems:
-            return []
-        try:
-            return _decode_cached(kept_problems[name], "Problem", many=True)
-        except Damaged:
-            return None
-
     found: list[Problem] = []
     todo: dict[str, str | None] = {}  # name -> key, for the findings to work out now
     need: set[str] = set()  # the notes that takes
     for rel in readable:
         if rel not in chosen_set:
             continue
-        got = None if rel in fresh else known(rel, keys[rel])
+        got = None if rel in kept.fresh else kept.known(rel, kept.keys[rel])
         if got is None:
-            todo[rel] = keys[rel]
+            todo[rel] = kept.keys[rel]
             need.add(rel)
         else:
             found.extend(got)
-    groups: dict[str, list[str]] = {}  # scope ("rep/", or "" for the notebook) -> its notes
+    groups = _rule_scopes(readable, chosen_set)
+    for scope, members in groups.items():
+        key = _notes_key(members, kept.keys)
+        got = None if any(rel in kept.fresh for rel in members) else kept.known(scope, key)
+        if got is None:
+            todo[scope] = key
+            if scope == "" or kept.store is None:  # (through the cache, a rep's rules read its commitments)
+                need.update(members)
+        else:
+            found.extend(got)
+    worked = _work_out(book, kept, [rel for rel in readable if rel in need], groups, todo, found)
+    kept.keep(worked)
+    return found
+
+
+class _KeptFindings:
+    """What the rules found in earlier runs, as the cache keeps it (nothing without the
+    cache): per note under its stat key, per rep and for the notebook under a key of their
+    notes (:func:`_notes_key`), all under :func:`_fingerprint`."""
+
+    def __init__(self, book: Notebook):
+        loaded = book._loaded  # the notes as read through the cache (None: not read yet)
+        if loaded is not None:
+            self.rows, self.keys, self.store, self.fresh = loaded.rows, loaded.keys, loaded.store, loaded.fresh
+        else:
+            self.rows, self.keys, self.store, self.fresh = {}, dict.fromkeys(book.scan.notes), None, \
+                set(book.scan.notes)
+        self.fingerprint = _fingerprint(book.folder) if self.store is not None else ""
+        self.kept, self.problems = (self.store.checks(self.fingerprint) if self.store is not None else None) \
+            or (None, {})
+
+    def readable(self) -> list[str]:
+        """The notes the rules read: all but those that could not be read."""
+        return [p for p in self.keys if p not in self.rows or self.rows[p].readable]
+
+    def known(self, name: str, key: str | None) -> list[Problem] | None:
+        """The kept findings of ``name``, when they are for ``key``.  (A note parsed in this
+        run is linted again whatever its key: a racy note changed within its clock tick
+        keeps its key.)"""
+        from onenotes.reading.cache import Damaged, _decode_cached
+
+        if key is None or not self.kept or self.kept.get(name) != key:
+            return None
+        if name not in self.problems:
+            return []
+        try:
+            return _decode_cached(self.problems[name], "Problem", many=True)
+        except Damaged:
+            return None
+
+    def keep(self, worked: list[tuple[str, str | None, list[Problem]]]) -> None:
+        """Keep the findings worked out now (name, key, problems) for the next run."""
+        from onenotes.reading.cache import encode
+
+        if self.store is not None:
+            _forget(self.store, self.fingerprint, self.kept, self.keys,
+                    [(name, key, encode(result) if result else None) for name, key, result in worked
+                     if key is not None])
+
+
+def _rule_scopes(readable: list[str], chosen: set[str]) -> dict[str, list[str]]:
+    """The notes each rule over several notes reads, by scope: "rep/" for the reps of the
+    notes ``chosen`` (:data:`REP_RULES`), "" for the notebook (:data:`NOTEBOOK_RULES`)."""
+    groups: dict[str, list[str]] = {}
     if REP_RULES:
-        reps = {rel.partition("/")[0] for rel in chosen_set}
+        reps = {rel.partition("/")[0] for rel in chosen}
         for rel in readable:
             rep = rel.partition("/")[0]
             if rep in reps:
                 groups.setdefault(rep + "/", []).append(rel)
     if NOTEBOOK_RULES:
         groups[""] = readable
-    for scope, members in groups.items():
-        key = _notes_key(members, keys)
-        got = None if any(rel in fresh for rel in members) else known(scope, key)
-        if got is None:
-            todo[scope] = key
-            if scope == "" or store is None:  # (through the cache, a rep's rules read its commitments)
-                need.update(members)
-        else:
-            found.extend(got)
+    return groups
+
+
+def _work_out(book: Notebook, kept: _KeptFindings, needed: list[str], groups: dict[str, list[str]],
+              todo: dict[str, str | None], found: list[Problem]) -> list[tuple[str, str | None, list[Problem]]]:
+    """Run the rules for the names in ``todo`` (notes, "rep/" scopes, "" for the notebook),
+    parsing the ``needed`` notes whole; add what they find to ``found``, and return it by
+    name and key, to keep.  Through the cache, a rep's rules read the commitments it keeps."""
     worked: list[tuple[str, str | None, list[Problem]]] = []
     everyone: list[Note] = []  # every note, for the notebook's rules (only when there are some)
     config = book.config
-    for batch in _batches([rel for rel in readable if rel in need]):
+
+    def run(name: str, result: list[Problem]) -> None:
+        worked.append((name, todo[name], result))
+        found.extend(result)
+
+    for batch in _batches(needed):
         notes, unreadable = _whole_notes(book, batch)
         found.extend(unreadable)
         by_rep: dict[str, list[Note]] = {}
         for note in notes.values():
             by_rep.setdefault(note.rep + "/", []).append(note)
             if note.path in todo:
-                result = lint_note(note, config)
-                worked.append((note.path, todo[note.path], result))
-                found.extend(result)
+                run(note.path, lint_note(note, config))
         for scope, members in by_rep.items():
-            if scope in todo and store is None:
+            if scope in todo and kept.store is None:
                 members.sort(key=lambda n: n.sort_key)
-                result = [p for rule in REP_RULES for p in rule(scope[:-1], members, config)]
-                worked.append((scope, todo[scope], result))
-                found.extend(result)
+                run(scope, [p for rule in REP_RULES for p in rule(scope[:-1], members, config)])
         if "" in todo:
             everyone.extend(notes.values())
-    if store is not None:  # the rules over a rep's notes, from the commitments the cache keeps
+    if kept.store is not None:  # the rules over a rep's notes, from the commitments the cache keeps
         for scope in [name for name in todo if name.endswith("/")]:
-            notes = _commitment_notes(scope[:-1], groups[scope], rows, keys, store)
+            notes = _commitment_notes(scope[:-1], groups[scope], kept.rows, kept.keys, kept.store)
             if notes is None:  # rewritten by another process since this run looked: read them
                 notes = sorted(_whole_notes(book, groups[scope])[0].values(), key=lambda n: n.sort_key)
-            result = [p for rule in REP_RULES for p in rule(scope[:-1], notes, config)]
-            worked.append((scope, todo[scope], result))
-            found.extend(result)
+            run(scope, [p for rule in REP_RULES for p in rule(scope[:-1], notes, config)])
     if "" in todo:
         everyone.sort(key=lambda n: (n.rep, n.sort_key))
-        result = [p for rule in NOTEBOOK_RULES for p in rule(everyone, config)]
-        worked.append(("", todo[""], result))
-        found.extend(result)
-    if store is not None:
-        _forget(store, fingerprint, kept, keys, [(name, key, encode(result) if result else None)
-                                                 for name, key, result in worked if key is not None])
-    return found
+        run("", [p for rule in NOTEBOOK_RULES for p in rule(everyone, config)])
+    return worked
 
 
 def _batches(rels: list[str]):

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write
-from onenotes.changes.import_metrics import RepMatcher
+from onenotes.changes.import_metrics.matching import RepMatcher
 from onenotes.errors import BadInputError, UnknownRepError
 from onenotes.reading.layout import check_slug, fold_name, resolve_rep, scan, slugify
 from onenotes.reading.notebook import load_notebook

@@ -5,9 +5,9 @@ which reps are on target and which are slipping (outputs first, then the
 inputs that produce them), who keeps their commitments, and who has not had
 their one-on-one.  :func:`build_report` gathers that from the existing core
 (``kpis``, ``diagnosis``, ``accountability``, ``cadence``, ``followups``) into
-one :class:`Report`; :mod:`onenotes.views.report.render` draws it as HTML or
-Markdown.  Nothing here is computed twice: the numbers are the ones the other
-commands print.
+one :class:`Report`; :mod:`onenotes.views.report.html` draws it as an HTML page,
+:mod:`onenotes.views.report.markdown` as Markdown.  Nothing here is computed
+twice: the numbers are the ones the other commands print.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""onenotes reps (every rep at a glance) and onenotes edit (the editor, never through a shell)."""
+"""onenotes edit: the latest note (or a new agenda) in the editor, never through a shell."""
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import stat
@@ -10,44 +9,8 @@ import sys
 
 import pytest
 
-from conftest import TODAY, note_text, write
+from conftest import TODAY, write
 
-
-# ------------------------------------------------------------------ reps ---
-
-def test_reps_lists_last_and_next_meeting_with_open_and_overdue_counts(cli, acme):
-    result = cli("--notebook", acme, "reps", "--today", TODAY)
-    assert result.exit_code == 0
-    assert result.stdout == (
-        "REP           NAME          NOTES  LAST        NEXT        OPEN  OVERDUE\n"
-        "alice-nguyen  Alice Nguyen      8  2026-11-16  2026-11-23     9        4\n"
-        "bob-okafor    Bob Okafor        7  2026-11-16  2026-11-23    10        5\n"
-        "carla-mendes  Carla Mendes      8  2026-11-16  2026-11-23    10        6\n")
-
-
-def test_reps_counts_agree_with_followups(cli, acme):
-    rows = json.loads(cli("--notebook", acme, "reps", "--today", TODAY, "--format", "json").stdout)
-    follow = json.loads(cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json").stdout)
-    for row in rows:
-        mine = [f for f in follow if f["rep"] == row["rep"]]
-        assert row["open"] == len(mine)
-        assert row["overdue"] == sum(1 for f in mine if f["overdue"])
-    assert list(rows[0]) == ["rep", "name", "notes", "last_meeting", "next_meeting", "next_planned",
-                             "next_note", "open", "overdue"]
-
-
-def test_reps_shows_an_agenda_already_written_and_reps_without_notes(cli, notebook):
-    write(notebook / "ann" / "2026-11-16.md", note_text())
-    write(notebook / "ann" / "2026-11-25.md", note_text(date="2026-11-25"))
-    (notebook / "ben").mkdir()
-    result = cli("--notebook", notebook, "reps", "--today", TODAY, "--format", "csv")
-    assert result.stdout == (
-        "rep,name,notes,last_meeting,next_meeting,next_planned,next_note,open,overdue\n"
-        "ann,Ann Lee,2,2026-11-16,2026-11-25,true,ann/2026-11-25.md,0,0\n"
-        "ben,Ben,0,,2026-11-23,false,,0,0\n")
-
-
-# ------------------------------------------------------------------ edit ---
 
 @pytest.fixture
 def fake_editor(tmp_path):
@@ -140,3 +103,12 @@ def test_edit_new_writes_the_next_agenda_then_opens_it(cli, acme, fake_editor):
     cli("--notebook", acme, "edit", "bob", env={"EDITOR": shlex.quote(str(script))})
     assert log.read_text() == str(path)
     assert os.path.basename(result.stderr.strip()) == "2026-11-23.md"
+
+
+def test_edit_opens_the_latest_note_even_when_it_cannot_be_read(cli, acme):
+    """A merge conflict in today's note: `edit` opens it (to fix it), not last week's note."""
+    broken = acme / "bob-okafor" / "2026-11-23.md"
+    write(broken, "---\n<<<<<<< HEAD\nrep: a\n=======\nrep: b\n>>>>>>> x\n---\n")
+    result = cli("--notebook", acme, "edit", "bob", env={"EDITOR": "true"})
+    assert result.exit_code == 0, result.stderr
+    assert f"onenotes: editing {broken}\n" in result.stderr

@@ -1,4 +1,4 @@
-"""`onenotes followups` through the real CLI."""
+"""`onenotes followups` through the real CLI: the open commitments, however they were closed."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from support.review_list import open_rows, tick, week1_agenda
 from conftest import TODAY, note_text, write
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "followups-acme.json"
@@ -201,3 +204,42 @@ def test_an_empty_folder_lists_nothing(cli, tmp_path):
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
 def test_every_format_works_with_no_rows(cli, tmp_path, fmt):
     assert cli("--notebook", tmp_path, "followups", "--format", fmt).exit_code == 0
+
+
+def test_a_reader_that_goes_away_is_not_an_error(acme):
+    """`onenotes followups | head` with pipefail: exit 0, no traceback (click alone exits 1)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write: deterministic EPIPE
+    try:
+        proc = subprocess.run([sys.executable, "-m", "onenotes", "--notebook", str(acme), "followups",
+                               "--today", TODAY], stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 0, proc.stderr
+    assert b"Traceback" not in proc.stderr
+
+
+# ------------------------------------- the review list (support/review_list.py) ---
+
+def test_ticking_a_review_item_closes_the_commitment_with_obsidians_done_date(cli, notebook):
+    path = week1_agenda(cli, notebook)
+    tick(path, "Send the Vandelay", tail=" \u2705 2026-11-12")
+    tick(path, "Prepare the Globex QBR deck › Draft", box="-")
+    rows = open_rows(cli, notebook)
+    assert "Send the Vandelay renewal quote" not in rows
+    assert "Prepare the Globex QBR deck \u203a Draft the agenda" not in rows
+    history = json.loads(cli("--notebook", notebook, "commitments", "ann", "--status", "all",
+                             "--format", "json", "--today", "2026-11-16").stdout)
+    vandelay = next(c for c in history if c["text"] == "Send the Vandelay renewal quote")
+    assert (vandelay["status"], vandelay["closed_on"], vandelay["kept_on_time"]) == ("done", "2026-11-12", True)
+
+
+def test_a_close_in_the_frontmatter_counts_even_with_the_box_unticked(cli, notebook):
+    path = week1_agenda(cli, notebook)
+    text = path.read_text(encoding="utf-8")
+    first = text.index("    status: open")
+    path.write_text(text[:first] + "    status: dropped" + text[first + len("    status: open"):], encoding="utf-8")
+    assert len(open_rows(cli, notebook)) == 3
+    result = cli("--notebook", notebook, "check")
+    assert "is open in the review list" in result.stdout and "it counts as dropped" in result.stdout
+    assert "mark the box on line" in result.stdout

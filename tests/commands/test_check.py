@@ -1,5 +1,6 @@
-"""``onenotes check [PATH...]`` through the cache, and what reading commands say of files
-they do not read.
+"""``onenotes check [PATH...]``: exact problem lines, exit codes, JSON shape, the paths it is
+given, the same answer through the cache, the pre-commit hook; and what the reading commands
+say of the files check would list.
 
 Run through the real entry point with CliRunner: exact output and exit codes.  The
 cache is off in tests unless a test turns it on (``cached``)."""
@@ -8,27 +9,170 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 import yaml
 
 from support import hostile_cases as hc
-from conftest import EXAMPLE, ROOT, TODAY, note_text, write
+from support.review_list import open_rows, tick, week1_agenda
+from conftest import ROOT, TODAY, note_text, write
 
 import onenotes.views.check
 
 NOTE = "ann/2026-11-16.md"
+
+# kind -> (note text, exact problem line on stdout)
+ERROR_CASES = {
+    "yaml-syntax": (
+        "---\nrep: ann\ndate: 2026-11-16\nfoo: [1, 2\n---\n",
+        f"{NOTE}:5:1: error: invalid YAML: did not find expected ',' or ']' [yaml]",
+    ),
+    "rep-mismatch": (
+        note_text(rep="bob"),
+        f"{NOTE}:2: error: rep is 'bob' but the note is in the folder 'ann' [rep-mismatch]",
+    ),
+    "date-mismatch": (
+        note_text(date="2026-11-17"),
+        f"{NOTE}:3: error: date is 2026-11-17 but the file is named for 2026-11-16 [date-mismatch]",
+    ),
+    "unknown-kpi": (
+        note_text(metrics="  revenu: 5\n"),
+        f"{NOTE}:5: error: unknown KPI 'revenu' [unknown-kpi]",
+    ),
+    "metric-not-number": (
+        note_text(metrics="  revenue: lots\n"),
+        f"{NOTE}:5: error: metric 'revenue' is not a number: 'lots' [metric-not-number]",
+    ),
+    "commitment-date": (
+        note_text(commitments="  - text: Send deck\n    due: someday\n"),
+        f"{NOTE}:6: error: due date: 'someday' is not a date (write YYYY-MM-DD) [commitment-date]",
+    ),
+    "commitment-text": (
+        note_text(commitments="  - id: x1\n    due: 2026-11-20\n"),
+        f"{NOTE}:5: error: commitment without text [commitment-text]",
+    ),
+    "commitment-status": (
+        note_text(commitments="  - text: Send deck\n    status: pending\n"),
+        f"{NOTE}:6: error: unknown status 'pending'; listed as open [commitment-status]",
+    ),
+    "duplicate-id": (
+        note_text(commitments="  - id: a1\n    text: One\n  - id: a1\n    text: Two\n"),
+        f"{NOTE}:7: error: commitment id 'a1' is used twice in this note (first on line 5) [duplicate-id]",
+    ),
+    "merge-conflict": (
+        note_text(body="hi\n<<<<<<< HEAD\nx\n=======\ny\n>>>>>>> other\n"),
+        f"{NOTE}:6:1: error: unresolved merge conflict [merge-conflict]",
+    ),
+}
+
+
+def _check(cli, root, *extra):
+    return cli("--notebook", root, "check", *extra)
+
+
+def test_check_example_notebook_is_clean(cli, example_notebook):
+    result = _check(cli, example_notebook)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["checked 23 notes: 0 errors, 0 warnings"]
+
+
+@pytest.mark.parametrize("kind", list(ERROR_CASES))
+def test_check_prints_exact_problem_line_and_exits_1_for_each_error_kind(cli, notebook, kind):
+    text, expected = ERROR_CASES[kind]
+    write(notebook / NOTE, text)
+    result = _check(cli, notebook)
+    lines = result.stdout.splitlines()
+    assert lines[0] == expected
+    assert [ln for ln in lines if not ln.startswith("    hint: ")] == [expected]
+    assert result.stderr.splitlines() == ["checked 1 note: 1 error, 0 warnings"]
+    assert result.exit_code == 1
+
+
+def test_check_unknown_kpi_suggests_close_name(cli, notebook):
+    write(notebook / NOTE, note_text(metrics="  revenu: 5\n"))
+    result = _check(cli, notebook)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{NOTE}:5: error: unknown KPI 'revenu' [unknown-kpi]",
+        "    hint: did you mean 'revenue'?",
+    ]
+
+
+def test_confidence_for_an_unknown_kpi_is_reported(cli, notebook):
+    write(notebook / "ann" / "2026-11-16.md", "---\nconfidence:\n  revenu: 3\n---\n")
+    out = cli("--notebook", notebook, "check").stdout
+    assert "ann/2026-11-16.md:3: error: confidence for unknown KPI 'revenu' [unknown-kpi]" in out
+
+
+def test_check_invalid_config_is_reported_and_notes_still_checked(cli, notebook):
+    write(notebook / "onenotes.yaml", "cadense: weekly\n")
+    write(notebook / NOTE, note_text(rep="bob"))
+    result = _check(cli, notebook)
+    lines = result.stdout.splitlines()
+    assert "onenotes.yaml:1: error: unknown setting 'cadense' [config]" in lines
+    assert lines[lines.index("onenotes.yaml:1: error: unknown setting 'cadense' [config]") + 1] \
+        == "    hint: did you mean 'cadence'?"
+    assert any(ln.endswith("[rep-mismatch]") and ln.startswith(f"{NOTE}:2:") for ln in lines)
+    assert result.stderr.splitlines() == ["checked 1 note: 2 errors, 0 warnings"]
+    assert result.exit_code == 1
+
+
+def test_check_template_syntax_error(cli, notebook):
+    write(notebook / "templates" / "one-on-one.md", "# {{ rep\nhello {% if %}\n")
+    result = _check(cli, notebook)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("templates/one-on-one.md:2: error: template syntax error: ")
+    assert lines[0].endswith(" [template-syntax]")
+    assert lines[1] == "    hint: fix the Jinja syntax on that line (see docs/templates.md)"
+    assert result.stderr.splitlines() == ["checked 0 notes: 1 error, 0 warnings"]
+    assert result.exit_code == 1
+
+
+def test_check_warnings_only_exit_0(cli, notebook):
+    write(notebook / NOTE, note_text(body="- [/] Call Bob\n"))
+    write(notebook / "ann" / "ideas.md", "just ideas\n")
+    result = _check(cli, notebook)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "ann/2026-11-16.md:5: warning: unknown task marker [/]; listed as open [task-marker]",
+        "    hint: use [ ] open, [x] done or [-] dropped",
+        "ann/ideas.md: warning: not named like a note, so it is not read [not-a-note]",
+        "    hint: name notes YYYY-MM-DD.md (a second one that day: YYYY-MM-DD-2.md)",
+    ]
+    assert result.stderr.splitlines() == ["checked 1 note: 0 errors, 2 warnings"]
+
+
+def test_check_json_format_keys(cli, example_notebook):
+    result = _check(cli, example_notebook, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data == {"files": 23, "errors": 0, "warnings": 0, "problems": []}
+
+
+def test_check_json_is_valid_with_problems(cli, notebook):
+    write(notebook / NOTE, note_text(rep="bob", body="- [/] Call Bob\n"))
+    result = _check(cli, notebook, "--format", "json")
+    data = json.loads(result.stdout)
+    assert set(data) == {"files", "errors", "warnings", "problems"}
+    assert (data["files"], data["errors"], data["warnings"]) == (1, 1, 1)
+    for problem in data["problems"]:
+        assert set(problem) == {"path", "line", "column", "severity", "code", "message", "hint"}
+    assert data["problems"][0] == {
+        "path": NOTE, "line": 2, "column": 0, "severity": "error", "code": "rep-mismatch",
+        "message": "rep is 'bob' but the note is in the folder 'ann'",
+        "hint": "move the note to the right rep's folder, or fix 'rep'",
+    }
+    assert data["problems"][1]["code"] == "task-marker"
+    assert data["problems"][1]["severity"] == "warning"
+    assert result.exit_code == 1
+
+
 UNREAD_ANN = ("onenotes: ann/: warning: 2 .md files are not named YYYY-MM-DD.md, so they are not read "
               "(run onenotes check to list them)")
 UNREAD_BOB = ("onenotes: bob/: warning: 1 .md file is not named YYYY-MM-DD.md, so it is not read "
               "(run onenotes check to list them)")
-
-
-@pytest.fixture
-def cached(monkeypatch):
-    """Commands read through the cache (the notebook's .onenotes/cache)."""
-    monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
 
 
 def _unread(tmp_path):
@@ -260,26 +404,19 @@ def _outputs(cli, root, *args):
     return outputs
 
 
-def test_cached_check_gives_exactly_the_uncached_answer_on_the_example(cli, tmp_path):
-    root = tmp_path / "acme"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".onenotes"))
+def test_cached_check_gives_exactly_the_uncached_answer_on_the_example(cli, acme):
+    root = acme
     for args in ((), ("--format", "json"), ("bob-okafor",)):
         afresh, cold, warm = _outputs(cli, root, *args)
         assert afresh == cold == warm
     assert (root / ".onenotes" / "cache").is_file()
 
 
-def _kitchen_sink():
-    from test_hostile_catalog import KITCHEN_SINK
-
-    return KITCHEN_SINK
-
-
 @pytest.mark.parametrize("case", [c for c in hc.CASES if c.patch is None] + ["kitchen-sink"],
                          ids=lambda c: c if isinstance(c, str) else c.id)
 def test_cached_check_gives_exactly_the_uncached_answer_on_every_kind_of_problem(cli, tmp_path, case):
     if case == "kitchen-sink":
-        case = hc.Case(0, "kitchen-sink", _kitchen_sink())
+        case = hc.Case(0, "kitchen-sink", hc.KITCHEN_SINK)
     root = hc.build(case, tmp_path / "nb")
     with hc.contextlib.chdir(tmp_path):
         afresh, cold, warm = _outputs(cli, root, "--format", "json")
@@ -317,22 +454,6 @@ def test_no_cache_check_writes_no_cache(cli, tmp_path):
     assert not (root / ".onenotes").exists()
 
 
-# ----------------------------------------------------- the pre-commit hook ---
-
-def test_the_pre_commit_hook_passes_staged_notes_and_the_config():
-    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    hook = hooks[0]
-    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == ("onenotes-check", "onenotes check", True)
-    assert "always_run" not in hook
-    assert hook["require_serial"] is True  # one run walks the notebook, not one per core
-    files = re.compile(hook["files"])
-    for path in ("ann/2026-11-16.md", "team/ann/2026-11-16-2.md", "onenotes.yaml", "ann/ideas.md",
-                 "templates/one-on-one.md"):
-        assert files.search(path), path
-    for path in ("notes.txt", "onenotes.yaml.bak", "src/app.py", "my-onenotes.yaml"):
-        assert not files.search(path), path
-
-
 @pytest.fixture
 def parses(monkeypatch):
     """The notes parsed in this process since the fixture started: (path, whole?)."""
@@ -349,9 +470,8 @@ def parses(monkeypatch):
     return calls
 
 
-def test_a_warm_check_parses_no_note_and_a_changed_one_alone(cli, tmp_path, cached, parses):
-    root = tmp_path / "acme"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".onenotes"))
+def test_a_warm_check_parses_no_note_and_a_changed_one_alone(cli, acme, cached, parses):
+    root = acme
     first = cli("--notebook", root, "check")
     assert sorted(parses) == sorted([(rel, whole) for rel in {p for p, _ in parses} for whole in (False, True)])
     parses.clear()
@@ -369,3 +489,84 @@ def test_a_warm_check_parses_no_note_and_a_changed_one_alone(cli, tmp_path, cach
     parses.clear()
     cli("--notebook", root, "check")
     assert parses == []
+
+
+# ------------------------------------- the review list (support/review_list.py) ---
+
+def test_check_reports_a_review_item_that_disagrees_with_the_frontmatter(cli, notebook):
+    path = week1_agenda(cli, notebook)
+    tick(path, "Send the Vandelay")
+    result = cli("--notebook", notebook, "check")
+    assert result.exit_code == 0  # a warning: the close counts
+    assert re.search(r"ann/2026-11-16\.md:\d+: warning: commitment '\w+' is done in the review list "
+                     r"\(line \d+\) but open in the frontmatter \(line \d+\): it counts as done "
+                     r"\[review-disagrees\]", result.stdout), result.stdout
+    assert "hint: `onenotes done " in result.stdout
+
+
+def test_a_retyped_copy_of_a_carried_commitment_is_a_likely_duplicate(cli, notebook):
+    path = week1_agenda(cli, notebook)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n- [x] Send the Vandelay renewal quote.\n", encoding="utf-8")
+    rows = open_rows(cli, notebook)
+    assert "Send the Vandelay renewal quote" in rows  # the original is still open
+    result = cli("--notebook", notebook, "check")
+    original = rows["Send the Vandelay renewal quote"]["id"]
+    assert re.search(rf"ann/2026-11-16\.md:\d+: warning: this task reads like commitment '{original}' "
+                     r"\(ann/2026-11-16\.md:\d+\), which is still open", result.stdout), result.stdout
+    assert f"add [id:: {original}] to it" in result.stdout
+    # Checking that note alone still applies the rule over the rep's notes.
+    alone = cli("--notebook", notebook, "check", "ann/2026-11-16.md")
+    assert "likely-duplicate" in alone.stdout
+
+
+def test_the_same_words_in_an_unrelated_earlier_note_are_no_duplicate(cli, notebook):
+    write(notebook / "ann" / "2026-11-02.md", note_text(date="2026-11-02", body="- [x] Send the Vandelay renewal quote\n"))
+    week1_agenda(cli, notebook)
+    assert "likely-duplicate" not in cli("--notebook", notebook, "check").stdout
+
+
+def test_a_due_date_added_to_a_review_item_is_reported_and_not_read(cli, notebook):
+    path = week1_agenda(cli, notebook)
+    text = path.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.startswith("- [ ] Send the Vandelay"))
+    path.write_text(text.replace(line, line + " \U0001F4C5 2026-12-20"), encoding="utf-8")
+    assert open_rows(cli, notebook)["Send the Vandelay renewal quote"]["due"] == "2026-11-13"
+    result = cli("--notebook", notebook, "check")
+    assert "says due 2026-12-20, but the frontmatter" in result.stdout and "[review-disagrees]" in result.stdout
+
+
+def test_the_same_step_of_two_different_promises_is_no_duplicate(cli, notebook):
+    write(notebook / "ann" / "2026-11-02.md", note_text(date="2026-11-02", body=(
+        "- [ ] Prepare the Globex meeting\n  - [ ] Send the agenda\n")))
+    write(notebook / "ann" / "2026-11-09.md", note_text(date="2026-11-09", body=(
+        "- [ ] Prepare the Acme meeting\n  - [ ] Send the agenda\n")))
+    assert "likely-duplicate" not in cli("--notebook", notebook, "check").stdout
+
+
+# ----------------------------------------------------- the pre-commit hook ---
+
+def test_the_pre_commit_hook_passes_staged_notes_and_the_config():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = hooks[0]
+    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == ("onenotes-check", "onenotes check", True)
+    assert "always_run" not in hook
+    assert hook["require_serial"] is True  # one run walks the notebook, not one per core
+    files = re.compile(hook["files"])
+    for path in ("ann/2026-11-16.md", "team/ann/2026-11-16-2.md", "onenotes.yaml", "ann/ideas.md",
+                 "templates/one-on-one.md"):
+        assert files.search(path), path
+    for path in ("notes.txt", "onenotes.yaml.bak", "src/app.py", "my-onenotes.yaml"):
+        assert not files.search(path), path
+
+
+def test_pre_commit_hooks_file_declares_onenotes_check():
+    path = ROOT / ".pre-commit-hooks.yaml"
+    if not path.exists():
+        pytest.skip(".pre-commit-hooks.yaml not written yet")
+    hooks = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(hooks, list)
+    first = hooks[0]
+    assert first["id"] == "onenotes-check"
+    assert first["entry"] == "onenotes check"
+    assert first["pass_filenames"] is True  # the staged files

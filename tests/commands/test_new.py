@@ -1,10 +1,13 @@
-"""`onenotes new` through the real CLI, and the round trip of what it writes."""
+"""`onenotes new` through the real CLI, and the round trip of what it writes; what the next
+agenda carries from the last note (upcoming calls, open help requests, the review list) and
+the coaching questions it asks."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import unicodedata
@@ -15,13 +18,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from support.review_list import open_rows, week1_agenda
 from conftest import ROOT, TODAY, examples, note_text, write
-from onenotes.errors import NoteExistsError
+from onenotes.errors import ConfigError, NoteExistsError
 from onenotes.rules.commitments import build_ledger, open_commitments
-from onenotes.changes.new import create_note, reviewable
+from onenotes.changes.new import create_note
+from onenotes.views.agenda import reviewable
 from onenotes.reading.note import HANDLER, parse_note
 from onenotes.reading.notebook import load_notebook
 from onenotes.reading.yaml.safe import load_yaml, to_yaml_scalar
+from onenotes.rules.questions import Miss, Situation, Slip, choose_questions, keeps_slipping, wording
+from onenotes.views.agenda import open_help_requests, upcoming_calls
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "new-bob-okafor-2026-11-23.md"
 
@@ -286,6 +293,11 @@ def test_a_template_linking_outside_the_notebook_is_refused(cli, notebook, tmp_p
     assert result.exit_code == 3 and "outside" in result.stderr
 
 
+def test_an_empty_template_name_is_refused(cli, acme):
+    result = new(cli, acme, "bob", "--template", "")
+    assert result.exit_code == 3 and "is not a template name" in result.stderr
+
+
 # ------------------------------------------------------------ round trip ---
 
 SAFE_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
@@ -348,3 +360,327 @@ def test_create_note_refuses_an_existing_file_in_the_core(acme):
     book = load_notebook(acme)
     with pytest.raises(NoteExistsError):
         create_note(book, "bob", today=dt.date(2026, 11, 23), date=dt.date(2026, 11, 16))
+
+
+# ------------------------------------------ what the next agenda carries ---
+
+BODY = """# One-on-one: Ann, 2026-11-16
+
+## 2. Where do you need help?
+
+<!-- manager-only -->Still open from 2026-11-09: strike a request through once it is answered.<!-- /manager-only -->
+- A reference customer in retail
+- ~~Pricing approval for Globex~~
+- Time with the solutions engineer
+  before the Initech demo
+- [ ] Send the case study [owner:: manager]
+
+She sounded tired; talk about the territory next time.
+
+## 5. Most important upcoming calls
+
+- **Cyberdyne**: proposal, third attempt at a date
+* **Globex** (joint call): negotiation
+
+| Call | Outcome | Plan | Joint call? |
+| --- | --- | --- | --- |
+| Initech | demo booked | agenda the day before | yes |
+|  |  |  |  |
+
+## Private
+
+- The Globex champion is leaving; do not tell anyone yet.
+
+## Review: commitments carried forward
+"""
+
+
+def test_help_requests_not_struck_through_come_back_and_paragraphs_and_tasks_do_not():
+    assert open_help_requests(BODY) == [
+        "A reference customer in retail", "Time with the solutions engineer before the Initech demo"]
+
+
+def test_last_weeks_calls_start_this_weeks_list_tables_included():
+    assert upcoming_calls(BODY) == [
+        "**Cyberdyne**: proposal, third attempt at a date", "**Globex** (joint call): negotiation",
+        "Initech · demo booked · agenda the day before · yes"]
+
+
+def test_nothing_private_or_manager_only_is_carried():
+    body = ("## Upcoming calls\n\n<!-- private -->\n- Secret call\n<!-- /private -->\n"
+            "<!-- manager-only -->\n- Guidance call\n<!-- /manager-only -->\n- Shared call\n")
+    assert upcoming_calls(body) == ["Shared call"]
+    broken = "## Upcoming calls\n\n<!-- private -->\n- Secret call\n"  # never closed: privacy undecided
+    assert upcoming_calls(broken) == []
+    unclosed = "## Upcoming calls\n\n<!-- manager-only -->\n- Guidance call\n"  # share refuses it too
+    assert upcoming_calls(unclosed) == []
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    end = text.index("\n## ", start + 1)
+    return text[start:end]
+
+
+def test_a_week_later_the_agenda_starts_with_what_the_meeting_left_open(cli, acme):
+    """The manager fills week 1's agenda as they would; week 2's agenda carries it."""
+    assert cli("--notebook", acme, "new", "bob", "--today", "2026-11-23").exit_code == 0
+    note = acme / "bob-okafor" / "2026-11-23.md"
+    text = note.read_text(encoding="utf-8")
+    help_part = _section(text, "## 2. Where do you need help?")
+    text = text.replace(help_part, help_part.rstrip("\n") + "\n- An intro to the Umbrella CFO\n"
+                        "- ~~A second demo laptop~~\n\n")
+    calls = _section(text, "## 5. Most important upcoming calls")
+    text = text.replace(calls, "## 5. Most important upcoming calls\n\n- **Vandelay**: first meeting, joint call\n\n")
+    note.write_text(text, encoding="utf-8")
+    assert cli("--notebook", acme, "check", str(note)).exit_code == 0
+
+    assert cli("--notebook", acme, "new", "bob", "--today", "2026-11-30").exit_code == 0
+    later = (acme / "bob-okafor" / "2026-11-30.md").read_text(encoding="utf-8")
+    help_now = _section(later, "## 2. Where do you need help?")
+    assert "Still open from 2026-11-23" in help_now and "- An intro to the Umbrella CFO" in help_now
+    assert "demo laptop" not in help_now
+    calls_now = _section(later, "## 5. Most important upcoming calls")
+    assert "Listed on 2026-11-23" in calls_now and "- **Vandelay**: first meeting, joint call" in calls_now
+    assert "Umbrella Logistics" not in calls_now  # the list the manager replaced is not brought back
+
+
+TYPICAL_CONFIG = """manager: Sam Rivera
+cadence: weekly
+meeting_day: monday
+kpis:
+  revenue: {kind: output, goal: 25000, unit: USD}
+  new_accounts: {kind: output, goal: 2}
+  close_rate: {kind: output, goal: 25, unit: "%"}
+  sales_calls: {kind: input, goal: 40}
+  new_opportunities: {kind: input, goal: 6}
+coaching_questions:
+  skill: ["Which call shall we role-play before you make it?"]
+  close_rate: ["Your close rate is {actual} against {goal}: at which stage do the deals you lose stop?"]
+reps:
+  dana-ruiz: {name: Dana Ruiz}
+"""
+
+TYPICAL_NOTE = """---
+rep: dana-ruiz
+date: 2026-11-16
+metrics:
+  revenue: 21000
+  new_accounts: 2
+  close_rate: 19
+  sales_calls: 44
+  new_opportunities: 7
+coaching_plan:
+  skill: Asking for the next step at the end of every call
+  practice: Review one recorded call together each Friday
+  long_term: Team lead within a year
+behaviour_plan:
+  sales_calls: 40
+  new_opportunities: 6
+commitments:
+  - {id: crm-hygiene, text: Update the close dates in the CRM, owner: rep, due: 2026-11-20, status: open}
+  - {id: ref-story, text: Write up the Initech win as a reference story, owner: rep, due: 2026-11-27, status: open}
+---
+
+# One-on-one: Dana Ruiz, 2026-11-16
+
+## 2. Where do you need help?
+
+- An intro to the CFO at Umbrella
+
+## 5. Most important upcoming calls
+
+- **Umbrella**: discovery with the CFO
+- **Initech** (joint call): renewal negotiation
+
+## Homework
+
+- [ ] Book two prospecting blocks due: 2026-11-24
+- [ ] Send Dana the pricing sheet [owner:: manager] due: 2026-11-18
+- [ ] Role-play the Initech negotiation due: 2026-11-19
+- [ ] Ask legal about the Umbrella contract terms [owner:: manager] due: 2026-11-25
+"""
+
+TYPICAL_GOLDEN = Path(__file__).parent.parent / "golden" / "new-typical-rep.md"
+
+
+def test_a_typical_reps_agenda_fits_about_seventy_lines_and_matches_its_golden_file(cli, tmp_path):
+    """5 KPIs, 6 open commitments, a coaching plan: the body is about 70 lines (issue 16)."""
+    root = tmp_path / "nb"
+    (root / "dana-ruiz").mkdir(parents=True)
+    (root / "onenotes.yaml").write_text(TYPICAL_CONFIG, encoding="utf-8")
+    (root / "dana-ruiz" / "2026-11-16.md").write_text(TYPICAL_NOTE, encoding="utf-8")
+    result = cli("--notebook", root, "new", "dana", "--today", "2026-11-23")
+    assert result.exit_code == 0, result.stderr
+    text = (root / "dana-ruiz" / "2026-11-23.md").read_text(encoding="utf-8")
+    if os.environ.get("ONENOTES_UPDATE_GOLDEN"):
+        TYPICAL_GOLDEN.write_text(text, encoding="utf-8")
+    assert text == TYPICAL_GOLDEN.read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1]
+    assert text.count("[id:: ") == 6
+    assert len(body.strip("\n").split("\n")) <= 72
+
+
+def test_what_is_noted_under_a_request_goes_with_it_and_an_answered_one_stays_behind_whole():
+    body = ("## Where do you need help?\n\n"
+            "- ~~Pricing exception for Vandelay~~\n  - Finance approved 8%, not 10%\n"
+            "- ~~Intro to the Cyberdyne CFO~~ (done 11/12)\n"
+            "- ~A second demo laptop~\n"
+            "- Time with the solutions engineer\n  - before the Initech demo\n  - [ ] Book it [owner:: manager]\n"
+            "-\n")
+    assert open_help_requests(body) == ["Time with the solutions engineer; before the Initech demo"]
+
+
+def test_code_and_obsidian_comments_under_the_calls_are_not_carried():
+    body = ("## Upcoming calls\n\n- **Initech** %%he might leave%% renewal\n```\n- not a call\n```\n"
+            "%%\n- Ask Dana about the territory\n%%\n- **Globex**: pricing\n")
+    assert upcoming_calls(body) == ["**Globex**: pricing"]
+
+
+def test_mistakes_in_a_carried_commitment_are_carried_not_lost_or_blocking(cli, acme):
+    write(acme / "bob-okafor" / "2026-11-20.md",
+          '---\ncommitments: [{id: a, text: x, due: "15.10"}, {id: b, text: y, owner: bogus},'
+          " {id: c, text: z, due: 15.10}]\n---\n")
+    result = new(cli, acme, "bob", "--date", "2026-11-23")
+    assert result.exit_code == 0, result.stderr
+    assert "bob-okafor/2026-11-20.md:2: error: unknown owner 'bogus'" in result.stderr
+    text = (acme / "bob-okafor" / "2026-11-23.md").read_text()
+    assert 'due: "15.10"' in text  # the raw text the manager wrote survives
+    assert "owner: bogus" in text
+    assert 'due: "15.1 (read as a number)"' in text  # YAML lost the text: said so, not guessed
+    rows = cli("--notebook", acme, "followups", "--rep", "bob", "--today", TODAY).stdout
+    assert "? 15.10" in rows
+
+
+# ------------------------------------------------- the coaching questions ---
+
+BANK = {
+    "slipping": ('"{commitment}" has been on the agenda {times} times: what is in the way?',),
+    "consistent": ("{kpis} missed in {misses} of the last {meetings} meetings: where do deals stop?",),
+    "revenue": ("Revenue is {actual} against {goal} ({attainment}): which deals close the {gap} gap?",),
+    "close_rate": ("Close rate {actual} against {goal}: where do you lose deals?",),
+    "sales_calls": ("{kpi}: {actual} of {goal}. Which hours are blocked for calls?",),
+    "skill": ("Which call shall we role-play?", "Where in the process do deals stall?"),
+    "behaviour": ("What got in the way of your activity?",),
+}
+
+REVENUE = Miss("revenue", "Revenue", "output", 12000, 25000, 0.48, "USD")
+CLOSE = Miss("close_rate", "Close rate", "output", 20, 25, 0.8, "%")
+CALLS = Miss("sales_calls", "Sales calls", "input", 26, 40, 0.65)
+
+
+def test_the_most_specific_situation_comes_first_with_its_figures():
+    situation = Situation("behaviour", [CALLS, CLOSE, REVENUE], misses=3, meetings=4, consistent=True,
+                          slipping=Slip("Build the prospect list", 3, 4))
+    assert choose_questions(BANK, situation, [], limit=5) == [
+        '"Build the prospect list" has been on the agenda 4 times: what is in the way?',
+        "Revenue, Close rate missed in 3 of the last 4 meetings: where do deals stop?",
+        # outputs before inputs, the largest shortfall first
+        "Revenue is 12,000 USD against 25,000 USD (48%): which deals close the 13,000 USD gap?",
+        "Close rate 20% against 25%: where do you lose deals?",
+        "Sales calls: 26 of 40. Which hours are blocked for calls?",
+    ]
+
+
+def test_the_verdict_questions_come_last_and_the_number_asked_is_limited():
+    situation = Situation("skill", [CLOSE])
+    assert choose_questions(BANK, situation, []) == [
+        "Close rate 20% against 25%: where do you lose deals?", "Which call shall we role-play?",
+        "Where in the process do deals stall?"]
+    assert len(choose_questions(BANK, situation, [], limit=2)) == 2
+
+
+def test_a_question_asked_in_the_last_three_meetings_is_not_repeated_whatever_its_figures():
+    situation = Situation("skill", [REVENUE])
+    last_week = "Ask this week:\n- Revenue is 9,000 USD against 25,000 USD (36%): which deals close the 16,000 USD gap?\n"
+    got = choose_questions(BANK, situation, [last_week])
+    assert got == ["Which call shall we role-play?", "Where in the process do deals stall?"]
+    # Four meetings back is long enough ago.
+    assert choose_questions(BANK, situation, ["", "", "", last_week])[0].startswith("Revenue is 12,000 USD")
+
+
+def test_when_everything_was_asked_lately_the_one_asked_longest_ago_comes_back():
+    situation = Situation("behaviour", [])
+    asked = "- What got in the way of your activity?"
+    assert choose_questions(BANK, situation, [asked, "", ""]) == ["What got in the way of your activity?"]
+    bank = {"skill": BANK["skill"]}
+    notes = ["Which call shall we role-play?", "Where in the process do deals stall?"]  # latest first
+    assert choose_questions(bank, Situation("skill"), notes) == ["Where in the process do deals stall?"]
+
+
+def test_no_question_is_invented_when_the_bank_has_none_for_the_situation():
+    assert choose_questions({}, Situation("behaviour", [CALLS], consistent=True, misses=4, meetings=4), []) == []
+
+
+def test_wording_finds_a_question_across_line_breaks_and_case():
+    pattern = wording("Revenue is {actual} against {goal}: which deals?")
+    assert pattern.search("- revenue is 1 USD\n  against 2 USD: Which deals?")
+    assert not pattern.search("Revenue is 1 USD: which deals?")
+
+
+@pytest.mark.parametrize("slips, carried, overdue, expected", [
+    (2, 0, False, True), (1, 5, False, False), (0, 2, True, True), (0, 1, True, False)])
+def test_a_commitment_keeps_slipping_when_moved_twice_or_overdue_on_three_agendas(slips, carried, overdue, expected):
+    assert keeps_slipping(slips, carried, overdue) is expected
+
+
+def test_an_unknown_placeholder_in_the_bank_is_a_config_error_naming_the_line(notebook):
+    cfg = notebook / "onenotes.yaml"
+    before = cfg.read_text()
+    cfg.write_text(before + "coaching_questions:\n  revenue:\n    - \"Revenue at {actaul}?\"\n")
+    with pytest.raises(ConfigError, match=r"\{actaul\} is not filled in") as err:
+        load_notebook(notebook)
+    line = before.count("\n") + 2  # the "revenue:" key
+    assert f"onenotes.yaml:{line}:" in str(err.value) and "use {kpi}, {actual}, {goal}" in str(err.value)
+
+
+def _questions(text: str) -> list[str]:
+    block = text[text.index("Ask this week:"):text.index("<!-- /manager-only -->")]
+    return re.findall(r"^- (.*)$", block, re.M)
+
+
+def test_week_after_week_the_agenda_asks_new_questions(cli, acme):
+    """Over three simulated weeks of carla's one-on-ones the questions change; none is asked twice."""
+    asked: list[str] = []
+    for today in ("2026-11-23", "2026-11-30", "2026-12-07"):
+        result = cli("--notebook", acme, "new", "carla", "--today", today)
+        assert result.exit_code == 0, result.stderr
+        questions = _questions((acme / "carla-mendes" / f"{today}.md").read_text(encoding="utf-8"))
+        assert questions and not set(questions) & set(asked), (today, questions, asked)
+        asked += questions
+    assert any("has been on the agenda" in q for q in asked)  # the commitment that keeps slipping
+    assert any(q.startswith("New accounts: 1 against a goal of 2.") for q in asked)  # the KPI, by how much
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("  revenu: [\"Where is the revenue?\"]\n", r"'revenu' is neither a KPI nor a situation.*did you mean 'revenue'"),
+    ("  revenue: [\"Short by {gap:>10}?\"]\n", r"\{gap:>10\} is not filled in"),
+])
+def test_a_question_that_could_never_be_asked_as_written_is_a_config_error(notebook, entry, message):
+    cfg = notebook / "onenotes.yaml"
+    cfg.write_text(cfg.read_text() + "coaching_questions:\n" + entry)
+    with pytest.raises(ConfigError, match=message):
+        load_notebook(notebook)
+
+
+# ------------------------------------- the review list (support/review_list.py) ---
+
+def test_the_agenda_lists_each_carried_commitment_as_a_task_with_its_id(cli, notebook):
+    path = week1_agenda(cli, notebook)
+    text = path.read_text(encoding="utf-8")
+    rows = open_rows(cli, notebook)
+    for row in rows.values():
+        assert re.search(rf"^- \[ \] .*\[id:: {re.escape(row['id'])}\]$", text, re.M), row
+    # Nothing new: the review items are the same commitments, still open, one row each.
+    assert len(rows) == 4
+
+
+def test_sub_tasks_are_listed_after_their_parent_and_carried_with_it(cli, notebook):
+    path = week1_agenda(cli, notebook)
+    rows = open_rows(cli, notebook)
+    parent = rows["Prepare the Globex QBR deck"]
+    child = rows["Prepare the Globex QBR deck \u203a Pull the Q3 numbers"]
+    assert child["parent"] == parent["id"] and parent["parent"] is None
+    text = path.read_text(encoding="utf-8")
+    assert re.search(rf'^    parent: "?{parent["id"]}"?$', text, re.M)
+    assert "- [ ] Prepare the Globex QBR deck \u203a Pull the Q3 numbers (rep" in text

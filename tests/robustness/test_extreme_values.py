@@ -1,4 +1,5 @@
-"""Defects a second reader found: each now fails cleanly instead of crashing or losing data."""
+"""Values at the edges of what a number, a date or a name can hold: each is refused or
+reported cleanly, never a crash or lost data."""
 
 from __future__ import annotations
 
@@ -26,26 +27,6 @@ def test_a_note_dated_at_the_end_of_time_gives_a_clean_error(cli, acme):
 def test_a_rep_name_too_long_for_the_filesystem_is_refused(cli, acme):
     result = new(cli, acme, "a" * 300, "--add")
     assert result.exit_code == 2 and "too long" in result.stderr
-
-
-def test_an_empty_template_name_is_refused(cli, acme):
-    result = new(cli, acme, "bob", "--template", "")
-    assert result.exit_code == 3 and "is not a template name" in result.stderr
-
-
-def test_mistakes_in_a_carried_commitment_are_carried_not_lost_or_blocking(cli, acme):
-    write(acme / "bob-okafor" / "2026-11-20.md",
-          '---\ncommitments: [{id: a, text: x, due: "15.10"}, {id: b, text: y, owner: bogus},'
-          " {id: c, text: z, due: 15.10}]\n---\n")
-    result = new(cli, acme, "bob", "--date", "2026-11-23")
-    assert result.exit_code == 0, result.stderr
-    assert "bob-okafor/2026-11-20.md:2: error: unknown owner 'bogus'" in result.stderr
-    text = (acme / "bob-okafor" / "2026-11-23.md").read_text()
-    assert 'due: "15.10"' in text  # the raw text the manager wrote survives
-    assert "owner: bogus" in text
-    assert 'due: "15.1 (read as a number)"' in text  # YAML lost the text: said so, not guessed
-    rows = cli("--notebook", acme, "followups", "--rep", "bob", "--today", TODAY).stdout
-    assert "? 15.10" in rows
 
 
 def test_cadence_at_the_edges_of_the_calendar(cli, acme):
@@ -76,9 +57,3 @@ def test_a_ratio_that_overflows_is_a_gap(notebook):
     note = parse_note("---\nmetrics: {a: 1.0e+14, b: 1.0e-300}\n---\n", "ann/2026-11-16.md", "ann",
                       dt.date(2026, 11, 16))
     assert figure(note, KpiDef("r", "input", None, ratio=("a", "b"))) is None
-
-
-def test_confidence_for_an_unknown_kpi_is_reported(cli, notebook):
-    write(notebook / "ann" / "2026-11-16.md", "---\nconfidence:\n  revenu: 3\n---\n")
-    out = cli("--notebook", notebook, "check").stdout
-    assert "ann/2026-11-16.md:3: error: confidence for unknown KPI 'revenu' [unknown-kpi]" in out

@@ -1,36 +1,16 @@
-"""Drawing a :class:`onenotes.views.report.model.Report`: one self-contained HTML page, or Markdown.
-
-The HTML page works offline and by e-mail: CSS and a few lines of script
-(sorting only) are inline, charts are inline SVG, and a Content-Security-Policy
-with ``default-src 'none'`` forbids every network request, so even a note
-that slipped markup past the escaping could not load anything.  All text from
-notes and the config is escaped (Jinja autoescape; :func:`onenotes.views.report.charts.esc`
-inside SVG).
-
-The Markdown version has the same content for a notes repository viewed on a
-git host: tables, with the trend charts as small SVG files beside it.  Text
-from notes is backslash-escaped so it cannot become a link, an image (a
-request when viewed), HTML or a table cell break.
+"""What both versions of the team report show, as rows ready to draw: the headlines,
+the team table, the trend charts of each rep, the cadence heatmap and the overdue
+commitments.  :mod:`onenotes.views.report.html` lays them out as one HTML page,
+:mod:`onenotes.views.report.markdown` as Markdown; the figures are
+:mod:`onenotes.views.report.model`'s.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-from dataclasses import dataclass
-from urllib.parse import quote
-
-import jinja2
-from markupsafe import Markup
-
-from onenotes import __version__
 from onenotes.rules.accountability import RepAccountability, kept_on_time_rate
-from onenotes.views.report.charts import BLUE, INK, MARKER, VERMILLION, esc, short_date, trend_svg
-from onenotes.rules.kpis import sparkline
+from onenotes.views.report.charts import trend_svg
 from onenotes.views.formats import clean, dated, format_number, format_percent
 from onenotes.text import plural, plural_word
-from onenotes.views.templates import packaged_templates
 from onenotes.views.report.model import DUE, MET, MISSED, NOT_DUE, Report, RepReport
 
 OK_MARK, BELOW_MARK = "\u2713", "\u25bc"  # ✓ on goal, ▼ below
@@ -47,14 +27,6 @@ KEPT_LEGEND = ("Kept on time, Open and Overdue: the rep's own commitments. Kept 
                "(on time + late); one done on a date unknown (closed at a meeting without a done date, due "
                "between it and the meeting before) is in neither. Manager kept on time: the same for the "
                "manager's commitments to the rep, the manager's follow-through.")
-
-
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
-
-
-def _asset(name: str) -> str:
-    return (packaged_templates() / name).read_text(encoding="utf-8")
 
 
 def period_name(report: Report) -> str:
@@ -125,7 +97,7 @@ def _kept_headline(report: Report) -> dict:
             "alert": False}  # no target for it in the config: shown, not judged
 
 
-def _kept_cells(acc: RepAccountability, name: str) -> dict:
+def kept_cells(acc: RepAccountability, name: str) -> dict:
     """A kept-on-time rate and what it is made of ('9 of 10'), and the done ones whose
     date is unknown (left out of it), as the team table shows them."""
     judged = acc.kept_on_time + acc.kept_late
@@ -181,7 +153,7 @@ def team_rows(report: Report) -> list[dict]:
             "verdict": label, "verdict_note": note, "verdict_alert": r.diagnosis.verdict in ("behaviour", "skill"),
             "verdict_sort": VERDICT_ORDER[r.diagnosis.verdict], "consistent": r.diagnosis.consistent,
             "summary": r.diagnosis.summary,
-            **_kept_cells(acc, "kept"), **_kept_cells(theirs, "follow"),
+            **kept_cells(acc, "kept"), **kept_cells(theirs, "follow"),
             "open": acc.open, "overdue": acc.open_overdue,
             "last_text": last_text, "last_sort": last_text if cad.last_meeting else "0000-00-00",
             "meeting_overdue": cad.overdue or cad.last_meeting is None, "meeting_note": meeting_note,
@@ -189,7 +161,8 @@ def team_rows(report: Report) -> list[dict]:
     return rows
 
 
-def _chart_groups(report: Report, r: RepReport, rep_index: int, standalone: bool = False):
+def chart_groups(report: Report, r: RepReport, rep_index: int, standalone: bool = False):
+    """A rep's trend charts, outputs then inputs: [(group title, [(series, SVG text)])]."""
     groups = []
     for kind, title in (("output", "Outputs (results)"), ("input", "Inputs (activity)")):
         charts = []
@@ -202,7 +175,8 @@ def _chart_groups(report: Report, r: RepReport, rep_index: int, standalone: bool
     return groups
 
 
-def _figures_table(r: RepReport) -> dict | None:
+def figures_table(r: RepReport) -> dict | None:
+    """Every figure of a rep's charts, a row per meeting date (None: no figures)."""
     dates = sorted({p.date for s in r.series for p in s.points})
     if not dates:
         return None
@@ -218,6 +192,7 @@ def _figures_table(r: RepReport) -> dict | None:
 
 
 def heat_rows(report: Report) -> list[dict]:
+    """The cadence heatmap: per rep, a cell per period, the coaching hours, missed and streak."""
     rows = []
     for r in report.reps:
         cells = []
@@ -238,179 +213,16 @@ def heat_rows(report: Report) -> list[dict]:
 
 
 def overdue_rows(report: Report, names: dict[str, str]) -> list[dict]:
+    """The overdue commitments as the report lists them (``names``: rep slug -> name)."""
     return [{"id": c["id"], "due": c["due"], "days": c["days_overdue"], "rep": names.get(c["rep"], c["rep"]),
              "owner": c["owner"], "text": clean(c["label"]), "escalate": c["escalate"],
              "source": f"{c['source']}:{c['line']}"} for c in report.overdue]
 
 
-def _centre(start, end):
+def period_centre(start, end):
     """A period's label: its middle day (the meeting day, for a weekly cadence)."""
     return start + (end - start) / 2
 
 
-
-
 def title_of(report: Report) -> str:
     return f"Team report: {report.manager}'s team" if report.manager else "Team report"
-
-
-def render_html(report: Report) -> str:
-    """The report as one self-contained HTML page."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.filters["plural"] = plural
-    template = env.from_string(_asset("report.html"))
-    css, js = _asset("report.css"), _asset("report.js")
-    csp = (f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; "
-           "img-src data:; base-uri 'none'; form-action 'none'")
-    team = team_rows(report)
-    heat = heat_rows(report)
-    reps = []
-    for i, (r, row, h) in enumerate(zip(report.reps, team, heat)):
-        groups = [{"title": title, "charts": [Markup(svg) for _, svg in charts]}
-                  for title, charts in _chart_groups(report, r, i)]
-        reps.append({**row, **{k: h[k] for k in ("cells", "hours", "hours_below", "missed", "streak")},
-                     "groups": groups, "table": _figures_table(r)})
-    names = {r.rep: r.name for r in report.reps}
-    periods = [{"label": short_date(_centre(s, e)), "title": f"{s.isoformat()} to {e.isoformat()}"}
-               for s, e in report.periods]
-    return template.render(
-        marker=MARKER, version=__version__, csp=csp, css=Markup(css), js=Markup(js),
-        title=title_of(report), today=report.today.isoformat(), start=report.start.isoformat(),
-        weeks=report.weeks, headlines=headlines(report), output_kpis=report.output_kpis,
-        reps=reps, periods=periods, period_name=period_name(report),
-        hours_target=f"{report.hours_target:g}", overdue=overdue_rows(report, names), kept_legend=KEPT_LEGEND,
-        open_count=report.open_count, mark_ok=OK_MARK, mark_below=BELOW_MARK,
-        blue=BLUE, verm=VERMILLION, ink=INK)
-
-
-# ------------------------------------------------------------- Markdown ---
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~&$])")
-
-
-def md(text) -> str:
-    """Note text as inert Markdown inline text: one line, every markup character escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
-
-
-@dataclass
-class MarkdownReport:
-    text: str
-    charts: dict[str, str]  # file name (in the assets folder) -> SVG text
-
-
-def _asset_name(rep: str, kpi: str, used: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{rep}-{kpi}").strip("-")[:80] or "chart"
-    name, n = base + ".svg", 2
-    while name in used:
-        name, n = f"{base}-{n}.svg", n + 1
-    used.add(name)
-    return name
-
-
-def render_markdown(report: Report, assets: str | None) -> MarkdownReport:
-    """The report as Markdown; with ``assets`` (a relative folder), charts as SVG files there.
-
-    Without ``assets`` the trends are text sparklines and no chart is made.
-    """
-    lines = [f"<!-- {MARKER}: regenerate it rather than edit it -->", "",
-             f"# {md(title_of(report))}", "",
-             f"As of {report.today} · trends over the last {plural(report.weeks, 'week')} "
-             f"({report.start} to {report.today}) · {plural(len(report.reps), 'rep')}", ""]
-    for h in headlines(report):
-        lines.append(f"- **{md(h['figure'])}** {md(h['text'])}")
-    lines += ["", "## Team", "",
-              f"Attainment of each output KPI at the latest meeting ({OK_MARK} on or above goal, "
-              f"{BELOW_MARK} below). {KEPT_LEGEND}", ""]
-    team = team_rows(report)
-    header = ["Rep"] + [label for _, label in report.output_kpis] + [
-        "Inputs on goal", "Diagnosis", "Kept on time", "Open", "Overdue", "Manager kept on time",
-        "Last one-on-one"]
-    lines.append("| " + " | ".join(md(h) for h in header) + " |")
-    lines.append("| --- | " + " | ".join("---:" for _ in report.output_kpis) +
-                 " | --- | --- | ---: | ---: | ---: | ---: | --- |")
-    for row in team:
-        cells = [f"[{md(row['name'])}](#{_md_anchor(row['name'])})"]
-        cells += [f"{c['mark']} {c['text']}".strip() for c in row["outputs"]]
-        inputs = row["inputs_text"] + (f" (short: {md(row['inputs_short'])})" if row["inputs_short"] else "")
-        verdict = f"**{md(row['verdict'])}**: {md(row['verdict_note'])}"
-        if row["consistent"]:
-            verdict += ", funnel review"
-        last = f"{row['last_text']} ({md(row['meeting_note'])})"
-        cells += [inputs, verdict, _kept_md(row, "kept"), str(row["open"]), str(row["overdue"]),
-                  _kept_md(row, "follow"), last]
-        lines.append("| " + " | ".join(cells) + " |")
-    if not team:
-        lines.append("")
-        lines.append("No reps in this notebook yet.")
-    lines += ["", "## Trends against goal", ""]
-    charts: dict[str, str] = {}
-    used: set[str] = set()
-    for i, r in enumerate(report.reps):
-        lines += [f"### {md(r.name)}", "", md(r.diagnosis.summary), ""]
-        lines.append("| KPI | Trend | Latest | Goal | Attainment |")
-        lines.append("| --- | --- | ---: | ---: | ---: |")
-        for _, group in _chart_groups(report, r, i, standalone=True):
-            for s, svg in group:
-                if assets is not None:
-                    name = _asset_name(r.rep, s.kpi, used)
-                    charts[name] = svg
-                    alt = md(f"{s.label} trend of {r.name}")
-                    trend = f"![{alt}]({quote(f'{assets}/{name}')})"  # a space or ( in --out
-                else:
-                    trend = "`" + sparkline([p.value for p in s.points]).replace(" ", "\u00a0") + "`" \
-                        if s.points else ""
-                row = s.row
-                mark = ""
-                if row.attainment is not None:
-                    mark = (BELOW_MARK if row.attainment < report.on_target else OK_MARK) + " "
-                kind = "output" if s.kind == "output" else "input"
-                goal = format_number(row.goal, row.unit) + (f"/{row.period}" if row.period and row.goal is not None
-                                                            else "")
-                latest = dated(format_number(row.latest, row.unit), row.latest_date, row.last_meeting)
-                lines.append(f"| {md(s.label)} ({kind}) | {trend} | {md(latest)} | "
-                             f"{md(goal)} | {mark}{format_percent(row.attainment)} |")
-        lines.append("")
-    lines += ["## Cadence: one-on-ones held", "",
-              f"One one-on-one every {period_name(report).removeprefix('a ')}; each column is "
-              f"{period_name(report)}: {STATE_SYMBOL[MET]} met, {STATE_SYMBOL[MISSED]} missed, "
-              f"{STATE_SYMBOL[DUE]} due now, {STATE_SYMBOL[NOT_DUE]} not due. Coaching hours this month / "
-              f"last month, against a target of {report.hours_target:g} a month.", ""]
-    head = ["Rep"] + [short_date(_centre(s, e)) for s, e in report.periods] + [
-        "Coaching hours (this / last month)", "Missed (13 wk)", "Streak"]
-    lines.append("| " + " | ".join(head) + " |")
-    lines.append("| --- | " + " | ".join(":---:" for _ in report.periods) + " | ---: | ---: | ---: |")
-    for h in heat_rows(report):
-        lines.append("| " + " | ".join([md(h["name"])] + [c["symbol"] for c in h["cells"]] +
-                                       [h["hours"], str(h["missed"]), str(h["streak"])]) + " |")
-    names = {r.rep: r.name for r in report.reps}
-    overdue = overdue_rows(report, names)
-    lines += ["", f"## Overdue commitments ({len(overdue)} of {report.open_count} open)", ""]
-    if overdue:
-        lines.append("| Due | Days over | Rep | Owner | Commitment | Noted in |")
-        lines.append("| --- | ---: | --- | --- | --- | --- |")
-        for c in overdue:
-            text = md(c["text"]) + (" **escalate**" if c["escalate"] else "")
-            lines.append(f"| {c['due']} | {c['days']} | {md(c['rep'])} | {md(c['owner'])} | {text} | "
-                         f"{md(c['source'])} |")
-    else:
-        lines.append("No overdue commitments.")
-    lines += ["", f"Made by onenotes from the notebook's plain files on {report.today}.", ""]
-    return MarkdownReport("\n".join(lines), charts)
-
-
-def _kept_md(row: dict, name: str) -> str:
-    """A team row's kept-on-time cell (:func:`_kept_cells`) as one Markdown cell: '90% (9 of 10; 2 date unknown)'."""
-    note = row[f"{name}_note"] + (f"; {row[f'{name}_unknown']}" if row[f"{name}_unknown"] else "")
-    return f"{row[f'{name}_text']} ({md(note)})"
-
-
-def _md_anchor(name: str) -> str:
-    """The anchor a git host gives the heading ``### name`` (GitHub's rule)."""
-    text = clean(name).strip().lower()
-    text = re.sub(r"[^\w\- ]", "", text)
-    return text.replace(" ", "-")
-
-
-__all__ = ["render_html", "render_markdown", "MarkdownReport", "esc", "md"]

@@ -14,7 +14,7 @@ from onenotes.reading.files import write_new_file
 from onenotes.rules.diagnosis import diagnose
 from onenotes.views.agenda import agenda_questions, note_body, open_help_requests, upcoming_calls
 from onenotes.rules.kpis import goal_for_figure, scorecard
-from onenotes.rules.commitments import build_ledger, open_commitments
+from onenotes.rules.commitments import build_ledger, open_commitments, should_escalate
 from onenotes.reading.note import Metric, Note, parse_note, split_frontmatter
 from onenotes.reading.privacy import private_lines
 from onenotes.reading.notebook import Notebook, check_slug, slugify
@@ -93,7 +93,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
         "id": e.id, "text": e.text, "owner": e.owner, "due": e.due or e.due_raw, "since": e.since,
         "source": e.source, "overdue": e.days_overdue(date) > 0,
         "days_overdue": e.days_overdue(date), "times_carried": e.times_carried,
-        "slips": len(e.slips), "escalate": e.times_carried >= cfg.escalate_after,
+        "slips": len(e.slips), "escalate": should_escalate(e, cfg.escalate_after, at_next_meeting=True),
         "private": e.private, "parent": e.parent, "label": e.label, "reviewable": reviewable(e.id, e.label),
     } for e in ledger]
     found = diagnose(upto, rep)

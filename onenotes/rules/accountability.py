@@ -7,7 +7,8 @@ Per rep, over one owner's commitments (the rep's own by default, or the
 manager's to that rep): made, and what became of them, every commitment in
 exactly one count (see :class:`RepAccountability`), and the kept-on-time rate,
 the number a manager brings to a performance talk.
-A commitment carried more than ``escalate_after`` times is flagged.
+A commitment carried more than ``escalate_after`` times is flagged
+(:func:`onenotes.rules.commitments.should_escalate`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from onenotes.rules.commitments import Entry, build_ledger
+from onenotes.rules.commitments import Entry, build_ledger, should_escalate
 from onenotes.reading.notebook import Notebook
 
 STATUSES = ("open", "done", "dropped", "all")
@@ -43,7 +44,7 @@ def commitment_row(e: Entry, today: dt.date, escalate_after: int) -> dict:
         "closed_in": e.closed_in, "timeliness": timeliness,
         "kept_on_time": {"on_time": True, "late": False}.get(timeliness),  # None: not judged (unknown too)
         "days_overdue": e.days_overdue(today),
-        "escalate": e.status == "open" and e.times_carried > escalate_after,
+        "escalate": should_escalate(e, escalate_after),
         "source": e.source, "line": e.line, "private": e.private, "parent": e.parent, "label": e.label,
     }
 
@@ -103,7 +104,7 @@ def rep_accountability(rep: str, owner: str, entries: list[Entry], today: dt.dat
         sum(e.status == "dropped" for e in entries),
         sum(e.status == "open" for e in entries),
         sum(e.days_overdue(today) > 0 for e in entries),
-        sum(e.status == "open" and e.times_carried > escalate_after for e in entries),
+        sum(should_escalate(e, escalate_after) for e in entries),
         kept_on_time_rate(on_time, late),
     )
 

@@ -248,6 +248,20 @@ def closing_status(*mentions: Mention) -> str:
     return next((m.status for m in mentions if m.status != "open"), "open")
 
 
+def should_escalate(entry: Entry, escalate_after: int, *, at_next_meeting: bool = False) -> bool:
+    """Whether a commitment is to be escalated: it is open and has been carried to more
+    later meetings than ``escalate_after`` (``onenotes.yaml``, default 3).
+
+    ``at_next_meeting``: as it will stand at the next meeting, whose note carries it
+    once more (what ``new`` writes in that meeting's agenda): carried ``escalate_after``
+    times so far is then enough.
+    """
+    if entry.status != "open":
+        return False
+    carried = entry.times_carried + 1 if at_next_meeting else entry.times_carried
+    return carried > escalate_after
+
+
 def open_commitments(entries: list[Entry]) -> list[Entry]:
     return [e for e in entries if e.status == "open"]
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from onenotes.errors import Problem
 from onenotes.records import Record
-from onenotes.rules.commitments import followups_order
+from onenotes.rules.commitments import followups_order, should_escalate
 from onenotes.reading.notebook import Notebook
 
 # The keys of one row in ``followups --format json``, in order (documented).
@@ -57,7 +57,7 @@ def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: 
             "due": e.due.isoformat() if e.due else None,
             "since": e.since.isoformat() if e.since else None,
             "source": e.source, "line": e.line, "overdue": days > 0, "days_overdue": days,
-            "due_raw": e.due_raw, "escalate": e.times_carried > book.config.escalate_after,
+            "due_raw": e.due_raw, "escalate": should_escalate(e, book.config.escalate_after),
             "private": e.private, "parent": e.parent, "label": e.label,
         })
     return Followups(rows, problems)

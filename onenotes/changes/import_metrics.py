@@ -39,6 +39,7 @@ from onenotes.reading.figures import _CODE, Raw, comma_splits, decimal_evidence,
 from onenotes.reading.files import ChangedOnDisk, replace_file, write_new_file
 from onenotes.changes.new import NotesNotRead, create_note
 from onenotes.reading.note import MAX_NOTE_BYTES, Note, decode, parse_note
+from onenotes.reading.config_file import read_options
 from onenotes.reading.notebook import Notebook
 from onenotes.reading.places import check_place, open_folder
 from onenotes.text import plural
@@ -457,7 +458,7 @@ def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date, partial: bool 
                 lines = Lines(text.encode("utf-8"))
                 set_metrics(lines, note, values)
                 lines.apply()
-                verify_metrics(note, parse_again(lines, note, book.config.read_options), values)
+                verify_metrics(note, parse_again(lines, note, read_options(book.config)), values)
                 return lines.to_bytes().decode("utf-8")
             # The agenda describes the figures it carries: its table and diagnosis read them.
             try:
@@ -479,7 +480,7 @@ def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date, partial: bool 
             raise RefusedError(f"cannot read {rel}: {getattr(exc, 'strerror', None) or exc}") from None
         data = read.data
         try:
-            note = parse_note(decode(data, rel), rel, rep, plan.date, 1, book.config.read_options)
+            note = parse_note(decode(data, rel), rel, rep, plan.date, 1, read_options(book.config))
         except NoteError as exc:
             raise RefusedError(f"{exc.problem.format()}; nothing was changed") from None
         lines = Lines(data)
@@ -488,7 +489,7 @@ def _plan_notes(book: Notebook, plan: ImportPlan, today: dt.date, partial: bool 
             plan.unchanged.append(rel)
             continue
         lines.apply()
-        new = parse_again(lines, note, book.config.read_options)
+        new = parse_again(lines, note, read_options(book.config))
         verify_metrics(note, new, values)
         plan.changes.append(Change(rel, path, data, lines.to_bytes(), [f"{rel}: {shown}"], read=read))
         plan.summary.append(f"{rel}: {', '.join(f'{k} {to_yaml_scalar(values[k])}' for k in changed)}")

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from onenotes.rules.commitments import Entry, build_ledger, should_escalate
-from onenotes.reading.notebook import Notebook
+
+if TYPE_CHECKING:  # (types only: the rules read no files)
+    from onenotes.reading.notebook import Notebook
 
 STATUSES = ("open", "done", "dropped", "all")
 OWNERS = ("rep", "manager")

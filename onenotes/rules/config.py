@@ -1,27 +1,21 @@
-"""The notebook's ``onenotes.yaml``: reading and validating it.
+"""The settings of the notebook's ``onenotes.yaml``: what each one is, its default, and
+which values are valid.
 
-The file is optional for read-only commands: without it, every setting takes
-its default.  It follows the same YAML rules as notes (see
-:mod:`onenotes.reading.yaml.safe`); unknown keys are errors with a did-you-mean, so a
-typo never silently does nothing.
+Every setting has a default, so a notebook without the file works.  Unknown keys
+are errors with a did-you-mean, so a typo never silently does nothing.  Reading
+the file (its bytes, YAML and how its figures were typed) is
+:mod:`onenotes.reading.config_file`, which hands the values to :func:`build_config`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
-from typing import TYPE_CHECKING
-
-from onenotes.errors import ConfigError, NoteError, Problem
+from onenotes.errors import ConfigError, Problem
 from onenotes.records import FACTORY, Factory, FrozenRecord, Record, fill
 
-if TYPE_CHECKING:  # the YAML loader is imported where a file is parsed (a warm cache needs none)
-    from onenotes.reading.note import ReadOptions
-
 CONFIG_NAME = "onenotes.yaml"
-MAX_CONFIG_BYTES = 256 * 1024
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_formats",
             "default_duration_minutes", "kpis", "reps", "diagnosis", "coaching_questions",
@@ -221,12 +215,6 @@ class Config(Record):
         self.meeting_time, self.private_keys = meeting_time, private_keys
         self.metrics_import = MetricsImport() if metrics_import is FACTORY else metrics_import
 
-    @property
-    def read_options(self) -> ReadOptions:
-        from onenotes.reading.note import ReadOptions
-
-        return ReadOptions(self.date_formats, self.timezone)
-
     def goal_for(self, rep: str, kpi: str):
         """The rep's goal for a KPI: the per-rep override, else the config's."""
         rep_def = self.reps.get(rep)
@@ -257,40 +245,8 @@ def _did_you_mean(word: str, choices) -> str:
     return f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(choices)
 
 
-def load_config(root: str | os.PathLike) -> Config:
-    """Read ``root/onenotes.yaml``; defaults when it does not exist; :class:`ConfigError` when wrong."""
-    from onenotes.reading.note import decode
-    from onenotes.reading.yaml.safe import LineDict, YamlProblem, load_yaml
-
-    path = os.path.join(root, CONFIG_NAME)
-    try:
-        if not os.path.isfile(path):
-            return Config()
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_CONFIG_BYTES + 1)
-    except OSError as exc:
-        raise _error(path, 0, 0, f"cannot read: {exc.strerror}", "check the file's permissions") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise _error(path, 0, 0, f"over {MAX_CONFIG_BYTES // 1024} KiB; is this the right file?",
-                     "onenotes.yaml holds a few settings: start again from 'onenotes init'")
-    try:
-        text = decode(data, path)
-        raw = load_yaml(text, 0)
-    except NoteError as exc:
-        raise _error(path, exc.problem.line, exc.problem.column, exc.problem.message,
-                     exc.problem.hint) from None
-    except YamlProblem as exc:
-        raise _error(path, exc.line, exc.column, exc.message, exc.hint) from None
-    if raw is None:
-        raw = LineDict()
-    if not isinstance(raw, dict):
-        raise _error(path, 1, 0, "onenotes.yaml must be 'key: value' settings",
-                     "see docs/format.md for the settings")
-    _no_split_figures(path, raw, text)
-    return _build(path, raw, text)
-
-
-def _error(path: str, line: int, column: int, message: str, hint: str | None = None) -> ConfigError:
+def config_error(path: str, line: int, column: int, message: str, hint: str | None = None) -> ConfigError:
+    """The error for ``onenotes.yaml`` at ``path`` being wrong at ``line`` and ``column`` (0: unknown)."""
     problem = Problem(CONFIG_NAME, line, column, "error", "config", message, hint)
     shown = Problem(str(path), line, column, "error", "config", message, hint)
     return ConfigError(shown.format(), problem=problem)
@@ -298,55 +254,44 @@ def _error(path: str, line: int, column: int, message: str, hint: str | None = N
 
 def _fail(path: str, mapping, key, message: str, hint: str | None = None):
     line = mapping.line_of(key) if hasattr(mapping, "line_of") else 0
-    raise _error(path, line, 0, message, hint or "docs/format.md lists every setting and its values")
+    raise config_error(path, line, 0, message, hint or "docs/format.md lists every setting and its values")
 
 
-def _goal(path, mapping, key, value, text: str = ""):
+class GoalText:
+    """What the file's text tells about a goal beyond the value YAML read from it: only the
+    reader of the file knows (:mod:`onenotes.reading.config_file` passes its own to
+    :func:`build_config`).  This one knows nothing: every goal is taken as read."""
+
+    def hint(self, typed: str) -> str | None:
+        """How to write ``typed``, a goal YAML did not read as a number ("write 30.5")."""
+        return None
+
+    def doubt(self, value: float, line: int, key) -> tuple[str, int | float, int | float] | None:
+        """(as typed, as read, the other reading) when ``value``, the goal ``key`` on ``line``,
+        was typed so that a dot could separate thousands (``20.000``: 20 or 20000)."""
+        return None
+
+
+def _goal(path, mapping, key, value, typed: GoalText):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
             or abs(value) > 10 ** 15:
-        hint = None
-        if isinstance(value, str):
-            from onenotes.reading.figures import figure_hint
-
-            hint = figure_hint(value)
+        hint = typed.hint(value) if isinstance(value, str) else None
         _fail(path, mapping, key, f"goal {value!r} is not a usable number",
               hint or "write a plain number such as 25000")
     if isinstance(value, float):
-        from onenotes.reading.figures import misread_thousands
-
-        doubt = misread_thousands(value, text, mapping.line_of(key) if hasattr(mapping, "line_of") else 0, key)
+        doubt = typed.doubt(value, mapping.line_of(key) if hasattr(mapping, "line_of") else 0, key)
         if doubt is not None:  # 20.000: twenty, or twenty thousand? A goal is never guessed.
-            typed, read, other = doubt
-            _fail(path, mapping, key, f"goal {typed} could be {read} or {other}",
+            typed_text, read, other = doubt
+            _fail(path, mapping, key, f"goal {typed_text} could be {read} or {other}",
                   f"write {other} if the dot separates thousands, or {read} if it does not")
     return value
 
 
-def _no_split_figures(path: str, value, text: str) -> None:
-    """A ConfigError for a figure that YAML split at its comma in a flow mapping
-    (``revenue: {kind: output, goal: 20,5}`` reads as goal 20 and a key 5)."""
-    if isinstance(value, list):
-        for item in value:
-            _no_split_figures(path, item, text)
-        return
-    if not isinstance(value, dict):
-        return
-    if None in value.values():  # (a piece has no value)
-        from onenotes.reading.figures import comma_splits, figure_hint, typed_at
-
-        for key in comma_splits(value):
-            line = value.line_of(key)
-            typed = typed_at(text, line, key)
-            raise _error(path, line, 0, f"{key}: {typed if typed else 'the figure'} is not a number "
-                         "(YAML splits it at the comma)",
-                         (figure_hint(typed) if typed else None) or "write a plain number such as 25000 or 27.5")
-    for item in value.values():
-        _no_split_figures(path, item, text)
-
-
-def _build(path: str, raw: dict, text: str = "") -> Config:
+def build_config(path: str, raw: dict, typed: GoalText = GoalText()) -> Config:
+    """The :class:`Config` of the settings ``raw`` (read from ``path``); :class:`ConfigError`
+    naming the setting and its line when one is wrong."""
     cfg = Config(path=path)
     for key in raw:
         if key not in TOP_KEYS:
@@ -390,7 +335,7 @@ def _build(path: str, raw: dict, text: str = "") -> Config:
     if not isinstance(kpis, dict):
         _fail(path, raw, "kpis", "kpis must map KPI names to their settings")
     for name, spec in kpis.items():
-        cfg.kpis[str(name)] = _kpi(path, kpis, str(name), spec, text)
+        cfg.kpis[str(name)] = _kpi(path, kpis, str(name), spec, typed)
     for name, kdef in cfg.kpis.items():
         if kdef.ratio:
             for part in kdef.ratio:
@@ -462,7 +407,7 @@ def _build(path: str, raw: dict, text: str = "") -> Config:
             # A shared onenotes.yaml must not send `new` outside the notebook.
             _fail(path, reps, slug, f"rep {str(slug)!r} is not a folder name",
                   "use the rep's folder name inside the notebook, e.g. alice-nguyen")
-        cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg, text)
+        cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg, typed)
     return cfg
 
 
@@ -500,6 +445,8 @@ def _share(path, raw) -> tuple[str, ...]:
         _fail(path, spec, "private_keys", "private_keys is a list of frontmatter keys, "
               "e.g. [confidence, private]")
     return tuple(k.strip() for k in keys)
+
+
 def _folder_name(name: str) -> bool:
     """A rep slug that names one folder inside the notebook: no path, not hidden, printable."""
     return (bool(name.strip()) and "/" not in name and "\\" not in name and not name.startswith(".")
@@ -528,7 +475,7 @@ def _diagnosis(path, raw) -> DiagnosisRules:
     return DiagnosisRules(float(on_target), ints["lookback"], ints["consistent"])
 
 
-def _kpi(path, kpis, name, spec, text: str = "") -> KpiDef:
+def _kpi(path, kpis, name, spec, typed: GoalText) -> KpiDef:
     if not isinstance(spec, dict):
         _fail(path, kpis, name, f"KPI {name!r} needs settings such as 'kind: output' and 'goal: 25000'")
     for key in spec:
@@ -559,12 +506,12 @@ def _kpi(path, kpis, name, spec, text: str = "") -> KpiDef:
     if period is not None and (period not in PERIODS or ratio is not None):
         _fail(path, spec, "period", f"KPI {name!r}: period is week, month or quarter "
               "(and not for a derived KPI)")
-    return KpiDef(name, kind, _goal(path, spec, "goal", spec.get("goal"), text),
+    return KpiDef(name, kind, _goal(path, spec, "goal", spec.get("goal"), typed),
                   None if unit is None else str(unit), better, "" if label is None else str(label),
                   ratio, scale, period)
 
 
-def _rep(path, reps, slug, spec, cfg: Config, text: str = "") -> RepDef:
+def _rep(path, reps, slug, spec, cfg: Config, typed: GoalText) -> RepDef:
     if spec is None:
         spec = {}
     if isinstance(spec, str):
@@ -581,7 +528,7 @@ def _rep(path, reps, slug, spec, cfg: Config, text: str = "") -> RepDef:
         if cfg.kpis and kpi not in cfg.kpis:
             _fail(path, goals, kpi, f"rep {slug!r}: goal for unknown KPI {kpi!r}",
                   _did_you_mean(kpi, cfg.kpis))
-        _goal(path, goals, kpi, value, text)
+        _goal(path, goals, kpi, value, typed)
     name = spec.get("name")
     return RepDef(slug, str(name) if name else display_name(slug), dict(goals))
 

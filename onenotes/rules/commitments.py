@@ -11,16 +11,16 @@ The result does not depend on the order the notes were read in.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING
-
-from onenotes.records import FACTORY, Factory, Record
 
 if TYPE_CHECKING:  # no parser import for a ledger read from the cache
     from onenotes.reading.note import Mention, Note
 
 
-class Entry(Record):
+@dataclass
+class Entry:
     """One commitment of one rep, folded from every note that mentions it."""
 
     id: str
@@ -36,8 +36,8 @@ class Entry(Record):
     closed_in: str | None = None
     closed_on: dt.date | None = None  # an explicit done_on, else the date of the closing note
     reason: str | None = None  # why it was dropped, as the closing note says
-    mentions: list[tuple[str, dt.date, int]] = Factory(list)
-    slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = Factory(list)
+    mentions: list[tuple[str, dt.date, int]] = field(default_factory=list)
+    slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = field(default_factory=list)
     # (note date, due before, due after) for every note that moved the due date
     private: bool = False  # private for its whole life: any note made or listed it in a private part
     parent: str | None = None  # the id of the commitment it is a sub-task of (the latest note's say)
@@ -45,21 +45,6 @@ class Entry(Record):
     closed_on_exact: bool = False  # closed_on is the date the closing note gives (done_on, ✅ DATE), not its own date
     last_open_on: dt.date | None = None  # the date of the latest earlier note that listed it open, before
     # the note that closed it (None: made and closed in one note); see timeliness()
-
-    def __init__(self, id: str, rep: str, text: str, owner: str, status: str, due: dt.date | None,
-                 due_raw: str | None, since: dt.date | None, source: str, line: int,
-                 closed_in: str | None = None, closed_on: dt.date | None = None, reason: str | None = None,
-                 mentions: list[tuple[str, dt.date, int]] = FACTORY,
-                 slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = FACTORY,
-                 private: bool = False, parent: str | None = None, context: str | None = None,
-                 closed_on_exact: bool = False, last_open_on: dt.date | None = None) -> None:
-        self.id, self.rep, self.text, self.owner, self.status = id, rep, text, owner, status
-        self.due, self.due_raw, self.since, self.source, self.line = due, due_raw, since, source, line
-        self.closed_in, self.closed_on, self.reason = closed_in, closed_on, reason
-        self.mentions = [] if mentions is FACTORY else mentions
-        self.slips = [] if slips is FACTORY else slips
-        self.private, self.parent, self.context = private, parent, context
-        self.closed_on_exact, self.last_open_on = closed_on_exact, last_open_on
 
     @property
     def label(self) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 
 from onenotes.errors import ConfigError, Problem
-from onenotes.records import FACTORY, Factory, FrozenRecord, Record, fill
 
 CONFIG_NAME = "onenotes.yaml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -35,18 +35,17 @@ _TIME = r"([01]?\d|2[0-3]):([0-5]\d)$"
 _EVERY = r"every\s+(\d+)\s+days?$"
 
 
-class Cadence(FrozenRecord):
+@dataclass(frozen=True)
+class Cadence:
     """How often a rep meets: every ``days`` days, or monthly (``days`` is 0)."""
 
     text: str
     days: int
     monthly: bool = False
 
-    def __init__(self, text: str, days: int, monthly: bool = False) -> None:
-        fill(self, text=text, days=days, monthly=monthly)
 
-
-class KpiDef(FrozenRecord):
+@dataclass(frozen=True)
+class KpiDef:
     """A KPI of the notebook: what it measures, its goal, and how it is shown."""
 
     name: str
@@ -59,12 +58,6 @@ class KpiDef(FrozenRecord):
     scale: float = 1  # e.g. 100 for a ratio shown as a percentage
     period: str | None = None  # the goal is for a week, month or quarter (figures add up)
 
-    def __init__(self, name: str, kind: str, goal: float | int | None, unit: str | None = None,
-                 better: str = "higher", label: str = "", ratio: tuple[str, str] | None = None,
-                 scale: float = 1, period: str | None = None) -> None:
-        fill(self, name=name, kind=kind, goal=goal, unit=unit, better=better, label=label, ratio=ratio,
-             scale=scale, period=period)
-
     @property
     def derived(self) -> bool:
         return self.ratio is not None
@@ -74,47 +67,38 @@ class KpiDef(FrozenRecord):
         return self.label or self.name.replace("_", " ").capitalize()
 
 
-class DiagnosisRules(FrozenRecord):
+@dataclass(frozen=True)
+class DiagnosisRules:
     """When outputs count as on track, and how far back "consistently" looks."""
 
     on_target: float = 1.0  # attainment (actual / goal) that counts as meeting a goal
     lookback: int = 4  # meetings looked at for a pattern
     consistent: int = 3  # misses within the lookback that make it consistent
 
-    def __init__(self, on_target: float = 1.0, lookback: int = 4, consistent: int = 3) -> None:
-        fill(self, on_target=on_target, lookback=lookback, consistent=consistent)
 
-
-class RepDef(FrozenRecord):
+@dataclass(frozen=True)
+class RepDef:
     """A rep named in onenotes.yaml: display name and per-rep goals."""
 
     slug: str
     name: str
-    goals: dict = Factory(dict)
-
-    def __init__(self, slug: str, name: str, goals: dict = FACTORY) -> None:
-        fill(self, slug=slug, name=name, goals={} if goals is FACTORY else goals)
+    goals: dict = field(default_factory=dict)
 
 
 IMPORT_KEYS = ("rep", "kpi", "value", "columns", "reps", "decimal", "delimiter")
 
 
-class MetricsImport(FrozenRecord):
+@dataclass(frozen=True)
+class MetricsImport:
     """How `import-metrics` reads a CRM export (the ``metrics_import:`` section)."""
 
     rep: str | None = None  # the column naming the rep (default: Rep, Owner, Deal Owner, ...)
     kpi: str | None = None  # long format: the column naming the KPI
     value: str | None = None  # long format: the column with the figure
-    columns: dict = Factory(dict)  # CSV header (or long-format KPI text) -> KPI, None to ignore
-    reps: dict = Factory(dict)  # CRM name or email -> rep folder
+    columns: dict = field(default_factory=dict)  # CSV header (or long-format KPI text) -> KPI, None to ignore
+    reps: dict = field(default_factory=dict)  # CRM name or email -> rep folder
     decimal: str | None = None  # "." or ","; default: proven by the figures, never guessed
     delimiter: str | None = None  # ",", ";" or "\t"; default: detected
-
-    def __init__(self, rep: str | None = None, kpi: str | None = None, value: str | None = None,
-                 columns: dict = FACTORY, reps: dict = FACTORY, decimal: str | None = None,
-                 delimiter: str | None = None) -> None:
-        fill(self, rep=rep, kpi=kpi, value=value, columns={} if columns is FACTORY else columns,
-             reps={} if reps is FACTORY else reps, decimal=decimal, delimiter=delimiter)
 
 
 class MetricsImportError(ValueError):
@@ -174,7 +158,8 @@ def _metrics_import(raw) -> MetricsImport:
 _WEEKLY = Cadence("weekly", 7)
 
 
-class Config(Record):
+@dataclass
+class Config:
     """The settings of ``onenotes.yaml``, each with its default when not set."""
 
     path: str | None = None  # the file; None when the notebook has no onenotes.yaml
@@ -185,35 +170,16 @@ class Config(Record):
     timezone: str | None = None
     date_formats: tuple[str, ...] = ()
     default_duration_minutes: int = 60
-    kpis: dict[str, KpiDef] = Factory(dict)
-    reps: dict[str, RepDef] = Factory(dict)
-    diagnosis: "DiagnosisRules" = Factory(DiagnosisRules)
-    coaching_questions: dict[str, tuple[str, ...]] = Factory(dict)
+    kpis: dict[str, KpiDef] = field(default_factory=dict)
+    reps: dict[str, RepDef] = field(default_factory=dict)
+    diagnosis: DiagnosisRules = field(default_factory=DiagnosisRules)
+    coaching_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     escalate_after: int = 3  # a commitment carried more often than this is flagged
     coaching_hours_target: float = 3.0  # one-on-one hours per rep per month
     editor: tuple[str, ...] = ()  # the command `onenotes edit` runs (split like a shell, never run by one)
     meeting_time: dt.time | None = None  # when one-on-ones start (for `onenotes ics`)
     private_keys: tuple[str, ...] = DEFAULT_PRIVATE_KEYS  # frontmatter keys `share` leaves out
-    metrics_import: MetricsImport = Factory(MetricsImport)
-
-    def __init__(self, path: str | None = None, manager: str = "", cadence: Cadence = _WEEKLY,
-                 meeting_day: int | None = None, template: str = "one-on-one", timezone: str | None = None,
-                 date_formats: tuple[str, ...] = (), default_duration_minutes: int = 60,
-                 kpis: dict[str, KpiDef] = FACTORY, reps: dict[str, RepDef] = FACTORY,
-                 diagnosis: DiagnosisRules = FACTORY, coaching_questions: dict[str, tuple[str, ...]] = FACTORY,
-                 escalate_after: int = 3, coaching_hours_target: float = 3.0, editor: tuple[str, ...] = (),
-                 meeting_time: dt.time | None = None, private_keys: tuple[str, ...] = DEFAULT_PRIVATE_KEYS,
-                 metrics_import: MetricsImport = FACTORY) -> None:
-        self.path, self.manager, self.cadence, self.meeting_day = path, manager, cadence, meeting_day
-        self.template, self.timezone, self.date_formats = template, timezone, date_formats
-        self.default_duration_minutes = default_duration_minutes
-        self.kpis = {} if kpis is FACTORY else kpis
-        self.reps = {} if reps is FACTORY else reps
-        self.diagnosis = DiagnosisRules() if diagnosis is FACTORY else diagnosis
-        self.coaching_questions = {} if coaching_questions is FACTORY else coaching_questions
-        self.escalate_after, self.coaching_hours_target, self.editor = escalate_after, coaching_hours_target, editor
-        self.meeting_time, self.private_keys = meeting_time, private_keys
-        self.metrics_import = MetricsImport() if metrics_import is FACTORY else metrics_import
+    metrics_import: MetricsImport = field(default_factory=MetricsImport)
 
     def goal_for(self, rep: str, kpi: str):
         """The rep's goal for a KPI: the per-rep override, else the config's."""

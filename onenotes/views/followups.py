@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from onenotes.errors import Problem
-from onenotes.records import Record
 from onenotes.rules.commitments import followups_order, should_escalate
 from onenotes.reading.notebook import Notebook
 
@@ -25,15 +25,12 @@ def listing_problems(book: Notebook) -> list[Problem]:
     return problems
 
 
-class Followups(Record):
+@dataclass
+class Followups:
     """What ``followups`` lists, and the warnings to show with it."""
 
     rows: list[dict]
     problems: list[Problem]  # notes skipped, unreadable dates, odd markers
-
-    def __init__(self, rows: list[dict], problems: list[Problem]) -> None:
-        self.rows = rows
-        self.problems = problems
 
 
 def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: str | None = None,

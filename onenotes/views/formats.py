@@ -14,9 +14,9 @@ import datetime as dt
 import io
 import os
 import re
+from dataclasses import dataclass
 from typing import Callable
 
-from onenotes.records import FrozenRecord, fill
 from onenotes.text import format_number, format_percent  # noqa: F401  (shown here, written once there)
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -65,17 +65,14 @@ def dated(text: str, day: dt.date | None, last_meeting: dt.date | None) -> str:
     return text
 
 
-class Column(FrozenRecord):
+@dataclass(frozen=True)
+class Column:
     """A column of a table: the row key, its header, alignment, and how its cell is shown."""
 
     key: str
     header: str
     align: str = "<"
     show: Callable[[dict], str] | None = None  # text for table/markdown/csv
-
-    def __init__(self, key: str, header: str, align: str = "<",
-                 show: Callable[[dict], str] | None = None) -> None:
-        fill(self, key=key, header=header, align=align, show=show)
 
     def text(self, row: dict) -> str:
         value = self.show(row) if self.show else row.get(self.key)

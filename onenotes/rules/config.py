@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from onenotes.errors import ConfigError, Problem
 
@@ -218,7 +219,7 @@ def config_error(path: str, line: int, column: int, message: str, hint: str | No
     return ConfigError(shown.format(), problem=problem)
 
 
-def _fail(path: str, mapping, key, message: str, hint: str | None = None):
+def _fail(path: str, mapping, key, message: str, hint: str | None = None) -> NoReturn:
     line = mapping.line_of(key) if hasattr(mapping, "line_of") else 0
     raise config_error(path, line, 0, message, hint or "docs/format.md lists every setting and its values")
 
@@ -257,96 +258,150 @@ def _goal(path, mapping, key, value, typed: GoalText):
 
 def build_config(path: str, raw: dict, typed: GoalText = GoalText()) -> Config:
     """The :class:`Config` of the settings ``raw`` (read from ``path``); :class:`ConfigError`
-    naming the setting and its line when one is wrong."""
-    cfg = Config(path=path)
+    naming the setting and its line when one is wrong.
+
+    Settings are checked in this order, so that a file with two mistakes is
+    always told about the same one first.
+    """
     for key in raw:
         if key not in TOP_KEYS:
             _fail(path, raw, key, f"unknown setting {key!r}", _did_you_mean(key, TOP_KEYS))
+    cfg = Config(path=path)
     if raw.get("manager") is not None:
         cfg.manager = str(raw["manager"])
     if raw.get("cadence") is not None:
-        try:
-            cfg.cadence = parse_cadence(raw["cadence"])
-        except ValueError as exc:
-            _fail(path, raw, "cadence", str(exc))
+        cfg.cadence = _cadence(path, raw)
     if raw.get("meeting_day") is not None:
-        day = str(raw["meeting_day"]).strip().lower()
-        matches = [i for i, name in enumerate(WEEKDAYS) if len(day) >= 3 and name.startswith(day)]
-        if len(matches) != 1:
-            _fail(path, raw, "meeting_day", f"unknown meeting_day {raw['meeting_day']!r}",
-                  "use a weekday name such as monday")
-        cfg.meeting_day = matches[0]
+        cfg.meeting_day = _meeting_day(path, raw)
     if raw.get("template") is not None:
         cfg.template = str(raw["template"])
     if raw.get("timezone") is not None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(str(raw["timezone"]))
-        except (ZoneInfoNotFoundError, ValueError):
-            _fail(path, raw, "timezone", f"unknown time zone {raw['timezone']!r}",
-                  "use an IANA name such as Europe/Berlin or America/Chicago")
-        cfg.timezone = str(raw["timezone"])
+        cfg.timezone = _timezone(path, raw)
     if raw.get("date_formats") is not None:
-        formats = raw["date_formats"]
-        if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
-            _fail(path, raw, "date_formats", "date_formats must be a list of formats such as '%d.%m.%Y'")
-        cfg.date_formats = tuple(formats)
+        cfg.date_formats = _date_formats(path, raw)
     if raw.get("default_duration_minutes") is not None:
-        minutes = raw["default_duration_minutes"]
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-            _fail(path, raw, "default_duration_minutes", "default_duration_minutes must be a whole number of minutes")
-        cfg.default_duration_minutes = minutes
-    kpis = raw.get("kpis") or {}
-    if not isinstance(kpis, dict):
-        _fail(path, raw, "kpis", "kpis must map KPI names to their settings")
-    for name, spec in kpis.items():
-        cfg.kpis[str(name)] = _kpi(path, kpis, str(name), spec, typed)
-    for name, kdef in cfg.kpis.items():
-        if kdef.ratio:
-            for part in kdef.ratio:
-                if part not in cfg.kpis or cfg.kpis[part].derived:
-                    _fail(path, kpis[name], "ratio",
-                          f"KPI {name!r}: {part!r} is not a recorded KPI of this notebook",
-                          _did_you_mean(part, [k for k, d in cfg.kpis.items() if not d.derived]))
+        cfg.default_duration_minutes = _default_duration(path, raw)
+    cfg.kpis = _kpis(path, raw, typed)
     cfg.diagnosis = _diagnosis(path, raw)
     if raw.get("escalate_after") is not None:
-        value = raw["escalate_after"]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            _fail(path, raw, "escalate_after", "escalate_after must be a whole number of meetings")
-        cfg.escalate_after = value
+        cfg.escalate_after = _escalate_after(path, raw)
     if raw.get("coaching_hours_target") is not None:
-        value = raw["coaching_hours_target"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 200:
-            _fail(path, raw, "coaching_hours_target", "coaching_hours_target is hours per rep per month, e.g. 3")
-        cfg.coaching_hours_target = float(value)
+        cfg.coaching_hours_target = _coaching_hours_target(path, raw)
     if raw.get("editor") is not None:
         cfg.editor = _editor(path, raw)
     if raw.get("meeting_time") is not None:
-        value = raw["meeting_time"]
-        match = re.match(_TIME, str(value).strip())
-        if not match:
-            _fail(path, raw, "meeting_time", f"meeting_time {value!r} is not a time of day",
-                  "write it as HH:MM on a 24-hour clock, e.g. 10:30")
-        cfg.meeting_time = dt.time(int(match.group(1)), int(match.group(2)))
+        cfg.meeting_time = _meeting_time(path, raw)
     cfg.private_keys = _share(path, raw)
-    from onenotes.rules.questions import (SITUATION_KEYS, VERDICT_KEYS, known_key, placeholders_allowed,  # (read
-                                    unknown_placeholders)  # when a file is parsed)
+    cfg.coaching_questions = _coaching_questions(path, raw, cfg.kpis)
+    if raw.get("metrics_import") is not None:
+        cfg.metrics_import = _metrics_import_setting(path, raw, cfg.kpis)
+    cfg.reps = _reps(path, raw, cfg.kpis, typed)
+    return cfg
+
+
+def _cadence(path, raw) -> Cadence:
+    try:
+        return parse_cadence(raw["cadence"])
+    except ValueError as exc:
+        _fail(path, raw, "cadence", str(exc))
+
+
+def _meeting_day(path, raw) -> int:
+    """The weekday (0 = Monday) that ``meeting_day`` names, by at least its first three letters."""
+    day = str(raw["meeting_day"]).strip().lower()
+    matches = [i for i, name in enumerate(WEEKDAYS) if len(day) >= 3 and name.startswith(day)]
+    if len(matches) != 1:
+        _fail(path, raw, "meeting_day", f"unknown meeting_day {raw['meeting_day']!r}",
+              "use a weekday name such as monday")
+    return matches[0]
+
+
+def _timezone(path, raw) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(raw["timezone"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        _fail(path, raw, "timezone", f"unknown time zone {raw['timezone']!r}",
+              "use an IANA name such as Europe/Berlin or America/Chicago")
+    return str(raw["timezone"])
+
+
+def _date_formats(path, raw) -> tuple[str, ...]:
+    formats = raw["date_formats"]
+    if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
+        _fail(path, raw, "date_formats", "date_formats must be a list of formats such as '%d.%m.%Y'")
+    return tuple(formats)
+
+
+def _default_duration(path, raw) -> int:
+    minutes = raw["default_duration_minutes"]
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+        _fail(path, raw, "default_duration_minutes", "default_duration_minutes must be a whole number of minutes")
+    return minutes
+
+
+def _kpis(path, raw, typed: GoalText) -> dict[str, KpiDef]:
+    """The KPIs by name; a derived one (``ratio``) divides two recorded ones of the notebook."""
+    kpis = raw.get("kpis") or {}
+    if not isinstance(kpis, dict):
+        _fail(path, raw, "kpis", "kpis must map KPI names to their settings")
+    found: dict[str, KpiDef] = {}
+    for name, spec in kpis.items():
+        found[str(name)] = _kpi(path, kpis, str(name), spec, typed)
+    for name, kdef in found.items():
+        if kdef.ratio:
+            for part in kdef.ratio:
+                if part not in found or found[part].derived:
+                    _fail(path, kpis[name], "ratio",
+                          f"KPI {name!r}: {part!r} is not a recorded KPI of this notebook",
+                          _did_you_mean(part, [k for k, d in found.items() if not d.derived]))
+    return found
+
+
+def _escalate_after(path, raw) -> int:
+    value = raw["escalate_after"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        _fail(path, raw, "escalate_after", "escalate_after must be a whole number of meetings")
+    return value
+
+
+def _coaching_hours_target(path, raw) -> float:
+    value = raw["coaching_hours_target"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 200:
+        _fail(path, raw, "coaching_hours_target", "coaching_hours_target is hours per rep per month, e.g. 3")
+    return float(value)
+
+
+def _meeting_time(path, raw) -> dt.time:
+    value = raw["meeting_time"]
+    match = re.match(_TIME, str(value).strip())
+    if not match:
+        _fail(path, raw, "meeting_time", f"meeting_time {value!r} is not a time of day",
+              "write it as HH:MM on a 24-hour clock, e.g. 10:30")
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def _coaching_questions(path, raw, kpis: dict[str, KpiDef]) -> dict[str, tuple[str, ...]]:
+    """The manager's questions by situation or KPI, each filled in only with what it may use."""
+    from onenotes.rules.questions import (SITUATION_KEYS, VERDICT_KEYS, known_key, placeholders_allowed,
+                                          unknown_placeholders)
 
     questions = raw.get("coaching_questions") or {}
     if not isinstance(questions, dict):
         _fail(path, raw, "coaching_questions", "coaching_questions must map a KPI name (or "
               "slipping, consistent, on_track, behaviour, skill) to a list of questions")
+    found: dict[str, tuple[str, ...]] = {}
     for key, value in questions.items():
-        if cfg.kpis and not known_key(str(key), cfg.kpis):
+        if kpis and not known_key(str(key), kpis):
             _fail(path, questions, key, f"coaching_questions: {str(key)!r} is neither a KPI nor a situation, "
                   "so its questions would never be asked",
-                  _did_you_mean(str(key), [*SITUATION_KEYS, *VERDICT_KEYS, *cfg.kpis]))
+                  _did_you_mean(str(key), [*SITUATION_KEYS, *VERDICT_KEYS, *kpis]))
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(q, str) for q in value):
             _fail(path, questions, key, f"coaching_questions: {key!r} must be a list of questions")
-        allowed = placeholders_allowed(str(key), cfg.kpis)
+        allowed = placeholders_allowed(str(key), kpis)
         for question in value:
             wrong = unknown_placeholders(question, allowed)
             if wrong:
@@ -354,27 +409,37 @@ def build_config(path: str, raw: dict, typed: GoalText = GoalText()) -> Config:
                       "for this kind of question",
                       "use " + ", ".join("{%s}" % name for name in allowed) if allowed
                       else "questions under this key take no {placeholders}; write the words out")
-        cfg.coaching_questions[str(key)] = tuple(value)
-    if raw.get("metrics_import") is not None:
-        try:
-            cfg.metrics_import = _metrics_import(raw["metrics_import"])
-        except MetricsImportError as exc:
-            where = exc.mapping if exc.key is not None else raw
-            _fail(path, where, exc.key if exc.key is not None else "metrics_import", exc.message, exc.hint)
-        for kpi in cfg.metrics_import.columns.values():
-            if kpi is not None and cfg.kpis and kpi not in cfg.kpis:
-                _fail(path, raw["metrics_import"], "columns", f"metrics_import: column mapped to unknown KPI {kpi!r}",
-                      _did_you_mean(kpi, cfg.kpis))
+        found[str(key)] = tuple(value)
+    return found
+
+
+def _metrics_import_setting(path, raw, kpis: dict[str, KpiDef]) -> MetricsImport:
+    """The ``metrics_import:`` section, its columns mapped to KPIs of the notebook."""
+    try:
+        settings = _metrics_import(raw["metrics_import"])
+    except MetricsImportError as exc:
+        where = exc.mapping if exc.key is not None else raw
+        _fail(path, where, exc.key if exc.key is not None else "metrics_import", exc.message, exc.hint)
+    for kpi in settings.columns.values():
+        if kpi is not None and kpis and kpi not in kpis:
+            _fail(path, raw["metrics_import"], "columns", f"metrics_import: column mapped to unknown KPI {kpi!r}",
+                  _did_you_mean(kpi, kpis))
+    return settings
+
+
+def _reps(path, raw, kpis: dict[str, KpiDef], typed: GoalText) -> dict[str, RepDef]:
+    """The reps named in the file, by folder name."""
     reps = raw.get("reps") or {}
     if not isinstance(reps, dict):
         _fail(path, raw, "reps", "reps must map rep folder names to their settings")
+    found: dict[str, RepDef] = {}
     for slug, spec in reps.items():
         if not _folder_name(str(slug)):
             # A shared onenotes.yaml must not send `new` outside the notebook.
             _fail(path, reps, slug, f"rep {str(slug)!r} is not a folder name",
                   "use the rep's folder name inside the notebook, e.g. alice-nguyen")
-        cfg.reps[str(slug)] = _rep(path, reps, str(slug), spec, cfg, typed)
-    return cfg
+        found[str(slug)] = _rep(path, reps, str(slug), spec, kpis, typed)
+    return found
 
 
 def _editor(path, raw) -> tuple[str, ...]:
@@ -477,7 +542,7 @@ def _kpi(path, kpis, name, spec, typed: GoalText) -> KpiDef:
                   ratio, scale, period)
 
 
-def _rep(path, reps, slug, spec, cfg: Config, typed: GoalText) -> RepDef:
+def _rep(path, reps, slug, spec, kpis: dict[str, KpiDef], typed: GoalText) -> RepDef:
     if spec is None:
         spec = {}
     if isinstance(spec, str):
@@ -491,9 +556,9 @@ def _rep(path, reps, slug, spec, cfg: Config, typed: GoalText) -> RepDef:
     if not isinstance(goals, dict):
         _fail(path, spec, "goals", f"rep {slug!r}: goals must map KPI names to numbers")
     for kpi, value in goals.items():
-        if cfg.kpis and kpi not in cfg.kpis:
+        if kpis and kpi not in kpis:
             _fail(path, goals, kpi, f"rep {slug!r}: goal for unknown KPI {kpi!r}",
-                  _did_you_mean(kpi, cfg.kpis))
+                  _did_you_mean(kpi, kpis))
         _goal(path, goals, kpi, value, typed)
     name = spec.get("name")
     return RepDef(slug, str(name) if name else display_name(slug), dict(goals))

@@ -30,8 +30,7 @@ SHARE_KEYS = ("private_keys",)
 # Frontmatter keys left out of `onenotes share` by default: the manager's own
 # reading of how sure the rep sounded is for the manager, not for the rep.
 DEFAULT_PRIVATE_KEYS = ("confidence", "private")
-# Patterns for settings read from onenotes.yaml, compiled when one is read (``re`` keeps
-# them): a warm run takes the config from the cache and compiles none.
+# What a meeting_time and an "every N days" cadence look like.
 _TIME = r"([01]?\d|2[0-3]):([0-5]\d)$"
 _EVERY = r"every\s+(\d+)\s+days?$"
 

@@ -19,6 +19,7 @@ from onenotes.reading.files import write_new_file
 from onenotes.views.agenda import build_context
 from onenotes.reading.note import Note, parse_note, split_frontmatter
 from onenotes.reading.privacy import private_lines
+from onenotes.reading.config_file import read_options
 from onenotes.reading.notebook import Notebook, check_slug, slugify
 from onenotes.reading.places import link_leads_phrase, link_on_the_way, link_refusal, open_folder
 from onenotes.views.templates import NOT_NOTES, render
@@ -42,7 +43,7 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
             book: Notebook) -> Note:
     """Parse the rendered note back; it must hold what it was given."""
     try:
-        note = parse_note(text, rel, rep, date, seq, book.config.read_options)
+        note = parse_note(text, rel, rep, date, seq, read_options(book.config))
     except NoteError as exc:
         raise TemplateError(f"the template produced a note that cannot be read back: "
                             f"{exc.problem.message} (line {exc.problem.line})") from None

@@ -21,7 +21,8 @@ import re
 import stat
 from typing import TYPE_CHECKING
 
-from onenotes.rules.config import CONFIG_NAME, Config, display_name, load_config
+from onenotes.reading.config_file import load_config, read_options
+from onenotes.rules.config import CONFIG_NAME, Config, display_name
 from onenotes.errors import BadInputError, NoteError, Problem, UnknownRepError
 from onenotes.text import plural, plural_word
 
@@ -505,7 +506,7 @@ def load_notebook(root: str | os.PathLike, config: Config | None = None, *,
     if config is None:
         config = store.config(root) if store is not None else load_config(root)
     found = scan(root)
-    options = lambda: config.read_options  # noqa: E731  (imports the parser: only when parsing)
+    options = lambda: read_options(config)  # noqa: E731  (imports the parser: only when parsing)
     loaded = load(root, found.notes, options, options_key(config), store, jobs=jobs, notes=notes)
     problems = list(found.problems) + loaded.problems(readable=False) + unread_notices(root, found)
     return Notebook(root, config, None, problems, found, loaded)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from onenotes.rules.config import Config
-from onenotes.reading.notebook import Notebook
 from onenotes.rules.schedule import next_meeting
+
+if TYPE_CHECKING:  # (types only: the rules read no files)
+    from onenotes.reading.notebook import Notebook
 
 QUARTER_DAYS = 91
 

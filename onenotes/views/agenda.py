@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from onenotes.rules.diagnosis import Diagnosis, diagnose
 from onenotes.errors import NoteError
 from onenotes.rules.kpis import KpiRow, goal_for_figure, scorecard
-from onenotes.rules.commitments import Entry, build_ledger, open_commitments
+from onenotes.rules.commitments import Entry, build_ledger, open_commitments, should_escalate
 from onenotes.reading.note import MAX_NOTE_BYTES, Metric, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.reading.notebook import Notebook, read_bytes
 from onenotes.reading.privacy import shared_lines
@@ -245,7 +245,7 @@ def commitment_context(e: Entry, date: dt.date, escalate_after: int) -> dict:
         "id": e.id, "text": e.text, "owner": e.owner, "due": e.due or e.due_raw, "since": e.since,
         "source": e.source, "overdue": e.days_overdue(date) > 0,
         "days_overdue": e.days_overdue(date), "times_carried": e.times_carried,
-        "slips": len(e.slips), "escalate": e.times_carried >= escalate_after,
+        "slips": len(e.slips), "escalate": should_escalate(e, escalate_after, at_next_meeting=True),
         "private": e.private, "parent": e.parent, "label": e.label, "reviewable": reviewable(e.id, e.label),
     }
 

@@ -73,7 +73,7 @@ def _period(quarter_text, from_text, to_text, now):
             raise BadInputError("give either --quarter or --from/--to, not both",
                                 hint="--quarter 2026Q4, or --from 2026-10-01 --to 2026-12-31")
         try:
-            start, end = parse_quarter(quarter_text)
+            start, end = parse_quarter(quarter_text, now.year)
         except ValueError as exc:
             raise BadInputError(f"--quarter: {exc}", hint="for example --quarter 2026Q4") from None
         return start, end, f"{start.year}Q{(start.month - 1) // 3 + 1}"

@@ -22,18 +22,16 @@ from onenotes.rules.kpis import attainment, period_bounds, working_days
 SUM, AVERAGE, RATIO, PERIOD = "sum", "average", "ratio", "period"
 COMBINE = (SUM, AVERAGE)  # what ``combine:`` may say for a KPI in onenotes.yaml
 
-_QUARTER = re.compile(r"(\d{4})\s*[-/ ]?\s*q(\d)|q(\d)\s*[-/ ]?\s*(\d{4})")
+_QUARTER = re.compile(r"(?:(\d{4})\s*[-/ ]?\s*)?q(\d)|q(\d)\s*[-/ ]?\s*(\d{4})")
 
 
-def parse_quarter(text: str) -> tuple[dt.date, dt.date]:
-    """``2026Q4`` (or ``2026-Q4``, ``2026q4``, ``Q4 2026``) as its first and last day.
-
-    ValueError, saying what is wrong, for anything else.
-    """
+def parse_quarter(text: str, this_year: int | None = None) -> tuple[dt.date, dt.date]:
+    """``2026Q4`` (or ``2026-Q4``, ``2026q4``, ``Q4 2026``; ``Q4`` alone is of ``this_year``)
+    as its first and last day.  ValueError, saying what is wrong, for anything else."""
     match = _QUARTER.fullmatch(" ".join(str(text).split()).lower())
-    if not match:
+    if not match or (this_year is None and not (match.group(1) or match.group(4))):
         raise ValueError(f"{text!r} is not a quarter: write the year and the quarter, such as 2026Q4")
-    year = int(match.group(1) or match.group(4))
+    year = int(match.group(1) or match.group(4) or this_year)
     number = int(match.group(2) or match.group(3))
     if not 1 <= number <= 4:
         raise ValueError(f"there is no quarter {number}: a year has four, Q1 to Q4")
@@ -195,7 +193,7 @@ def _goal_periods(period: str, inside: list[Meeting], start: dt.date, end: dt.da
         length = working_days(first, last)
         share = working_days(lo, hi) / length if length else ((hi - lo).days + 1) / ((last - first).days + 1)
         stated = [m.goal for m in inside if first <= m.date <= last and m.goal is not None]
-        out.append(GoalPeriod(first, last, stated[-1] if stated else fallback_goal, round(share, 6)))
+        out.append(GoalPeriod(first, last, stated[-1] if stated else fallback_goal, share))
         if last >= dt.date.max - dt.timedelta(days=1):
             break
         day = last + dt.timedelta(days=1)

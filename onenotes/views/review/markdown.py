@@ -25,6 +25,8 @@ def render_markdown(review: Review) -> str:
     lines = [f"# {md(t.title(review))}", "", md(t.period_line(review)), "",
              "A draft made from the one-on-one notes alone: read it, correct it, add what the notes "
              "cannot know. Each row names the notes it comes from ([1] and so on: Sources, at the end).", ""]
+    if review.unread:
+        lines += [f"**{md(t.unread_line(review))}**", ""]
     lines += [f"- {md(h)}" for h in t.headlines(review)] + [""]
     lines += _results(review) + _diagnosis(review) + _plans(review) + _commitments(review)
     lines += _cadence(review) + _quotes(review)
@@ -40,6 +42,9 @@ def _results(review: Review) -> list[str]:
              "Outputs (results) first, then inputs (the activity that produces them). Each figure is "
              "measured against the goals of the same meetings; a meeting without a figure is left "
              "out of the figure and its goal (a gap, not a zero).", ""]
+    for text in (t.hidden_line(review, "metrics"), t.no_kpis_line(review)):
+        if text:
+            return lines + [md(text), ""]
     missed = t.missed_weeks(review)
     if missed:
         lines += [md(f"No one-on-one, so no figures, in: {', '.join(missed)} (see Cadence)."), ""]
@@ -55,6 +60,8 @@ def _results(review: Review) -> list[str]:
 
 
 def _diagnosis(review: Review) -> list[str]:
+    if not review.verdicts:
+        return []
     lines = ["## Diagnosis, meeting by meeting", "", md(t.verdict_pattern(review)), "",
              "Outputs short with activity short is a behaviour problem (not enough activity); outputs "
              "short with activity on goal is a skill problem (a coaching topic). Each meeting as the "
@@ -73,13 +80,16 @@ def _plans(review: Review) -> list[str]:
              "goal while the plan has none for it).", ""]
     rows = [[md(r["label"]), md(r["target"]), md(r["met"]), md(r["missed"]) or "\u2013",
              md(r["no_figure"]) or "\u2013", r["refs"]] for r in t.plan_rows(review)]
-    if rows:
+    hidden = t.hidden_line(review, "behaviour_plan") or t.hidden_line(review, "metrics")
+    if hidden:
+        lines += [md(hidden), ""]
+    elif rows:
         lines += _table(["Leading indicator", "Target a week", "Met", "Missed", "No figure", "Notes"],
                         ["---", "---", "---", "---", "---", "---"], rows)
     else:
         lines += ["No leading indicator: no input KPI in onenotes.yaml and no behaviour plan in the notes.", ""]
     lines += ["## Coaching plan", ""]
-    note = t.coaching_note(review)
+    note = t.hidden_line(review, "coaching_plan") or t.coaching_note(review)
     if note:
         lines += [md(note), ""]
     for r in t.coaching_rows(review):

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from onenotes.errors import BadInputError, Problem, RefusedError
-from onenotes.reading.notebook import Notebook
+from onenotes.reading.notebook import Notebook, note_identity
 from onenotes.rules.accountability import RepAccountability, rep_accountability
 from onenotes.rules.cadence import cadence_periods, meeting_minutes
 from onenotes.rules.commitments import Entry, build_ledger
@@ -97,6 +97,8 @@ class Review:
     problems: list[Problem] = field(default_factory=list)
     sources: "Sources" = None  # type: ignore[assignment]
     labels: dict[str, str] = field(default_factory=dict)  # KPI name -> its label
+    hidden: list[str] = field(default_factory=list)  # frontmatter keys left out: private in this notebook
+    unread: list[Problem] = field(default_factory=list)  # the rep's notes of the period that could not be read
 
     @property
     def so_far(self) -> bool:
@@ -140,22 +142,29 @@ def build_review(book: Notebook, rep: str, start: dt.date, end: dt.date, today: 
     :class:`RefusedError` when the rep has no note in the period.
     """
     last = check_period(start, end, today)
+    every = [n for n in book.notes_of(rep) if n.date <= today]
     book = book.as_of(last)
     cfg = book.config
     notes = book.notes_of(rep)
     inside = [n for n in notes if start <= n.date <= last]
     if not inside:
         raise RefusedError(_no_notes(book.rep_name(rep), start, last, end, quarter),
-                           hint="pick a period with notes: " + (
-                               f"{rep}'s run from {notes[0].date} to {notes[-1].date}" if notes
-                               else f"{rep} has no note yet"))
+                           hint=f"{rep}'s notes run from {every[0].date} to {every[-1].date}" if every
+                           else f"{rep} has no note yet: `onenotes new {rep}` writes the first agenda")
+    # Frontmatter keys the notebook keeps private (share: private_keys) stay out unless asked.
+    hidden = [] if private else [k for k in PLAN_KEYS if k in cfg.private_keys]
+    figures = "metrics" not in hidden
     review = Review(
         rep, book.rep_name(rep), cfg.manager, start, last, end, today, quarter, private,
-        cfg.diagnosis.on_target, [(n.date, n.path) for n in inside], _kpis(book, rep, inside, start, last),
-        _verdicts(book, rep, inside), _plans(book, notes, inside), {}, None, [], None, [], [], 0, [], [],
-        cfg.coaching_hours_target, 30 if cfg.cadence.monthly else cfg.cadence.days, [])
+        cfg.diagnosis.on_target, [(n.date, n.path) for n in inside],
+        _kpis(book, rep, inside, start, last) if figures else [], _verdicts(book, rep, inside) if figures else [],
+        _plans(book, notes, inside) if figures and "behaviour_plan" not in hidden else [], {}, None, [], None, [],
+        [], 0, [], [], cfg.coaching_hours_target, 30 if cfg.cadence.monthly else cfg.cadence.days, [])
+    review.hidden = hidden
+    review.unread = [p for p in book.notes_not_read(rep) if _may_be_in(p.path, start, last)]
     review.labels = {name: k.title for name, k in cfg.kpis.items()}
-    review.coaching = plan_history([(n.date, n.path, n.coaching_plan) for n in notes], start, last)
+    if "coaching_plan" not in hidden:
+        review.coaching = plan_history([(n.date, n.path, n.coaching_plan) for n in notes], start, last)
     _commitments(review, book, rep, notes, private)
     _cadence(review, book, notes, inside)
     secrets = [] if private else [e.text for e in build_ledger(notes) if e.private]
@@ -163,6 +172,15 @@ def build_review(book: Notebook, rep: str, start: dt.date, end: dt.date, today: 
     review.problems.extend(found)
     review.sources = Sources(_cited(review))
     return review
+
+
+PLAN_KEYS = ("metrics", "behaviour_plan", "coaching_plan")  # what the review reads of the frontmatter
+
+
+def _may_be_in(path: str, start: dt.date, last: dt.date) -> bool:
+    """A place that could not be read may hold a note of the period: a note dated in it, or a folder."""
+    found = note_identity(path)
+    return found is None or start <= found[1] <= last
 
 
 def _no_notes(name: str, start: dt.date, last: dt.date, period_end: dt.date, quarter: str | None) -> str:

@@ -445,3 +445,31 @@ def private_line(review: Review) -> str:
         text += f", and so {plural_word(review.private_left_out, 'is', 'are')} the rep's " \
                 f"{plural(review.private_left_out, 'private commitment')}"
     return text + " (--private includes them)."
+
+
+def unread_line(review: Review) -> str:
+    """The notes of the period the review could not read, said in the draft itself."""
+    if not review.unread:
+        return ""
+    places = "; ".join(f"{p.path}" + (f" (line {p.line}: {p.message})" if p.line else f" ({p.message})")
+                       for p in review.unread)
+    return (f"Not in this draft: {plural(len(review.unread), 'place')} of the period could not be read, so what "
+            f"{plural_word(len(review.unread), 'it holds', 'they hold')} is missing from every figure below: "
+            f"{places}. `onenotes check` says how to fix it; then make the review again.")
+
+
+HIDDEN = {"metrics": "the figures", "behaviour_plan": "the behaviour plan", "coaching_plan": "the coaching plan"}
+
+
+def hidden_line(review: Review, key: str) -> str:
+    """Why a part is not shown: its frontmatter key is private in this notebook."""
+    if key not in review.hidden:
+        return ""
+    return (f"Left out: {HIDDEN[key]} ({key} in the frontmatter) is private in this notebook "
+            "(share: private_keys in onenotes.yaml); --private includes it.")
+
+
+def no_kpis_line(review: Review) -> str:
+    if review.kpis or "metrics" in review.hidden:
+        return ""
+    return "No KPIs in onenotes.yaml: list them under kpis: there to see results against goal."

@@ -101,7 +101,7 @@ def _plans(review: Review) -> list[str]:
 
 def _commitments(review: Review) -> list[str]:
     lines = ["## Commitments", "", md(t.commitments_intro(review)), ""]
-    rows = [[md(r["label"]) if not r["part"] else "\u2003" + md(r["label"]), md(r["count"]), r["refs"]]
+    rows = [[md(r["label"]) if not r["part"] else "\u2003" + md(r["label"]), md(r["count"]), r["refs"] or "\u2013"]
             for r in t.commitment_counts(review, review.made, review.made_entries)]
     lines += _table(["The rep's own", "Count", "Notes"], ["---", "---:", "---"], rows)
     if review.carried_entries:

@@ -71,7 +71,9 @@ def note_quotes(body: str, path: str, first_line: int, private: bool) -> list[tu
                 section = None
             i += 3
             continue
-        if section is not None and tok.level == 0 and tok.nesting == 1:
+        if section is not None and tok.level == 0 and tok.type == "html_block":
+            _add(out, section[0], tok)
+        elif section is not None and tok.level == 0 and tok.nesting == 1:
             end = _closing(tokens, i)
             if tok.type == "paragraph_open":
                 _add(out, section[0], tokens[i + 1])
@@ -126,7 +128,7 @@ def _item_inlines(tokens, start: int, end: int) -> list:
             out.extend(_item_inlines(tokens, j, close))
             j = close + 1
             continue
-        if tok.type == "inline":
+        if tok.type in ("inline", "html_block"):
             if not out and _TASK.match(tok.content):
                 return []
             out.append(tok)
@@ -137,8 +139,10 @@ def _item_inlines(tokens, start: int, end: int) -> list:
 def _plain(inline) -> str:
     """An inline token as plain text on one line: the words, without the marks around them."""
     parts = []
+    if inline.type == "html_block":  # raw HTML as it was typed: shown as text, never as markup
+        return " ".join(inline.content.split())
     for child in inline.children or ():
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "html_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")

@@ -455,7 +455,7 @@ def unread_line(review: Review) -> str:
                        for p in review.unread)
     return (f"Not in this draft: {plural(len(review.unread), 'place')} of the period could not be read, so what "
             f"{plural_word(len(review.unread), 'it holds', 'they hold')} is missing from every figure below: "
-            f"{places}. `onenotes check` says how to fix it; then make the review again.")
+            f"{places}. onenotes check says how to fix it; then make the review again.")
 
 
 HIDDEN = {"metrics": "the figures", "behaviour_plan": "the behaviour plan", "coaching_plan": "the coaching plan"}

@@ -74,6 +74,6 @@ def render_html(review: Review) -> str:
         counts=t.commitment_counts(review, review.made, review.made_entries), carried_line=t.carried_line(review),
         slipped=t.slipped_rows(review), every=t.commitment_rows(review, entries),
         cadence_line=t.cadence_line(review), slots=t.slot_rows(review), months=t.month_rows(review),
-        hours_target=f"{review.hours_target:g}", quote_intro=t.quote_intro(review), quotes=t.quote_groups(review),
+        hours_line=t.hours_line(review), quote_intro=t.quote_intro(review), quotes=t.quote_groups(review),
         sources=review.sources.paths, private_line=t.private_line(review), today=str(review.today),
         refs=_refs, mark_ok=t.OK_MARK, mark_below=t.BELOW_MARK, blue=BLUE, verm=VERMILLION, ink=INK)

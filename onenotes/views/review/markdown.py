@@ -130,8 +130,7 @@ def _cadence(review: Review) -> list[str]:
         each = "week, by its meeting day" if review.cadence_days == 7 else "cadence period"
         lines += [f"Each column is a {each}: \u2713 held, \u2717 missed, \u2026 under way, "
                   "\u2013 before the first one-on-one.", ""]
-    lines += [md(f"Coaching hours: the one-on-ones' length (duration_minutes, else the default), against "
-                 f"the practice of {review.hours_target:g} hours per rep a month."), ""]
+    lines += [md(t.hours_line(review)), ""]
     rows = [[md(r["month"]), r["meetings"], md(r["hours"]), md(r["target"]), r["mark"]] for r in t.month_rows(review)]
     return lines + _table(["Month", "One-on-ones", "Hours", "Target", "Met"], ["---", "---:", "---:", "---", ":---:"],
                           rows)

@@ -99,6 +99,7 @@ class Review:
     labels: dict[str, str] = field(default_factory=dict)  # KPI name -> its label
     hidden: list[str] = field(default_factory=list)  # frontmatter keys left out: private in this notebook
     unread: list[Problem] = field(default_factory=list)  # the rep's notes of the period that could not be read
+    hours_from: dt.date | None = None  # coaching hours count from here: the period's start or the first one-on-one
 
     @property
     def so_far(self) -> bool:
@@ -295,7 +296,10 @@ def _cadence(review: Review, book: Notebook, notes, inside) -> None:
     review.slots = held_against_expected(periods, dates, dates[0] if dates else None, review.today)
     minutes = [(n.date, meeting_minutes(n.meta.get("duration_minutes"), cfg.default_duration_minutes))
                for n in inside]
-    review.months = coaching_months(minutes, review.start, review.end, cfg.coaching_hours_target)
+    # Coaching time is owed from the rep's first one-on-one on (a rep who joined in the
+    # period is not short of hours for the weeks before), as the cadence counts it.
+    review.hours_from = max(review.start, dates[0]) if dates else review.start
+    review.months = coaching_months(minutes, review.hours_from, review.end, cfg.coaching_hours_target)
 
 
 def _cited(review: Review) -> list[str]:

@@ -306,7 +306,7 @@ def kept_rate(acc: RepAccountability) -> str:
 
 def commitments_intro(review: Review) -> str:
     return (f"The rep's own commitments made from {review.start} to {review.end}: each is counted once, in one "
-            f"of the rows below Made. {kept_rate(review.made)}.")
+            f"of the rows below Made; open and overdue as on {review.end}. {kept_rate(review.made)}.")
 
 
 def carried_line(review: Review) -> str:
@@ -374,6 +374,14 @@ def slot_rows(review: Review) -> list[dict]:
              "meetings": ", ".join(str(d) for d in s.meetings)} for s in review.slots]
 
 
+def hours_line(review: Review) -> str:
+    text = (f"Coaching hours: the one-on-ones' length (duration_minutes, else the default), against the practice "
+            f"of {review.hours_target:g} hours per rep a month")
+    if review.hours_from and review.hours_from > review.start:
+        text += f", from the rep's first one-on-one ({review.hours_from})"
+    return text + "."
+
+
 def _slot_label(review: Review, s) -> str:
     middle = s.start + (s.end - s.start) / 2
     if review.cadence_days == 7:
@@ -382,15 +390,24 @@ def _slot_label(review: Review, s) -> str:
 
 
 def month_rows(review: Review) -> list[dict]:
+    """Each month's hours against the target; the month still under way (the period runs to
+    today, in the middle of it) is not judged yet: its hours so far are shown, marked …."""
     rows = []
     for m in review.months:
         label = f"{m.first:%B %Y}"
         target = f"{format_number(m.target)} h"
+        under_way = m.last == review.today and not m.whole and m.last.day < m.month_days
         if not m.whole:
             label += f" ({m.first.day}\u2013{m.last.day}, {m.days} of {m.month_days} days)"
             target += f" ({format_number(review.hours_target)} h a month, pro rata)"
+        if under_way:  # judged once it ends, unless the whole month's target is already reached
+            label += ", under way"
+            done = m.hours >= review.hours_target
+            mark, met = (OK_MARK, True) if done else ("\u2026", None)
+        else:
+            mark, met = (OK_MARK if m.met else BELOW_MARK), m.met
         rows.append({"month": label, "meetings": str(m.meetings), "hours": f"{format_number(m.hours)} h",
-                     "target": target, "met": m.met, "mark": OK_MARK if m.met else BELOW_MARK})
+                     "target": target, "met": met, "mark": mark})
     return rows
 
 

@@ -213,13 +213,13 @@ def test_help_struck_through_is_quoted_as_answered(cli, planted):
 
 
 def test_the_same_request_carried_for_weeks_is_one_quote_with_every_date(cli, acme):
-    for date in ("2026-10-19", "2026-11-02"):
+    for date in ("2026-10-19", "2026-11-02", "2026-11-09"):
         note = acme / "bob-okafor" / f"{date}.md"
         note.write_text(note.read_text(encoding="utf-8").replace(
             "## Where do you need help?\n\n", "## Where do you need help?\n\n- An intro to the *Umbrella* CFO\n\n"),
             encoding="utf-8")
     text = review(cli, acme, "bob", "--quarter", "2026Q4", "--today", TODAY).stdout
-    assert "- 2026-10-19, 2026-11-02: “An intro to the Umbrella CFO” [4]–[5]" in text
+    assert "- 2026-10-19 to 2026-11-09, 3 meetings: “An intro to the Umbrella CFO” [4]–[6]" in text
 
 
 def test_broken_private_markup_gives_no_quote_from_that_note_and_says_so(cli, acme):

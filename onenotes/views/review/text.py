@@ -411,11 +411,18 @@ def month_rows(review: Review) -> list[dict]:
     return rows
 
 
+def _dates(dates: list) -> str:
+    """The dates of a quote: one or two as they are; more as the first and last, with how many."""
+    if len(dates) <= 2:
+        return ", ".join(str(d) for d in dates)
+    return f"{dates[0]} to {dates[-1]}, {len(dates)} meetings"
+
+
 def quote_groups(review: Review) -> list[dict]:
     groups = []
     for kind, heading in QUOTE_KINDS:
         quotes = [q for q in review.quotes if q.kind == kind]
-        items = [{"dates": ", ".join(str(d) for d in q.dates), "text": q.text, "answered": q.answered,
+        items = [{"dates": _dates(q.dates), "text": q.text, "answered": q.answered,
                   "refs": refs(review.sources.numbers(q.sources))} for q in quotes]
         groups.append({"kind": kind, "heading": heading, "quotes": items})
     return groups

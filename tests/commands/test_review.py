@@ -378,3 +378,15 @@ def test_a_monthly_goal_is_counted_once_per_month_pro_rata_for_a_month_in_part(c
     size = rows["Deal size (output)"]
     assert size[2:4] == ["5,000 USD", "5,000 USD"] and "average of 2 figures" not in size[5]
     assert "average of 2 weekly figures" in size[5] and size[7].startswith("2026-11-02")
+
+
+@pytest.mark.parametrize("setting", ["combine: median", "combine: sum, ratio: [revenue, sales_calls]",
+                                     "combine: average, period: month"])
+def test_a_combine_setting_that_cannot_apply_is_an_error_in_the_config(cli, notebook, setting):
+    config = notebook / "onenotes.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  sales_calls: {kind: input, goal: 40}\n",
+        f"  sales_calls: {{kind: input, goal: 40}}\n  deal_size: {{kind: output, goal: 5, {setting}}}\n"),
+        encoding="utf-8")
+    result = review(cli, notebook, "ann", "--quarter", "2026Q4", "--today", TODAY, ok=False)
+    assert result.exit_code == 3 and "combine is sum or average" in result.stderr

@@ -187,11 +187,11 @@ def gather_quotes(root, notes, private: bool, secret_texts: list[str] = ()) -> t
             found = note_quotes(body, note.path, first, private)
         except PrivateMarkupError as exc:
             p = exc.problem
-            problems.append(Problem(note.path, p.line, 0, "warning", "review-quotes",
+            problems.append(Problem(note.path, p.line, 0, "warning", "private-markup",
                                     f"no quote taken from this note: {p.message}", p.hint))
             continue
         except (OSError, ValueError, NoteError) as exc:
-            problems.append(Problem(note.path, 0, 0, "warning", "review-quotes",
+            problems.append(Problem(note.path, 0, 0, "warning", "unreadable",
                                     f"no quote taken from this note: cannot read it ({exc})"))
             continue
         for kind, text, answered in found:

@@ -154,7 +154,7 @@ def build_review(book: Notebook, rep: str, start: dt.date, end: dt.date, today: 
                            else f"{rep} has no note yet: `onenotes new {rep}` writes the first agenda")
     # Frontmatter keys the notebook keeps private (share: private_keys) stay out unless asked.
     hidden = [] if private else [k for k in PLAN_KEYS if k in cfg.private_keys]
-    figures = "metrics" not in hidden
+    figures = "metrics" not in hidden and bool(cfg.kpis)  # (no KPI: no results, no diagnosis)
     review = Review(
         rep, book.rep_name(rep), cfg.manager, start, last, end, today, quarter, private,
         cfg.diagnosis.on_target, [(n.date, n.path) for n in inside],

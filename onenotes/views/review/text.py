@@ -306,7 +306,11 @@ def kept_rate(acc: RepAccountability) -> str:
 
 def commitments_intro(review: Review) -> str:
     return (f"The rep's own commitments made from {review.start} to {review.end}: each is counted once, in one "
-            f"of the rows below Made; open and overdue as on {review.end}. {kept_rate(review.made)}.")
+            f"of the rows below Made; open and overdue as on {review.end}. {_first_up(kept_rate(review.made))}.")
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def carried_line(review: Review) -> str:
@@ -398,7 +402,8 @@ def month_rows(review: Review) -> list[dict]:
         target = f"{format_number(m.target)} h"
         under_way = m.last == review.today and not m.whole and m.last.day < m.month_days
         if not m.whole:
-            label += f" ({m.first.day}\u2013{m.last.day}, {m.days} of {m.month_days} days)"
+            days = f"{m.first.day}" if m.first == m.last else f"{m.first.day}\u2013{m.last.day}"
+            label += f" ({days}, {plural(m.days, 'day')} of {m.month_days})"
             target += f" ({format_number(review.hours_target)} h a month, pro rata)"
         if under_way:  # judged once it ends, unless the whole month's target is already reached
             label += ", under way"

@@ -390,3 +390,19 @@ def test_a_combine_setting_that_cannot_apply_is_an_error_in_the_config(cli, note
         encoding="utf-8")
     result = review(cli, notebook, "ann", "--quarter", "2026Q4", "--today", TODAY, ok=False)
     assert result.exit_code == 3 and "combine is sum or average" in result.stderr
+
+
+def test_a_kpi_without_a_goal_for_some_weeks_says_so_rather_than_judge(cli, notebook):
+    config = notebook / "onenotes.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  sales_calls: {kind: input, goal: 40}\n",
+        "  sales_calls: {kind: input, goal: 40}\n  demos: {kind: output}\n  nps: {kind: output, unit: '%'}\n"),
+        encoding="utf-8")
+    write(notebook / "ann" / "2026-10-05.md", note_text(date="2026-10-05", metrics="  demos: {goal: 3, actual: 2}\n"
+                                                                                  "  nps: 40\n"))
+    write(notebook / "ann" / "2026-10-12.md", note_text(date="2026-10-12", metrics="  demos: 4\n  nps: 50\n"))
+    rows = _rows(review(cli, notebook, "ann", "--quarter", "2026Q4", "--today", TODAY).stdout,
+                 "Results against goal")
+    assert rows["Demos (output)"][2:5] == ["6", "–", "–"]
+    assert "against no goal for 1 of them, so none for the period" in rows["Demos (output)"][5]
+    assert rows["Nps (output)"][2:5] == ["45%", "–", "–"] and "against no goal set" in rows["Nps (output)"][5]

@@ -79,27 +79,27 @@ class Review:
     private: bool
     on_target: float
     meetings: list[tuple[dt.date, str]]  # the one-on-ones of the period (date, note)
-    kpis: list[KpiLine]
-    verdicts: list[WeekVerdict]
-    plans: list[PlanLine]
-    coaching: dict[str, list[Stage]]
-    made: RepAccountability  # the rep's own commitments made in the period
-    made_entries: list[Entry]
-    carried: RepAccountability  # made before the period, still open when it began
-    carried_entries: list[Entry]
-    slipped: list[Entry]
-    private_left_out: int  # the rep's private commitments left out (without --private)
-    slots: list[Slot]
-    months: list[MonthHours]
     hours_target: float
     cadence_days: int  # 7 for weekly; 30 for monthly
-    quotes: list[Quote]
+    kpis: list[KpiLine] = field(default_factory=list)
+    verdicts: list[WeekVerdict] = field(default_factory=list)
+    plans: list[PlanLine] = field(default_factory=list)
+    coaching: dict[str, list[Stage]] = field(default_factory=dict)
+    made: RepAccountability | None = None  # the rep's own commitments made in the period
+    made_entries: list[Entry] = field(default_factory=list)
+    carried: RepAccountability | None = None  # made before the period, still open when it began
+    carried_entries: list[Entry] = field(default_factory=list)
+    slipped: list[Entry] = field(default_factory=list)
+    private_left_out: int = 0  # the rep's private commitments left out (without --private)
+    slots: list[Slot] = field(default_factory=list)
+    months: list[MonthHours] = field(default_factory=list)
+    hours_from: dt.date | None = None  # coaching hours count from here: the period's start or the first one-on-one
+    quotes: list[Quote] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    sources: "Sources" = None  # type: ignore[assignment]
+    sources: "Sources | None" = None
     labels: dict[str, str] = field(default_factory=dict)  # KPI name -> its label
     hidden: list[str] = field(default_factory=list)  # frontmatter keys left out: private in this notebook
     unread: list[Problem] = field(default_factory=list)  # the rep's notes of the period that could not be read
-    hours_from: dt.date | None = None  # coaching hours count from here: the period's start or the first one-on-one
 
     @property
     def so_far(self) -> bool:
@@ -155,15 +155,16 @@ def build_review(book: Notebook, rep: str, start: dt.date, end: dt.date, today: 
     # Frontmatter keys the notebook keeps private (share: private_keys) stay out unless asked.
     hidden = [] if private else [k for k in PLAN_KEYS if k in cfg.private_keys]
     figures = "metrics" not in hidden and bool(cfg.kpis)  # (no KPI: no results, no diagnosis)
-    review = Review(
-        rep, book.rep_name(rep), cfg.manager, start, last, end, today, quarter, private,
-        cfg.diagnosis.on_target, [(n.date, n.path) for n in inside],
-        _kpis(book, rep, inside, start, last) if figures else [], _verdicts(book, rep, inside) if figures else [],
-        _plans(book, notes, inside) if figures and "behaviour_plan" not in hidden else [], {}, None, [], None, [],
-        [], 0, [], [], cfg.coaching_hours_target, 30 if cfg.cadence.monthly else cfg.cadence.days, [])
-    review.hidden = hidden
+    review = Review(rep, book.rep_name(rep), cfg.manager, start, last, end, today, quarter, private,
+                    cfg.diagnosis.on_target, [(n.date, n.path) for n in inside], cfg.coaching_hours_target,
+                    30 if cfg.cadence.monthly else cfg.cadence.days, hidden=hidden,
+                    labels={name: k.title for name, k in cfg.kpis.items()})
+    if figures:
+        review.kpis = _kpis(book, rep, inside, start, last)
+        review.verdicts = _verdicts(book, rep, inside)
+        if "behaviour_plan" not in hidden:
+            review.plans = _plans(book, notes, inside)
     review.unread = [p for p in book.notes_not_read(rep) if _may_be_in(p.path, start, last)]
-    review.labels = {name: k.title for name, k in cfg.kpis.items()}
     if "coaching_plan" not in hidden:
         review.coaching = plan_history([(n.date, n.path, n.coaching_plan) for n in notes], start, last)
     _commitments(review, book, rep, notes, private)

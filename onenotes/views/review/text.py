@@ -112,7 +112,9 @@ def how_it_adds_up(review: Review, line: KpiLine) -> str:
     else:
         what = "sum" if fig.method == SUM else "average"
         text = f"{what} of {_figures(review, fig)}"
-        if fig.no_goal:
+        if fig.no_goal == len(fig.counted):
+            goal = "no goal set"
+        elif fig.no_goal:
             goal = f"no goal for {fig.no_goal} of them, so none for the period"
         elif fig.method == SUM and not fig.goals_differ:
             goal = f"their goals added up ({len(fig.counted)} \u00d7 {format_number(fig.counted[0].goal, unit)})"
@@ -122,7 +124,7 @@ def how_it_adds_up(review: Review, line: KpiLine) -> str:
             goal = "the average of their goals"
         else:
             goal = f"their goal ({format_number(fig.goal, unit)} each time)"
-    if fig.goal is None and fig.method != SUM:
+    if fig.goal is None and fig.method == RATIO:
         goal = "no goal set"
     return f"{text}; against {goal}"
 

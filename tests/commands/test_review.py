@@ -256,7 +256,8 @@ def hostile(notebook):
         "name: Ann Lee", "name: '</svg><script>window.pwned=2</script> Ann'"), encoding="utf-8")
     write(notebook / "ann" / "2026-10-26.md", note_text(
         date="2026-10-26", metrics="  revenue: 1000\n  sales_calls: 10\n",
-        commitments=f"  - id: hostile-1\n    text: {json.dumps(HOSTILE)}\n    due: 2026-11-01\n",
+        commitments=(f"  - id: hostile-1\n    text: {json.dumps(HOSTILE)}\n    due: 2026-11-01\n"
+                     "  - id: hostile-2\n    text: \"\\u001b[31mred\\u202eevil ]]> -->\"\n    due: 2026-11-02\n"),
         body=f"## Wins\n\n- {HOSTILE}\n\n## Where do you need help?\n\n<b onclick=x>[link](http://e.test)</b>\n"))
     return notebook
 
@@ -269,6 +270,7 @@ def test_hostile_text_is_inert_in_the_markdown(cli, hostile):
         [text.splitlines()[0]]  # the marker line only
     assert not [t for t in inline if t.type in ("image", "link_open")]
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in MarkdownIt("commonmark").enable("table").render(text)
+    assert "\x1b" not in text and "\u202e" not in text and "redevil \\]\\]\\> --\\>" in text
 
 
 def test_hostile_text_is_escaped_in_the_html(cli, hostile):
@@ -276,6 +278,8 @@ def test_hostile_text_is_escaped_in_the_html(cli, hostile):
     doc, tags, comments = parse(html)
     assert "script" not in tags and "img" not in tags and "b" not in tags
     assert doc.find("tr", data_id="hostile-1").find("td", class_="text").text() == HOSTILE
+    assert doc.find("tr", data_id="hostile-2").find("td", class_="text").text() == "redevil ]]> -->"
+    assert "\x1b" not in html and "\u202e" not in html
     assert "<script>window.pwned=1</script></svg></table><img" in doc.find("ul", data_kind="wins").text()
     assert "<b onclick=x>link</b>" in doc.find("ul", data_kind="help").text()
     assert len(comments) == 1  # the marker: note text cannot open or close a comment

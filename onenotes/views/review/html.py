@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from onenotes import __version__
-from onenotes.views.formats import format_number
+from onenotes.views.formats import clean, format_number
 from onenotes.views.report.charts import BLUE, INK, VERMILLION, trend_svg
 from onenotes.views.report.render import _asset, _sha256
 from onenotes.views.review import text as t
@@ -56,8 +56,11 @@ def _figures_table(review: Review) -> dict | None:
 
 def render_html(review: Review) -> str:
     """The whole page (without the marker line that ``--out`` adds)."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
+    # Every text printed, from notes above all, without terminal escapes or bidi controls
+    # (which could reorder what a reader sees); our own markup (charts, styles) as it is.
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True,
+                             finalize=lambda v: clean(v) if isinstance(v, str) and not isinstance(v, Markup) else v)
     template = env.from_string(_asset("review.html"))
     css = _asset("report.css") + "\n" + _asset("review.css")
     csp = f"default-src 'none'; style-src {_sha256(css)}; img-src data:; base-uri 'none'; form-action 'none'"

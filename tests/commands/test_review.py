@@ -410,3 +410,24 @@ def test_a_kpi_without_a_goal_for_some_weeks_says_so_rather_than_judge(cli, note
     assert rows["Demos (output)"][2:5] == ["6", "–", "–"]
     assert "against no goal for 1 of them, so none for the period" in rows["Demos (output)"][5]
     assert rows["Nps (output)"][2:5] == ["45%", "–", "–"] and "against no goal set" in rows["Nps (output)"][5]
+
+
+@pytest.mark.parametrize("body, kept, gone", [
+    ("Said. <!-- private -->Tired.<!-- /private --> Done.\n", ["Said.", "Tired.", "Done."], ["<!--"]),
+    ("<!-- manager-only -->Ask. <!-- private -->Hidden.<!-- /private --><!-- /manager-only -->Left\n",
+     ["Left"], ["Ask.", "Hidden."]),
+    ("## Private\n\nMine. <!-- manager-only -->Script.<!-- /manager-only -->\n\n## Next\n\nOk %% aside %%\n",
+     ["## Private", "Mine.", "## Next", "Ok"], ["Script.", "aside"]),
+])
+def test_strip_guidance_keeps_private_parts_and_drops_guidance_and_comments(body, kept, gone):
+    from onenotes.reading.privacy import strip_guidance
+
+    text = strip_guidance(body)
+    assert all(k in text for k in kept) and not any(g in text for g in gone), text
+
+
+def test_strip_guidance_refuses_broken_markup_with_the_file_line():
+    from onenotes.reading.privacy import PrivateMarkupError, strip_guidance
+
+    with pytest.raises(PrivateMarkupError, match=r"^n\.md:12: '<!-- manager-only -->' is never closed"):
+        strip_guidance("a\n<!-- manager-only -->\nb\n", "n.md", 11)

@@ -30,6 +30,7 @@ COMMANDS = {
     "reps": ("onenotes.cli.reps", "Every rep with their last and next meeting and open commitments."),
     "edit": ("onenotes.cli.edit", "Open a rep's latest note in your editor."),
     "report": ("onenotes.cli.report", "The team dashboard as one self-contained HTML page (or Markdown)."),
+    "review": ("onenotes.cli.review", "A draft of a rep's performance review over a quarter, from the notes."),
     "done": ("onenotes.cli.done", "Mark commitments done in the rep's latest note (a one-line edit)."),
     "drop": ("onenotes.cli.drop", "Mark commitments dropped, with an optional reason."),
     "import-metrics": ("onenotes.cli.import_metrics", "Write KPI actuals from a CRM report (CSV) into the notes."),

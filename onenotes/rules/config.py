@@ -23,7 +23,7 @@ TOP_KEYS = ("manager", "cadence", "meeting_day", "template", "timezone", "date_f
             "escalate_after", "coaching_hours_target", "editor", "meeting_time", "share",
             "metrics_import")
 DIAGNOSIS_KEYS = ("on_target", "lookback", "consistent")
-KPI_KEYS = ("kind", "goal", "unit", "better", "label", "ratio", "scale", "period")
+KPI_KEYS = ("kind", "goal", "unit", "better", "label", "ratio", "scale", "period", "combine")
 PERIODS = ("week", "month", "quarter")
 REP_KEYS = ("name", "goals")
 SHARE_KEYS = ("private_keys",)
@@ -57,6 +57,7 @@ class KpiDef:
     ratio: tuple[str, str] | None = None  # derived: numerator / denominator KPIs
     scale: float = 1  # e.g. 100 for a ratio shown as a percentage
     period: str | None = None  # the goal is for a week, month or quarter (figures add up)
+    combine: str | None = None  # sum or average: how figures make one over a quarter (rules.quarter)
 
     @property
     def derived(self) -> bool:
@@ -536,9 +537,13 @@ def _kpi(path, kpis, name, spec, typed: GoalText) -> KpiDef:
     if period is not None and (period not in PERIODS or ratio is not None):
         _fail(path, spec, "period", f"KPI {name!r}: period is week, month or quarter "
               "(and not for a derived KPI)")
+    combine = spec.get("combine")
+    if combine is not None and (combine not in ("sum", "average") or ratio is not None or period is not None):
+        _fail(path, spec, "combine", f"KPI {name!r}: combine is sum or average: how its weekly figures "
+              "make one for a quarter (not for a derived KPI or one with a period)")
     return KpiDef(name, kind, _goal(path, spec, "goal", spec.get("goal"), typed),
                   None if unit is None else str(unit), better, "" if label is None else str(label),
-                  ratio, scale, period)
+                  ratio, scale, period, combine)
 
 
 def _rep(path, reps, slug, spec, kpis: dict[str, KpiDef], typed: GoalText) -> RepDef:

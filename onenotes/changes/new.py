@@ -60,13 +60,15 @@ def pending_note(rep: str, date: dt.date, seq: int, figures: dict[str, int | flo
 
 
 def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
-                  figures: dict[str, int | float] | None = None, seq: int = 1) -> dict:
+                  figures: dict[str, int | float] | None = None, seq: int = 1, prep: dict | None = None) -> dict:
     """Everything a template can use (documented in docs/templates.md).
 
     ``figures`` (KPI -> actual) are the new note's own figures, when it is
     created with them (``import-metrics``): the agenda then describes them,
     its KPI table and diagnosis included, not the previous meeting's
     (``seq``: the new note's number that day, 2 for a second meeting).
+    ``prep``: what the rep's prep form brings (:func:`onenotes.views.prep.agenda_prep`),
+    or None.
     """
     cfg = book.config
     upto = book.as_of(date)  # (an agenda for a past date is not read with later figures)
@@ -127,6 +129,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
         "behaviour_plan": behaviour.behaviour_plan if behaviour else {},
         "behaviour_plan_date": behaviour.date if behaviour else None,
         "kpi_names": list(cfg.kpis),
+        "prep": prep,  # the rep's prep form, read back (`new --prep`), or none
     }
 
 
@@ -210,7 +213,8 @@ def check_notes_read(book: Notebook, rep: str) -> None:
 
 def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,
                 template: str | None = None, add: bool = False, another: bool = False,
-                figures: dict[str, int | float] | None = None, finish=None, write: bool = True) -> NewNote:
+                figures: dict[str, int | float] | None = None, finish=None, write: bool = True,
+                prep: dict | None = None) -> NewNote:
     """Render and write the next note for a rep.  Never overwrites anything.
 
     ``figures`` (KPI -> actual) are the note's own figures, when it is created
@@ -219,6 +223,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     changes the rendered and checked text before it is written
     (``import-metrics`` writes those figures into the frontmatter); it must
     check its own result.  With ``write=False`` nothing is written (a dry run).
+    ``prep`` goes into the template's context (:func:`build_context`).
     """
     created_rep = False
     try:
@@ -254,7 +259,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     name_of_template = book.config.template if template is None else template
     if name_of_template in NOT_NOTES:
         raise TemplateError(f"{name_of_template!r} is not a note template")
-    context = build_context(book, rep, date, today, figures, seq)
+    context = build_context(book, rep, date, today, figures, seq, prep)
     text = render(book.config.template if template is None else template, context,
                   book.root / "templates")
     note = _verify(text, rel, rep, date, seq, context, book)

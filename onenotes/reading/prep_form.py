@@ -348,7 +348,7 @@ class _Reader:
         present = self.layout.sections
         last = max([s.line for s in present.values()] + [self.layout.front_line])
         for key, title in SECTIONS.items():
-            if wanted[key] and key not in present:
+            if wanted[key] and key not in present and key not in self.layout.renamed:
                 later = [present[k].line for k in list(SECTIONS)[list(SECTIONS).index(key) + 1:] if k in present]
                 self.problem(min(later) if later else last, "prep-missing-section",
                              f"the heading '## {title}' is missing (removed or changed)",

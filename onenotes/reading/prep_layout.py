@@ -126,6 +126,7 @@ class Layout:
     front_line: int = 0  # the opening ``---``
     preamble: list[tuple[int, str]] = field(default_factory=list)  # under the title, before a section
     sections: dict[str, Section] = field(default_factory=dict)
+    renamed: dict[str, int] = field(default_factory=dict)  # section -> line of a heading that is it, changed
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, line: int, code: str, message: str, hint: str | None = None) -> None:
@@ -242,15 +243,19 @@ def _read_body(layout: Layout, lines: list[str], start: int) -> None:
                 continue
             key = section_key(text) if level == 2 else None
             if key is None:
-                layout.problem(number, "prep-heading", f"the heading {text!r} is not one of the form's",
+                meant = _meant(text, layout)
+                layout.problem(number, "prep-heading", f"the heading {text!r} is not one of the form's"
+                               + (f": is it '## {SECTIONS[meant]}', changed?" if meant else ""),
                                "keep the form's headings as they are; write your words under them")
-                current = None
+                if meant:
+                    layout.renamed[meant] = number
+                current = Section("", number)  # its lines are not read: the heading is refused
                 continue
             if key in layout.sections:
                 layout.problem(number, "prep-heading", f"the section {SECTIONS[key]!r} is here a second "
                                f"time (first on line {layout.sections[key].line})",
                                "keep one of them, with all its answers")
-                current = None
+                current = Section("", number)
                 continue
             current = layout.sections[key] = Section(key, number)
             continue
@@ -258,6 +263,26 @@ def _read_body(layout: Layout, lines: list[str], start: int) -> None:
             layout.preamble.append((number, line))
         else:
             current.lines.append((number, line))
+
+
+_COMMON = frozenset({"my", "i", "am", "this", "week", "the", "of", "a", "to", "from", "each"})
+
+
+def _meant(text: str, layout: Layout) -> str | None:
+    """The section a heading that is not one of the form's was, by its words: the one
+    missing so far that shares the most words with it."""
+    import difflib
+
+    said = set(words(text)) - _COMMON
+    best, score = None, 0.0
+    for key, title in SECTIONS.items():
+        if key in layout.sections or key in layout.renamed:
+            continue
+        shared = len(said & set(words(title))) / max(len(said), 1)
+        ratio = max(shared, difflib.SequenceMatcher(None, plain(text).casefold(), title.casefold()).ratio())
+        if ratio > score:
+            best, score = key, ratio
+    return best if score >= 0.6 else None
 
 
 def free_entries(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -41,7 +41,7 @@ _ITEM_HEADING = re.compile(r"C([1-9][0-9]{0,5})[.:)]?(?:\s+(.*))?$", re.I)
 _ROW = re.compile(r"^ {0,3}[-*+\u2022\u2013][ \t]*(.*)$")
 _BOX = re.compile(r"^ {0,3}[-*+\u2022\u2013][ \t]*\[([^\]]{0,3})\](.*)$")
 _NEW_DATE = re.compile(r"^ {0,3}(?:[-*+\u2022\u2013][ \t]*)?new[ \t]+date[ \t]*:(.*)$", re.I)
-_FIGURE = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,12})?")
+_FIGURE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _CONFIDENCE = re.compile(r"([1-5])(?:\s*(?:/|of|out of)\s*5)?\.?", re.I)
 _TICKED = ("x", "X", "\u2713", "\u2714")
 
@@ -395,9 +395,10 @@ class _Reader:
         if not text:
             return None
         if _FIGURE.fullmatch(text):
-            value = float(text) if "." in text else int(text)
+            value = (float(text) if "." in text else int(text)) if len(text) <= 40 else MAX_FIGURE + 1
             if abs(value) > MAX_FIGURE:
-                self.problem(line, "prep-figure", f"{kpi.label}: {text} is too large", "check the figure")
+                self.problem(line, "prep-figure", f"{kpi.label}: {_short(text)} is too large, or has too "
+                             "many digits", "check the figure")
                 return None
             other = thousands_reading(text)
             if other is not None:

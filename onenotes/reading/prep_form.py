@@ -101,7 +101,7 @@ class FormSpec:
     def kpi_set(self) -> str:
         """A short checksum of the KPIs, their labels, units and goals: a form made for
         others is refused."""
-        data = [[k.name, k.label, k.unit, k.goal, k.period, k.better] for k in self.kpis]
+        data = sorted([k.name, k.label, k.unit, k.goal, k.period, k.better] for k in self.kpis)
         return hashlib.sha256(json.dumps(data, default=str).encode("utf-8")).hexdigest()[:8]
 
 

@@ -29,7 +29,7 @@ import sys
 from onenotes.changes.import_metrics import set_metrics, verify_metrics
 from onenotes.changes.new import NewNote, check_notes_read, create_note
 from onenotes.changes.splice import Lines, parse_again
-from onenotes.errors import BadInputError, TemplateError
+from onenotes.errors import BadInputError, NoteExistsError, TemplateError
 from onenotes.reading.notebook import Notebook, check_slug, read_bytes
 from onenotes.reading.note import Note
 from onenotes.reading.prep_form import PrepForm, form_spec, next_meeting_date, read_prep_form
@@ -100,8 +100,14 @@ def new_with_prep(book: Notebook, rep_input: str, form_path: str, *, today: dt.d
         verify_metrics(note, parse_again(lines, note, book.config.read_options), figures)
         return lines.to_bytes().decode("utf-8")
 
-    made = create_note(book, rep, today=today, date=date, template=template, another=another,
-                       figures=figures or None, finish=finish, prep=prep)
+    try:
+        made = create_note(book, rep, today=today, date=date, template=template, another=another,
+                           figures=figures or None, finish=finish, prep=prep)
+    except NoteExistsError as exc:
+        rel = f"{rep}/{date.isoformat()}.md"
+        raise NoteExistsError(exc.message, hint=f"a prep form goes into a new agenda only: if nothing is written "
+                              f"in {rel} yet, delete it and run this again; or use --another for a second "
+                              "meeting that day") from None
     return made, form
 
 

@@ -46,6 +46,10 @@ def command(ctx, rep, date_text, out, today_text):
         raise RefusedError(exc.message.replace("cannot write the next agenda", "cannot make the prep form"),
                            hint=(exc.hint or "").replace("an agenda carries", "the form lists")) from None
     date = cli_date(date_text, now, "--date") if date_text else next_meeting_date(book, slug, now)
+    written = book.notes_of(slug)
+    if not date_text and written and written[-1].date >= now:  # an agenda written ahead
+        click.echo(clean(f"onenotes: {written[-1].path}, the agenda of {written[-1].date}, is written already: "
+                         f"this form is for the meeting after it"), err=True)
     spec = form_spec(book, slug, date)
     text = prep_form_text(spec)
     others = [e for e in spec.entries if e.status == "open" and e.id not in {i.id for i in spec.items}

@@ -17,6 +17,7 @@ figure that is not one) is collected with its line, and
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -44,6 +45,7 @@ _NEW_DATE = re.compile(r"^ {0,3}(?:[-*+\u2022\u2013][ \t]*)?new[ \t]+date[ \t]*:
 _FIGURE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _CONFIDENCE = re.compile(r"([1-5])(?:\s*(?:/|of|out of)\s*5)?\.?", re.I)
 _TICKED = ("x", "X", "\u2713", "\u2714")
+_NONE = ("-", "\u2013", "\u2014", "n/a", "N/A", "na", "NA")  # no figure, as CRM reports write it too
 
 
 # ------------------------------------------------------------- the spec ---
@@ -91,6 +93,7 @@ class FormSpec:
     items: tuple[FormItem, ...]
     entries: tuple[Entry, ...]  # every commitment of the rep (to tell a closed one from an unknown one)
     date_formats: tuple[str, ...] = ()
+    written: dict = dataclasses.field(default_factory=dict)  # date -> the rep's note of that day
 
     @property
     def goals(self) -> tuple[KpiRow, ...]:
@@ -141,7 +144,8 @@ def form_spec(book, rep: str, date: dt.date) -> FormSpec:
     entries = tuple(e for e in build_ledger(book.notes_of(rep)) if e.rep == rep)
     shown = [e for e in entries if _on_the_form(e, date)]
     items = tuple(FormItem(f"C{i}", e.id, item_title(e)) for i, e in enumerate(shown, 1))
-    return FormSpec(rep, book.rep_name(rep), date, kpis, items, entries, tuple(cfg.date_formats))
+    written = {n.date: n.path for n in book.notes_of(rep)}
+    return FormSpec(rep, book.rep_name(rep), date, kpis, items, entries, tuple(cfg.date_formats), written)
 
 
 def _on_the_form(entry: Entry, date: dt.date) -> bool:
@@ -272,10 +276,13 @@ class _Reader:
             return
         if date != spec.date:
             shown = date.isoformat() if date else "no date"
+            hint = (f"if the meeting moved, change the form's date line to {spec.date}; else give "
+                    "the form for this meeting, or choose the agenda's --date")
+            if date in spec.written:
+                hint = (f"the agenda of {date} is written already ({spec.written[date]}), and a prep form goes "
+                        "into a new agenda only: if nothing is written in it yet, delete it and run this again")
             self.problem(line, "prep-other-meeting", f"this form is for the meeting of {shown}, and the "
-                         f"agenda is for {spec.date}",
-                         f"if the meeting moved, change the form's date line to {spec.date}; else give "
-                         "the form for this meeting, or choose the agenda's --date")
+                         f"agenda is for {spec.date}", hint)
 
     def _kpi_set(self, line: int) -> None:
         spec = self.spec
@@ -315,12 +322,7 @@ class _Reader:
                 self.problem(at, "prep-unknown-commitment", f"{key}: {cid!r} is not one of {self.spec.rep}'s "
                              "own commitments", "put back the id the form had, or make a new form")
                 continue
-            if entry.status != "open":
-                self.problem(at, "prep-closed-commitment", f"{key} ('{entry.text}') is {entry.status} since "
-                             f"this form was made ({entry.closed_in})",
-                             f"make a new form with `onenotes prep {self.spec.rep} --date {self.spec.date}`")
-                continue
-            items[key] = (cid, at)
+            items[key] = (cid, at)  # (closed since the form was made: see _commitments)
         return items
 
     # -------------------------------------------------------------- body ---
@@ -392,7 +394,7 @@ class _Reader:
 
     def _figure(self, line: int, kpi: KpiRow, text: str):
         """A figure as a note takes it: digits and a decimal point (``18900``, ``27.5``)."""
-        if not text:
+        if not text or text in _NONE:
             return None
         if _FIGURE.fullmatch(text):
             value = (float(text) if "." in text else int(text)) if len(text) <= 40 else MAX_FIGURE + 1
@@ -413,7 +415,7 @@ class _Reader:
         return None
 
     def _confidence(self, line: int, kpi: KpiRow, text: str):
-        if not text:
+        if not text or text in _NONE:
             return None
         m = _CONFIDENCE.fullmatch(text)
         if m is None:
@@ -449,7 +451,17 @@ class _Reader:
             if key not in blocks:
                 self.problem(at, "prep-missing-section", f"{key}'s heading ('### {key}. ...') is missing "
                              "under '## My commitments'", "put it back as the form had it")
-        return [b.update(spec, self) for b in blocks.values() if b.id is not None]
+        updates = []
+        by_id = {e.id: e for e in spec.entries}
+        for update in (b.update(spec, self) for b in blocks.values() if b.id is not None):
+            entry = by_id[update.id]
+            if entry.status == "open":
+                updates.append(update)
+            elif update.new_date:  # (a tick agrees with a close; an untouched block says nothing)
+                self.problem(update.line, "prep-closed-commitment", f"{update.key} ('{_short(entry.text, 80)}') is "
+                             f"{entry.status} since this form was made ({entry.closed_in}), and the form "
+                             "proposes a new date for it", "delete the new date, or talk it over in the meeting")
+        return updates
 
     def _block_heading(self, number: int, heading: tuple[int, str], items: dict, blocks: dict,
                        titles: dict) -> _Block | None:
@@ -521,7 +533,7 @@ class _Block:
                            "put it back; write your words under 'Where I need help'")
         done = self.box is not None and self.box[1]
         new_date = None
-        if self.date is not None and self.date[1]:
+        if self.date is not None and self.date[1] not in ("",) + _NONE:
             number, text = self.date
             try:
                 new_date = to_date(text, formats=spec.date_formats, year=spec.date.year)

@@ -97,6 +97,24 @@ def test_out_writes_a_new_file_and_never_overwrites_one(cli, acme, tmp_path):
     assert out.read_bytes() == before
 
 
+def test_prep_says_when_the_next_agenda_is_written_already(cli, acme, tmp_path):
+    assert cli("--notebook", acme, "new", "bob", "--today", TODAY).exit_code == 0
+    result = prep(cli, acme, "bob")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("onenotes: bob-okafor/2026-11-23.md, the agenda of 2026-11-23, is written "
+                                    "already: this form is for the meeting after it\n")
+    assert "\ndate: 2026-11-30\n" in result.stdout
+    # And a form for that meeting cannot go into the agenda written already: new says so.
+    form = form_of(cli, acme, "bob", "--date", "2026-11-23")
+    result = new_with(cli, acme, form, tmp_path)
+    assert result.exit_code == 1
+    assert "the agenda of 2026-11-23 is written already (bob-okafor/2026-11-23.md), and a prep form goes into " \
+           "a new agenda only" in result.stderr
+    result = new_with(cli, acme, form, tmp_path, "--date", "2026-11-23")
+    assert result.exit_code == 1 and "already exists; it was not changed" in result.stderr
+    assert "a prep form goes into a new agenda only" in result.stderr
+
+
 def test_prep_refuses_a_rep_whose_notes_cannot_all_be_read(cli, acme):
     write(acme / "bob-okafor" / "2026-11-20.md", "---\nrep: [\n---\n")
     result = prep(cli, acme, "bob")
@@ -264,9 +282,17 @@ def test_an_unknown_or_closed_commitment_is_refused(cli, acme, tmp_path, filled)
     forged = filled.replace('C2: "d5292beb"', 'C2: "not-an-id"').replace('C4: "9b211691"', 'C4: "a01e1823"')
     _refused(new_with(cli, acme, forged, tmp_path), "filled.md:18: error: C2: 'not-an-id' is not one of "
              "bob-okafor's own commitments", "filled.md:20: error: C4: 'a01e1823' is not one of")
-    assert cli("--notebook", acme, "done", "d5292beb", "--today", TODAY).exit_code == 0
-    _refused(new_with(cli, acme, filled, tmp_path), "C2 ('Set up a prospecting list template in the CRM') "
-             "is done since this form was made")
+    # Closed since the form was made: a date proposed for it cannot be applied; a tick, or
+    # nothing at all, agrees with the close.
+    for cid in ("d5292beb", "bob-freight-prospect-list", "1ec65bcf"):
+        assert cli("--notebook", acme, "done", cid, "--today", TODAY).exit_code == 0
+    _refused(new_with(cli, acme, filled, tmp_path), "filled.md:70: error: C3 ('Build a list of 50 mid-size "
+             "freight prospects with a named contact at each') is done since this form was made "
+             "(bob-okafor/2026-11-16.md), and the form proposes a new date for it")
+    result = new_with(cli, acme, filled.replace("- New date: 2026-11-27", "- New date:"), tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "Rep says" not in agenda(acme) and "from the prep form: 4 figures, 4 points, 0 commitment updates" \
+        in result.stderr
 
 
 @pytest.mark.parametrize("edit, message", [

@@ -67,6 +67,7 @@ def test_a_filled_form_reads_back_what_was_filled():
 
 @pytest.mark.parametrize("typed, value", [
     ("18900", 18900), ("27.5", 27.5), ("0.250", 0.25), ("-3", -3), ("7.50", 7.5), ("", None), ("  42 ", 42),
+    ("n/a", None), ("-", None), ("\u2014", None), ("none", "write it in digits"),
     ("1\u00a0200", "write 1200: no thousands separators"), ("30,5", "write 30.5: a decimal point, not a comma"),
     ("1,234", "write 1234 or 1.234"), ("$1,200.50", "write 1200.50: no thousands separators; no currency sign"),
     ("27%", "write 27: no % sign"), ("20.000", "20.000 could be 20 or 20000"), ("1.500", "1.500 could be 1.5 or 1500"),

@@ -32,7 +32,8 @@ from onenotes.changes.splice import Lines, parse_again
 from onenotes.errors import BadInputError, NoteExistsError, TemplateError
 from onenotes.reading.notebook import Notebook, check_slug, read_bytes
 from onenotes.reading.note import Note
-from onenotes.reading.prep_form import PrepForm, form_spec, next_meeting_date, read_prep_form
+from onenotes.reading.prep_form import PrepForm, read_prep_form
+from onenotes.reading.prep_spec import form_spec, next_meeting_date
 from onenotes.reading.prep_layout import MAX_FORM_BYTES, decode_form
 from onenotes.views.prep import agenda_prep
 

@@ -11,7 +11,7 @@ from onenotes.cli.common import cli_date, complete_rep, open_notebook, today, wa
 from onenotes.errors import RefusedError, WriteError
 from onenotes.reading.files import write_new_file
 from onenotes.reading.notebook import check_slug
-from onenotes.reading.prep_form import form_spec, next_meeting_date
+from onenotes.reading.prep_spec import form_spec, next_meeting_date
 from onenotes.text import plural
 from onenotes.views.formats import clean
 from onenotes.views.prep import prep_form_text

@@ -1,8 +1,7 @@
 """What a rep's prep form says, read against the notebook: whole, or refused line by line.
 
-:func:`form_spec` says what the form for a rep's meeting holds (the KPIs with the
-goals for that meeting, the rep's own open commitments that are not private);
-:mod:`onenotes.views.prep` writes it, and :func:`read_prep_form` reads a form that
+:func:`onenotes.reading.prep_spec.form_spec` says what the form for a rep's meeting
+holds; :mod:`onenotes.views.prep` writes it, and :func:`read_prep_form` reads a form that
 came back into a :class:`PrepForm`: the figures (plain numbers, by the rule notes
 follow: ``30,5`` is refused with what to write), the rep's confidence per goal,
 each commitment ticked done or given a new date, and the rep's own words (wins,
@@ -17,10 +16,7 @@ figure that is not one) is collected with its line, and
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,9 +28,7 @@ from onenotes.reading.note import MAX_FIGURE
 from onenotes.reading.prep_layout import (BOX_TEXT, FORM_KIND, FORM_VERSION, FREE_SECTIONS, INSTRUCTIONS,
                                           NEW_DATE, SECTIONS, Layout, free_entries, heading_of, plain,
                                           read_layout, words)
-from onenotes.rules.commitments import Entry
-from onenotes.rules.config import Config
-from onenotes.rules.schedule import next_meeting
+from onenotes.reading.prep_spec import FormSpec, KpiRow, item_title
 
 _FRONT_KEYS = ("form", "version", "rep", "date", "kpis", "kpi_set", "commitments")
 _KEY = re.compile(r"C([1-9][0-9]{0,5})$")
@@ -46,111 +40,6 @@ _FIGURE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _CONFIDENCE = re.compile(r"([1-5])(?:\s*(?:/|of|out of)\s*5)?\.?", re.I)
 _TICKED = ("x", "X", "\u2713", "\u2714")
 _NONE = ("-", "\u2013", "\u2014", "n/a", "N/A", "na", "NA")  # no figure, as CRM reports write it too
-
-
-# ------------------------------------------------------------- the spec ---
-
-@dataclass(frozen=True)
-class KpiRow:
-    """A KPI's line on the form: ``- Revenue in USD (goal 25000):``."""
-
-    name: str
-    label: str
-    unit: str | None
-    goal: int | float | None
-    period: str | None
-    better: str
-
-    @property
-    def prefix(self) -> str:
-        """The line's words before the colon (the figure goes after it)."""
-        shown = self.unit and self.unit.casefold() not in self.label.casefold().split()
-        unit = f" in {self.unit}" if shown else ""  # (not "Gross profit % in %")
-        if self.goal is None:
-            return f"{self.label}{unit} (no goal)"
-        goal = plain_number(self.goal)
-        return (f"{self.label}{unit} (goal {'at most ' if self.better == 'lower' else ''}{goal}"
-                f"{' a ' + self.period if self.period else ''})")
-
-
-@dataclass(frozen=True)
-class FormItem:
-    """One of the rep's open commitments on the form, under the heading ``### KEY. title``."""
-
-    key: str
-    id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class FormSpec:
-    """What the form for ``rep``'s meeting on ``date`` holds, as the notebook stands."""
-
-    rep: str
-    name: str  # the rep's display name
-    date: dt.date
-    kpis: tuple[KpiRow, ...]
-    items: tuple[FormItem, ...]
-    entries: tuple[Entry, ...]  # every commitment of the rep (to tell a closed one from an unknown one)
-    date_formats: tuple[str, ...] = ()
-    written: dict = dataclasses.field(default_factory=dict)  # date -> the rep's note of that day
-
-    @property
-    def goals(self) -> tuple[KpiRow, ...]:
-        """The KPIs the rep says how sure they are of: those with a goal."""
-        return tuple(k for k in self.kpis if k.goal is not None)
-
-    @property
-    def kpi_set(self) -> str:
-        """A short checksum of the KPIs, their labels, units and goals: a form made for
-        others is refused."""
-        data = sorted([k.name, k.label, k.unit, k.goal, k.period, k.better] for k in self.kpis)
-        return hashlib.sha256(json.dumps(data, default=str).encode("utf-8")).hexdigest()[:8]
-
-
-def plain_number(value: int | float) -> str:
-    """A goal as the form writes it and a rep types a figure: ``25000``, ``27.5``."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
-
-
-def item_title(entry: Entry) -> str:
-    """A commitment as its heading on the form shows it: its words and its due date."""
-    text = " ".join("".join(ch for ch in entry.label if unicodedata.category(ch)[0] != "C").split())
-    due = entry.due.isoformat() if entry.due else entry.due_raw
-    return f"{text} ({'due ' + due if due else 'no due date'})"
-
-
-def next_meeting_date(book, rep: str, today: dt.date) -> dt.date:
-    """The rep's next meeting, as ``onenotes new`` dates it: after their latest note by the
-    cadence, never before today."""
-    notes = book.notes_of(rep)
-    return next_meeting(notes[-1].date if notes else None, today, book.config.cadence,
-                        book.config.meeting_day)
-
-
-def form_spec(book, rep: str, date: dt.date) -> FormSpec:
-    """The form for ``rep``'s meeting on ``date``: every KPI a note records (not the
-    derived ones), outputs first, with the goal for that meeting (the rep's own, else the KPI's),
-    and the rep's own open commitments made by then, private ones left out."""
-    from onenotes.rules.commitments import build_ledger
-
-    cfg: Config = book.config
-    recorded = [(name, k) for name, k in cfg.kpis.items() if not k.derived]
-    recorded.sort(key=lambda item: item[1].kind != "output")  # outputs first, as the agenda has them
-    kpis = tuple(KpiRow(name, k.title, k.unit or None, cfg.goal_for(rep, name), k.period, k.better)
-                 for name, k in recorded)
-    entries = tuple(e for e in build_ledger(book.notes_of(rep)) if e.rep == rep)
-    shown = [e for e in entries if _on_the_form(e, date)]
-    items = tuple(FormItem(f"C{i}", e.id, item_title(e)) for i, e in enumerate(shown, 1))
-    written = {n.date: n.path for n in book.notes_of(rep)}
-    return FormSpec(rep, book.rep_name(rep), date, kpis, items, entries, tuple(cfg.date_formats), written)
-
-
-def _on_the_form(entry: Entry, date: dt.date) -> bool:
-    return entry.status == "open" and entry.owner == "rep" and not entry.private and \
-        (entry.since is None or entry.since <= date)
 
 
 # ------------------------------------------------------------ the result ---
@@ -409,6 +298,9 @@ class _Reader:
                 return None
             return value
         hint = figure_hint(text)
+        if hint is None and _FIGURE.match(text) and " " in text:  # "21450 with Vandelay"
+            hint = "write only the figure after the colon; other words go under 'Wins this week' or " \
+                   "'Where I need help'"
         self.problem(line, "prep-figure", f"{kpi.label}: {_short(text)!r} is not a figure as onenotes reads it",
                      hint or "write it in digits, with a decimal point if needed: 18900 or 27.5; "
                              "or leave it empty")

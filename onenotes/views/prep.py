@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from onenotes.reading.prep_form import FormSpec, PrepForm
+from onenotes.reading.prep_form import PrepForm
+from onenotes.reading.prep_spec import FormSpec
 from onenotes.reading.prep_layout import BOX_TEXT, FORM_KIND, FORM_VERSION, INSTRUCTIONS, NEW_DATE, SECTIONS
 from onenotes.reading.yaml.safe import quote_string, to_yaml_scalar
 

@@ -16,7 +16,8 @@ from conftest import EXAMPLE, examples
 from onenotes.errors import Problem
 from onenotes.reading.note import parse_note
 from onenotes.reading.notebook import load_notebook
-from onenotes.reading.prep_form import FormSpec, PrepForm, PrepFormProblems, form_spec, read_prep_form
+from onenotes.reading.prep_form import PrepForm, PrepFormProblems, read_prep_form
+from onenotes.reading.prep_spec import FormSpec, form_spec
 from onenotes.reading.prep_layout import free_entries, unquote
 from onenotes.reading.privacy import private_lines, shared_lines
 from onenotes.views.agenda import open_help_requests, upcoming_calls
@@ -71,7 +72,7 @@ def test_a_filled_form_reads_back_what_was_filled():
     ("1\u00a0200", "write 1200: no thousands separators"), ("30,5", "write 30.5: a decimal point, not a comma"),
     ("1,234", "write 1234 or 1.234"), ("$1,200.50", "write 1200.50: no thousands separators; no currency sign"),
     ("27%", "write 27: no % sign"), ("20.000", "20.000 could be 20 or 20000"), ("1.500", "1.500 could be 1.5 or 1500"),
-    ("abc", "write it in digits"), ("1e5", "write it in digits"), ("12 calls", "write it in digits"),
+    ("abc", "write it in digits"), ("1e5", "write it in digits"), ("12 calls", "write only the figure after the colon"),
     ("9" * 17, "is too large"), ("1" + "0" * 15, 10 ** 15), ("9" * 41, "is too large"), ("1." + "5" * 50, "is too large"),
 ])
 def test_a_figure_is_read_by_the_rule_notes_follow(typed, value):

@@ -70,8 +70,7 @@ def _with_prep(book, rep, prep_file, now, date, template, add, another):
     if add:
         raise BadInputError("--add and --prep do not go together: a new rep has no prep form yet")
     result, form = new_with_prep(book, rep, prep_file, today=now, date=date, template=template, another=another)
-    said = [f"{plural(len(form.actuals), 'figure')}"]
-    said += [plural(len(form.wins) + len(form.help) + len(form.calls), "point")]
-    said += [plural(len(form.updates), "commitment update")]
+    said = [plural(len(form.actuals), "figure"), plural(len(form.wins) + len(form.help) + len(form.calls), "answer"),
+            plural(len(form.confidence), "confidence rating"), plural(len(form.updates), "commitment update")]
     click.echo(f"onenotes: from the prep form: {', '.join(said)}", err=True)
     return result

@@ -211,6 +211,11 @@ class _Reader:
                 self.problem(at, "prep-unknown-commitment", f"{key}: {cid!r} is not one of {self.spec.rep}'s "
                              "own commitments", "put back the id the form had, or make a new form")
                 continue
+            twice = next((k for k, (other, _) in items.items() if other == cid), None)
+            if twice is not None:
+                self.problem(at, "prep-frontmatter", f"{key} and {twice} are the same commitment ({cid!r})",
+                             "put the lines back as the form had them")
+                continue
             items[key] = (cid, at)  # (closed since the form was made: see _commitments)
         return items
 

@@ -131,7 +131,7 @@ def test_round_trip_the_agenda_holds_exactly_what_the_rep_filled_in(cli, acme, t
     result = new_with(cli, acme, filled, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"{acme.joinpath(*AGENDA)}\n"
-    assert "from the prep form: 4 figures, 4 points, 2 commitment updates" in result.stderr
+    assert "from the prep form: 4 figures, 4 answers, 3 confidence ratings, 2 commitment updates" in result.stderr
     note = next(n for n in load_notebook(acme).notes if n.path == "bob-okafor/2026-11-23.md")
     # The figures, typed as written (a decimal stays a decimal), and no other.
     assert {m.name: m.actual for m in note.metrics if m.actual is not None} == {
@@ -280,8 +280,10 @@ def test_a_form_made_before_the_kpis_changed_is_refused(cli, acme, tmp_path, fil
 
 def test_an_unknown_or_closed_commitment_is_refused(cli, acme, tmp_path, filled):
     forged = filled.replace('C2: "d5292beb"', 'C2: "not-an-id"').replace('C4: "9b211691"', 'C4: "a01e1823"')
+    forged = forged.replace('C5: "bob-daily-call-count"', 'C5: "1ec65bcf"')
     _refused(new_with(cli, acme, forged, tmp_path), "filled.md:18: error: C2: 'not-an-id' is not one of "
-             "bob-okafor's own commitments", "filled.md:20: error: C4: 'a01e1823' is not one of")
+             "bob-okafor's own commitments", "filled.md:20: error: C4: 'a01e1823' is not one of",
+             "filled.md:21: error: C5 and C1 are the same commitment ('1ec65bcf')")
     # Closed since the form was made: a date proposed for it cannot be applied; a tick, or
     # nothing at all, agrees with the close.
     for cid in ("d5292beb", "bob-freight-prospect-list", "1ec65bcf"):
@@ -291,7 +293,7 @@ def test_an_unknown_or_closed_commitment_is_refused(cli, acme, tmp_path, filled)
              "(bob-okafor/2026-11-16.md), and the form proposes a new date for it")
     result = new_with(cli, acme, filled.replace("- New date: 2026-11-27", "- New date:"), tmp_path)
     assert result.exit_code == 0, result.stderr
-    assert "Rep says" not in agenda(acme) and "from the prep form: 4 figures, 4 points, 0 commitment updates" \
+    assert "Rep says" not in agenda(acme) and "from the prep form: 4 figures, 4 answers, 3 confidence ratings, 0 commitment updates" \
         in result.stderr
 
 

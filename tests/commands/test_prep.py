@@ -288,7 +288,8 @@ def test_an_unknown_or_closed_commitment_is_refused(cli, acme, tmp_path, filled)
     # nothing at all, agrees with the close.
     for cid in ("d5292beb", "bob-freight-prospect-list", "1ec65bcf"):
         assert cli("--notebook", acme, "done", cid, "--today", TODAY).exit_code == 0
-    _refused(new_with(cli, acme, filled, tmp_path), "filled.md:70: error: C3 ('Build a list of 50 mid-size "
+    c3 = filled.split("\n").index("- New date: 2026-11-27") - 2  # (the problem is on C3's heading)
+    _refused(new_with(cli, acme, filled, tmp_path), f"filled.md:{c3}: error: C3 ('Build a list of 50 mid-size "
              "freight prospects with a named contact at each') is done since this form was made "
              "(bob-okafor/2026-11-16.md), and the form proposes a new date for it")
     result = new_with(cli, acme, filled.replace("- New date: 2026-11-27", "- New date:"), tmp_path)

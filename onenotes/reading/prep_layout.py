@@ -141,10 +141,15 @@ class Layout:
 
 def decode_form(data: bytes, name: str) -> str:
     """The form's text with ``\\n`` line ends; ValueError (with the line) when it is not
-    UTF-8 text."""
+    UTF-8 text, or UTF-16 with its byte-order mark (Windows Notepad's "Unicode")."""
     from onenotes.errors import NoteError
     from onenotes.reading.note import decode
 
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeError:
+            raise ValueError(f"{name}: not valid UTF-16 text") from None
     try:
         return decode(data, name)
     except NoteError as exc:

@@ -356,8 +356,14 @@ def test_every_problem_is_listed_at_once(cli, acme, tmp_path, filled):
     assert numbers == sorted(numbers)
 
 
+def test_a_form_saved_as_utf16_by_notepad_is_read(cli, acme, tmp_path, filled):
+    result = new_with(cli, acme, filled.replace("\n", "\r\n").encode("utf-16"), tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "Vandelay signed" in agenda(acme)
+
+
 @pytest.mark.parametrize("data, message", [
-    (b"\xff\xfe-\x00-\x00-\x00", "file is UTF-16, not UTF-8"),
+    (b"\xff\xfe-\x00-\x00\x00\xd8", "not valid UTF-16 text"),
     (b"---\nform: onenotes-prep\n\x00\x01", "file contains NUL bytes"),
     (b"---\n\xe9t\xe9\n", "not valid UTF-8"),
     (b"x" * (300 * 1024), "is over 256 KiB"),

@@ -10,7 +10,8 @@ reads what the lines mean against the notebook.
 What the trip through a mail client or an editor may do to a form, and what
 is accepted:
 
-* UTF-8 with or without a byte-order mark; CRLF or lone CR line ends.
+* UTF-8 with or without a byte-order mark, or UTF-16 with one (Notepad's
+  "Unicode"); CRLF or lone CR line ends.
 * Every line quoted by a reply (``> ``, ``> > ``): the quoting the first line
   has is taken off every line that has it (lines a rep typed between quoted
   ones keep theirs).

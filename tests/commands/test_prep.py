@@ -127,6 +127,7 @@ def test_prep_refuses_a_rep_whose_notes_cannot_all_be_read(cli, acme):
 
 def test_round_trip_the_agenda_holds_exactly_what_the_rep_filled_in(cli, acme, tmp_path):
     before = {(e.id): (e.status, e.due) for e in build_ledger(load_notebook(acme).notes) if e.rep == "bob-okafor"}
+    files = {p: p.read_bytes() for p in acme.rglob("*") if p.is_file()}
     filled = fill(form_of(cli, acme), **BOB)
     result = new_with(cli, acme, filled, tmp_path)
     assert result.exit_code == 0, result.stderr
@@ -156,6 +157,7 @@ def test_round_trip_the_agenda_holds_exactly_what_the_rep_filled_in(cli, acme, t
     assert {r["id"]: r["status"] for r in history}["1ec65bcf"] == "open"
     check = cli("--notebook", acme, "check")
     assert check.exit_code == 0 and "0 errors, 0 warnings" in check.stderr
+    assert {p: p.read_bytes() for p in files} == files  # no other file changed
 
 
 def test_the_agenda_made_with_a_filled_form_matches_the_reviewed_golden_file(cli, acme, tmp_path):

@@ -3,6 +3,7 @@ rep's own words as points; any text in, a form or a list of problems out, and no
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 from functools import lru_cache
@@ -139,6 +140,16 @@ def test_mail_quoting_comes_off_the_lines_that_have_it():
     assert unquote(["> ---", "> a", ">b", "typed", "> > c"]) == ["---", "a", "b", "typed", "> c"]
     assert unquote(["> > ---", "> > a", "> b"]) == ["---", "a", "b"]
     assert unquote(["> quoted", "---"]) == ["> quoted", "---"]  # a form that does not start quoted
+
+
+def test_a_private_or_managers_commitment_put_on_the_form_by_hand_is_refused():
+    first = next(e for e in spec().entries if e.id == spec().items[0].id)
+    for field, value in (("private", True), ("owner", "manager")):
+        entry = copy.copy(first)
+        setattr(entry, field, value)
+        hidden = dataclasses.replace(spec(), entries=tuple(entry if e is first else e for e in spec().entries))
+        [problem] = [p for p in problems(form(), hidden) if p.code == "prep-unknown-commitment"]
+        assert problem.message == f"C1: {first.id!r} is not one of bob-okafor's own commitments"
 
 
 # ---------------------------------------------------------- never a crash ---

@@ -25,7 +25,7 @@ from onenotes.text import plural
 @click.option("--add", is_flag=True, help="REP is a new rep: create their folder.")
 @click.option("--another", is_flag=True,
               help="A note for that date exists: write YYYY-MM-DD-2.md (a second meeting that day).")
-@click.option("--prep", "prep_file", metavar="FILE",
+@click.option("--prep", "prep_file", metavar="FILE", type=click.Path(allow_dash=True),  # (the shell completes files)
               help="The rep's filled-in prep form (`onenotes prep`; - reads stdin): their figures, "
                    "answers and what they say of their commitments go into the agenda.")
 @click.option("--today", "today_text", metavar="DATE", hidden=True,

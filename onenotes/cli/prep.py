@@ -21,7 +21,8 @@ from onenotes.views.prep import prep_form_text
 @click.argument("rep", shell_complete=complete_rep)
 @click.option("--date", "date_text", metavar="DATE",
               help="The meeting's date, YYYY-MM-DD (default: the next meeting, as `new` dates it).")
-@click.option("--out", "out", metavar="FILE", help="Write to FILE (a new file) instead of stdout.")
+@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write to FILE (a new file) instead of stdout.")
 @click.option("--today", "today_text", metavar="DATE", hidden=True,
               help="Pretend today is DATE (for scripts and tests).")
 @click.pass_context

@@ -119,7 +119,8 @@ def check_notes_read(book: Notebook, rep: str) -> None:
 
 def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,
                 template: str | None = None, add: bool = False, another: bool = False,
-                figures: dict[str, int | float] | None = None, finish=None, write: bool = True) -> NewNote:
+                figures: dict[str, int | float] | None = None, finish=None, write: bool = True,
+                prep: dict | None = None) -> NewNote:
     """Render and write the next note for a rep.  Never overwrites anything.
 
     ``figures`` (KPI -> actual) are the note's own figures, when it is created
@@ -128,6 +129,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     changes the rendered and checked text before it is written
     (``import-metrics`` writes those figures into the frontmatter); it must
     check its own result.  With ``write=False`` nothing is written (a dry run).
+    ``prep`` goes into the template's context (:func:`build_context`).
     """
     rep, created_rep = _rep_of_note(book, rep_input, add)
     check_notes_read(book, rep)
@@ -139,7 +141,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     name_of_template = book.config.template if template is None else template
     if name_of_template in NOT_NOTES:
         raise TemplateError(f"{name_of_template!r} is not a note template")
-    context = build_context(book, rep, date, today, figures, seq)
+    context = build_context(book, rep, date, today, figures, seq, prep)
     text = render(book.config.template if template is None else template, context,
                   book.root / "templates")
     note = _verify(text, rel, rep, date, seq, context, book)

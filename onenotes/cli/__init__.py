@@ -18,6 +18,7 @@ from onenotes import __version__
 COMMANDS = {
     "init": ("onenotes.cli.init", "Create a notebook: a commented onenotes.yaml and a .gitignore."),
     "new": ("onenotes.cli.new", "Write the next one-on-one agenda for a rep."),
+    "prep": ("onenotes.cli.prep", "A form for a rep to fill in before the one-on-one."),
     "followups": ("onenotes.cli.followups", "List every open commitment, overdue first."),
     "check": ("onenotes.cli.check", "Lint every note and the config (for pre-commit hooks)."),
     "commitments": ("onenotes.cli.commitments", "The history of each commitment: carried, slipped, kept."),

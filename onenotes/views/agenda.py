@@ -172,13 +172,15 @@ def agenda_questions(book: Notebook, rep: str, date: dt.date, diagnosis: Diagnos
 # ------------------------------------------------------------ the context ---
 
 def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
-                  figures: dict[str, int | float] | None = None, seq: int = 1) -> dict:
+                  figures: dict[str, int | float] | None = None, seq: int = 1, prep: dict | None = None) -> dict:
     """Everything a template can use (documented in docs/templates.md).
 
     ``figures`` (KPI -> actual) are the new note's own figures, when it is
     created with them (``import-metrics``): the agenda then describes them,
     its KPI table and diagnosis included, not the previous meeting's
     (``seq``: the new note's number that day, 2 for a second meeting).
+    ``prep``: what the rep's prep form brings (:func:`onenotes.views.prep.agenda_prep`),
+    or None.
     """
     cfg = book.config
     upto = book.as_of(date)  # (an agenda for a past date is not read with later figures)
@@ -223,6 +225,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
         "behaviour_plan": behaviour.behaviour_plan if behaviour else {},
         "behaviour_plan_date": behaviour.date if behaviour else None,
         "kpi_names": list(cfg.kpis),
+        "prep": prep,  # the rep's prep form, read back (`new --prep`), or none
     }
 
 

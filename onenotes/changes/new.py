@@ -19,6 +19,7 @@ from onenotes.reading.files import write_new_file
 from onenotes.views.agenda import build_context
 from onenotes.reading.note import Note, parse_note, split_frontmatter
 from onenotes.reading.privacy import private_lines
+from onenotes.reading.config_file import read_options
 from onenotes.reading.layout import check_slug, slugify
 from onenotes.reading.notebook import Notebook
 from onenotes.reading.places import link_leads_phrase, link_on_the_way, link_refusal, open_folder
@@ -43,7 +44,7 @@ def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dic
             book: Notebook) -> Note:
     """Parse the rendered note back; it must hold what it was given."""
     try:
-        note = parse_note(text, rel, rep, date, seq, book.config.read_options)
+        note = parse_note(text, rel, rep, date, seq, read_options(book.config))
     except NoteError as exc:
         raise TemplateError(f"the template produced a note that cannot be read back: "
                             f"{exc.problem.message} (line {exc.problem.line})") from None
@@ -119,7 +120,8 @@ def check_notes_read(book: Notebook, rep: str) -> None:
 
 def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,
                 template: str | None = None, add: bool = False, another: bool = False,
-                figures: dict[str, int | float] | None = None, finish=None, write: bool = True) -> NewNote:
+                figures: dict[str, int | float] | None = None, finish=None, write: bool = True,
+                prep: dict | None = None) -> NewNote:
     """Render and write the next note for a rep.  Never overwrites anything.
 
     ``figures`` (KPI -> actual) are the note's own figures, when it is created
@@ -128,6 +130,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     changes the rendered and checked text before it is written
     (``import-metrics`` writes those figures into the frontmatter); it must
     check its own result.  With ``write=False`` nothing is written (a dry run).
+    ``prep`` goes into the template's context (:func:`build_context`).
     """
     rep, created_rep = _rep_of_note(book, rep_input, add)
     check_notes_read(book, rep)
@@ -139,7 +142,7 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     name_of_template = book.config.template if template is None else template
     if name_of_template in NOT_NOTES:
         raise TemplateError(f"{name_of_template!r} is not a note template")
-    context = build_context(book, rep, date, today, figures, seq)
+    context = build_context(book, rep, date, today, figures, seq, prep)
     text = render(book.config.template if template is None else template, context,
                   book.root / "templates")
     note = _verify(text, rel, rep, date, seq, context, book)

@@ -11,7 +11,8 @@ import sys
 
 import click
 
-from onenotes.rules.config import Config, display_name, load_config
+from onenotes.reading.config_file import load_config
+from onenotes.rules.config import Config, display_name
 from onenotes.dates import DateProblem, parse_cli_date, today_in
 from onenotes.errors import BadInputError, Problem
 from onenotes.rules.commitments import build_ledger, followups_order, open_commitments

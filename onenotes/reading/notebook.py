@@ -15,9 +15,10 @@ import os
 from typing import TYPE_CHECKING
 
 from onenotes.errors import NoteError, Problem
+from onenotes.reading.config_file import load_config, read_options
 from onenotes.reading.files import read_file
 from onenotes.reading.layout import NOTE_NAME, Scan, link_leads, note_identity, resolve_rep, scan
-from onenotes.rules.config import CONFIG_NAME, Config, display_name, load_config
+from onenotes.rules.config import CONFIG_NAME, Config, display_name
 from onenotes.text import plural, plural_word
 
 if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed; pathlib when a command needs it
@@ -266,7 +267,7 @@ def load_notebook(root: str | os.PathLike, config: Config | None = None, *,
     if config is None:
         config = store.config(root) if store is not None else load_config(root)
     found = scan(root)
-    options = lambda: config.read_options  # noqa: E731  (imports the parser: only when parsing)
+    options = lambda: read_options(config)  # noqa: E731  (imports the parser: only when parsing)
     loaded = load(root, found.notes, options, options_key(config), store, jobs=jobs, notes=notes)
     problems = list(found.problems) + loaded.problems(readable=False) + unread_notices(root, found)
     return Notebook(root, config, None, problems, found, loaded)

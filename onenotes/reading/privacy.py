@@ -381,6 +381,37 @@ def _strip(body: str, path: str, first_line: int, share: bool, found: dict | Non
                                      "private parts nest too deeply to share safely"))
 
 
+def strip_guidance(body: str, path: str = "<note>", first_line: int = 1) -> str:
+    """``body`` without its manager-only parts and comments, its private parts kept (their
+    markers taken out): the manager's own words, for a view that quotes the whole note to
+    the manager (``review --private``).  Raises :class:`PrivateMarkupError` as
+    :func:`strip_for_share` does when either kind of markup is broken."""
+    def where(line, message, hint):
+        return PrivateMarkupError(Problem(path, first_line + line if first else 0, 0, "error",
+                                          "private-markup", message, hint))
+    for attempt in range(100):
+        first = attempt == 0
+        spans, private_spans, _, verbatim, _ = _find_parts(body, where, share=True)
+        keep = set(private_spans)
+        spans = sorted(s for s in spans if s not in keep)
+        if not spans:
+            return _collapse_blank_lines(body, verbatim)
+        merged = [list(spans[0])]
+        for a, b in spans[1:]:
+            if a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        out, last = [], 0
+        for a, b in merged:
+            out.append(body[last:a])
+            last = b
+        out.append(body[last:])
+        body = "".join(out)
+    raise PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",  # pragma: no cover
+                                     "private parts nest too deeply to read safely"))
+
+
 def may_hold_private_markup(body: str) -> bool:
     """False when ``body`` cannot hold a private part (no comment, no word "private"): no parse needed."""
     return "<!--" in body or "private" in body.casefold()

@@ -1,19 +1,23 @@
-"""Accountability: per rep, how the commitments were kept.
+"""Accountability per rep: what became of the commitments one owner made, and the
+kept-on-time rate, the number a manager brings to a performance talk.
 
-Over one owner's commitments (the rep's own by default, or the
-manager's to that rep): made, and what became of them, every commitment in
-exactly one count (see :class:`RepAccountability`), and the kept-on-time rate,
-the number a manager brings to a performance talk.
-A commitment carried more than ``escalate_after`` times is flagged.
+Over one owner's commitments (the rep's own by default, or the manager's to
+that rep): made, and what became of them, every commitment in exactly one count
+(see :class:`RepAccountability`).  Whether one was kept on time is
+:meth:`onenotes.rules.commitments.Entry.timeliness`; whether it is escalated,
+:func:`onenotes.rules.commitments.should_escalate`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from onenotes.rules.commitments import Entry, build_ledger
-from onenotes.reading.notebook import Notebook
+from onenotes.rules.commitments import Entry, build_ledger, should_escalate
+
+if TYPE_CHECKING:  # (types only: the rules read no files)
+    from onenotes.reading.notebook import Notebook
 
 OWNERS = ("rep", "manager")
 
@@ -64,7 +68,7 @@ def rep_accountability(rep: str, owner: str, entries: list[Entry], today: dt.dat
         sum(e.status == "dropped" for e in entries),
         sum(e.status == "open" for e in entries),
         sum(e.days_overdue(today) > 0 for e in entries),
-        sum(e.status == "open" and e.times_carried > escalate_after for e in entries),
+        sum(should_escalate(e, escalate_after) for e in entries),
         kept_on_time_rate(on_time, late),
     )
 

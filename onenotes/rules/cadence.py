@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from onenotes.rules.config import Config
-from onenotes.reading.notebook import Notebook
 from onenotes.rules.schedule import next_meeting
+
+if TYPE_CHECKING:  # (types only: the rules read no files)
+    from onenotes.reading.notebook import Notebook
 
 QUARTER_DAYS = 91
 
@@ -76,6 +79,13 @@ def cadence_periods(cfg: Config, today: dt.date, count: int) -> list[tuple[int, 
     return periods
 
 
+def meeting_minutes(value, default: int) -> float:
+    """How long a one-on-one was: its note's ``duration_minutes`` when that is a number of
+    minutes under a day, else the config's ``default_duration_minutes``."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 24 * 60
+    return value if ok else default
+
+
 def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
     cfg = book.config
     period = _period_days(book)
@@ -96,11 +106,8 @@ def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
         def month(back: int):
             start, end = _month_start(today, back), _month_start(today, back - 1)
             chosen = [n for n in notes if start <= n.date < end or (end == dt.date.max and n.date == end)]
-            minutes = 0.0
-            for n in chosen:
-                value = n.meta.get("duration_minutes")
-                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 24 * 60
-                minutes += value if ok else cfg.default_duration_minutes
+            minutes = sum(meeting_minutes(n.meta.get("duration_minutes"), cfg.default_duration_minutes)
+                          for n in chosen)
             return len(chosen), round(minutes / 60, 2)
 
         this_count, this_hours = month(0)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from onenotes.rules.diagnosis import Diagnosis, diagnose
 from onenotes.errors import NoteError
 from onenotes.rules.kpis import KpiRow, goal_for_figure, scorecard
-from onenotes.rules.commitments import Entry, build_ledger, open_commitments
+from onenotes.rules.commitments import Entry, build_ledger, open_commitments, should_escalate
 from onenotes.reading.note import MAX_NOTE_BYTES, Metric, Note, decode, has_frontmatter, split_frontmatter
 from onenotes.reading.files import read_bytes
 from onenotes.reading.notebook import Notebook
@@ -173,13 +173,15 @@ def agenda_questions(book: Notebook, rep: str, date: dt.date, diagnosis: Diagnos
 # ------------------------------------------------------------ the context ---
 
 def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
-                  figures: dict[str, int | float] | None = None, seq: int = 1) -> dict:
+                  figures: dict[str, int | float] | None = None, seq: int = 1, prep: dict | None = None) -> dict:
     """Everything a template can use (documented in docs/templates.md).
 
     ``figures`` (KPI -> actual) are the new note's own figures, when it is
     created with them (``import-metrics``): the agenda then describes them,
     its KPI table and diagnosis included, not the previous meeting's
     (``seq``: the new note's number that day, 2 for a second meeting).
+    ``prep``: what the rep's prep form brings (:func:`onenotes.views.prep.agenda_prep`),
+    or None.
     """
     cfg = book.config
     upto = book.as_of(date)  # (an agenda for a past date is not read with later figures)
@@ -224,6 +226,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
         "behaviour_plan": behaviour.behaviour_plan if behaviour else {},
         "behaviour_plan_date": behaviour.date if behaviour else None,
         "kpi_names": list(cfg.kpis),
+        "prep": prep,  # the rep's prep form, read back (`new --prep`), or none
     }
 
 
@@ -246,7 +249,7 @@ def commitment_context(e: Entry, date: dt.date, escalate_after: int) -> dict:
         "id": e.id, "text": e.text, "owner": e.owner, "due": e.due or e.due_raw, "since": e.since,
         "source": e.source, "overdue": e.days_overdue(date) > 0,
         "days_overdue": e.days_overdue(date), "times_carried": e.times_carried,
-        "slips": len(e.slips), "escalate": e.times_carried >= escalate_after,
+        "slips": len(e.slips), "escalate": should_escalate(e, escalate_after, at_next_meeting=True),
         "private": e.private, "parent": e.parent, "label": e.label, "reviewable": reviewable(e.id, e.label),
     }
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Callable
 
 from onenotes.rules.config import CONFIG_NAME, Config
 from onenotes.errors import ConfigError, Problem
+from onenotes.reading.config_file import read_options
 from onenotes.reading.layout import fold_name
 from onenotes.reading.notebook import NOTICE_CODES, load_notebook
 
@@ -101,7 +102,7 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
     if "date" in meta:
         try:
             when = to_date(meta["date"], formats=config.date_formats, year=note.date.year,
-                           tz=config.read_options.tz)
+                           tz=read_options(config).tz)
         except DateProblem as exc:
             add("date", "error", "bad-date", f"date: {exc}", exc.hint or "write the meeting's date as YYYY-MM-DD")
         else:
@@ -233,7 +234,7 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
 
 def _walked(root: str, config: Config | None) -> Notebook:
     """The notebook as walked, its notes not read yet (:func:`_findings` reads them)."""
-    from onenotes.rules.config import load_config
+    from onenotes.reading.config_file import load_config
     from onenotes.reading.layout import scan
     from onenotes.reading.notebook import Notebook, unread_notices
 
@@ -429,7 +430,7 @@ def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list
     from onenotes.reading.notebook import read_note
 
     notes, unreadable = {}, []
-    options = book.config.read_options
+    options = read_options(book.config)
     running = gc.isenabled()
     gc.disable()
     try:

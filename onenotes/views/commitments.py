@@ -3,7 +3,7 @@
 Per commitment: when it was made, how many meetings carried it, every due-date
 change (a slip), when and how it was closed, and whether it was kept on time
 (:meth:`onenotes.rules.commitments.Entry.timeliness`).
-A commitment carried more than ``escalate_after`` times is flagged.
+Whether one is escalated is :func:`onenotes.rules.commitments.should_escalate`.
 The per-rep counts (accountability) are :mod:`onenotes.rules.accountability`.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from onenotes.rules.commitments import Entry, build_ledger
+from onenotes.rules.commitments import Entry, build_ledger, should_escalate
 
 if TYPE_CHECKING:
     from onenotes.reading.notebook import Notebook
@@ -41,7 +41,7 @@ def commitment_row(e: Entry, today: dt.date, escalate_after: int) -> dict:
         "closed_in": e.closed_in, "timeliness": timeliness,
         "kept_on_time": {"on_time": True, "late": False}.get(timeliness),  # None: not judged (unknown too)
         "days_overdue": e.days_overdue(today),
-        "escalate": e.status == "open" and e.times_carried > escalate_after,
+        "escalate": should_escalate(e, escalate_after),
         "source": e.source, "line": e.line, "private": e.private, "parent": e.parent, "label": e.label,
     }
 

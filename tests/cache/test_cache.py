@@ -663,7 +663,7 @@ def test_a_cache_folder_that_is_a_link_is_never_written_through(cli, acme, tmp_p
 def test_the_config_of_every_shipped_notebook_is_cached_exactly():
     # A setting the cache cannot encode (a time such as meeting_time) would make
     # every warm run read onenotes.yaml again with the YAML parser.
-    from onenotes.rules.config import load_config
+    from onenotes.reading.config_file import load_config, read_options
 
     config = load_config(EXAMPLE)
     assert config.meeting_time is not None
@@ -741,7 +741,7 @@ def test_parsing_notes_leaves_no_cycles_for_the_collector_paused_in_workers(brok
     import gc
     import importlib.util
 
-    from onenotes.rules.config import load_config
+    from onenotes.reading.config_file import load_config, read_options
     from onenotes.reading.layout import scan
 
     spec = importlib.util.spec_from_file_location("generate", Path(__file__).parents[2] / "benchmarks"
@@ -757,7 +757,7 @@ def test_parsing_notes_leaves_no_cycles_for_the_collector_paused_in_workers(brok
     assert private_markup_problems("<!-- private -->\n", "ann/2026-01-05.md")
     for root in (broken, generated):
         rels = scan(root).notes
-        options = load_config(root).read_options
+        options = read_options(load_config(root))
         reps = frozenset(rel.partition("/")[0] for rel in rels)
         for keep in ("index", "data", "note"):
             gc.collect()
@@ -773,7 +773,7 @@ def test_parsing_notes_leaves_no_cycles_for_the_collector_paused_in_workers(brok
     for running in (True, False):
         (gc.enable if running else gc.disable)()
         try:
-            sent, _ = cache._parse_chunk_sent(str(broken), rels, load_config(broken).read_options, 0, "index")
+            sent, _ = cache._parse_chunk_sent(str(broken), rels, read_options(load_config(broken)), 0, "index")
             assert gc.isenabled() is running and len(sent) == len(rels)
         finally:
             gc.enable()
@@ -802,11 +802,11 @@ def test_a_chunk_holds_one_rep_s_notes_at_a_time_while_folding(broken, monkeypat
     """Each rep is folded when its last note is read and its notes let go then: a chunk of
     a 100,000-note first run would otherwise hold thousands of parsed notes at once."""
     from onenotes.rules import commitments as ledger
-    from onenotes.rules.config import load_config
+    from onenotes.reading.config_file import load_config, read_options
     from onenotes.reading.layout import scan
 
     rels = scan(broken).notes
-    options = load_config(broken).read_options
+    options = read_options(load_config(broken))
     reps = frozenset(rel.partition("/")[0] for rel in rels)
     made = []
     real_parse, real_build = cache.parse_row, ledger.build_ledger
@@ -832,11 +832,11 @@ def test_a_chunk_holds_one_rep_s_notes_at_a_time_while_folding(broken, monkeypat
 
 
 def test_a_rep_whose_notes_are_not_together_is_folded_from_all_of_them(broken):
-    from onenotes.rules.config import load_config
+    from onenotes.reading.config_file import load_config, read_options
     from onenotes.reading.layout import scan
 
     rels = scan(broken).notes
-    options = load_config(broken).read_options
+    options = read_options(load_config(broken))
     reps = frozenset(rel.partition("/")[0] for rel in rels)
     together = cache._parse_chunk(str(broken), rels, options, 0, "index", reps)
     shuffled = rels[1::2] + rels[0::2]  # every rep cut in two

@@ -77,11 +77,11 @@ def pids(monkeypatch, tmp_path):
 
 
 def _inputs(root: Path):
-    from onenotes.rules.config import load_config
+    from onenotes.reading.config_file import load_config, read_options
     from onenotes.reading.layout import scan
 
     rels = scan(root).notes
-    return rels, load_config(root).read_options, frozenset(rel.partition("/")[0] for rel in rels)
+    return rels, read_options(load_config(root)), frozenset(rel.partition("/")[0] for rel in rels)
 
 
 def _same(a: list, b: list) -> bool:

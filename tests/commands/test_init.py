@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onenotes.rules.config import load_config
+from onenotes.reading.config_file import load_config
 
 
 def _init(cli, target, *extra):

@@ -418,7 +418,7 @@ def ledger_notebook(draw) -> dict[str, str]:
 
 
 def _ledger_snapshot(notes) -> list[dict]:
-    return [dict(vars(e)) for e in build_ledger(notes)]  # an Entry's fields (a record: onenotes.records)
+    return [dict(vars(e)) for e in build_ledger(notes)]  # an Entry's fields (a dataclass)
 
 
 @settings(max_examples=examples(50), suppress_health_check=[HealthCheck.function_scoped_fixture])

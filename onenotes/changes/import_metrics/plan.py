@@ -14,6 +14,7 @@ from onenotes.changes.import_metrics.metrics_lines import set_metrics, verify_me
 from onenotes.changes.new import NotesNotRead, create_note
 from onenotes.changes.splice import Change, Lines, parse_again, read_to_edit
 from onenotes.errors import NoteError, RefusedError
+from onenotes.reading.config_file import read_options
 from onenotes.reading.figures import _CODE, Raw, decimal_evidence, split_figure, to_number
 from onenotes.reading.layout import fold_name
 from onenotes.reading.note import MAX_NOTE_BYTES, Note, decode, parse_note
@@ -252,7 +253,7 @@ def _plan_new_note(book: Notebook, plan: ImportPlan, rep: str, rel: str, path: P
         lines = Lines(text.encode("utf-8"))
         set_metrics(lines, note, values)
         lines.apply()
-        verify_metrics(note, parse_again(lines, note, book.config.read_options), values)
+        verify_metrics(note, parse_again(lines, note, read_options(book.config)), values)
         return lines.to_bytes().decode("utf-8")
     # The agenda describes the figures it carries: its table and diagnosis read them.
     try:
@@ -278,7 +279,7 @@ def _plan_edit(book: Notebook, plan: ImportPlan, rep: str, rel: str, path: Path,
         raise RefusedError(f"cannot read {rel}: {getattr(exc, 'strerror', None) or exc}") from None
     data = read.data
     try:
-        note = parse_note(decode(data, rel), rel, rep, plan.date, 1, book.config.read_options)
+        note = parse_note(decode(data, rel), rel, rep, plan.date, 1, read_options(book.config))
     except NoteError as exc:
         raise RefusedError(f"{exc.problem.format()}; nothing was changed") from None
     lines = Lines(data)
@@ -287,7 +288,7 @@ def _plan_edit(book: Notebook, plan: ImportPlan, rep: str, rel: str, path: Path,
         plan.unchanged.append(rel)
         return
     lines.apply()
-    new = parse_again(lines, note, book.config.read_options)
+    new = parse_again(lines, note, read_options(book.config))
     verify_metrics(note, new, values)
     plan.changes.append(Change(rel, path, data, lines.to_bytes(), [f"{rel}: {shown}"], read=read))
     plan.summary.append(f"{rel}: {', '.join(f'{k} {to_yaml_scalar(values[k])}' for k in changed)}")

@@ -66,7 +66,7 @@ ROW_BYTES = {"index": 1536, "data": 3584}  # about what a note's row takes in th
 # Modules whose code decides what is cached: a change to any of them rebuilds the cache.
 _SOURCES = ("reading/cache/__init__.py", "reading/note.py", "reading/taskfields.py", "reading/yaml/safe.py",
             "reading/tasks.py", "dates.py", "reading/notebook.py", "errors.py", "rules/commitments.py",
-            "rules/config.py", "records.py", "reading/yaml/fast.py", "reading/yaml/full.py", "reading/privacy.py",
+            "rules/config.py", "reading/config_file.py", "reading/yaml/fast.py", "reading/yaml/full.py", "reading/privacy.py",
             "rules/questions.py", "views/formats.py", "reading/figures.py", "text.py", "reading/yaml/types.py",
             "reading/layout.py", "reading/files.py", "reading/taskblocks.py",
             "reading/notemodel.py", "reading/mentions.py", "reading/metrics.py")
@@ -1271,7 +1271,8 @@ class Store:
 
     def config(self, root: str | os.PathLike):
         """The notebook's config: from the cache when ``onenotes.yaml`` is byte for byte the same."""
-        from onenotes.rules.config import CONFIG_NAME, load_config
+        from onenotes.reading.config_file import load_config
+        from onenotes.rules.config import CONFIG_NAME
 
         def fingerprint() -> str:
             try:

@@ -1,10 +1,8 @@
 """onenotes.rules.commitments.build_ledger against the fold as first written (tests/support/ledger_reference.py).
 
-The fold sorts notes once instead of every mention, works out a commitment's
-"since" without building lists, and orders entries with attrgetter: these tests
-feed both the same notes (same note twice, notes with no date, mentions sharing a
-line, every status) and require the same entries, fields and order, or the same
-error.
+Both are fed the same notes (same note twice, notes with no date, mentions
+sharing a line, every status) and must give the same entries, fields and order,
+or the same error.
 """
 
 from __future__ import annotations
@@ -77,11 +75,11 @@ def test_notes_without_a_date_fold_or_fail_as_they_did(notes):
     """(A note's date comes from its file name: a notebook has no note without one.)
     Which two keys a sort compares first differs, so a TypeError may name the two
     types in the other order."""
-    fast, first = outcome(build_ledger, notes), outcome(ledger_reference.build_ledger, notes)
+    ours, first = outcome(build_ledger, notes), outcome(ledger_reference.build_ledger, notes)
     if isinstance(first, tuple) and first[0] is TypeError:
-        assert isinstance(fast, tuple) and fast[0] is TypeError
+        assert isinstance(ours, tuple) and ours[0] is TypeError
     else:
-        assert fast == first
+        assert ours == first
 
 
 def test_the_example_notebook_s_ledger_is_the_one_first_written():

@@ -48,8 +48,9 @@ def _month_start(day: dt.date, back: int = 0) -> dt.date:
     return dt.date(year, month % 12 + 1, 1)
 
 
-def _period_days(book: Notebook) -> int:
-    return 30 if book.config.cadence.monthly else book.config.cadence.days
+def period_days(cfg: Config) -> int:
+    """The length of one cadence period in days (a month counts 30)."""
+    return 30 if cfg.cadence.monthly else cfg.cadence.days
 
 
 def cadence_periods(cfg: Config, today: dt.date, count: int) -> list[tuple[int, dt.date, dt.date]]:
@@ -59,7 +60,7 @@ def cadence_periods(cfg: Config, today: dt.date, count: int) -> list[tuple[int, 
     so a meeting moved by a few days stays in its period.  Stops early at the
     beginning of the calendar.
     """
-    period = 30 if cfg.cadence.monthly else cfg.cadence.days
+    period = period_days(cfg)
     anchor = today
     if cfg.meeting_day is not None:
         anchor = today - dt.timedelta(days=(today.weekday() - cfg.meeting_day) % 7)
@@ -76,9 +77,43 @@ def cadence_periods(cfg: Config, today: dt.date, count: int) -> list[tuple[int, 
     return periods
 
 
+def period_meetings(cfg: Config, dates: list[dt.date], today: dt.date,
+                    days: int) -> list[tuple[int, dt.date, dt.date, bool]]:
+    """The cadence periods of the last ``days`` days as (k, first day, last day, met),
+    newest first, k = 0 the current one (still open), and whether a meeting on one of
+    ``dates`` (sorted) fell in it.
+
+    Periods are centred on the meeting day, counted back from the current one
+    (a meeting moved by a few days stays in its period): ``days // period + 1``
+    of them, none before the first meeting.
+    """
+    first = dates[0] if dates else None
+    found = []
+    for k, start, end in cadence_periods(cfg, today, days // period_days(cfg) + 1):
+        if first is None or end < first:
+            break
+        found.append((k, start, end, any(start <= d <= end for d in dates)))
+    return found
+
+
+def held_against_expected(cfg: Config, dates: list[dt.date], today: dt.date, days: int) -> tuple[int, int]:
+    """(one-on-ones held, one-on-ones expected) over the last ``days`` days, counted in
+    cadence periods (:func:`period_meetings`): a period with a meeting is one held;
+    every period since the first meeting is one expected, but the current one only
+    once it is held (it is still open).  Expected minus held is what ``cadence``
+    counts as missed."""
+    periods = period_meetings(cfg, dates, today, days)
+    held = sum(met for _, _, _, met in periods)
+    return held, held + sum(not met and k > 0 for k, _, _, met in periods)
+
+
+def needs_meeting(health: RepCadence) -> bool:
+    """Late for a one-on-one by the cadence, or never had one."""
+    return health.overdue or health.last_meeting is None
+
+
 def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
     cfg = book.config
-    period = _period_days(book)
     rows = []
     for slug in book.reps():
         notes = [n for n in book.notes_of(slug) if n.date <= today]
@@ -105,16 +140,9 @@ def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
 
         this_count, this_hours = month(0)
         last_count, last_hours = month(1)
-        # Cadence periods centred on the meeting day, counted back from the
-        # current one (a meeting moved by a few days stays in its period);
-        # none before the rep's first meeting.
         missed = streak = 0
         counting_streak = True
-        first = dates[0] if dates else None
-        for k, start, end in cadence_periods(cfg, today, QUARTER_DAYS // period + 1):
-            if first is None or end < first:
-                break
-            met = any(start <= d <= end for d in dates)
+        for k, _, _, met in period_meetings(cfg, dates, today, QUARTER_DAYS):
             if not met and k > 0:  # the current period is still open
                 missed += 1
             if counting_streak:

@@ -1,0 +1,254 @@
+"""Reading a director's roll-up: ``rollup.yaml``, and several notebooks at once.
+
+Each notebook is read as every command reads one (:func:`load_notebook`: its
+own ``onenotes.yaml``, its own cache).  A notebook that cannot be read (no such
+folder, not a notebook, a broken ``onenotes.yaml``) is a :class:`Team` without
+figures and a reason; a note that cannot be read is named in :attr:`Team.unread`,
+and such a notebook is left out of the total by the view, never counted short.
+
+Speed: the figures of a notebook depend only on its notes, its config, the
+day and the code.  A warm roll-up of 50 notebooks and 50,000 notes would spend
+about half a second per thousand notes recomputing them (decoding each note,
+folding the ledger); so they are kept in a small file in the user's cache
+folder, under a fingerprint of exactly those inputs (each note's stat key as
+the notebook's cache saw it, the rep folders, the problems, the bytes of
+``onenotes.yaml``, the day, a hash of the source of the rules), and reused while
+it matches.  A note too recently changed for its stat to be trusted (racy)
+makes its notebook computed afresh; ``--no-cache`` computes every notebook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass, field
+
+from onenotes.errors import BadInputError, ConfigError, NoteError, OnenotesError, Problem
+from onenotes.rules.config import CONFIG_NAME
+from onenotes.rules.rollup import TeamFigures, team_figures
+from onenotes.rules.rollup_config import RollupConfig, RollupEntry, parse_rollup, rollup_error
+
+MAX_ROLLUP_BYTES = 256 * 1024
+MEMO_SCHEMA = 1
+
+
+@dataclass
+class Team:
+    """One notebook of the roll-up, as read."""
+
+    entry: RollupEntry
+    figures: TeamFigures | None = None  # None: the notebook could not be read
+    error: str | None = None  # why not (no such folder, a broken onenotes.yaml...)
+    unread: list[Problem] = field(default_factory=list)  # notes (or places holding notes) not read
+    warnings: int = 0  # other problems: inside notes, skipped files...
+    pulled: str | None = None  # what `--pull` did, when it ran
+
+    @property
+    def whole(self) -> bool:
+        """Read, every note of it: its figures count in the total."""
+        return self.figures is not None and not self.unread
+
+
+def read_rollup_config(path: str) -> RollupConfig:
+    """Read and check ``rollup.yaml``; :class:`ConfigError` naming the line."""
+    from onenotes.reading.note import decode
+    from onenotes.reading.yaml.safe import YamlProblem, load_yaml
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_ROLLUP_BYTES + 1)
+    except FileNotFoundError:
+        raise BadInputError(f"{path}: no such file",
+                            hint="give the notebooks' folders, or --config with your rollup.yaml") from None
+    except OSError as exc:
+        raise rollup_error(path, 0, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_ROLLUP_BYTES:
+        raise rollup_error(path, 0, f"over {MAX_ROLLUP_BYTES // 1024} KiB; is this the right file?")
+    try:
+        raw = load_yaml(decode(data, path), 0)
+    except NoteError as exc:
+        raise rollup_error(path, exc.problem.line, exc.problem.message, exc.problem.hint) from None
+    except YamlProblem as exc:
+        raise rollup_error(path, exc.line, exc.message, exc.hint) from None
+    return parse_rollup(raw, path)
+
+
+def same_folders(entries) -> None:
+    """Refuse two entries that are one folder under two names (a link, ``..``): its
+    figures would count twice."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        real = os.path.realpath(entry.path)
+        if real in seen:
+            raise BadInputError(f"{entry.name} and {seen[real]} are the same notebook ({real})",
+                                hint="list each notebook once: twice, its figures would count twice in the total")
+        seen[real] = entry.name
+
+
+def read_teams(config: RollupConfig, today: dt.date, *, cache: bool = True) -> list[Team]:
+    """Every notebook of ``config`` with its figures as of ``today`` (see the module's docstring)."""
+    same_folders(config.notebooks)
+    memo = Memo.open(config) if cache else None
+    teams = []
+    for entry in config.notebooks:
+        teams.append(_read_team(entry, today, cache, memo))
+    if memo is not None:
+        memo.save()
+    return teams
+
+
+def _read_team(entry: RollupEntry, today: dt.date, cache: bool, memo: "Memo | None") -> Team:
+    from onenotes.reading.notebook import load_notebook
+
+    team = Team(entry)
+    if not os.path.isdir(entry.path):
+        team.error = "no such folder" if not os.path.exists(entry.path) else "not a folder"
+        return team
+    try:
+        book = load_notebook(entry.path, cache=cache)
+    except ConfigError as exc:
+        problem = exc.problem
+        where = f"{CONFIG_NAME}:{problem.line}" if problem is not None and problem.line else CONFIG_NAME
+        team.error = f"{where} is broken (`onenotes check` in that notebook says why)"
+        return team
+    except OnenotesError as exc:
+        team.error = exc.message
+        return team
+    if any(p.code == "not-a-notebook" for p in book.problems):
+        team.error = f"not a notebook (no {CONFIG_NAME} and no note)"
+        return team
+    team.unread = book.notes_not_read_anywhere()
+    unread = {id(p) for p in team.unread}
+    team.warnings = sum(id(p) not in unread for p in book.problems) + len(book.note_problems())
+    key = memo.key(book, today) if memo is not None else None
+    team.figures = memo.get(entry.path, key) if key is not None else None
+    if team.figures is None:
+        team.figures = team_figures(book, today)
+        if key is not None:
+            memo.put(entry.path, key, team.figures)
+    return team
+
+
+# ------------------------------------------------------------------ memo ---
+
+def _version() -> str:
+    """A hash of the code the figures come from: the note reader's cache format and every rule."""
+    from hashlib import blake2b as _blake2b
+
+    from onenotes.reading.cache import format_version
+
+    parsed = format_version()
+    if not parsed:
+        return ""
+    digest = _blake2b(f"{MEMO_SCHEMA}\n{parsed}\n".encode(), digest_size=16)
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # onenotes/
+    try:
+        for folder in ("rules", "reading"):
+            for name in sorted(os.listdir(os.path.join(here, folder))):
+                if name.endswith(".py"):
+                    with open(os.path.join(here, folder, name), "rb") as fh:
+                        digest.update(name.encode() + b"\0" + fh.read() + b"\0")
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+class Memo:
+    """The figures of each notebook last computed, under the fingerprint of what they came from."""
+
+    def __init__(self, path: str, version: str, kept: dict):
+        self.path = path
+        self.version = version
+        self.kept = kept  # notebook folder -> {"key": fingerprint, "figures": {...}}
+        self.changed = False
+
+    @classmethod
+    def open(cls, config: RollupConfig) -> "Memo | None":
+        from hashlib import blake2b as _blake2b
+
+        from onenotes.reading.cache import user_cache_dir
+
+        version = _version()
+        if not version:
+            return None
+        folders = "\0".join(sorted(os.path.realpath(e.path) for e in config.notebooks))
+        name = _blake2b(folders.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+        path = os.path.join(user_cache_dir(), "rollup", name + ".json")
+        kept = {}
+        try:
+            with open(path, "rb") as fh:
+                data = json.loads(fh.read())
+            if data.get("version") == version and isinstance(data.get("notebooks"), dict):
+                kept = data["notebooks"]
+        except (OSError, ValueError, AttributeError):
+            pass  # none yet, or damaged: computed afresh, and written whole
+        return cls(path, version, kept)
+
+    def key(self, book, today: dt.date) -> str | None:
+        """The fingerprint of what ``book``'s figures as of ``today`` come from; None when it
+        cannot vouch for them (notes read without the cache, a racy note)."""
+        from hashlib import blake2b as _blake2b
+
+        keys = book.stat_keys()
+        if keys is None:
+            return None
+        try:
+            with open(os.path.join(book.folder, CONFIG_NAME), "rb") as fh:
+                config = fh.read()
+        except FileNotFoundError:
+            config = b""
+        except OSError:
+            return None
+        digest = _blake2b(f"{today.isoformat()}\0".encode(), digest_size=16)
+        digest.update(config + b"\0")
+        digest.update(repr(sorted(book.scan.rep_dirs)).encode("utf-8", "surrogatepass"))
+        digest.update(repr([(p.path, p.line, p.code) for p in book.problems]).encode("utf-8", "surrogatepass"))
+        digest.update(repr(list(keys.items())).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def get(self, folder: str, key: str) -> TeamFigures | None:
+        kept = self.kept.get(os.path.realpath(folder))
+        if not isinstance(kept, dict) or kept.get("key") != key:
+            return None
+        try:
+            return _figures_from(kept["figures"])
+        except (KeyError, TypeError, ValueError):
+            return None  # damaged: computed afresh
+
+    def put(self, folder: str, key: str, figures: TeamFigures) -> None:
+        self.kept[os.path.realpath(folder)] = {"key": key, "figures": _figures_to(figures)}
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the memo whole (atomically), or nothing: it is only ever a shortcut."""
+        if not self.changed:
+            return
+        from pathlib import Path
+
+        from onenotes.reading.files import replace_file
+
+        data = json.dumps({"version": self.version, "notebooks": self.kept}, separators=(",", ":"))
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            replace_file(Path(self.path), data.encode("utf-8"))
+        except OSError:
+            pass
+
+
+def _figures_to(figures: TeamFigures) -> dict:
+    data = asdict(figures)
+    data["newest_note"] = figures.newest_note.isoformat() if figures.newest_note else None
+    data["periods"] = [[a.isoformat(), b.isoformat(), held, due] for a, b, held, due in figures.periods]
+    return data
+
+
+def _figures_from(data: dict) -> TeamFigures:
+    data = dict(data)
+    data["newest_note"] = dt.date.fromisoformat(data["newest_note"]) if data["newest_note"] else None
+    data["periods"] = [[dt.date.fromisoformat(a), dt.date.fromisoformat(b), int(held), int(due)]
+                       for a, b, held, due in data["periods"]]
+    figures = TeamFigures(**data)
+    if not isinstance(figures.kpis, dict) or not all(isinstance(v, dict) for v in figures.kpis.values()):
+        raise ValueError("kpis")
+    return figures

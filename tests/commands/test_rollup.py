@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -142,6 +143,39 @@ def test_every_format_carries_the_same_figures(cli, director):
 def test_the_markdown_matches_the_reviewed_golden_file(cli, director):
     text = rollup(cli, director, "--format", "markdown").stdout
     path = GOLDEN / "rollup-director.md"
+    if os.environ.get("ONENOTES_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_the_page_needs_nothing_from_outside_and_says_every_figure_in_words(cli, director):
+    from support.report_html import parse
+
+    html = rollup(cli, director, "--format", "html").stdout
+    doc, tags, comments = parse(html)
+    assert not {"link", "img", "iframe", "object", "embed", "base", "form"} & set(tags)
+    assert not re.search(r"url\(|@import|https?://(?!www\.w3\.org/2000/svg)", html)
+    csp = doc.find("meta", http_equiv="Content-Security-Policy").attrs["content"]
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp
+    assert tags.count("script") == 1 and len(comments) == 1  # our sorting script; the marker
+    charts = doc.find_all("svg")
+    assert len([c for c in charts if c.attrs.get("role") == "img"]) == 6
+    for svg in charts:
+        if svg.attrs.get("role") == "img":
+            assert svg.find("title").text() and svg.find("desc").text()
+    south = doc.find("svg", class_="bars").find("desc").text()
+    assert "South: 0.5 h (target 2 h) (below target)" in south
+    for td in doc.find("table", class_="rollup").find_all("td"):
+        if "below" in td.classes():
+            assert "\u25bc" in td.text()  # colour is never the only signal
+
+
+def test_the_html_matches_the_reviewed_golden_file(cli, director):
+    from onenotes import __version__
+
+    text = rollup(cli, director, "--format", "html").stdout.replace(f"onenotes {__version__}", "onenotes VERSION")
+    text = text.replace(f"onenotes rollup {__version__}", "onenotes rollup VERSION")
+    path = GOLDEN / "rollup-director.html"
     if os.environ.get("ONENOTES_UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")

@@ -144,12 +144,19 @@ def headlines(r: Rollup) -> list[dict]:
                 "alert": t.reps_below_goal > 0})
     behind = [t for t in r.teams if t.error or t.unread or (t.figures is not None and t.figures.stale(r.today))]
     if behind:
-        said = ", ".join(f"{t.entry.name} (" + ("not read" if t.error else "a note not read" if t.unread else
-                                                 f"newest note {plural((r.today - t.figures.newest_note).days, 'day')} "
-                                                 "old" if t.figures.newest_note else "no note") + ")" for t in behind)
+        said = ", ".join(f"{t.entry.name} ({_why_behind(t, r.today)})" for t in behind)
         out.append({"figure": f"{len(behind)} of {len(r.teams)}",
-                    "text": f"notebooks stale or left out of the total: {said}", "alert": True})
+                    "text": f"notebooks to look at first: {said}", "alert": True})
     return out
+
+
+def _why_behind(team, today: dt.date) -> str:
+    if team.error:
+        return "not read: left out of the total"
+    if team.unread:
+        return f"{plural(len(team.unread), 'note')} not read: left out of the total"
+    newest = team.figures.newest_note
+    return f"stale: newest note {plural((today - newest).days, 'day')} old" if newest else "stale: no note"
 
 
 def left_out(r: Rollup) -> list[str]:
@@ -204,10 +211,12 @@ def bars_svg(title: str, items: list[tuple[str, float | None, float | None, str]
         colour = VERMILLION if short else BLUE
         body.append(f'<rect class="bar{" below" if short else ""}" x="{left}" y="{y + 4}" width="{bar:.1f}" '
                     f'height="13" fill="{colour}"><title>{esc(said)}</title></rect>')
-        body.append(f'<text x="{left + bar + 4:.1f}" y="{y + 14}" font-size="11" fill="{colour}">'
+        tick = left + target / scale * plot_w if target is not None else None
+        label_x = max(left + bar, tick or 0) + 4  # clear of the target's tick
+        body.append(f'<text x="{label_x:.1f}" y="{y + 14}" font-size="11" fill="{colour}">'
                     f'{BELOW_MARK if short else chr(0x25cf)} {esc(text)}</text>')
-        if target is not None:
-            x = left + target / scale * plot_w
+        if tick is not None:
+            x = tick
             body.append(f'<path class="target" d="M{x:.1f} {y + 1}V{y + 20}" stroke="{INK}" stroke-width="1.2" '
                         f'stroke-dasharray="3 2"/>')
         figures.append(said + (" (below target)" if short else ""))

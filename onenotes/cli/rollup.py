@@ -79,7 +79,7 @@ def command(ctx, notebooks, config_path, pull, today_text, fmt, out):
 
         text = render_text(rollup, fmt, color=out is None and use_color(sys.stdout))
     if out is None:
-        click.echo(text, nl=False, color=None if fmt == "table" else False)
+        click.echo(text, nl=False, color=fmt == "table" and use_color(sys.stdout))
         return
     from onenotes.views.rollup.output import write_rollup
 
@@ -118,8 +118,10 @@ def _warn(rollup) -> None:
             click.echo(clean(f"onenotes: {name}: {problem.location()}: not read ({problem.code}); "
                              f"{name} is left out of the total (`onenotes check` in that notebook says why)"),
                        err=True)
-        if team.warnings:
-            click.echo(clean(f"onenotes: {name}: {plural(team.warnings, 'warning')} about its notes "
-                             "(`onenotes check` in that notebook lists them)"), err=True)
+    warned = [t for t in rollup.teams if t.warnings and not t.error]
+    if warned:  # one line for all: they are the managers' to fix, and a region has many
+        counts = "; ".join(f"{t.entry.name}: {t.warnings}" for t in warned)
+        click.echo(clean(f"onenotes: warnings about the notes of {plural(len(warned), 'notebook')} ({counts}); "
+                         "`onenotes check` in a notebook lists its own"), err=True)
     for text in differences(rollup):
         click.echo(clean(f"onenotes: {text}"), err=True)

@@ -46,8 +46,8 @@ class TeamFigures:
     """
 
     manager: str
-    cadence: str  # the cadence as onenotes.yaml says it: weekly, every 14 days...
-    period_days: int
+    cadence: str | None  # the cadence as onenotes.yaml says it: weekly, every 14 days... (a total: when one)
+    period_days: int | None
     reps: int
     held_4wk: int  # cadence periods with a one-on-one, summed over the reps
     expected_4wk: int  # cadence periods due (the open one only once held), summed over the reps
@@ -55,7 +55,7 @@ class TeamFigures:
     expected_13wk: int
     hours_this_month: float  # one-on-one hours with all the reps, this calendar month so far
     hours_last_month: float
-    hours_target: float  # per rep, a month
+    hours_target: float | None  # per rep, a month (a total: when every team has the same)
     reps_under_target_last_month: int
     reps_overdue: int  # overdue for a one-on-one, or never had one
     kept_on_time: int  # the reps' own commitments done by their due date
@@ -65,7 +65,7 @@ class TeamFigures:
     reps_behaviour: int  # outputs short and activity short
     reps_skill: int  # outputs short although the activity is on goal
     reps_no_figures: int  # no output figure yet
-    on_target: float  # the attainment that counts as on goal (diagnosis.on_target)
+    on_target: float | None  # the attainment that counts as on goal (diagnosis.on_target)
     newest_note: dt.date | None
     # KPI name -> {"kind", "label", "on_goal", "with_figure"}: reps on goal at their latest
     # figure, of the reps with a figure and a goal for it.

@@ -97,13 +97,13 @@ def records(r: Rollup) -> list[dict]:
     out = []
     for team in r.teams:
         row = {"total": False, **_record(team.entry.name, team.figures, r.kpis, r.today)}
-        row.update(in_total=team.whole, notes_not_read=len(team.unread),
+        row.update(in_total=team.whole, notes_not_read=len(team.unread), note_warnings=team.warnings,
                    stale=team.figures.stale(r.today) if team.figures else None,
                    problem=team.error, pulled=team.pulled)
         out.append(row)
     row = {"total": True, **_record(None, r.total, r.kpis, r.today)}
     row["manager"] = None
-    row.update(in_total=None, notes_not_read=None, stale=None, problem=None, pulled=None,
+    row.update(in_total=None, notes_not_read=None, note_warnings=None, stale=None, problem=None, pulled=None,
                notebooks_in_total=len(r.counted), notebooks=len(r.teams))
     out.append(row)
     return out

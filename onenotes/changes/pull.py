@@ -41,7 +41,10 @@ def _first_line(text: str) -> str:
     """Git's own reason, on one line (its "hint:" lines left out)."""
     lines = [line.strip() for line in text.splitlines()
              if line.strip() and not line.startswith("hint:")]
-    found = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else "")
+    at = next((i for i, line in enumerate(lines) if line.startswith(("fatal:", "error:"))), 0)
+    found = lines[at] if lines else ""
+    if found.endswith(":") and at + 1 < len(lines):  # "...would be overwritten by merge:" and the first file
+        found += " " + lines[at + 1]
     return found.removeprefix("fatal: ").removeprefix("error: ")[:200] or "git failed"
 
 

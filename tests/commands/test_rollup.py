@@ -274,6 +274,18 @@ def test_a_clone_that_cannot_fast_forward_is_reported_and_read_as_it_is(cli, dir
     assert "not pulled" in next(r for r in result.stdout.splitlines() if r.startswith("South"))
 
 
+def test_an_edit_in_the_clone_that_a_pull_would_overwrite_is_kept_and_named(cli, director, tmp_path):
+    remotes = {p.stem: p for p in (tmp_path / "remotes").iterdir()}
+    note = "dmitri-ivanov/2026-11-17.md"
+    push_change(remotes["north"], tmp_path, lambda f: write(f / note, (f / note).read_text() + "Upstream.\n"))
+    mine = (director / "north" / note).read_text() + "The director's scribble.\n"
+    write(director / "north" / note, mine)
+    result = rollup(cli, director, "--pull")
+    assert (f"onenotes: North: not pulled: Your local changes to the following files would be overwritten by "
+            f"merge: {note}; read as it is") in result.stderr
+    assert (director / "north" / note).read_text() == mine
+
+
 def test_a_folder_that_is_not_a_clone_is_reported_and_read(cli, director, tmp_path):
     plain = tmp_path / "plain"
     shutil.copytree(NOTEBOOKS["North"], plain)

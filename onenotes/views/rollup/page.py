@@ -166,7 +166,7 @@ def left_out(r: Rollup) -> list[str]:
             out.append(f"{team.entry.name}: not read ({team.error})")
         elif team.unread:
             out.append(f"{team.entry.name}: {plural(len(team.unread), 'note')} could not be read "
-                       "(`onenotes check` in that notebook says why)")
+                       "(onenotes check, run in that notebook, says why)")
     return out
 
 

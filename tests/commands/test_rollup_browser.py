@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, TODAY, Cli
 from support.cdp import OFFLINE_FLAGS, Browser, CdpError
 from support.director import director_clones
-from test_report_browser import _chromium, _no_network_wrapper, _problems
+from test_report_browser import _chromium, _no_network_wrapper, _problems, browser  # noqa: F401 (a fixture)
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -39,13 +39,6 @@ def region(tmp_path_factory):
     out = folder.parent / "rollup.html"
     _rollup(folder, "--format", "html", "--out", out)
     return folder, out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    binary = _chromium()
-    with Browser(binary) as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -58,21 +58,9 @@ def build_rollup(title: str, teams: list[Team], today: dt.date) -> Rollup:
 
 # ---------------------------------------------------------------- records ---
 
-def _record(name: str | None, f: TeamFigures | None, kpis, today: dt.date) -> dict:
-    """One row's figures under their JSON keys (None where there is no figure)."""
-    row = {"notebook": name, "manager": f.manager if f else None}
-    if f is None:
-        f_keys = ("reps", "held_4wk", "expected_4wk", "held_4wk_rate", "held_13wk", "expected_13wk",
-                  "held_13wk_rate", "hours_per_rep_this_month", "hours_per_rep_last_month", "hours_target",
-                  "reps_under_hours_target_last_month", "reps_overdue_meeting", "kept_on_time", "kept_late",
-                  "done_date_unknown", "kept_on_time_rate", "reps_below_goal", "reps_behaviour", "reps_skill",
-                  "reps_on_track", "reps_no_figures")
-        row.update(dict.fromkeys(f_keys))
-        for kpi, _ in kpis:
-            row[f"{kpi}_on_goal"] = row[f"{kpi}_reps"] = None
-        row.update(newest_note=None, days_since_newest_note=None)
-        return row
-    row.update({
+def _figures(f: TeamFigures, kpis, today: dt.date) -> dict:
+    """One notebook's (or the total's) figures under their JSON keys."""
+    row = {
         "reps": f.reps,
         "held_4wk": f.held_4wk, "expected_4wk": f.expected_4wk, "held_4wk_rate": f.held_rate("4wk"),
         "held_13wk": f.held_13wk, "expected_13wk": f.expected_13wk, "held_13wk_rate": f.held_rate("13wk"),
@@ -83,7 +71,7 @@ def _record(name: str | None, f: TeamFigures | None, kpis, today: dt.date) -> di
         "kept_on_time_rate": f.kept_on_time_rate,
         "reps_below_goal": f.reps_below_goal, "reps_behaviour": f.reps_behaviour, "reps_skill": f.reps_skill,
         "reps_on_track": f.reps_on_track, "reps_no_figures": f.reps_no_figures,
-    })
+    }
     for kpi, _ in kpis:
         spec = f.kpis[kpi]
         row[f"{kpi}_on_goal"], row[f"{kpi}_reps"] = spec["on_goal"], spec["with_figure"]
@@ -93,28 +81,20 @@ def _record(name: str | None, f: TeamFigures | None, kpis, today: dt.date) -> di
 
 
 def records(r: Rollup) -> list[dict]:
-    """One flat record per notebook, then the total (``"total": true``): what JSON and CSV print."""
+    """One flat record per notebook, then the total (``"total": true``): what JSON and CSV print.
+    Every record has every key; a figure that is not there (a notebook not read) is None."""
     out = []
     for team in r.teams:
-        row = {"total": False, **_record(team.entry.name, team.figures, r.kpis, r.today)}
-        row.update(in_total=team.whole, notes_not_read=len(team.unread), note_warnings=team.warnings,
-                   stale=team.figures.stale(r.today) if team.figures else None,
-                   problem=team.error, pulled=team.pulled)
-        out.append(row)
-    row = {"total": True, **_record(None, r.total, r.kpis, r.today)}
-    row["manager"] = None
-    row.update(in_total=None, notes_not_read=None, note_warnings=None, stale=None, problem=None, pulled=None,
-               notebooks_in_total=len(r.counted), notebooks=len(r.teams))
-    out.append(row)
-    return out
-
-
-def keys(r: Rollup) -> list[str]:
-    """The records' keys in order (the CSV header, also when a key is missing from a row)."""
-    found: dict[str, None] = {}
-    for row in records(r):
-        found.update(dict.fromkeys(row))
-    return list(found)
+        f = team.figures
+        out.append({"total": False, "notebook": team.entry.name, "manager": f.manager if f else None,
+                    **(_figures(f, r.kpis, r.today) if f else {}),
+                    "in_total": team.whole, "notes_not_read": len(team.unread), "note_warnings": team.warnings,
+                    "stale": f.stale(r.today) if f else None, "problem": team.error, "pulled": team.pulled})
+    out.append({"total": True, "notebook": None, "manager": None,
+                **(_figures(r.total, r.kpis, r.today) if r.total else {}),
+                "notebooks_in_total": len(r.counted), "notebooks": len(r.teams)})
+    order = dict.fromkeys(k for row in sorted(out, key=lambda row: "reps" not in row) for k in row)
+    return [{k: row.get(k) for k in order} for row in out]
 
 
 # ----------------------------------------------------------------- texts ---

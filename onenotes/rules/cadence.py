@@ -112,45 +112,52 @@ def needs_meeting(health: RepCadence) -> bool:
     return health.overdue or health.last_meeting is None
 
 
+def meeting_minutes(value) -> float | None:
+    """A note's ``duration_minutes`` when it is a usable length (more than 0, less than a day), else None
+    (the meeting then counts ``default_duration_minutes``)."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 24 * 60
+    return value if ok else None
+
+
 def cadence_health(book: Notebook, today: dt.date) -> list[RepCadence]:
-    cfg = book.config
-    rows = []
-    for slug in book.reps():
-        notes = [n for n in book.notes_of(slug) if n.date <= today]
-        dates = sorted({n.date for n in notes})
-        last = dates[-1] if dates else None
-        due = None
-        if last is not None:
-            try:
-                # The due date ignores "not before today": it may lie in the past.
-                due = next_meeting(last, dt.date.min, cfg.cadence, cfg.meeting_day)
-            except OverflowError:
-                due = None
-        days_late = (today - due).days if due is not None and due < today else 0
+    return [rep_cadence(book.config, slug, [(n.date, meeting_minutes(n.meta.get("duration_minutes")))
+                                            for n in book.notes_of(slug)], today)
+            for slug in book.reps()]
 
-        def month(back: int):
-            start, end = _month_start(today, back), _month_start(today, back - 1)
-            chosen = [n for n in notes if start <= n.date < end or (end == dt.date.max and n.date == end)]
-            minutes = 0.0
-            for n in chosen:
-                value = n.meta.get("duration_minutes")
-                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 24 * 60
-                minutes += value if ok else cfg.default_duration_minutes
-            return len(chosen), round(minutes / 60, 2)
 
-        this_count, this_hours = month(0)
-        last_count, last_hours = month(1)
-        missed = streak = 0
-        counting_streak = True
-        for k, _, _, met in period_meetings(cfg, dates, today, QUARTER_DAYS):
-            if not met and k > 0:  # the current period is still open
-                missed += 1
-            if counting_streak:
-                if met:
-                    streak += 1
-                elif k > 0:
-                    counting_streak = False
-        rows.append(RepCadence(
-            slug, last, (today - last).days if last else None, due, days_late > 0, days_late,
-            this_count, this_hours, last_count, last_hours, cfg.coaching_hours_target, missed, streak))
-    return rows
+def rep_cadence(cfg: Config, slug: str, meetings: list[tuple[dt.date, float | None]], today: dt.date) -> RepCadence:
+    """One rep's cadence as of ``today`` from their meetings: (date, minutes or None for the
+    default length), those dated after ``today`` left out."""
+    meetings = [(day, minutes) for day, minutes in meetings if day <= today]
+    dates = sorted({day for day, _ in meetings})
+    last = dates[-1] if dates else None
+    due = None
+    if last is not None:
+        try:
+            # The due date ignores "not before today": it may lie in the past.
+            due = next_meeting(last, dt.date.min, cfg.cadence, cfg.meeting_day)
+        except OverflowError:
+            due = None
+    days_late = (today - due).days if due is not None and due < today else 0
+
+    def month(back: int):
+        start, end = _month_start(today, back), _month_start(today, back - 1)
+        chosen = [minutes for day, minutes in meetings
+                  if start <= day < end or (end == dt.date.max and day == end)]
+        total = sum(cfg.default_duration_minutes if minutes is None else minutes for minutes in chosen)
+        return len(chosen), round(total / 60, 2)
+
+    this_count, this_hours = month(0)
+    last_count, last_hours = month(1)
+    missed = streak = 0
+    counting_streak = True
+    for k, _, _, met in period_meetings(cfg, dates, today, QUARTER_DAYS):
+        if not met and k > 0:  # the current period is still open
+            missed += 1
+        if counting_streak:
+            if met:
+                streak += 1
+            elif k > 0:
+                counting_streak = False
+    return RepCadence(slug, last, (today - last).days if last else None, due, days_late > 0, days_late,
+                      this_count, this_hours, last_count, last_hours, cfg.coaching_hours_target, missed, streak)

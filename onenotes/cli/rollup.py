@@ -45,11 +45,10 @@ def command(ctx, notebooks, config_path, pull, today_text, fmt, out):
     from onenotes.rules.rollup_config import ROLLUP_NAME, from_paths
     from onenotes.views.rollup import build_rollup
 
-    if (ctx.find_root().obj or {}).get("notebook"):
-        raise BadInputError("rollup reads the notebooks given after it, or those in rollup.yaml; "
-                            "not --notebook", hint="onenotes rollup NOTEBOOK... or onenotes rollup --config rollup.yaml")
-    if notebooks and config_path:
-        raise BadInputError("give the notebooks, or --config, not both")
+    given = (ctx.find_root().obj or {}).get("notebook")  # the global --notebook: a roll-up of that one
+    if sum(map(bool, (notebooks, config_path, given))) > 1:
+        raise BadInputError("give the notebooks, --config or --notebook, not two of them")
+    notebooks = notebooks or ((given,) if given else ())
     if out is not None and out.endswith(("/", os.sep)):
         raise click.BadParameter(f"{clean(out)} names a folder; give a file name such as "
                                  f"{clean(out)}rollup.html", param_hint="'--out'")

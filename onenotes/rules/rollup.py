@@ -28,9 +28,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from onenotes.rules.accountability import accountability, kept_on_time_rate
-from onenotes.rules.cadence import cadence_health, held_against_expected, needs_meeting, period_days, \
-    period_meetings
-from onenotes.rules.diagnosis import diagnose
+from onenotes.rules.cadence import held_against_expected, meeting_minutes, needs_meeting, period_days, \
+    period_meetings, rep_cadence
+from onenotes.rules.diagnosis import VERDICTS, diagnose
 from onenotes.rules.kpis import scorecard
 
 WINDOWS = {"4wk": 28, "13wk": 91}  # the one-on-ones held are counted over these many days
@@ -99,17 +99,63 @@ class TeamFigures:
         return (today - self.newest_note).days > STALE_PERIODS * self.period_days
 
 
-def team_figures(book, today: dt.date) -> TeamFigures:
-    """The figures of one notebook (:class:`onenotes.reading.notebook.Notebook`) as of ``today``:
-    notes dated after it are left out, as ``report`` leaves them out."""
+@dataclass
+class TeamFacts:
+    """What a notebook's figures come from, apart from the day: each rep's meetings, and what
+    the notes say whatever the day (kept on time, the diagnosis, the KPIs on goal).
+
+    :func:`figures_on` makes the figures of any day from them: the day only moves the
+    windows and months of the meetings, and who is overdue.  (They hold for a later day
+    as long as no note is dated after the first, and no KPI's goal is a pace
+    (:func:`facts_vary_by_day`).)
+    """
+
+    manager: str
+    meetings: dict  # rep -> [[date, minutes or None for the default length]], every rep (none: [])
+    kept_on_time: int  # the reps' own commitments (rules.accountability)
+    kept_late: int
+    done_date_unknown: int
+    verdicts: dict  # diagnosis verdict -> reps
+    kpis: dict  # KPI name -> {"kind", "label", "on_goal", "with_figure"} (see TeamFigures)
+
+
+def facts_vary_by_day(cfg) -> bool:
+    """A KPI whose goal is per week, month or quarter is judged on pace as of the day."""
+    return any(k.period for k in cfg.kpis.values())
+
+
+def team_facts(book, today: dt.date) -> TeamFacts:
+    """The facts of a notebook (:class:`onenotes.reading.notebook.Notebook`) from its notes
+    dated ``today`` or earlier, as ``report`` reads them."""
     book = book.as_of(today)
     cfg = book.config
     reps = book.reps()
-    health = cadence_health(book, today)
+    kept = accountability(book, today=today, owner="rep")
+    verdicts = [diagnose(book, slug).verdict for slug in reps]
+    kpis = {name: {"kind": k.kind, "label": k.title, "on_goal": 0, "with_figure": 0}
+            for name, k in cfg.kpis.items()}
+    for row in scorecard(book, None, 1, today):
+        if row.attainment is not None:
+            kpis[row.kpi]["with_figure"] += 1
+            kpis[row.kpi]["on_goal"] += row.attainment >= cfg.diagnosis.on_target
+    return TeamFacts(
+        manager=cfg.manager,
+        meetings={slug: [[n.date, meeting_minutes(n.meta.get("duration_minutes"))] for n in book.notes_of(slug)]
+                  for slug in reps},
+        kept_on_time=sum(a.kept_on_time for a in kept), kept_late=sum(a.kept_late for a in kept),
+        done_date_unknown=sum(a.done_date_unknown for a in kept),
+        verdicts={verdict: verdicts.count(verdict) for verdict in VERDICTS}, kpis=kpis)
+
+
+def figures_on(facts: TeamFacts, cfg, today: dt.date) -> TeamFigures:
+    """The figures of a notebook with ``cfg`` (its onenotes.yaml) as of ``today``, from its facts."""
+    health = [rep_cadence(cfg, slug, meetings, today) for slug, meetings in facts.meetings.items()]
     windows = {name: [0, 0] for name in WINDOWS}
     periods: dict[tuple, list[int]] = {}
-    for slug in reps:
-        dates = sorted({n.date for n in book.notes_of(slug)})
+    newest = None
+    for meetings in facts.meetings.values():
+        dates = sorted({day for day, _ in meetings if day <= today})
+        newest = max(newest or dates[-1], dates[-1]) if dates else newest
         for name, days in WINDOWS.items():
             held, expected = held_against_expected(cfg, dates, today, days)
             windows[name][0] += held
@@ -119,17 +165,8 @@ def team_figures(book, today: dt.date) -> TeamFigures:
                 counts = periods.setdefault((start, end), [0, 0])
                 counts[0] += met
                 counts[1] += 1
-    kept = accountability(book, today=today, owner="rep")
-    verdicts = [diagnose(book, slug).verdict for slug in reps]
-    on_target = cfg.diagnosis.on_target
-    kpis = {name: {"kind": k.kind, "label": k.title, "on_goal": 0, "with_figure": 0}
-            for name, k in cfg.kpis.items()}
-    for row in scorecard(book, None, 1, today):
-        if row.attainment is not None:
-            kpis[row.kpi]["with_figure"] += 1
-            kpis[row.kpi]["on_goal"] += row.attainment >= on_target
     return TeamFigures(
-        manager=cfg.manager, cadence=cfg.cadence.text, period_days=period_days(cfg), reps=len(reps),
+        manager=facts.manager, cadence=cfg.cadence.text, period_days=period_days(cfg), reps=len(facts.meetings),
         held_4wk=windows["4wk"][0], expected_4wk=windows["4wk"][1],
         held_13wk=windows["13wk"][0], expected_13wk=windows["13wk"][1],
         hours_this_month=round(sum(h.hours_this_month for h in health), 2),
@@ -137,15 +174,18 @@ def team_figures(book, today: dt.date) -> TeamFigures:
         hours_target=cfg.coaching_hours_target,
         reps_under_target_last_month=sum(h.hours_last_month < h.hours_target for h in health),
         reps_overdue=sum(needs_meeting(h) for h in health),
-        kept_on_time=sum(a.kept_on_time for a in kept), kept_late=sum(a.kept_late for a in kept),
-        done_date_unknown=sum(a.done_date_unknown for a in kept),
-        reps_on_track=verdicts.count("on_track"), reps_behaviour=verdicts.count("behaviour"),
-        reps_skill=verdicts.count("skill"), reps_no_figures=verdicts.count("no_figures"),
-        on_target=on_target,
-        newest_note=max((n.date for n in book.notes), default=None),
-        kpis=kpis,
+        kept_on_time=facts.kept_on_time, kept_late=facts.kept_late, done_date_unknown=facts.done_date_unknown,
+        reps_on_track=facts.verdicts["on_track"], reps_behaviour=facts.verdicts["behaviour"],
+        reps_skill=facts.verdicts["skill"], reps_no_figures=facts.verdicts["no_figures"],
+        on_target=cfg.diagnosis.on_target, newest_note=newest, kpis=facts.kpis,
         periods=[[start, end, held, due] for (start, end), (held, due) in sorted(periods.items())],
     )
+
+
+def team_figures(book, today: dt.date) -> TeamFigures:
+    """The figures of one notebook as of ``today``: notes dated after it are left out, as
+    ``report`` leaves them out."""
+    return figures_on(team_facts(book, today), book.config, today)
 
 
 # ------------------------------------------------------------ across teams ---

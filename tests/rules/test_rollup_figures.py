@@ -10,9 +10,9 @@ from hypothesis import given, settings, strategies as st
 from conftest import EXAMPLE, examples
 from onenotes.errors import BadInputError, ConfigError
 from onenotes.reading.notebook import load_notebook
-from onenotes.reading.rollup import _figures_from, _figures_to, read_rollup_config
-from onenotes.rules.rollup import (TeamFigures, kpis_not_shared, settings_that_differ, shared_kpis,
-                                   team_figures, total)
+from onenotes.reading.rollup import _facts_from, _facts_to, read_rollup_config
+from onenotes.rules.rollup import (TeamFigures, figures_on, kpis_not_shared, settings_that_differ, shared_kpis,
+                                   team_facts, team_figures, total)
 from onenotes.rules.rollup_config import from_paths
 
 TODAY = dt.date(2026, 11, 23)
@@ -87,22 +87,32 @@ def test_the_example_notebook_in_figures():
         (dt.date(2026, 9, 25) + dt.timedelta(days=7 * i), 2 if i == 4 else 3, 3) for i in range(8)]
 
 
-def test_the_memo_gives_back_exactly_the_figures_it_kept():
-    f = team_figures(load_notebook(EXAMPLE), TODAY)
+def test_the_memo_gives_back_exactly_the_facts_it_kept():
     import json
 
-    assert _figures_from(json.loads(json.dumps(_figures_to(f)))) == f
+    facts = team_facts(load_notebook(EXAMPLE), TODAY)
+    assert _facts_from(json.loads(json.dumps(_facts_to(facts)))) == facts
+
+
+def test_the_facts_of_a_notebook_make_its_figures_on_any_later_day():
+    book = load_notebook(EXAMPLE)
+    facts = team_facts(book, TODAY)  # no note after November 23
+    for day in (TODAY, dt.date(2026, 11, 30), dt.date(2026, 12, 15)):
+        assert figures_on(facts, book.config, day) == team_figures(book, day)
+    assert figures_on(facts, book.config, dt.date(2026, 12, 15)).hours_last_month == 7.75  # November's
 
 
 @pytest.mark.parametrize("damage", [
-    lambda d: d.pop("reps"), lambda d: d.update(periods=[["x"]]), lambda d: d.update(extra=1),
-    lambda d: d.update(kpis=[1]), lambda d: d.update(newest_note="2026-13-01"),
+    lambda d: d.pop("kept_late"), lambda d: d.update(meetings={"ann": [["x", 60]]}), lambda d: d.update(extra=1),
+    lambda d: d.update(kpis=[1]), lambda d: d["kpis"]["revenue"].pop("label"),
+    lambda d: d["verdicts"].update(skill="2"), lambda d: d.update(verdicts=None),
+    lambda d: d.update(meetings={"ann": [["2026-11-02", "sixty"]]}), lambda d: d.update(kept_on_time=1.5),
 ])
-def test_damaged_figures_in_the_memo_raise_what_the_memo_catches(damage):
-    data = _figures_to(team())
+def test_damaged_facts_in_the_memo_raise_what_the_memo_catches(damage):
+    data = _facts_to(team_facts(load_notebook(EXAMPLE), TODAY))
     damage(data)
-    with pytest.raises((KeyError, TypeError, ValueError)):
-        _figures_from(data)
+    with pytest.raises((KeyError, TypeError, ValueError, AttributeError)):
+        _facts_from(data)
 
 
 def test_folders_given_on_the_command_line_are_named_by_their_folders(tmp_path):

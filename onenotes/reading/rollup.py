@@ -197,8 +197,6 @@ class Memo:
         only when the facts depend on it: a note dated after it, a KPI judged on pace."""
         from hashlib import blake2b as _blake2b
 
-        from onenotes.reading.notebook import note_identity
-
         keys = book.stat_keys()
         if keys is None:
             return None
@@ -209,7 +207,8 @@ class Memo:
             config = b""
         except OSError:
             return None
-        later = any((ident := note_identity(rel)) is not None and ident[1] > today for rel in book.scan.notes)
+        # Notes are named for their day (YYYY-MM-DD...): ISO days compare as text.
+        later = max((rel.rsplit("/", 1)[-1][:10] for rel in book.scan.notes), default="") > today.isoformat()
         day = today.isoformat() if later or facts_vary_by_day(book.config) else ""
         digest = _blake2b(f"{day}\0".encode(), digest_size=16)
         digest.update(config + b"\0")

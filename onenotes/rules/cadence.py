@@ -11,6 +11,7 @@ the last quarter (13 weeks), and the current on-cadence streak.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from onenotes.rules.config import Config
@@ -92,7 +93,8 @@ def period_meetings(cfg: Config, dates: list[dt.date], today: dt.date,
     for k, start, end in cadence_periods(cfg, today, days // period_days(cfg) + 1):
         if first is None or end < first:
             break
-        found.append((k, start, end, any(start <= d <= end for d in dates)))
+        i = bisect_left(dates, start)  # the first meeting on or after the period's first day
+        found.append((k, start, end, i < len(dates) and dates[i] <= end))
     return found
 
 

@@ -222,12 +222,15 @@ class Memo:
         if not isinstance(kept, dict) or kept.get("key") != key:
             return None
         try:
+            if kept["sum"] != _checksum(kept["facts"]):
+                return None  # changed since it was written: worked out afresh
             return _facts_from(kept["facts"])
         except (KeyError, TypeError, ValueError, AttributeError):
-            return None  # damaged: computed afresh
+            return None  # damaged: worked out afresh
 
     def put(self, folder: str, key: str, facts: TeamFacts) -> None:
-        self.kept[os.path.realpath(folder)] = {"key": key, "facts": _facts_to(facts)}
+        data = _facts_to(facts)
+        self.kept[os.path.realpath(folder)] = {"key": key, "facts": data, "sum": _checksum(data)}
         self.changed = True
 
     def save(self) -> None:
@@ -246,20 +249,23 @@ class Memo:
             pass
 
 
+def _checksum(data) -> str:
+    """A checksum of kept facts, so that a byte changed in the file is caught, not counted."""
+    from hashlib import blake2b
+
+    return blake2b(json.dumps(data, sort_keys=True, separators=(",", ":")).encode(), digest_size=8).hexdigest()
+
+
 def _facts_to(facts: TeamFacts) -> dict:
     data = asdict(facts)
-    data["meetings"] = {rep: [[day.isoformat(), minutes] for day, minutes in meetings]
-                        for rep, meetings in facts.meetings.items()}
+    data["meetings"] = [[[day.isoformat(), minutes] for day, minutes in meetings] for meetings in facts.meetings]
     return data
 
 
 def _facts_from(data: dict) -> TeamFacts:
     data = dict(data)
-    meetings = {}
-    for rep, kept in data["meetings"].items():
-        meetings[str(rep)] = [[dt.date.fromisoformat(day), None if minutes is None else float(minutes)]
-                              for day, minutes in kept]
-    data["meetings"] = meetings
+    data["meetings"] = [[[dt.date.fromisoformat(day), None if minutes is None else float(minutes)]
+                         for day, minutes in kept] for kept in data["meetings"]]
     facts = TeamFacts(**data)
     counts = [facts.kept_on_time, facts.kept_late, facts.done_date_unknown, *map(facts.verdicts.get, VERDICTS)]
     for spec in facts.kpis.values():

@@ -18,7 +18,8 @@ explain them.  Every figure is one the manager's own commands print, added up:
 * the date of the newest note, so that a stale notebook shows.
 
 Only counts, rates, dates, the manager's name and the KPIs' names and labels
-from ``onenotes.yaml`` leave this module: never a rep's name, a commitment's
+from ``onenotes.yaml`` leave this module (:class:`TeamFacts` and
+:class:`TeamFigures` hold nothing else): never a rep's name, a commitment's
 words or any other text of a note.  No I/O here: the notebook comes read.
 """
 
@@ -111,7 +112,7 @@ class TeamFacts:
     """
 
     manager: str
-    meetings: dict  # rep -> [[date, minutes or None for the default length]], every rep (none: [])
+    meetings: list  # per rep (every rep, unnamed): [[date, minutes or None for the default length]]
     kept_on_time: int  # the reps' own commitments (rules.accountability)
     kept_late: int
     done_date_unknown: int
@@ -140,8 +141,8 @@ def team_facts(book, today: dt.date) -> TeamFacts:
             kpis[row.kpi]["on_goal"] += row.attainment >= cfg.diagnosis.on_target
     return TeamFacts(
         manager=cfg.manager,
-        meetings={slug: [[n.date, meeting_minutes(n.meta.get("duration_minutes"))] for n in book.notes_of(slug)]
-                  for slug in reps},
+        meetings=[[[n.date, meeting_minutes(n.meta.get("duration_minutes"))] for n in book.notes_of(slug)]
+                  for slug in reps],
         kept_on_time=sum(a.kept_on_time for a in kept), kept_late=sum(a.kept_late for a in kept),
         done_date_unknown=sum(a.done_date_unknown for a in kept),
         verdicts={verdict: verdicts.count(verdict) for verdict in VERDICTS}, kpis=kpis)
@@ -149,11 +150,11 @@ def team_facts(book, today: dt.date) -> TeamFacts:
 
 def figures_on(facts: TeamFacts, cfg, today: dt.date) -> TeamFigures:
     """The figures of a notebook with ``cfg`` (its onenotes.yaml) as of ``today``, from its facts."""
-    health = [rep_cadence(cfg, slug, meetings, today) for slug, meetings in facts.meetings.items()]
+    health = [rep_cadence(cfg, "", meetings, today) for meetings in facts.meetings]
     windows = {name: [0, 0] for name in WINDOWS}
     periods: dict[tuple, list[int]] = {}
     newest = None
-    for meetings in facts.meetings.values():
+    for meetings in facts.meetings:
         dates = sorted({day for day, _ in meetings if day <= today})
         newest = max(newest or dates[-1], dates[-1]) if dates else newest
         for name, days in WINDOWS.items():

@@ -420,5 +420,10 @@ def test_a_damaged_memo_is_ignored(cli, director, trusted_stats):
         kept["facts"]["meetings"] = "garbage"
     memo.write_text(json.dumps(data))
     assert rollup(cli, director, "--format", "json").stdout == good
+    data = json.loads(memo.read_text())
+    for kept in data["notebooks"].values():  # well-formed, but not what was kept: no reps at all
+        kept["facts"]["meetings"] = []
+    memo.write_text(json.dumps(data))
+    assert rollup(cli, director, "--format", "json").stdout == good
     memo.write_text("{not json")
     assert rollup(cli, director, "--format", "json").stdout == good

@@ -103,10 +103,11 @@ def test_the_facts_of_a_notebook_make_its_figures_on_any_later_day():
 
 
 @pytest.mark.parametrize("damage", [
-    lambda d: d.pop("kept_late"), lambda d: d.update(meetings={"ann": [["x", 60]]}), lambda d: d.update(extra=1),
+    lambda d: d.pop("kept_late"), lambda d: d.update(meetings=[[["x", 60]]]), lambda d: d.update(extra=1),
     lambda d: d.update(kpis=[1]), lambda d: d["kpis"]["revenue"].pop("label"),
     lambda d: d["verdicts"].update(skill="2"), lambda d: d.update(verdicts=None),
-    lambda d: d.update(meetings={"ann": [["2026-11-02", "sixty"]]}), lambda d: d.update(kept_on_time=1.5),
+    lambda d: d.update(meetings=[[["2026-11-02", "sixty"]]]), lambda d: d.update(kept_on_time=1.5),
+    lambda d: d.update(meetings={"ann": []}),
 ])
 def test_damaged_facts_in_the_memo_raise_what_the_memo_catches(damage):
     data = _facts_to(team_facts(load_notebook(EXAMPLE), TODAY))

@@ -46,7 +46,7 @@ class RollupConfig:
 
 
 def rollup_error(path: str, line: int, message: str, hint: str | None = None) -> ConfigError:
-    problem = Problem(os.fspath(path), line, 0, "error", "rollup-config", message, hint)
+    problem = Problem(os.fspath(path), line, 0, "error", "config", message, hint)
     return ConfigError(problem.format(), problem=problem)
 
 

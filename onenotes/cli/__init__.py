@@ -35,6 +35,7 @@ COMMANDS = {
     "done": ("onenotes.cli.done", "Mark commitments done in the rep's latest note (a one-line edit)."),
     "drop": ("onenotes.cli.drop", "Mark commitments dropped, with an optional reason."),
     "import-metrics": ("onenotes.cli.import_metrics", "Write KPI actuals from a CRM report (CSV) into the notes."),
+    "rollup": ("onenotes.cli.rollup", "A director's roll-up across managers' notebooks: cadence, coaching, follow-through."),
 }
 
 

@@ -196,6 +196,15 @@ class Notebook:
                 return rel
         return None
 
+    def stat_keys(self) -> dict[str, str | None] | None:
+        """Each note's stat key as this run read it (path -> key), when every key vouches for
+        its note's content: None when the notes were read without the cache, or one changed
+        too recently for its stat to tell a later edit (a racy note, see the cache)."""
+        loaded = self._loaded
+        if loaded is None or any(row.racy for row in loaded.rows.values()):
+            return None
+        return loaded.keys
+
     def notes_not_read(self, rep: str) -> list[Problem]:
         """Why some of ``rep``'s notes were not read, or nothing when every one was read whole:
         a note the walk found that could not be read or parsed, and a place skipped that

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from onenotes.rules.accountability import RepAccountability, accountability
-from onenotes.rules.cadence import RepCadence, cadence_health, cadence_periods
+from onenotes.rules.cadence import RepCadence, cadence_health, cadence_periods, needs_meeting
 from onenotes.views.report.charts import MARKER
 from onenotes.rules.diagnosis import Diagnosis, diagnose
 from onenotes.errors import RefusedError, WriteError
@@ -108,7 +108,7 @@ class Report:
     @property
     def reps_overdue_meeting(self) -> list[RepReport]:
         """Reps late for their one-on-one, and reps who never had one."""
-        return [r for r in self.reps if r.cadence.overdue or r.cadence.last_meeting is None]
+        return [r for r in self.reps if needs_meeting(r.cadence)]
 
 
 def build_report(book: Notebook, today: dt.date, weeks: int = 8,

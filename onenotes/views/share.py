@@ -37,7 +37,8 @@ from pathlib import Path
 
 from onenotes.errors import BadInputError, RefusedError
 from onenotes.reading.note import MAX_NOTE_BYTES, Mention, Note, decode, has_frontmatter, split_frontmatter
-from onenotes.reading.notebook import NOTE_NAME, Notebook, note_identity, read_bytes, read_note
+from onenotes.reading.notebook import NOTE_NAME, Notebook, note_identity, read_bytes
+from onenotes.reading.notefile import read_note
 from onenotes.rules.kpis import reading
 from onenotes.views.formats import clean_block, format_number, format_percent
 from onenotes.text import plural

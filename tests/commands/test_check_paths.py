@@ -336,7 +336,7 @@ def test_the_pre_commit_hook_passes_staged_notes_and_the_config():
 @pytest.fixture
 def parses(monkeypatch):
     """The notes parsed in this process since the fixture started: (path, whole?)."""
-    import onenotes.reading.notebook as notebook_module
+    import onenotes.reading.notefile as notebook_module
 
     calls = []
     real = notebook_module.parse_note_bytes

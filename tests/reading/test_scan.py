@@ -25,11 +25,11 @@ from onenotes.reading.notebook import (
     find_root,
     load_notebook,
     read_bytes,
-    read_note,
     resolve_rep,
     scan,
     slugify,
 )
+from onenotes.reading.notefile import read_note
 
 
 def problem_codes(problems):

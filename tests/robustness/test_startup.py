@@ -20,7 +20,7 @@ import sys
 import pytest
 
 import onenotes
-import onenotes.reading.cache as cache
+from onenotes.reading.cache import key as cache  # the format version and the racy window
 from conftest import EXAMPLE, ROOT, TODAY
 from onenotes.records import FACTORY, Factory, FrozenRecord, Record, fields
 

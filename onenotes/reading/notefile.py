@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from typing import TYPE_CHECKING
 
 from onenotes.errors import NoteError, Problem
+from onenotes.reading.notebook import NOTE_NAME, note_identity, read_file
 
 if TYPE_CHECKING:
     from onenotes.reading.note import Note, ReadOptions
@@ -29,11 +31,18 @@ def note_bytes(root: str | os.PathLike, rel: str) -> bytes:
     return note_file(root, rel)[0]
 
 
+def _parser():
+    """The note parser, imported when the first note is parsed, not with this module: a
+    warm run parses none (an import statement in the functions below would run twice a note)."""
+    note = sys.modules.get("onenotes.reading.note")
+    if note is None:
+        from onenotes.reading import note
+    return note
+
+
 def note_file(root: str | os.PathLike, rel: str) -> tuple[bytes, os.stat_result]:
     """A note's bytes and its stat as opened; :class:`NoteError` when it cannot be read."""
-    from onenotes.reading.note import MAX_NOTE_BYTES
-    from onenotes.reading.notebook import read_file
-
+    MAX_NOTE_BYTES = _parser().MAX_NOTE_BYTES
     _identity(rel)
     try:
         return read_file(os.path.join(root, rel), MAX_NOTE_BYTES)
@@ -53,8 +62,7 @@ def parse_note_bytes(rel: str, data: bytes, options: ReadOptions, commitments_on
 
     ``commitments_only``: see :func:`onenotes.reading.note.parse_note` (no metrics, plans or
     their problems): only the cache asks for it, for the index it keeps."""
-    from onenotes.reading import note
-
+    note = _parser()
     rep, date, seq = _identity(rel)
     return note.parse_note(note.decode(data, rel), rel, rep, date, seq, options, commitments_only)
 
@@ -67,8 +75,6 @@ def _identity(rel: str) -> tuple[str, dt.date, int]:
 
     Reading a note asks twice (:func:`note_file`, then :func:`parse_note_bytes`): the
     answer for the path asked last is kept."""
-    from onenotes.reading.notebook import NOTE_NAME, note_identity
-
     global _last_identity
     last_rel, ident = _last_identity
     if rel == last_rel:

@@ -230,13 +230,28 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name}: a plain value names no global")
 
 
+_PICKLERS: list = []  # (pickler, its output) pairs free for the next dump_plain
+
+
 def dump_plain(value) -> bytes:
-    """A tree of plain values (text, numbers, None, lists, tuples...) as a pickle that names no global."""
-    out = io.BytesIO()
-    pickler = _PlainPickler(out, protocol=5)
-    pickler.fast = True  # no memo: the value is a tree built here (nothing shared, no cycle)
+    """A tree of plain values (text, numbers, None, lists, tuples...) as a pickle that names no global.
+
+    Every row of a first run is summed this way, and its commitments written: a
+    pickler is kept for the next value (docs/performance.md, "Parsing fast"), taken
+    from the list and put back after a dump that went through (a pickler that
+    failed mid-dump is dropped)."""
+    try:
+        pickler, out = _PICKLERS.pop()
+        out.seek(0)
+        out.truncate()
+    except IndexError:
+        out = io.BytesIO()
+        pickler = _PlainPickler(out, protocol=5)
+        pickler.fast = True  # no memo: the value is a tree built here (nothing shared, no cycle)
     pickler.dump(value)
-    return out.getvalue()
+    data = out.getvalue()
+    _PICKLERS.append((pickler, out))
+    return data
 
 
 def _load_plain(data, what: str) -> list:

@@ -208,38 +208,57 @@ def parse_and_fold(root: str | os.PathLike, rels: list[str], options, jobs: int 
     size = chunk_size(len(rels), jobs)
     count = rep_counts(rels)  # a rep too big for one chunk is folded by the caller, so that every core gets work
     try:
-        results = _pooled(base, chunks(rels, size, frozenset(rep for rep in fold if count[rep] <= size), jobs),
-                          options, now, keep, jobs)
+        return _pooled(base, chunks(rels, size, frozenset(rep for rep in fold if count[rep] <= size), jobs),
+                       options, now, keep, jobs)
     except OSError:  # no processes to be had here: one core it is
         return _parse_paused(base, rels, options, now, here, fold)
-    ledgers: dict[str, bytes] = {}
-    rows: list[Row] = []
-    for states, folded in results:
-        rows.extend(Row(*state) for state in states)
-        ledgers.update(folded)
-    return rows, ledgers
 
 
-def _pooled(base: str, work: list[tuple[list[str], frozenset]], options, now: int, keep: str, jobs: int) -> list:
-    """The results of :func:`parse_sent` for each chunk of ``work``, from a pool of ``jobs``
-    processes.  OSError when the pool cannot be made or breaks; interrupted, the chunks not
-    begun are cancelled and the pool's processes are waited for."""
+def _pooled(base: str, work: list[tuple[list[str], frozenset]], options, now: int, keep: str,
+            jobs: int) -> tuple[list[Row], dict[str, bytes]]:
+    """:func:`parse_and_fold` of the chunks ``work`` by a pool of ``jobs - 1`` processes and
+    this one.  The pool is given the chunks from the first, two per worker at a time (one
+    to parse, the next one waiting); this process parses the chunks from the last, its
+    rows kept as they are (not sent, nothing to decode).  OSError when the pool cannot
+    be made or breaks; interrupted, the chunks given to the pool are waited for."""
     import concurrent.futures
     import multiprocessing
 
     import onenotes.reading.note  # noqa: F401  (loaded once here, before the workers start)
 
+    here = "both" if keep == "data" else keep
     try:
-        pool = concurrent.futures.ProcessPoolExecutor(min(jobs, len(work)), mp_context=multiprocessing.get_context())
+        pool = concurrent.futures.ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context())
     except (OSError, ValueError) as exc:
         raise OSError(f"no process pool: {exc}") from exc
+    done: dict[int, tuple[list[Row], dict[str, bytes]]] = {}
+    given: dict[concurrent.futures.Future, int] = {}  # chunk given to the pool -> its number
+    first, last = 0, len(work) - 1  # the chunks no process has taken yet
     try:
-        futures = [pool.submit(parse_sent, base, rels, options, now, keep, fold) for rels, fold in work]
-        return [future.result() for future in futures]
+        while first <= last or given:
+            while first <= last and len(given) < 2 * (jobs - 1):
+                rels, fold = work[first]
+                given[pool.submit(parse_sent, base, rels, options, now, keep, fold)] = first
+                first += 1
+            if first <= last:
+                rels, fold = work[last]
+                done[last] = _parse_paused(base, rels, options, now, here, fold)
+                last -= 1
+            else:
+                concurrent.futures.wait(given, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in [f for f in given if f.done()]:
+                states, folded = future.result()
+                done[given.pop(future)] = [Row(*state) for state in states], folded
     except concurrent.futures.process.BrokenProcessPool as exc:
         raise OSError(f"the process pool broke: {exc}") from exc
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True)
+    rows: list[Row] = []
+    ledgers: dict[str, bytes] = {}
+    for number in range(len(work)):
+        rows.extend(done[number][0])
+        ledgers.update(done[number][1])
+    return rows, ledgers
 
 
 def chunk_size(notes: int, jobs: int) -> int:

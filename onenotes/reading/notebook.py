@@ -272,8 +272,9 @@ class Notebook:
 
     Read by :func:`load_notebook`, the notes are read when a command first asks
     about them, by a reader (:class:`onenotes.reading.cache.Loaded`) that decides
-    what to parse and what the cache keeps: asked for problems and open
-    commitments, it needs no whole note; asked for notes, it parses them whole.
+    what to parse and what the cache keeps: asked first for the open commitments
+    (or by ``check``), it reads notes for their commitments only; asked first for
+    the notes or their problems, it parses them whole.
     """
 
     def __init__(self, root: str | os.PathLike, config: Config, notes: list[Note] | None,

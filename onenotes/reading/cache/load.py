@@ -27,7 +27,8 @@ from __future__ import annotations
 import os
 import time
 
-from onenotes.errors import Problem
+from onenotes.errors import NoteError, Problem
+from onenotes.reading import notefile
 from onenotes.reading.cache import key
 from onenotes.reading.cache.codec import Damaged, decode, decode_checked, decode_entries, decode_mentions, \
     encode_entries, unpack
@@ -292,7 +293,7 @@ def _compare(root: str, rels: list[str], known: dict[str, str], special: dict[st
         if extra is not None:
             racy, digest, readable, problems = extra
             if racy:  # the stat cannot tell; the content can
-                if digest is None or file_digest(prefix + rel) != digest:
+                if digest is None or file_digest(root, rel) != digest:
                     todo.append(rel)
                     continue
                 if not key.racy(st, now):
@@ -303,14 +304,11 @@ def _compare(root: str, rels: list[str], known: dict[str, str], special: dict[st
     return keys, rows, todo, confirmed
 
 
-def file_digest(path: str) -> bytes | None:
+def file_digest(root: str, rel: str) -> bytes | None:
     """The content hash of a note (as a row keeps it); None when it cannot be read."""
-    from onenotes.reading.note import MAX_NOTE_BYTES
-    from onenotes.reading.notebook import read_bytes
-
     try:
-        return key.blake2b(read_bytes(path, MAX_NOTE_BYTES), digest_size=16).digest()
-    except (OSError, ValueError):
+        return key.blake2b(notefile.note_bytes(root, rel), digest_size=16).digest()
+    except NoteError:
         return None
 
 
@@ -348,10 +346,8 @@ class CommitmentNote:
     __slots__ = ("path", "rep", "date", "seq", "mentions")
 
     def __init__(self, path: str, mentions: list):
-        from onenotes.reading.notebook import note_identity
-
         self.path = path
-        self.rep, self.date, self.seq = note_identity(path)
+        self.rep, self.date, self.seq = notefile.note_identity(path)
         self.mentions = mentions
 
     @property

@@ -531,7 +531,7 @@ def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list
     """The notes at ``rels``, parsed whole, by path; and the problems of those that cannot be
     read.  In this process (a whole note sent back by a worker would cost more than its
     parse), with the cyclic collector paused: a parsed note makes no reference cycles
-    (tests/cache/test_cache.py), and the collector would walk the batch again and again."""
+    (tests/cache/test_parse.py), and the collector would walk the batch again and again."""
     import gc
 
     from onenotes.errors import NoteError

@@ -19,7 +19,7 @@ from onenotes.reading import notefile
 from onenotes.reading.cache import key
 from onenotes.reading.cache.codec import encode, encode_entries, encode_mentions, pack, pickle
 
-PARALLEL_MIN = 300  # below this many notes to parse, worker processes cost more than they save
+PARALLEL_MIN = 2000  # below this many notes to parse, starting the pool costs more than it saves (docs/performance.md)
 
 
 class Row:

@@ -112,7 +112,7 @@ __all__ = ["write", "note_text", "user_files", "TODAY", "EXAMPLE", "ROOT", "os"]
 
 @pytest.fixture(autouse=True)
 def _no_cache_by_default(monkeypatch, tmp_path_factory):
-    """Commands read every note afresh in tests (tests/cache/test_cache.py turns the cache on).
+    """Commands read every note afresh in tests (the tests of tests/cache/ turn the cache on).
 
     ``ONENOTES_TEST_CACHE=1 python -m pytest`` runs the whole suite through the
     cache instead; either way the user's own cache folder is never touched.

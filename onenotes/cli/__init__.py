@@ -141,8 +141,8 @@ def _end(code: int) -> None:
     Python's own exit would first free every object one by one (after a first run
     over 10,000 notes, about 15 ms) and run exit handlers; onenotes registers none,
     and has no child process and no write left pending by then: notes are written
-    and closed by the commands that write them, and the cache's last commit, which
-    runs in a thread while the command prints, was waited for (``_settle_cache``)."""
+    and closed by the commands that write them, and the cache commits each of its
+    writes before the call that made it returns."""
     try:
         if sys.stdout is not None:  # None when started with its output closed (`>&-`)
             sys.stdout.flush()
@@ -165,13 +165,6 @@ def _end(code: int) -> None:
     os._exit(code)
 
 
-def _settle_cache() -> None:
-    """Let the cache's last write finish committing (it does so while the command prints)."""
-    cache = sys.modules.get("onenotes.reading.cache")  # not imported: nothing was written
-    if cache is not None:
-        cache.settle()
-
-
 def _run(argv: list[str] | None) -> None:
     for stream in (sys.stdout, sys.stderr):  # a path that is not UTF-8 prints as its bytes
         try:
@@ -179,11 +172,8 @@ def _run(argv: list[str] | None) -> None:
         except (AttributeError, ValueError, OSError):
             pass
     try:
-        try:
-            # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
-            code = cli.main(args=argv, prog_name="onenotes", standalone_mode=False)
-        finally:
-            _settle_cache()
+        # Without standalone mode, click returns ctx.exit()'s code instead of exiting.
+        code = cli.main(args=argv, prog_name="onenotes", standalone_mode=False)
     except _onenotes_error() as exc:
         from onenotes.views.formats import clean_block
 

@@ -32,12 +32,9 @@ def use_cache(ctx: click.Context) -> bool:
     return not (obj.get("no_cache") or os.environ.get("ONENOTES_NO_CACHE", "") not in ("", "0"))
 
 
-def open_notebook(ctx: click.Context, notes: bool = True) -> Notebook:
-    """The notebook of this run, its notes read through the cache unless told not to.
-
-    ``notes=False``: the command reads only problems and open commitments.
-    """
-    return load_notebook(notebook_root(ctx), cache=use_cache(ctx), notes=notes)
+def open_notebook(ctx: click.Context) -> Notebook:
+    """The notebook of this run, its notes read through the cache unless told not to."""
+    return load_notebook(notebook_root(ctx), cache=use_cache(ctx))
 
 
 @contextlib.contextmanager

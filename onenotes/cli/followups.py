@@ -45,7 +45,7 @@ def command(ctx, rep, owner, overdue, due_before, today_text, fmt):
     Sorted by due date (undated last), then rep: overdue ones come first.
     Notes that cannot be read are skipped with a warning on stderr.
     """
-    book = open_notebook(ctx, notes=False)
+    book = open_notebook(ctx)
     now = today(book.config, today_text)
     before = cli_date(due_before, now, "--due-before") if due_before else None
     result = followups(book, today=now, rep=rep, owner=owner, overdue_only=overdue, due_before=before)

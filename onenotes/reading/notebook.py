@@ -14,9 +14,8 @@ import datetime as dt
 import os
 from typing import TYPE_CHECKING
 
-from onenotes.errors import NoteError, Problem
+from onenotes.errors import Problem
 from onenotes.reading.config_file import load_config, read_options
-from onenotes.reading.files import read_file
 from onenotes.reading.layout import NOTE_NAME, Scan, link_leads, note_identity, resolve_rep, scan
 from onenotes.rules.config import CONFIG_NAME, Config, display_name
 from onenotes.text import plural, plural_word
@@ -26,97 +25,31 @@ if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed; pa
 
     from onenotes.reading.cache import Loaded
     from onenotes.rules.commitments import Entry
-    from onenotes.reading.note import Note, ReadOptions
+    from onenotes.reading.note import Note
 
-
-def read_note(root: str | os.PathLike, rel: str, options: ReadOptions) -> Note:
-    """Read and parse one note; :class:`NoteError` when it cannot be read."""
-    return parse_note_bytes(rel, note_bytes(root, rel), options)
-
-
-_last_identity: tuple = (None, None)  # (rel, identity) of the note read last
-
-
-def _identity(rel: str) -> tuple[str, dt.date, int]:
-    # Reading a note asks twice (note_file, then parse_note_bytes): the second time is the
-    # same path, whose identity depends on nothing else, so it is kept from the first.
-    global _last_identity
-    last_rel, ident = _last_identity
-    if rel == last_rel:
-        return ident
-    ident = note_identity(rel)
-    if ident is None:
-        named = NOTE_NAME.match(rel.rsplit("/", 1)[-1])
-        if named:  # shaped like a date, but no such day: say what is wrong with it
-            from onenotes.dates import date_mistake
-
-            day = named.group(1)
-            mistake = date_mistake(int(day[:4]), int(day[5:7]), int(day[8:10]))
-            raise NoteError(Problem(rel, 0, 0, "error", "note-name", f"not a note name: {day} is not a real date",
-                                    f"{mistake}; rename the file"))
-        raise NoteError(Problem(rel, 0, 0, "error", "note-name",
-                                "not a note name", "name notes YYYY-MM-DD.md"))
-    _last_identity = (rel, ident)
-    return ident
-
-
-def note_bytes(root: str | os.PathLike, rel: str) -> bytes:
-    """A note's bytes; :class:`NoteError` when it cannot be read."""
-    return note_file(root, rel)[0]
-
-
-_note_module = None  # onenotes.reading.note, once imported here
-
-
-def _import_note():
-    """onenotes.reading.note, imported on first use (a warm run never loads the parser) and
-    kept for the next notes."""
-    global _note_module
-    from onenotes.reading import note
-
-    _note_module = note
-    return note
-
-
-def note_file(root: str | os.PathLike, rel: str) -> tuple[bytes, os.stat_result]:
-    """A note's bytes and its stat as opened; :class:`NoteError` when it cannot be read."""
-    MAX_NOTE_BYTES = (_note_module or _import_note()).MAX_NOTE_BYTES
-
-    _identity(rel)
-    try:
-        return read_file(os.path.join(root, rel), MAX_NOTE_BYTES)
-    except ValueError as exc:
-        raise NoteError(Problem(rel, 0, 0, "warning", "too-large",
-                                f"note is {exc}, over the {MAX_NOTE_BYTES // 1024} KiB limit; skipped",
-                                "move attachments or pasted data out of the note")) from None
-    except OSError as exc:
-        raise NoteError(Problem(rel, 0, 0, "warning", "unreadable",
-                                f"cannot read: {exc.strerror or exc}",
-                                "a note must be a regular file onenotes may read; "
-                                "check its permissions")) from None
-
-
-def parse_note_bytes(rel: str, data: bytes, options: ReadOptions, commitments_only: bool = False) -> Note:
-    """Decode and parse the bytes of the note at ``rel``; :class:`NoteError` when it cannot be read.
-
-    ``commitments_only``: see :func:`onenotes.reading.note.parse_note` (no metrics, plans or their problems)."""
-    note = _note_module or _import_note()
-    rep, date, seq = _identity(rel)
-    return note.parse_note(note.decode(data, rel), rel, rep, date, seq, options, commitments_only)
 
 
 class Notebook:
-    """A notebook's config and notes.  Read through the cache, the notes are decoded
-    only when a command asks for them, and open commitments come pre-folded."""
+    """A notebook's config and notes.
+
+    Read by :func:`load_notebook`, the notes are read when a command first asks
+    about them, by a reader (:class:`onenotes.reading.cache.Loaded`) that decides
+    what to parse and what the cache keeps: asked first for the open commitments
+    (or by ``check``), it reads notes for their commitments only; asked first for
+    the notes or their problems, it parses them whole.
+    """
 
     def __init__(self, root: str | os.PathLike, config: Config, notes: list[Note] | None,
-                 problems: list[Problem], scan: Scan, loaded: Loaded | None = None):
+                 problems: list[Problem], scan: Scan, reader: Loaded | None = None,
+                 notices: list[Problem] = ()):
         self.folder = os.fspath(root)  # the notebook's folder as text (what the scan and cache use)
         self.config = config
         self._notes = notes
-        self.problems = problems  # notes that could not be read, skipped links, ...
+        self._walk_problems = problems  # skipped links, folders that cannot be read, ...
+        self._notices = list(notices)  # files the reading commands do not read (see unread_notices)
+        self._problems: list[Problem] | None = None if reader is not None else problems + self._notices
         self.scan = scan
-        self._loaded = loaded
+        self.reader = reader  # how the notes are read (None: they were given); check asks it what it kept
         self._by_rep: tuple | None = None
 
     @property
@@ -127,10 +60,17 @@ class Notebook:
         return Path(self.folder)
 
     @property
+    def problems(self) -> list[Problem]:
+        """What the walk skipped, the notes that could not be read, and the files not read."""
+        if self._problems is None:
+            self._problems = self._walk_problems + self.reader.unreadable() + self._notices
+        return self._problems
+
+    @property
     def notes(self) -> list[Note]:
         """Every readable note, by rep, then date."""
         if self._notes is None:
-            notes = self._loaded.notes() if self._loaded is not None else []
+            notes = self.reader.notes() if self.reader is not None else []
             notes.sort(key=lambda n: (n.rep, n.sort_key))
             self._notes = notes
         return self._notes
@@ -140,21 +80,20 @@ class Notebook:
         self._notes = value
 
     def note_problems(self) -> list[Problem]:
-        """The problems found inside readable notes, in the order of :attr:`notes`."""
-        if self._notes is None and self._loaded is not None:
-            found = []
-            for row in sorted((r for r in self._loaded.rows.values() if r.readable and r.problems),
-                              key=_row_order):
-                found.extend(self._loaded.row_problems(row))
-            return found
+        """The problems found inside readable notes, in the order of :attr:`notes` (asked
+        before the notes, only those that change how commitments are listed are sure to
+        be there: what listing commitments needs)."""
+        if self._notes is None and self.reader is not None:
+            found = self.reader.note_problems()
+            return [p for path in sorted(found, key=_note_order) for p in found[path]]
         return [p for n in self.notes for p in n.problems]
 
     def open_entries(self) -> list[Entry]:
         """Every open commitment (the ledger's open entries), in the ledger's order."""
         from onenotes.rules.commitments import build_ledger, open_commitments
 
-        if self._notes is None and self._loaded is not None:
-            entries = self._loaded.open_entries()
+        if self._notes is None and self.reader is not None:
+            entries = self.reader.open_entries()
             if entries is not None:
                 return sorted(entries, key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
         return open_commitments(build_ledger(self.notes))
@@ -186,7 +125,7 @@ class Notebook:
         inode differ, or it is gone); None when there is none."""
         from onenotes.reading.cache import stat_key
 
-        keys = self._loaded.keys if self._loaded is not None else {}
+        keys = self.reader.read_keys() if self.reader is not None else {}
         for rel in self.scan.notes:
             try:
                 now = os.lstat(os.path.join(self.folder, rel))
@@ -200,10 +139,13 @@ class Notebook:
         """Each note's stat key as this run read it (path -> key), when every key vouches for
         its note's content: None when the notes were read without the cache, or one changed
         too recently for its stat to tell a later edit (a racy note, see the cache)."""
-        loaded = self._loaded
-        if loaded is None or any(row.racy for row in loaded.rows.values()):
+        reader = self.reader
+        if reader is None or reader.store is None:
             return None
-        return loaded.keys
+        keys = reader.read_keys()
+        if any(row.racy for row in reader.rows.values()):
+            return None
+        return keys
 
     def notes_not_read(self, rep: str) -> list[Problem]:
         """Why some of ``rep``'s notes were not read, or nothing when every one was read whole:
@@ -252,24 +194,22 @@ def _hides_notes(root: str, problem: Problem) -> bool:
         return True  # (not known: as if it did)
 
 
-def _row_order(row) -> tuple:
-    rep, date, seq = note_identity(row.path)
-    return (rep, date, seq, row.path)
+def _note_order(path: str) -> tuple:
+    rep, date, seq = note_identity(path)
+    return (rep, date, seq, path)
 
 
 def load_notebook(root: str | os.PathLike, config: Config | None = None, *,
-                  cache: bool | str | os.PathLike = False,
-                  jobs: int | None = None, notes: bool = True) -> Notebook:
-    """Scan and read every note.  Unreadable notes become problems, never exceptions.
+                  cache: bool | str | os.PathLike = False, jobs: int | None = None) -> Notebook:
+    """Scan the notebook; its notes are read when a command first asks about them.
+    Unreadable notes become problems, never exceptions.
 
     ``cache``: False reads every note; True keeps parsed notes in the notebook's
     cache (see :mod:`onenotes.reading.cache`); a path keeps them in that file.  The
     result is the same either way.  ``jobs``: worker processes for parsing
-    (default: one per core, when there are many notes to parse).  ``notes=False``
-    tells the cache that this run needs only the notes' problems and open
-    commitments (``followups``): whole notes still come when asked for, parsed then.
+    (default: one per core, when there are many notes to parse).
     """
-    from onenotes.reading.cache import Store, load
+    from onenotes.reading.cache import Loaded, Store
 
     root = os.fspath(root)
     store = Store.open(root, None if isinstance(cache, bool) else cache) if cache else None
@@ -277,9 +217,8 @@ def load_notebook(root: str | os.PathLike, config: Config | None = None, *,
         config = store.config(root) if store is not None else load_config(root)
     found = scan(root)
     options = lambda: read_options(config)  # noqa: E731  (imports the parser: only when parsing)
-    loaded = load(root, found.notes, options, options_key(config), store, jobs=jobs, notes=notes)
-    problems = list(found.problems) + loaded.problems(readable=False) + unread_notices(root, found)
-    return Notebook(root, config, None, problems, found, loaded)
+    reader = Loaded(root, found.notes, options, options_key(config), store, jobs=jobs)
+    return Notebook(root, config, None, list(found.problems), found, reader, unread_notices(root, found))
 
 
 # The codes of unread_notices' warnings: what the reading commands say, one line per

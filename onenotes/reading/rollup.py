@@ -142,7 +142,7 @@ def _version() -> str:
     """A hash of the code the figures come from: the note reader's cache format and every rule."""
     from hashlib import blake2b as _blake2b
 
-    from onenotes.reading.cache import format_version
+    from onenotes.reading.cache.key import format_version
 
     parsed = format_version()
     if not parsed:
@@ -173,7 +173,7 @@ class Memo:
     def open(cls, config: RollupConfig) -> "Memo | None":
         from hashlib import blake2b as _blake2b
 
-        from onenotes.reading.cache import user_cache_dir
+        from onenotes.reading.cache.file import user_cache_dir
 
         version = _version()
         if not version:

@@ -19,8 +19,8 @@ under a fingerprint of ``onenotes.yaml`` and of the rules' source files.  So a
 warm check reads no note and decodes none: it costs what a warm ``followups``
 costs.  A note that changed is parsed whole and linted again, and the rep rules
 of its rep run again on that rep's notes (parsed whole: decoding a whole note
-from the cache costs more than parsing it).  The cache itself keeps only the
-notes' commitments and listing problems for ``check`` (``notes=False``).
+from the cache costs more than parsing it).  ``check`` never asks the notebook for
+whole notes, so the cache reads each changed note for its commitments only.
 """
 
 from __future__ import annotations
@@ -166,9 +166,9 @@ def _agree_hint(stated: Mention, ticked: Mention, counts: str) -> str:
 
 def _fingerprint(root: str) -> str:
     """What the kept findings rest on besides the notes: onenotes.yaml and the rules' code."""
-    from onenotes.reading.cache import _blake2b
+    from onenotes.reading.cache import blake2b
 
-    digest = _blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     try:
         with open(os.path.join(root, CONFIG_NAME), "rb") as fh:
             digest.update(fh.read())
@@ -187,9 +187,9 @@ def _fingerprint(root: str) -> str:
 
 def _notes_key(paths: list[str], keys: dict) -> str | None:
     """A key of the notes a rep (or notebook) rule reads: None when one cannot be kept."""
-    from onenotes.reading.cache import _blake2b
+    from onenotes.reading.cache import blake2b
 
-    digest = _blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     for path in paths:
         key = keys.get(path)
         if key is None:
@@ -206,14 +206,15 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
     report = CheckReport()
     problems: list[Problem] = []
     try:
-        # Through the cache, for the notes' commitments and listing problems only (notes=False):
-        # the notes to lint are parsed whole below, which is quicker than decoding whole notes.
-        # Without it, only the walk: the notes are read below, a batch at a time.
-        book = load_notebook(root, cache=cache, notes=False) if cache else _walked(root, None)
+        # Through the cache (never asked for whole notes: the notes to lint are parsed whole
+        # below, which is quicker than decoding them). Without it, only the walk: the notes
+        # are read below, a batch at a time.
+        book = load_notebook(root, cache=cache) if cache else _walked(root, None)
     except ConfigError as exc:
         problems.append(exc.problem or Problem(CONFIG_NAME, 0, 0, "error", "config", str(exc)))
         # No cache: notes read with other options than the config's would replace the kept ones.
         book = _walked(root, Config())
+    kept = _KeptFindings(book)  # (asked before the notebook's problems: it then reads no whole note)
     found = book.scan
     selection = select(root, list(paths), cwd or os.getcwd(), found)
     report.notices = selection.skipped + [p for p in book.problems if p.code == "not-a-notebook"]
@@ -224,7 +225,7 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
                                 "name notes YYYY-MM-DD.md (a second one that day: YYYY-MM-DD-2.md)"))
     notes = [rel for rel in found.notes if selection.wants(rel)]
     report.files = len(notes)
-    problems.extend(_findings(book, notes))
+    problems.extend(_findings(book, kept, notes))
     if selection.templates:
         problems.extend(check_templates(root))
     report.problems = sorted((p for p in problems if selection.wants(p.path)),
@@ -246,11 +247,10 @@ def _walked(root: str, config: Config | None) -> Notebook:
 BATCH = 500  # notes parsed whole at a time (whole reps): linted, then let go
 
 
-def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
+def _findings(book: Notebook, kept: _KeptFindings, chosen: list[str]) -> list[Problem]:
     """What the rules find in the notes ``chosen`` (and, the rules that read several notes,
     beyond them: the caller narrows it), through the cache's kept findings when it has them.
     The notes to lint are parsed whole a batch of whole reps at a time, and let go."""
-    kept = _KeptFindings(book)
     readable = kept.readable()
     chosen_set = set(chosen)
     found: list[Problem] = []
@@ -271,7 +271,7 @@ def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
         got = None if any(rel in kept.fresh for rel in members) else kept.known(scope, key)
         if got is None:
             todo[scope] = key
-            if scope == "" or kept.store is None:  # (through the cache, a rep's rules read its commitments)
+            if scope == "" or not kept.cached:  # (through the cache, a rep's rules read its commitments)
                 need.update(members)
         else:
             found.extend(got)
@@ -281,48 +281,53 @@ def _findings(book: Notebook, chosen: list[str]) -> list[Problem]:
 
 
 class _KeptFindings:
-    """What the rules found in earlier runs, as the cache keeps it (nothing without the
-    cache): per note under its stat key, per rep and for the notebook under a key of their
-    notes (:func:`_notes_key`), all under :func:`_fingerprint`."""
+    """What check knows of the notes before it lints any: each note's stat key as read
+    (``keys``), those parsed in this run (``fresh``), and what the rules found in earlier
+    runs, as the cache keeps it (``kept``, :class:`onenotes.reading.cache.KeptFindings`:
+    None without the cache): per note under its stat key, per rep and for the notebook
+    under a key of their notes (:func:`_notes_key`), all under :func:`_fingerprint`."""
 
     def __init__(self, book: Notebook):
-        loaded = book._loaded  # the notes as read through the cache (None: not read yet)
-        if loaded is not None:
-            self.rows, self.keys, self.store, self.fresh = loaded.rows, loaded.keys, loaded.store, loaded.fresh
+        self.reader = book.reader  # the notes as read through the cache (None: not read yet)
+        if self.reader is not None:
+            self.keys, self.fresh = self.reader.read_keys(), self.reader.parsed_now()
+            self._readable = list(self.reader.readable_keys())
+            self.kept = self.reader.kept_findings(_fingerprint(book.folder))
         else:
-            self.rows, self.keys, self.store, self.fresh = {}, dict.fromkeys(book.scan.notes), None, \
-                set(book.scan.notes)
-        self.fingerprint = _fingerprint(book.folder) if self.store is not None else ""
-        self.kept, self.problems = (self.store.checks(self.fingerprint) if self.store is not None else None) \
-            or (None, {})
+            self.keys, self.fresh, self.kept = dict.fromkeys(book.scan.notes), set(book.scan.notes), None
+            self._readable = list(self.keys)
+
+    @property
+    def cached(self) -> bool:
+        """Whether the notes are read through the cache (its kept findings and commitments)."""
+        return self.kept is not None
 
     def readable(self) -> list[str]:
         """The notes the rules read: all but those that could not be read."""
-        return [p for p in self.keys if p not in self.rows or self.rows[p].readable]
+        return self._readable
 
     def known(self, name: str, key: str | None) -> list[Problem] | None:
         """The kept findings of ``name``, when they are for ``key``.  (A note parsed in this
         run is linted again whatever its key: a racy note changed within its clock tick
         keeps its key.)"""
-        from onenotes.reading.cache import Damaged, _decode_cached
+        return self.kept.get(name, key) if self.kept is not None else None
 
-        if key is None or not self.kept or self.kept.get(name) != key:
-            return None
-        if name not in self.problems:
-            return []
-        try:
-            return _decode_cached(self.problems[name], "Problem", many=True)
-        except Damaged:
-            return None
+    def commitment_notes(self, rep: str, paths: list[str]) -> list | None:
+        """A rep's notes as the rules over a rep's notes read them, from the cache; None
+        when one is missing (rewritten by another process since this run looked)."""
+        return self.reader.commitment_notes(rep, paths)
 
     def keep(self, worked: list[tuple[str, str | None, list[Problem]]]) -> None:
-        """Keep the findings worked out now (name, key, problems) for the next run."""
-        from onenotes.reading.cache import encode
-
-        if self.store is not None:
-            _forget(self.store, self.fingerprint, self.kept, self.keys,
-                    [(name, key, encode(result) if result else None) for name, key, result in worked
-                     if key is not None])
+        """Keep the findings worked out now (name, key, problems) for the next run; forget
+        those of notes (and reps) that are gone."""
+        if self.kept is None:
+            return
+        keys = self.keys
+        removed = [name for name in self.kept.names() if name not in keys]
+        if removed:  # notes gone; and reps and the notebook, unless they still have notes
+            scopes = {rel.partition("/")[0] + "/" for rel in keys} | ({""} if NOTEBOOK_RULES and keys else set())
+            removed = [name for name in removed if name not in scopes]
+        self.kept.save([(name, key, result) for name, key, result in worked if key is not None], removed)
 
 
 def _rule_scopes(readable: list[str], chosen: set[str]) -> dict[str, list[str]]:
@@ -362,14 +367,14 @@ def _work_out(book: Notebook, kept: _KeptFindings, needed: list[str], groups: di
             if note.path in todo:
                 run(note.path, lint_note(note, config))
         for scope, members in by_rep.items():
-            if scope in todo and kept.store is None:
+            if scope in todo and not kept.cached:
                 members.sort(key=lambda n: n.sort_key)
                 run(scope, [p for rule in REP_RULES for p in rule(scope[:-1], members, config)])
         if "" in todo:
             everyone.extend(notes.values())
-    if kept.store is not None:  # the rules over a rep's notes, from the commitments the cache keeps
+    if kept.cached:  # the rules over a rep's notes, from the commitments the cache keeps
         for scope in [name for name in todo if name.endswith("/")]:
-            notes = _commitment_notes(scope[:-1], groups[scope], kept.rows, kept.keys, kept.store)
+            notes = kept.commitment_notes(scope[:-1], groups[scope])
             if notes is None:  # rewritten by another process since this run looked: read them
                 notes = sorted(_whole_notes(book, groups[scope])[0].values(), key=lambda n: n.sort_key)
             run(scope, [p for rule in REP_RULES for p in rule(scope[:-1], notes, config)])
@@ -392,33 +397,6 @@ def _batches(rels: list[str]):
         yield batch
 
 
-def _commitment_notes(rep: str, paths: list[str], rows: dict, keys: dict, store) -> list | None:
-    """A rep's notes as the rules over a rep's notes read them (path, date, commitments),
-    from this run's rows or the cache's, in date order; None when one is missing."""
-    from onenotes.reading.cache import _LedgerNote, decode_mentions
-
-    notes, need = [], {}
-    for path in paths:
-        row = rows.get(path)
-        if row is not None and row.note is not None:
-            notes.append(row.note)
-        elif row is not None and row.mentions is not None:
-            notes.append(_LedgerNote(path, decode_mentions(row.mentions)))
-        else:
-            need[path] = keys.get(path)
-    if need:
-        try:
-            for path, key, mentions in store.rep_mentions(rep):
-                if path in need and need[path] == key and mentions is not None:
-                    notes.append(_LedgerNote(path, decode_mentions(mentions)))
-                    del need[path]
-        except Exception:  # noqa: BLE001 - a damaged cache (Damaged, sqlite3.Error...): read the notes
-            return None
-    if need:
-        return None
-    return sorted(notes, key=lambda n: n.sort_key)
-
-
 def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list[Problem]]:
     """The notes at ``rels``, parsed whole, by path; and the problems of those that cannot be
     read.  In this process (a whole note sent back by a worker would cost more than its
@@ -427,7 +405,7 @@ def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list
     import gc
 
     from onenotes.errors import NoteError
-    from onenotes.reading.notebook import read_note
+    from onenotes.reading.notefile import read_note
 
     notes, unreadable = {}, []
     options = read_options(book.config)
@@ -445,13 +423,3 @@ def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list
     return notes, unreadable
 
 
-def _forget(store, fingerprint: str, kept: dict | None, keys: dict, keep: list) -> None:
-    """Write the findings worked out now; forget those of notes (and reps) that are gone."""
-    if store is None:
-        return
-    removed = [name for name in kept if name not in keys] if kept else []
-    if removed:  # notes gone; and reps and the notebook, unless they still have notes
-        scopes = {rel.partition("/")[0] + "/" for rel in keys} | ({""} if NOTEBOOK_RULES and keys else set())
-        removed = [name for name in removed if name not in scopes]
-    if keep or removed or kept is None:
-        store.put_checks(fingerprint, keep, removed, reset=kept is None)

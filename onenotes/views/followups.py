@@ -35,8 +35,8 @@ class Followups:
 
 def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: str | None = None,
               overdue_only: bool = False, due_before: dt.date | None = None) -> Followups:
+    entries = book.open_entries()  # (asked first: the notebook then reads no whole note)
     problems = listing_problems(book)
-    entries = book.open_entries()
     if rep is not None:
         slug = book.resolve(rep)
         entries = [e for e in entries if e.rep == slug]

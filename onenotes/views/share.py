@@ -40,7 +40,8 @@ from onenotes.reading.note import MAX_NOTE_BYTES, Mention, Note, decode, has_fro
 from onenotes.reading.config_file import read_options
 from onenotes.reading.files import read_bytes
 from onenotes.reading.layout import NOTE_NAME, note_identity
-from onenotes.reading.notebook import Notebook, read_note
+from onenotes.reading.notebook import Notebook
+from onenotes.reading.notefile import read_note
 from onenotes.rules.kpis import reading
 from onenotes.views.formats import clean_block, format_number, format_percent
 from onenotes.text import plural

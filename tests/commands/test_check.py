@@ -457,7 +457,7 @@ def test_no_cache_check_writes_no_cache(cli, tmp_path):
 @pytest.fixture
 def parses(monkeypatch):
     """The notes parsed in this process since the fixture started: (path, whole?)."""
-    import onenotes.reading.notebook as notebook_module
+    import onenotes.reading.notefile as notebook_module
 
     calls = []
     real = notebook_module.parse_note_bytes

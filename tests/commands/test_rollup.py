@@ -374,9 +374,9 @@ def test_out_replaces_a_rollup_it_wrote_and_nothing_else(cli, director, tmp_path
 def trusted_stats(monkeypatch):
     """The cache trusts a note's stat at once (the clones were just written: their stats are racy
     for 3 s, and a racy notebook's figures are never kept)."""
-    from onenotes.reading import cache
+    from onenotes.reading.cache import key
 
-    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setattr(key, "RACY_NS", 0)
     monkeypatch.delenv("ONENOTES_NO_CACHE")
 
 

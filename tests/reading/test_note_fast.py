@@ -351,7 +351,7 @@ def test_a_flaw_in_a_block_the_commitments_only_read_skips_fails_the_note_on_bot
 
 
 def test_parse_note_bytes_passes_commitments_only_through():
-    from onenotes.reading.notebook import parse_note_bytes
+    from onenotes.reading.notefile import parse_note_bytes
 
     data = ("\n---\nmetrics: {revenue: lots}\nconfidence: {revenue: 9}\ncommitments:\n  - text: Call Bob\n"
             "    status: closed\n---\n- [?] Send the deck\n").encode()

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from conftest import write
 from onenotes.errors import NoteError
 from onenotes.reading.note import HANDLER, ReadOptions, decode, derived_id, parse_note
-from onenotes.reading.notebook import read_note
+from onenotes.reading.notefile import read_note
 from onenotes.reading.yaml.safe import LineDict
 
 PATH = "ann/2026-11-16.md"

@@ -20,7 +20,8 @@ from onenotes.errors import BadInputError, NoteError
 from onenotes.reading.note import MAX_NOTE_BYTES, ReadOptions
 from onenotes.reading.files import read_bytes
 from onenotes.reading.layout import _absolute, find_root, scan
-from onenotes.reading.notebook import load_notebook, read_note
+from onenotes.reading.notebook import load_notebook
+from onenotes.reading.notefile import read_note
 
 
 def problem_codes(problems):

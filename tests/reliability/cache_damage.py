@@ -12,7 +12,7 @@ be whole again (SQLite's integrity check) or gone, to be made anew next run.
     python tests/reliability/cache_damage.py --kinds flip,truncate --trials 200
 
 prints the figures by kind of damage, and exits 1 when a must-be-0 figure is not 0.
-tests/cache/test_cache_damage.py runs a few dozen trials of it on every test run.
+tests/cache/test_damage.py runs a few dozen trials of it on every test run.
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ def test_a_command_started_with_its_output_or_errors_closed_ends_as_before(acme,
 
 
 def test_the_cache_a_command_writes_is_committed_before_its_process_ends(acme):
-    """The commit runs in a thread while the command prints; os._exit must not cut it short."""
+    """The process ends itself (os._exit) once the command is done: the cache it wrote is whole."""
     import sqlite3
 
     env = {k: v for k, v in os.environ.items() if k != "ONENOTES_NO_CACHE"}

@@ -13,7 +13,8 @@ import sys
 
 import pytest
 
-import onenotes.reading.cache as cache
+import onenotes
+from onenotes.reading.cache import key as cache  # the format version and the racy window
 from conftest import EXAMPLE, ROOT, TODAY
 
 # Modules only some paths need: loading one on every start costs milliseconds.

@@ -27,7 +27,8 @@ from onenotes.errors import NoteError
 from onenotes.rules.commitments import build_ledger
 from onenotes.reading.note import ReadOptions, decode, derived_id
 from onenotes.reading.layout import check_slug, fold_name
-from onenotes.reading.notebook import load_notebook, read_note
+from onenotes.reading.notebook import load_notebook
+from onenotes.reading.notefile import read_note
 from onenotes.reading.taskfields import TaskFields, read_task_fields, squash
 from onenotes.reading.yaml.safe import YamlProblem, load_yaml
 from onenotes.reading.yaml.safe import to_yaml_scalar as y

@@ -1,22 +1,26 @@
 """A damaged cache heals (issue 17, items 4, 5, 7 and 8): whatever happened to the
-cache file, commands print what ``--no-cache`` prints, never a traceback, and the
-cache is made whole again; its folder keeps git out and is cleared of what killed
-runs left.  The long version of the damage trials: tests/reliability/cache_damage.py.
+cache file, commands print what ``--no-cache`` prints, never a traceback, never run
+code planted in it, and the cache is made whole again; its folder keeps git out and
+is cleared of what killed runs left.  The long version of the damage trials:
+tests/reliability/cache_damage.py.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
 
-import onenotes.reading.cache as cache
 from conftest import TODAY
+from onenotes.reading.cache import codec, file
+from support.cachekit import COMMANDS, broken, cache_file, cache_on, outputs, resum  # noqa: F401  (fixtures)
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "reliability"))
 import cache_damage  # noqa: E402
@@ -24,11 +28,6 @@ import cache_damage  # noqa: E402
 FOLLOWUPS = ("followups", "--today", TODAY, "--format", "json")
 CHECK = ("check", "--format", "json")
 KPIS = ("kpis", "--format", "json")
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(monkeypatch):
-    monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
 
 
 @pytest.fixture
@@ -40,10 +39,6 @@ def nb(tmp_path) -> Path:
         for args in (FOLLOWUPS, CHECK, KPIS):
             cache_damage.run_command(root, args)
     return root
-
-
-def cache_file(root: Path) -> Path:
-    return root / ".onenotes" / "cache"
 
 
 def same_as_no_cache(root: Path, *commands) -> None:
@@ -60,9 +55,117 @@ def whole(root: Path) -> bool:
     conn = sqlite3.connect(cache_file(root))
     try:
         return (conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-                and conn.execute("PRAGMA application_id").fetchone()[0] == cache.APPLICATION_ID)
+                and conn.execute("PRAGMA application_id").fetchone()[0] == file.APPLICATION_ID)
     finally:
         conn.close()
+
+
+# ------------------------------------------------ damaged or planted rows ---
+
+class _Planted:
+    """Pickles as a call of ``func(*args)``: what a planted cache row would hold."""
+
+    def __init__(self, func, *args):
+        self.func, self.args = func, args
+
+    def __reduce__(self):
+        return (self.func, self.args)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty", "tampered-rows", "planted-ledger",
+                                    "wrong-types", "inflating-body"])
+def test_a_damaged_or_foreign_cache_is_ignored_and_rebuilt(cli, broken, damage, tmp_path):
+    marker = tmp_path / "ran"  # a planted row that would run a command if it were unpickled freely
+    few = COMMANDS[:1] + COMMANDS[4:5]  # followups (ledgers, problems) and kpis (whole notes)
+    fresh = outputs(cli, broken, "--no-cache", commands=few)
+    outputs(cli, broken, commands=few)
+    path = cache_file(broken)
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database\n" * 100)
+    elif damage == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 3])
+    elif damage == "foreign":
+        path.unlink()
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE notes (path TEXT, data TEXT)")
+            conn.execute("INSERT INTO notes VALUES ('ann/2026-11-16.md', 'x')")
+        conn.close()
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "tampered-rows":
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE bodies SET data = x'789c'")
+            conn.execute("UPDATE notes SET problems = '{not a pickle'")
+        conn.close()
+    elif damage == "wrong-types":  # pickles of allowed values, in the wrong columns
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE ledgers SET open = ?", (codec.encode([1, 2]),))
+            conn.execute("UPDATE bodies SET data = ?", (zlib.compress(codec.encode(["not", "a", "note"])),))
+        conn.close()
+    elif damage == "inflating-body":
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE bodies SET data = ?", (zlib.compress(b"\0" * (codec.MAX_UNPACKED + 1)),))
+        conn.close()
+    else:  # only the ledgers, so that they are what the next run decodes
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE ledgers SET open = ?",
+                         (pickle.dumps([_Planted(os.system, f"touch {marker}")], protocol=5),))
+        conn.close()
+    if damage in ("wrong-types", "inflating-body", "planted-ledger"):  # summed: what decodes them must refuse them
+        resum(path)
+    assert outputs(cli, broken, commands=few) == fresh
+    assert outputs(cli, broken, commands=few) == fresh
+    assert not marker.exists()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == file.APPLICATION_ID
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+@pytest.mark.parametrize("plant", ["planted-call", "wrong-shape", "a-note-record"])
+def test_stored_commitments_that_are_not_plain_are_refused_and_the_cache_rebuilt(cli, acme, plant, tmp_path):
+    """A rep with one changed note is folded from its other notes' stored commitments
+    (the mentions column): a planted or malformed row there runs nothing and changes
+    nothing, the cache is dropped, and the next run starts a new one."""
+    from onenotes.reading.note import Mention
+
+    marker = tmp_path / "ran"
+    args = ("followups", "--today", TODAY, "--format", "json")
+    cli("--notebook", acme, *args)
+    if plant == "planted-call":
+        value = pickle.dumps([_Planted(os.system, f"touch {marker}")], protocol=5)
+    elif plant == "wrong-shape":
+        value = pickle.dumps([("c1", "Call", "rep", "open", "2026-11-20", None, None, 3, "body", None)], protocol=5)
+    else:
+        value = codec.encode([Mention("c1", "Call", "rep", "open", None, None, None, 3, "body")])
+    with sqlite3.connect(cache_file(acme)) as conn:
+        conn.execute("UPDATE notes SET mentions = ? WHERE rep = 'bob-okafor'", (value,))
+    conn.close()
+    resum(cache_file(acme))  # summed: what decodes them must refuse them
+    note = acme / "bob-okafor" / "2026-11-16.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nMore notes.\n", encoding="utf-8")
+    fresh = cli("--notebook", acme, "--no-cache", *args)
+    inode = cache_file(acme).stat().st_ino
+    again = cli("--notebook", acme, *args)
+    assert again.exit_code == 0 and again.stdout == fresh.stdout and again.stderr == fresh.stderr
+    assert not marker.exists()
+    assert cache_file(acme).stat().st_ino != inode  # replaced
+    assert cli("--notebook", acme, *args).stdout == fresh.stdout
+
+
+def test_rows_rewritten_under_a_run_are_read_from_the_notes_and_the_cache_is_kept(cli, acme, monkeypatch):
+    from onenotes.reading.cache import Store
+
+    fresh = cli("--notebook", acme, "--no-cache", "followups", "--today", TODAY, "--format", "json").stdout
+    cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    note = acme / "bob-okafor" / "2026-11-16.md"  # one note changes: bob-okafor is folded from the cache
+    note.write_text(note.read_text(encoding="utf-8") + "\nMore notes.\n", encoding="utf-8")
+    monkeypatch.setattr(Store, "rep_mentions", lambda self, rep: [])  # ...whose rows vanished meanwhile
+    inode = cache_file(acme).stat().st_ino
+    again = cli("--notebook", acme, "followups", "--today", TODAY, "--format", "json")
+    assert again.exit_code == 0 and again.stdout == fresh
+    assert cache_file(acme).stat().st_ino == inode  # not thrown away and rebuilt
 
 
 # ---------------------------------------------------- item 4: no traceback ---
@@ -179,7 +282,7 @@ def test_an_empty_or_cut_short_gitignore_in_the_cache_folder_is_written_again(nb
     marker = nb / ".onenotes" / ".gitignore"
     marker.write_bytes(content)
     same_as_no_cache(nb, FOLLOWUPS)
-    assert marker.read_text(encoding="utf-8") == cache.IGNORE_ALL
+    assert marker.read_text(encoding="utf-8") == file.IGNORE_ALL
     assert [p.name for p in marker.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
@@ -206,7 +309,7 @@ def test_a_user_s_own_gitignore_with_the_line_star_is_left_as_it_is(nb):
 
 def test_temporary_files_and_journals_of_killed_runs_are_removed_once_stale(nb):
     folder = nb / ".onenotes"
-    old = time.time() - 2 * cache.STALE_SECONDS
+    old = time.time() - 2 * file.STALE_SECONDS
     stale = [folder / ".cache.0a1b2c3d4e5f.tmp", folder / ".cache.0a1b2c3d4e5f.tmp-journal",
              folder / ".gitignore.0a1b2c3d4e5f.tmp"]
     fresh = folder / ".cache.ffffffffffff.tmp"  # maybe being written by a live run right now

@@ -1,10 +1,12 @@
-"""The plain coding of the cache's two hottest columns (onenotes/cache.py, "commitments").
+"""How the cache writes values and reads them back (onenotes/reading/cache/codec.py).
 
-A note's commitments (notes.mentions) and a rep's open entries (ledgers.open)
-are written as lists of tuples of text, whole numbers and None, dates as
-ordinals, so that the C pickler writes them without calling Python.  These tests
+Whole notes, problems and the config are pickles whose unpickler resolves only our
+record builder, paths, the YAML containers' builders and the datetime types: a
+planted row can only fail to load, never run code or change a class.  A note's
+commitments (notes.mentions) and a rep's open entries (ledgers.open) are written
+as lists of tuples of text, whole numbers and None, dates as ordinals: these tests
 prove that the coding gives back equal records for every value the records can
-hold, and that the reader refuses anything else (as :class:`cache.Damaged`)
+hold, and that the reader refuses anything else (as :class:`codec.Damaged`)
 without ever resolving a global.
 """
 
@@ -15,15 +17,18 @@ import datetime as dt
 import os
 import pickle
 import subprocess
+import sys
+import zlib
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import onenotes.reading.cache as cache
 from conftest import EXAMPLE, examples
-from onenotes.rules.commitments import Entry, build_ledger, open_commitments
+from onenotes.reading.cache import codec as cache
+from support.cachekit import broken, cache_on  # noqa: F401  (fixtures)
 from onenotes.reading.note import Mention
+from onenotes.rules.commitments import Entry, build_ledger, open_commitments
 
 # Any text, lone surrogates (a file name read with surrogateescape) and all.
 TEXT = st.text(st.characters(blacklist_categories=()), max_size=12)
@@ -41,8 +46,8 @@ ENTRIES = st.builds(Entry, id=TEXT, rep=TEXT, text=TEXT, owner=TEXT, status=TEXT
 
 
 def test_the_plain_coding_names_every_field_of_its_records_in_order():
-    assert cache._MENTION_FIELDS == tuple(f.name for f in dataclasses.fields(Mention))
-    assert cache._ENTRY_FIELDS == tuple(f.name for f in dataclasses.fields(Entry))
+    assert cache.MENTION_FIELDS == cache.record_fields(Mention) == tuple(f.name for f in dataclasses.fields(Mention))
+    assert cache.ENTRY_FIELDS == cache.record_fields(Entry)
 
 
 @given(st.lists(MENTIONS, max_size=5))
@@ -97,40 +102,6 @@ def test_a_value_that_is_not_plain_is_never_encoded():
     entry.mentions.append(("ann/2026-01-02.md", dt.datetime(2026, 1, 2, 9, 30), 3))
     with pytest.raises(TypeError):
         cache.encode_entries([entry])
-
-
-def _fresh_dump(value) -> bytes:
-    """What _dump_plain wrote before it kept its pickler: a new pickler for each value."""
-    import io
-
-    out = io.BytesIO()
-    pickler = cache._PlainPickler(out, protocol=5)
-    pickler.fast = True
-    pickler.dump(value)
-    return out.getvalue()
-
-
-class _Odd(str):
-    pass
-
-
-PLAIN = st.recursive(st.none() | st.booleans() | LINES | st.floats(allow_nan=False) | TEXT | st.binary(max_size=40),
-                     lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=4).map(tuple),
-                     max_leaves=30)
-
-
-@given(st.lists(st.tuples(PLAIN, st.booleans()), min_size=1, max_size=6))
-@settings(max_examples=examples(200))
-def test_a_kept_pickler_writes_what_a_new_one_writes_even_after_a_refused_value(values):
-    """_dump_plain keeps its pickler from one value to the next: each value is written
-    byte for byte as a new pickler writes it, also after one refused mid-way (a str
-    subclass deep in a list: that pickler is dropped)."""
-    for value, refuse in values:
-        if refuse:
-            with pytest.raises(pickle.PicklingError):
-                cache._dump_plain([value, [("x", _Odd("y"))], value])
-        assert cache._dump_plain(value) == _fresh_dump(value)
-        assert cache._dump_plain([value, value]) == _fresh_dump([value, value])
 
 
 GOOD_MENTION = ("c1", "Call", "rep", "open", 739000, None, None, 3, "body", None, None, False, None, None)
@@ -248,36 +219,121 @@ class _Note:
         return (self.date, self.seq, self.path)
 
 
-RELS = st.sampled_from(["ann/2026-01-02.md", "ann/2026-01-02-3.md", "bob/2026-02-30.md", "ann/notes.md",
-                        "bob/2026-01-02.md", "ann/x/2026-01-02.md", "2026-01-02.md"])
+# ------------------------------------------------------- whole records ---
+
+def test_encoding_a_note_keeps_every_field_and_line(example_notebook, broken):
+    from onenotes.reading.notebook import load_notebook
+
+    for root in (example_notebook, broken):
+        for note in load_notebook(root).notes:
+            again = cache.decode(cache.encode(note))
+            assert again == note
+            assert cache.encode(again) == cache.encode(note)
+            assert again.meta.key_lines == note.meta.key_lines
 
 
-@given(st.lists(RELS, max_size=8))
-@settings(max_examples=examples(100))
-def test_a_note_s_identity_is_the_same_however_often_it_is_asked(rels):
-    """notebook._identity keeps the identity of the path it was asked last (reading a
-    note asks twice): each answer, and each refusal, is still that of note_identity."""
-    from onenotes.errors import NoteError
-    from onenotes.reading.layout import note_identity
-    from onenotes.reading.notebook import _identity
+def test_the_config_of_every_shipped_notebook_is_cached_exactly():
+    # A setting the cache cannot encode (a time such as meeting_time) would make
+    # every warm run read onenotes.yaml again with the YAML parser.
+    from onenotes.reading.config_file import load_config
 
-    for rel in rels + rels[::-1] + [r for r in rels for _ in (1, 2)]:
-        expected = note_identity(rel)
-        if expected is None:
-            with pytest.raises(NoteError) as caught:
-                _identity(rel)
-            assert caught.value.problem.code == "note-name" and caught.value.problem.path == rel
-        else:
-            assert _identity(rel) == expected
+    config = load_config(EXAMPLE)
+    assert config.meeting_time is not None
+    assert cache.decode(cache.encode(config)) == config
 
 
-def test_a_row_sent_back_by_a_worker_comes_back_with_every_field():
-    """Worker processes send each Row as the tuple of its fields, rebuilt by Row(*fields)."""
-    import inspect
+def test_only_onenotes_records_are_ever_built_from_a_cache(tmp_path):
+    import onenotes.reading.note
+    from onenotes.reading.cache import key
 
-    assert tuple(inspect.signature(cache.Row).parameters) == cache.Row.__slots__
-    values = ("ann/2026-01-02.md", "ann", "1:2:3:4", True, b"digest", b"data", b"problems", False, b"mentions",
-              object())
-    row = cache.Row(*values)
-    again = cache.Row(*pickle.loads(pickle.dumps(row.__getstate__()[:-1], protocol=5)), values[-1])
-    assert [getattr(again, name) for name in cache.Row.__slots__] == list(values)
+    marker = tmp_path / "ran"
+    planted = [
+        _Planted(os.system, f"touch {marker}"),
+        _Planted(subprocess.call, ["touch", str(marker)]),
+        _Planted(key.format_version),  # a onenotes function, not a record
+        _Planted(onenotes.reading.note.parse_note, "x"),
+    ]
+    for value in planted:
+        with pytest.raises(pickle.UnpicklingError):
+            cache.decode(pickle.dumps(value, protocol=5))
+        with pytest.raises(pickle.UnpicklingError):
+            cache.decode(pickle.dumps([value], protocol=2))
+    assert not marker.exists()
+    with pytest.raises(TypeError):
+        cache.decode('{"@": "C", "c": "onenotes.reading.cache.key:format_version", "f": {}}')  # text is never a value
+
+
+def test_a_cache_row_cannot_import_a_module_or_change_a_class():
+    """A row naming onenotes.__main__ would run the CLI on import; one that BUILDs on a
+    class would change it for the rest of the run.  Neither global is ever resolved."""
+    from onenotes.errors import Problem
+
+    hash_before = Problem.__hash__
+    for planted in (b"\x80\x05conenotes.__main__\nX\n.",
+                    b"\x80\x05conenotes.errors\nProblem\nN}\x8c\x08__hash__Ns\x86b.",
+                    b"\x80\x05conenotes.reading.yaml.safe\nLineDict\nN}\x8c\x08__init__Ns\x86b.",
+                    b"\x80\x05conenotes.reading.yaml.safe\n__builtins__\n.",
+                    b"\x80\x05cpathlib\nPosixPath\nN}\x8c\x08__init__Ns\x86b."):
+        with pytest.raises(pickle.UnpicklingError):
+            cache.decode(planted)
+    assert Problem.__hash__ is hash_before
+    assert "onenotes.__main__" not in sys.modules
+
+
+def test_what_a_row_holds_is_checked_to_be_what_its_column_holds():
+    note_list = cache.encode([1, 2])
+    with pytest.raises(cache.Damaged):
+        cache.decode_checked(note_list, "Entry", many=True)
+    with pytest.raises(cache.Damaged):
+        cache.decode_checked(cache.encode({"rep": "ann"}), "Note")
+    bomb = zlib.compress(b"\0" * (cache.MAX_UNPACKED + 1))
+    with pytest.raises(cache.Damaged):  # a small row that would inflate past the bound
+        cache.decode_checked(bomb, "Note", packed=True)
+
+
+def test_a_record_class_with_slots_is_rebuilt_with_every_field():
+    """Records may be plain classes or dataclasses, with or without __slots__, frozen or not."""
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Slotted:
+        a: int
+        b: str = "x"
+
+    again = cache.made(Slotted, ("a", "b"), (1, "y"))
+    assert again == Slotted(1, "y")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        again.a = 2
+
+
+def _fresh_dump(value) -> bytes:
+    """What dump_plain writes with a new pickler for each value."""
+    import io
+
+    out = io.BytesIO()
+    pickler = cache._PlainPickler(out, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return out.getvalue()
+
+
+class _Odd(str):
+    pass
+
+
+PLAIN = st.recursive(st.none() | st.booleans() | LINES | st.floats(allow_nan=False) | TEXT | st.binary(max_size=40),
+                     lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=4).map(tuple),
+                     max_leaves=30)
+
+
+@given(st.lists(st.tuples(PLAIN, st.booleans()), min_size=1, max_size=6))
+@settings(max_examples=examples(200))
+def test_a_kept_pickler_writes_what_a_new_one_writes_even_after_a_refused_value(values):
+    """dump_plain keeps its pickler from one value to the next: each value is written
+    byte for byte as a new pickler writes it, also after one refused mid-way (a str
+    subclass deep in a list: that pickler is dropped)."""
+    for value, refuse in values:
+        if refuse:
+            with pytest.raises(pickle.PicklingError):
+                cache.dump_plain([value, [("x", _Odd("y"))], value])
+        assert cache.dump_plain(value) == _fresh_dump(value)
+        assert cache.dump_plain([value, value]) == _fresh_dump([value, value])

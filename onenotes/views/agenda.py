@@ -192,7 +192,7 @@ def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
     rows = scorecard(upto, rep)
     figures_as_of = rows[0].last_meeting if rows else None
     kpis = [kpi_context(cfg, rep, row) for row in rows]
-    ledger = [e for e in open_commitments(build_ledger(book.notes)) if e.rep == rep]
+    ledger = open_commitments(build_ledger(book.notes_of(rep)))  # (a rep's ledger is folded from their notes alone)
     ledger = [e for e in ledger if e.since is None or e.since <= date]
     commitments = [commitment_context(e, date, cfg.escalate_after) for e in ledger]
     found = diagnose(upto, rep)

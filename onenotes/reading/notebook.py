@@ -51,6 +51,7 @@ class Notebook:
         self.scan = scan
         self.reader = reader  # how the notes are read (None: they were given); check asks it what it kept
         self._by_rep: tuple | None = None
+        self._ledger: tuple | None = None  # (notes, their count, the ledger folded from them)
 
     @property
     def root(self) -> Path:
@@ -90,13 +91,23 @@ class Notebook:
 
     def open_entries(self) -> list[Entry]:
         """Every open commitment (the ledger's open entries), in the ledger's order."""
-        from onenotes.rules.commitments import build_ledger, open_commitments
+        from onenotes.rules.commitments import open_commitments
 
         if self._notes is None and self.reader is not None:
             entries = self.reader.open_entries()
             if entries is not None:
                 return sorted(entries, key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
-        return open_commitments(build_ledger(self.notes))
+        return open_commitments(self.ledger())
+
+    def ledger(self) -> list[Entry]:
+        """Every commitment of every note (:func:`onenotes.rules.commitments.build_ledger`),
+        folded once for the notes as they are (a report asks several times). Read only."""
+        from onenotes.rules.commitments import build_ledger
+
+        notes = self.notes
+        if self._ledger is None or self._ledger[0] is not notes or self._ledger[1] != len(notes):
+            self._ledger = (notes, len(notes), build_ledger(notes))
+        return self._ledger[2]
 
     def as_of(self, date: dt.date) -> "Notebook":
         """The same notebook with only the notes dated ``date`` or earlier."""

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from onenotes.rules.commitments import Entry, build_ledger, should_escalate
+from onenotes.rules.commitments import Entry, should_escalate
 
 if TYPE_CHECKING:  # (types only: the rules read no files)
     from onenotes.reading.notebook import Notebook
@@ -76,7 +76,7 @@ def rep_accountability(rep: str, owner: str, entries: list[Entry], today: dt.dat
 def accountability(book: Notebook, *, today: dt.date, rep: str | None = None,
                    since: dt.date | None = None, owner: str = "rep") -> list[RepAccountability]:
     """Per rep, over the commitments ``owner`` (rep or manager) made on or after ``since``."""
-    ledger = build_ledger(book.notes)
+    ledger = book.ledger()
     reps = [rep] if rep else book.reps()
     result = []
     for slug in reps:

@@ -29,14 +29,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
-from onenotes import note, taskfields, tasks  # noqa: E402
+from onenotes.reading import note, taskfields, tasks  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from support.tasks_reference import scan_tasks_reference  # noqa: E402  (the scanner without shortcuts)
 from onenotes.reading.note import decode, split_frontmatter  # noqa: E402
 
 def metadata(text: str):
-    """note._read_body_tasks' reading of a task's fields, always the long way."""
+    """mentions.read_body_tasks' reading of a task's fields, always the long way."""
     return taskfields._read_fields(text)
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
-from onenotes import yamlfast, yamlsafe  # noqa: E402
+from onenotes.reading.yaml import fast as yamlfast, safe as yamlsafe  # noqa: E402
 from onenotes.reading.note import HANDLER, decode  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # zoneinfo loads only where a time zone is used
     from zoneinfo import ZoneInfo
 
-# Compiled on first use (``re`` keeps them): a warm run that reads no date compiles none.
+# An ISO date, and an ISO date and time (with an optional offset), as notes write them.
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}$"
 _ISO_DATETIME = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
 

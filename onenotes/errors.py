@@ -7,8 +7,7 @@ can type or put in a file should surface as any other exception.
 
 from __future__ import annotations
 
-
-from onenotes.records import FrozenRecord, fill
+from dataclasses import dataclass
 
 
 class OnenotesError(Exception):
@@ -79,7 +78,8 @@ class NotebookBusyError(ConcurrentEditError):
     """Another onenotes command has been editing the notebook for too long."""
 
 
-class Problem(FrozenRecord):
+@dataclass(frozen=True)
+class Problem:
     """One thing wrong with a file, at a position: used by parsing and ``check``.
 
     ``line`` and ``column`` are 1-based and count from the top of the file
@@ -93,11 +93,6 @@ class Problem(FrozenRecord):
     code: str
     message: str
     hint: str | None = None
-
-    def __init__(self, path: str, line: int, column: int, severity: str, code: str, message: str,
-                 hint: str | None = None) -> None:
-        fill(self, path=path, line=line, column=column, severity=severity, code=code, message=message,
-             hint=hint)
 
     def location(self) -> str:
         loc = self.path

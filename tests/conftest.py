@@ -101,7 +101,13 @@ def note_text(rep="ann", date="2026-11-16", commitments="", body="", metrics="")
     return fm + "---\n" + body
 
 
-__all__ = ["write", "note_text", "TODAY", "EXAMPLE", "ROOT", "os"]
+def user_files(root: Path) -> dict[Path, bytes]:
+    """Every file of a notebook but the cache and git's own: relative path -> bytes."""
+    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".onenotes" not in p.parts and ".git" not in p.parts}
+
+
+__all__ = ["write", "note_text", "user_files", "TODAY", "EXAMPLE", "ROOT", "os"]
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +122,14 @@ def _no_cache_by_default(monkeypatch, tmp_path_factory):
         monkeypatch.setenv("ONENOTES_NO_CACHE", "1")
     else:
         monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+
+
+@pytest.fixture
+def cached(monkeypatch):
+    """Commands read through the cache (the notebook's .onenotes/cache), whatever the default."""
+    monkeypatch.delenv("ONENOTES_NO_CACHE", raising=False)
+
+
 # ------------------------------------------------------ hypothesis profiles ---
 # "ci" (the default) is deterministic: the same examples on every run, no
 # example database, no deadline (a shared 2-core machine has slow moments), so

@@ -26,7 +26,9 @@ from onenotes.errors import BadInputError, ConcurrentEditError, NoteError, Refus
 from onenotes.reading.files import ChangedOnDisk, being_written, replace_file
 from onenotes.rules.commitments import Entry, build_ledger
 from onenotes.reading.note import MAX_NOTE_BYTES, Mention, Note, decode, parse_note
-from onenotes.reading.notebook import Notebook, note_identity
+from onenotes.reading.config_file import read_options
+from onenotes.reading.layout import note_identity
+from onenotes.reading.notebook import Notebook
 from onenotes.views.formats import clean
 from onenotes.reading.places import check_place
 from onenotes.reading.yaml.safe import to_yaml_scalar
@@ -257,7 +259,7 @@ def _edit_note(book: Notebook, rel: str, group: list[Entry], status: str, on: dt
     except (OSError, ValueError) as exc:
         raise WriteError(f"cannot read {rel}: {getattr(exc, 'strerror', None) or exc}") from None
     data = read.data
-    options = book.config.read_options
+    options = read_options(book.config)
     rep, date, seq = note_identity(rel)
     try:
         note = parse_note(decode(data, rel), rel, rep, date, seq, options)

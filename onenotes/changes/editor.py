@@ -16,7 +16,8 @@ from pathlib import Path
 
 from onenotes.rules.config import Config
 from onenotes.errors import BadInputError, RefusedError
-from onenotes.reading.notebook import Notebook, note_identity
+from onenotes.reading.layout import note_identity
+from onenotes.reading.notebook import Notebook
 
 
 class EditorError(RefusedError):

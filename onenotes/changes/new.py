@@ -1,23 +1,27 @@
-"""``onenotes new``: the next meeting's agenda for a rep, written once and atomically."""
+"""``onenotes new``: the next meeting's agenda for a rep, written once and atomically.
+
+What the agenda shows is :func:`onenotes.views.agenda.build_context`; here, the
+note is made: the rep, the date and the file name chosen, the template rendered
+(:mod:`onenotes.views.templates`), the note read back to prove it holds what it
+was given, and written where no file is.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from onenotes.errors import (BadInputError, NoteError, NoteExistsError, Problem, RefusedError, TemplateError,
                              WriteError)
 from onenotes.reading.files import write_new_file
-from onenotes.rules.diagnosis import diagnose
-from onenotes.views.agenda import agenda_questions, note_body, open_help_requests, upcoming_calls
-from onenotes.rules.kpis import goal_for_figure, scorecard
-from onenotes.rules.commitments import build_ledger, open_commitments
-from onenotes.reading.note import Metric, Note, parse_note, split_frontmatter
+from onenotes.views.agenda import build_context
+from onenotes.reading.note import Note, parse_note, split_frontmatter
 from onenotes.reading.privacy import private_lines
-from onenotes.reading.notebook import Notebook, check_slug, slugify
+from onenotes.reading.config_file import read_options
+from onenotes.reading.layout import check_slug, slugify
+from onenotes.reading.notebook import Notebook
 from onenotes.reading.places import link_leads_phrase, link_on_the_way, link_refusal, open_folder
 from onenotes.views.templates import NOT_NOTES, render
 from onenotes.rules.schedule import next_meeting
@@ -36,105 +40,11 @@ class NewNote:
     created_rep: bool  # a new rep folder was made (--add)
 
 
-_REVIEW_ID = re.compile(r"[^\[\]\s](?:[^\[\]\n]{0,98}[^\[\]\s])?")
-
-
-def reviewable(cid: str, text: str) -> bool:
-    """A carried commitment can be a review item (``- [ ] text [id:: ID]``) when its id
-    reads back whole from ``[id:: ...]`` and its text holds no field of its own that
-    could be taken for the item's id; else the agenda lists it without a box."""
-    return bool(_REVIEW_ID.fullmatch(cid)) and "::" not in text and "\U0001F194" not in text \
-        and "%%" not in text  # (an Obsidian comment would hide the rest of the note)
-
-
-def pending_note(rep: str, date: dt.date, seq: int, figures: dict[str, int | float]) -> Note:
-    """The figures a new note will carry (``import-metrics``), as a note not written yet.
-
-    It gives no goal of its own: its figures are measured against the goal for
-    the meeting (:func:`goal_for_figure`: the rep's, else the KPI's), the one
-    the template writes beside them.
-    """
-    name = date.isoformat() + (f"-{seq}" if seq > 1 else "")
-    metrics = [Metric(kpi, value, None, 0) for kpi, value in figures.items()]
-    return Note(f"{rep}/{name}.md", rep, date, seq, {}, metrics, [], 1)
-
-
-def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
-                  figures: dict[str, int | float] | None = None, seq: int = 1) -> dict:
-    """Everything a template can use (documented in docs/templates.md).
-
-    ``figures`` (KPI -> actual) are the new note's own figures, when it is
-    created with them (``import-metrics``): the agenda then describes them,
-    its KPI table and diagnosis included, not the previous meeting's
-    (``seq``: the new note's number that day, 2 for a second meeting).
-    """
-    cfg = book.config
-    upto = book.as_of(date)  # (an agenda for a past date is not read with later figures)
-    notes = upto.notes_of(rep)
-    previous = notes[-1] if notes else None
-    if figures:
-        upto = upto.with_note(pending_note(rep, date, seq, figures))
-    rows = scorecard(upto, rep)
-    figures_as_of = rows[0].last_meeting if rows else None
-    kpis = []
-    for row in rows:
-        goal = goal_for_figure(cfg, rep, row.kpi)  # the goal for this meeting
-        kpis.append({
-            "name": row.kpi, "label": row.label, "kind": row.kind, "unit": row.unit, "better": row.better,
-            "derived": cfg.kpis[row.kpi].derived, "goal": goal,
-            "last_actual": row.latest, "last_date": row.latest_date, "last_goal": row.goal,
-            "attainment": row.attainment, "goal_changed": goal != row.goal,
-            "period": row.period, "confidence": row.confidence, "confidence_date": row.confidence_date,
-        })
-    ledger = [e for e in open_commitments(build_ledger(book.notes)) if e.rep == rep]
-    ledger = [e for e in ledger if e.since is None or e.since <= date]
-    commitments = [{
-        # An unreadable due date is carried as the text that was written.
-        "id": e.id, "text": e.text, "owner": e.owner, "due": e.due or e.due_raw, "since": e.since,
-        "source": e.source, "overdue": e.days_overdue(date) > 0,
-        "days_overdue": e.days_overdue(date), "times_carried": e.times_carried,
-        "slips": len(e.slips), "escalate": e.times_carried >= cfg.escalate_after,
-        "private": e.private, "parent": e.parent, "label": e.label, "reviewable": reviewable(e.id, e.label),
-    } for e in ledger]
-    found = diagnose(upto, rep)
-    diagnosis = {**vars(found), "questions": agenda_questions(upto, rep, date, found)}
-    last_body = note_body(book.root, previous.path) if previous else ""
-    coaching = next((n for n in reversed(notes) if n.coaching_plan), None)
-    behaviour = next((n for n in reversed(notes) if n.behaviour_plan), None)
-    return {
-        "rep": {"slug": rep, "name": book.rep_name(rep)},
-        "manager": cfg.manager,
-        "date": date,
-        "today": today,
-        "duration_minutes": cfg.default_duration_minutes,
-        "previous": None if previous is None else {"date": previous.date, "path": previous.path},
-        "kpis": kpis,
-        "outputs": [k for k in kpis if k["kind"] == "output"],
-        "inputs": [k for k in kpis if k["kind"] == "input"],
-        "commitments": commitments,
-        # The agenda lists private ones in its private part only (docs/format.md).
-        "shared_commitments": [c for c in commitments if not c["private"]],
-        "private_commitments": [c for c in commitments if c["private"]],
-        "figures_as_of": figures_as_of,
-        "diagnosis": diagnosis,
-        # Carried from the last note's body (onenotes/carry.py says what and how).
-        "upcoming_calls": upcoming_calls(last_body),
-        "help_requests": open_help_requests(last_body),
-        # Long-lived plans: the latest ones, carried forward for review, with the date of the
-        # note they come from.
-        "coaching_plan": coaching.coaching_plan if coaching else {},
-        "coaching_plan_date": coaching.date if coaching else None,
-        "behaviour_plan": behaviour.behaviour_plan if behaviour else {},
-        "behaviour_plan_date": behaviour.date if behaviour else None,
-        "kpi_names": list(cfg.kpis),
-    }
-
-
 def _verify(text: str, rel: str, rep: str, date: dt.date, seq: int, context: dict,
             book: Notebook) -> Note:
     """Parse the rendered note back; it must hold what it was given."""
     try:
-        note = parse_note(text, rel, rep, date, seq, book.config.read_options)
+        note = parse_note(text, rel, rep, date, seq, read_options(book.config))
     except NoteError as exc:
         raise TemplateError(f"the template produced a note that cannot be read back: "
                             f"{exc.problem.message} (line {exc.problem.line})") from None
@@ -210,7 +120,8 @@ def check_notes_read(book: Notebook, rep: str) -> None:
 
 def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date | None = None,
                 template: str | None = None, add: bool = False, another: bool = False,
-                figures: dict[str, int | float] | None = None, finish=None, write: bool = True) -> NewNote:
+                figures: dict[str, int | float] | None = None, finish=None, write: bool = True,
+                prep: dict | None = None) -> NewNote:
     """Render and write the next note for a rep.  Never overwrites anything.
 
     ``figures`` (KPI -> actual) are the note's own figures, when it is created
@@ -219,7 +130,33 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     changes the rendered and checked text before it is written
     (``import-metrics`` writes those figures into the frontmatter); it must
     check its own result.  With ``write=False`` nothing is written (a dry run).
+    ``prep`` goes into the template's context (:func:`build_context`).
     """
+    rep, created_rep = _rep_of_note(book, rep_input, add)
+    check_notes_read(book, rep)
+    if date is None:
+        date = _next_meeting_date(book, rep, today)
+    folder = book.root / rep
+    seq, name = _free_name(folder, date, another)
+    rel = f"{rep}/{name}"
+    name_of_template = book.config.template if template is None else template
+    if name_of_template in NOT_NOTES:
+        raise TemplateError(f"{name_of_template!r} is not a note template")
+    context = build_context(book, rep, date, today, figures, seq, prep)
+    text = render(book.config.template if template is None else template, context,
+                  book.root / "templates")
+    note = _verify(text, rel, rep, date, seq, context, book)
+    if finish is not None:
+        text = finish(text, note)
+    if not write:
+        return NewNote(folder / name, rel, rep, date, text, created_rep)
+    path, rel = _write_exclusively(book, rep, date, seq, name, text, another)
+    return NewNote(path, rel, rep, date, text, created_rep)
+
+
+def _rep_of_note(book: Notebook, rep_input: str, add: bool) -> tuple[str, bool]:
+    """(the rep's slug, whether their folder is new): a rep of the notebook, or with
+    ``add`` a new one, named from ``rep_input``."""
     created_rep = False
     try:
         rep = book.resolve(rep_input)
@@ -232,15 +169,22 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
             raise BadInputError(f"{rep_input!r} has no letters or digits to name a rep folder") from None
         check_slug(rep)  # "Templates!" slugs to templates/, a folder never read as notes
         created_rep = not (book.root / rep).exists()
-    check_notes_read(book, rep)
-    if date is None:
-        notes = book.notes_of(rep)
-        last = notes[-1].date if notes else None
-        try:
-            date = next_meeting(last, today, book.config.cadence, book.config.meeting_day)
-        except OverflowError:
-            raise BadInputError(f"cannot date the meeting after {last}; give one with --date") from None
-    folder = book.root / rep
+    return rep, created_rep
+
+
+def _next_meeting_date(book: Notebook, rep: str, today: dt.date) -> dt.date:
+    """The date of the rep's next meeting, by the cadence, after their last note."""
+    notes = book.notes_of(rep)
+    last = notes[-1].date if notes else None
+    try:
+        return next_meeting(last, today, book.config.cadence, book.config.meeting_day)
+    except OverflowError:
+        raise BadInputError(f"cannot date the meeting after {last}; give one with --date") from None
+
+
+def _free_name(folder: Path, date: dt.date, another: bool) -> tuple[int, str]:
+    """(the note's number that day, its file name): the day's first, or with ``another``
+    the first free one; refused when the day's note exists and ``another`` is not set."""
     seq = 1
     name = f"{date.isoformat()}.md"
     if another:
@@ -250,18 +194,16 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     elif (folder / name).exists():
         raise NoteExistsError(f"{folder / name} already exists; it was not changed",
                               hint="pick another --date, or use --another for a second meeting that day")
+    return seq, name
+
+
+def _write_exclusively(book: Notebook, rep: str, date: dt.date, seq: int, name: str, text: str,
+                       another: bool) -> tuple[Path, str]:
+    """Write the note into the rep's own folder (never through a link), never over a file:
+    (its path, its path relative to the notebook).  With ``another``, a name another
+    process took since it was chosen moves the note to the next number."""
+    folder = book.root / rep
     rel = f"{rep}/{name}"
-    name_of_template = book.config.template if template is None else template
-    if name_of_template in NOT_NOTES:
-        raise TemplateError(f"{name_of_template!r} is not a note template")
-    context = build_context(book, rep, date, today, figures, seq)
-    text = render(book.config.template if template is None else template, context,
-                  book.root / "templates")
-    note = _verify(text, rel, rep, date, seq, context, book)
-    if finish is not None:
-        text = finish(text, note)
-    if not write:
-        return NewNote(folder / name, rel, rep, date, text, created_rep)
     try:
         folder_fd = open_folder(book.root, rep, create=True)  # the rep's own folder, not a link
     except OSError as exc:
@@ -286,4 +228,4 @@ def create_note(book: Notebook, rep_input: str, *, today: dt.date, date: dt.date
     finally:
         if folder_fd is not None:
             os.close(folder_fd)
-    return NewNote(path, rel, rep, date, text, created_rep)
+    return path, rel

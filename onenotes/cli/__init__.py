@@ -18,6 +18,7 @@ from onenotes import __version__
 COMMANDS = {
     "init": ("onenotes.cli.init", "Create a notebook: a commented onenotes.yaml and a .gitignore."),
     "new": ("onenotes.cli.new", "Write the next one-on-one agenda for a rep."),
+    "prep": ("onenotes.cli.prep", "A form for a rep to fill in before the one-on-one."),
     "followups": ("onenotes.cli.followups", "List every open commitment, overdue first."),
     "check": ("onenotes.cli.check", "Lint every note and the config (for pre-commit hooks)."),
     "commitments": ("onenotes.cli.commitments", "The history of each commitment: carried, slipped, kept."),
@@ -30,9 +31,11 @@ COMMANDS = {
     "reps": ("onenotes.cli.reps", "Every rep with their last and next meeting and open commitments."),
     "edit": ("onenotes.cli.edit", "Open a rep's latest note in your editor."),
     "report": ("onenotes.cli.report", "The team dashboard as one self-contained HTML page (or Markdown)."),
+    "review": ("onenotes.cli.review", "A draft of a rep's performance review over a quarter, from the notes."),
     "done": ("onenotes.cli.done", "Mark commitments done in the rep's latest note (a one-line edit)."),
     "drop": ("onenotes.cli.drop", "Mark commitments dropped, with an optional reason."),
     "import-metrics": ("onenotes.cli.import_metrics", "Write KPI actuals from a CRM report (CSV) into the notes."),
+    "rollup": ("onenotes.cli.rollup", "A director's roll-up across managers' notebooks: cadence, coaching, follow-through."),
 }
 
 

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from onenotes.rules.accountability import COMMITMENT_KEYS, STATUSES, commitments
 from onenotes.cli.common import complete_rep, format_option, open_notebook, today, warn
+from onenotes.views.commitments import COMMITMENT_KEYS, STATUSES, commitments
 from onenotes.views.followups import listing_problems
 from onenotes.views.formats import Column, render, use_color
 

@@ -11,11 +11,13 @@ import sys
 
 import click
 
-from onenotes.rules.config import Config, display_name, load_config
+from onenotes.reading.config_file import load_config
+from onenotes.rules.config import Config, display_name
 from onenotes.dates import DateProblem, parse_cli_date, today_in
 from onenotes.errors import BadInputError, Problem
 from onenotes.rules.commitments import build_ledger, followups_order, open_commitments
-from onenotes.reading.notebook import Notebook, find_root, fold, load_notebook, scan
+from onenotes.reading.layout import find_root, fold_name, scan
+from onenotes.reading.notebook import Notebook, load_notebook
 from onenotes.views.formats import FORMATS, clean
 
 
@@ -40,7 +42,7 @@ def editing_notebook(ctx: click.Context):
     """Hold the notebook's edit lock while a command reads the notes it edits and
     writes them: another onenotes editing the same notebook waits (it says so)."""
     from onenotes.errors import NotebookBusyError
-    from onenotes.reading.files import LOCK_WAIT, NotebookBusy, notebook_lock
+    from onenotes.reading.lock import LOCK_WAIT, NotebookBusy, notebook_lock
 
     def waiting() -> None:
         click.echo("onenotes: waiting for another onenotes command that is editing this notebook", err=True)
@@ -129,9 +131,9 @@ def complete_rep(ctx: click.Context, param: click.Parameter, incomplete: str):
                 names.update({slug: rep.name for slug, rep in load_config(root).reps.items()})
             except Exception:  # a broken onenotes.yaml: the folders still complete
                 pass
-            typed = fold(incomplete)
+            typed = fold_name(incomplete)
             return [CompletionItem(slug, help=clean(names[slug]))
-                    for slug in sorted(names) if fold(slug).startswith(typed)]
+                    for slug in sorted(names) if fold_name(slug).startswith(typed)]
     except Exception:
         return []
 

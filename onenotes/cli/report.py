@@ -11,7 +11,8 @@ from onenotes.cli.common import complete_rep, open_notebook, today, warn
 from onenotes.rules.kpis import figure_problems
 from onenotes.views.formats import clean
 from onenotes.views.report.model import assets_folder, build_report, write_report
-from onenotes.views.report.render import render_html, render_markdown
+from onenotes.views.report.html import html_page
+from onenotes.views.report.markdown import markdown_page
 from onenotes.text import plural
 
 
@@ -45,12 +46,12 @@ def command(ctx, out, today_text, weeks, reps, fmt):
     report = build_report(book, now, weeks, slugs)
     warn(report.problems + figure_problems(book, slugs))
     if fmt == "html":
-        text, charts = render_html(report), None
+        text, charts = html_page(report), None
     else:
         assets = None
         if out is not None:
             assets = assets_folder(Path(out)).name
-        result = render_markdown(report, assets)
+        result = markdown_page(report, assets)
         text, charts = result.text, result.charts
     if out is None:
         click.echo(text, nl=False)

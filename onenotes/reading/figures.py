@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from onenotes.reading.note import MAX_FIGURE
+from onenotes.reading.notemodel import MAX_FIGURE
 
 CURRENCIES = {"$": "USD", "US$": "USD", "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY", "CHF": "CHF"}
 _CODE = re.compile(r"[A-Z]{3}$")

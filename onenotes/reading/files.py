@@ -1,9 +1,17 @@
-"""Writing files atomically: new notes exclusively, replaced files only whole.
+"""Reading and writing notebook files safely.
 
-A note that a command edits (``done``, ``drop``, ``import-metrics``) goes
-through :func:`read_snapshot` and :func:`replace_file` with the snapshot, under
-:func:`notebook_lock`: another onenotes waits, and another program writing the
-note (an editor, a sync tool) is noticed and never overwritten in silence.
+Every read of a note goes through :func:`read_file`: no symbolic link is
+followed, a FIFO cannot block it, a file over the limit is not read.  A note
+that a command edits (``done``, ``drop``, ``import-metrics``) goes through
+:func:`read_snapshot` and :func:`replace_file` with the snapshot, under
+:func:`onenotes.reading.lock.notebook_lock`: another onenotes waits, and another
+program writing the note (an editor, a sync tool) is noticed and never
+overwritten in silence.
+New notes are written exclusively (:func:`write_new_file`), replaced files
+only whole.
+
+(This module is imported by every command that reads a notebook: what only
+writing needs, pathlib and secrets, is imported where it is used.)
 """
 
 from __future__ import annotations
@@ -11,10 +19,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def write_new_file(folder: Path, name: str, text: str, *, dir_fd: int | None = None) -> Path:
@@ -74,6 +84,8 @@ def _temp_file(folder: Path, name: str, dir_fd: int | None = None) -> tuple[int,
 
     (``tempfile.mkstemp`` would make it 0600, and the note would keep that.)
     """
+    import secrets
+
     for _ in range(100):
         tmp = f".{name}.{secrets.token_hex(6)}.tmp"
         path = tmp if dir_fd is not None else os.path.join(folder, tmp)
@@ -147,10 +159,57 @@ def _at(point: str, path: str) -> None:
                     pass
 
 
+# ----------------------------------------------------- reading a note ---
+
+# Never through a link, never blocking on a FIFO (a regular file is checked once open).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_bytes(path: str | os.PathLike, limit: int) -> bytes:
+    """A regular file's bytes, never following a link and never blocking on a FIFO.
+
+    Raises OSError, or ValueError("too large") when over ``limit`` bytes.
+    """
+    return read_file(path, limit)[0]
+
+
+def read_file(path: str | os.PathLike, limit: int) -> tuple[bytes, os.stat_result]:
+    """:func:`read_bytes`, and the file's stat taken as it was opened (before reading)."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise IsADirectoryError(0, "not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"{info.st_size // 1024} KiB")
+        remaining = limit + 1
+        want = min(info.st_size + 1, remaining)  # the whole file in one read, as a rule
+        chunk = os.read(fd, want)
+        if len(chunk) < want:  # a short read of a regular file: its end (at most ``limit`` bytes)
+            return chunk, info
+        chunks = [chunk]
+        remaining -= len(chunk)
+        want = 1 << 20
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, want))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+            if len(chunk) < want:  # a short read of a regular file: its end
+                break
+            want = 1 << 20
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise ValueError(f"{len(data) // 1024} KiB")
+        return data, info
+    finally:
+        os.close(fd)
+
+
 # ------------------------------------------------- reading a note to edit ---
 
 WRITER_WAIT = 3.0  # seconds to wait for another program to finish writing a note
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 class Snapshot:
@@ -296,6 +355,8 @@ def replace_file(path: Path, data: bytes, *, expected: Snapshot | None = None) -
     replaced.  With ``expected`` see :func:`_replace_snapshot`.  Raises OSError
     when it cannot write.
     """
+    from pathlib import Path
+
     if expected is not None:
         with _interrupts_held():  # a Ctrl-C lands after the swap's checks, not between them
             return _replace_snapshot(Path(path), data, expected)
@@ -384,22 +445,8 @@ def _replace_snapshot(path: Path, data: bytes, expected: Snapshot) -> Path:
                 pass
             _still_as_read(fd_old, path, expected)
             _at("check", str(path))
-            if _exchange(tmp, path):
-                kept, tmp = tmp, None
-            else:  # no atomic exchange here: a second name for the old file, then the rename
-                kept = _hidden_name(folder, name, "old")
-                try:
-                    os.link(path, kept, follow_symlinks=False)
-                except OSError as exc:  # no hard links either: the old file stays at hand as fd_old
-                    if exc.errno not in _NO_LINKS:
-                        raise
-                    kept = None
-                if kept is not None and os.stat(kept, follow_symlinks=False).st_ino != info.st_ino:
-                    os.unlink(kept)  # a second name of another program's file: only the name goes
-                    kept = None
-                    raise ChangedOnDisk(path, "changed while onenotes was editing it")
-                os.replace(tmp, path)
-                tmp = None
+            kept = _swap_in(tmp, path, info.st_ino)
+            tmp = None  # (its name is gone: now the note's, or the old file's at ``kept``)
             _at("renamed", str(path))
             why = _displaced_changed(fd_old, kept, expected)
             if why is None:
@@ -408,30 +455,58 @@ def _replace_snapshot(path: Path, data: bytes, expected: Snapshot) -> Path:
                     kept = None
                 _fsync_dir(folder)
                 return path
-            # Put the other program's version back at the path (only over our own file).
-            restored = False
-            if os.stat(path, follow_symlinks=False).st_ino == mine:
-                if kept is None:  # (no second name: a copy of what it holds now)
-                    with _staged(folder, name, _pread_all(fd_old)) as copy:
-                        os.chmod(copy, info.st_mode & 0o7777)
-                        os.replace(copy, path)
-                elif not _exchange(kept, path):
-                    os.replace(kept, path)
-                    kept = None
-                else:
-                    tmp, kept = kept, None  # now holds our version: removed below
-                restored = True
-                _fsync_dir(folder)
+            restored, kept, tmp = _put_back(path, fd_old, info, mine, kept)
             raise ChangedOnDisk(path, why, kept, restored)
         finally:
-            for leftover in (tmp,):
-                if leftover is not None:
-                    try:
-                        os.unlink(leftover)
-                    except FileNotFoundError:
-                        pass
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
     finally:
         os.close(fd_old)
+
+
+def _swap_in(tmp: str, path: Path, inode: int) -> str | None:
+    """Put the new file ``tmp`` at ``path``; the name that holds the old file now (``tmp``
+    itself after an exchange), or None where it has no name left (no hard links)."""
+    if _exchange(tmp, path):
+        return tmp
+    # No atomic exchange here: a second name for the old file, then the rename.
+    kept: str | None = _hidden_name(path.parent, path.name, "old")
+    try:
+        os.link(path, kept, follow_symlinks=False)
+    except OSError as exc:  # no hard links either: the old file stays at hand as fd_old
+        if exc.errno not in _NO_LINKS:
+            raise
+        kept = None
+    if kept is not None and os.stat(kept, follow_symlinks=False).st_ino != inode:
+        os.unlink(kept)  # a second name of another program's file: only the name goes
+        raise ChangedOnDisk(path, "changed while onenotes was editing it")
+    os.replace(tmp, path)
+    return kept
+
+
+def _put_back(path: Path, fd_old: int, info: os.stat_result, mine: int,
+              kept: str | None) -> tuple[bool, str | None, str | None]:
+    """Put the other program's version (the old file: at ``kept``, or open as ``fd_old``)
+    back at ``path``, only over our own file (inode ``mine``).  (Whether it was put
+    back, the name still holding a version, a leftover file of ours to remove.)"""
+    name, folder = path.name, path.parent
+    if os.stat(path, follow_symlinks=False).st_ino != mine:
+        return False, kept, None
+    leftover = None
+    if kept is None:  # (no second name: a copy of what it holds now)
+        with _staged(folder, name, _pread_all(fd_old)) as copy:
+            os.chmod(copy, info.st_mode & 0o7777)
+            os.replace(copy, path)
+    elif not _exchange(kept, path):
+        os.replace(kept, path)
+        kept = None
+    else:
+        leftover, kept = kept, None  # now holds our version: removed
+    _fsync_dir(folder)
+    return True, kept, leftover
 
 
 def _still_as_read(fd_old: int, path: Path, expected: Snapshot) -> None:
@@ -476,6 +551,8 @@ def _pread_all(fd: int) -> bytes:
 
 
 def _hidden_name(folder: Path, name: str, kind: str) -> str:
+    import secrets
+
     return os.path.join(folder, f".{name}.{secrets.token_hex(6)}.{kind}.tmp")
 
 
@@ -504,54 +581,3 @@ def _exchange(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
         return False
     raise OSError(err, os.strerror(err), os.fspath(b))
-
-
-# ---------------------------------------------------- one editor at a time ---
-
-LOCK_WAIT = 30.0  # seconds to wait for another onenotes editing the same notebook
-
-
-class NotebookBusy(Exception):
-    """Another onenotes has been editing the notebook for longer than the wait."""
-
-
-@contextlib.contextmanager
-def notebook_lock(root: str | os.PathLike, *, wait: float | None = None, waiting=None):
-    """Hold the notebook's edit lock: onenotes commands that edit notes run one at a time.
-
-    The lock is ``flock`` on the notebook folder itself (no file is made, so a
-    read-only or brand-new notebook needs nothing; the lock goes with the process).
-    ``waiting()`` is called once when another onenotes holds it; after ``wait``
-    seconds (:data:`LOCK_WAIT`) :class:`NotebookBusy` is raised.  Where there is
-    no ``flock`` (or the file system refuses it), nothing is locked: the checks
-    of :func:`replace_file` still catch another writer.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    try:
-        fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        yield
-        return
-    try:
-        deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
-        told = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    break  # locks not supported here: go on unlocked
-            if time.monotonic() >= deadline:
-                raise NotebookBusy(os.fspath(root))
-            if not told and waiting is not None:
-                waiting()
-                told = True
-            time.sleep(0.02)
-        yield
-    finally:
-        os.close(fd)

@@ -1,28 +1,23 @@
-"""The notebook: finding it, walking it safely, loading its notes, naming reps.
+"""The notebook: its notes read (through the cache), its config and its problems.
 
-A notebook is a folder with an optional ``onenotes.yaml``, one folder per rep
-and one ``YYYY-MM-DD.md`` (or ``YYYY-MM-DD-N.md``) note per meeting.  The walk
-
-* skips hidden entries (``.git``, ``.obsidian``, editor swap files) and the
-  notebook's ``templates/`` folder;
-* follows no symbolic link (a link is reported, never read, so it can neither
-  leave the notebook nor loop);
-* reads regular files only (a FIFO named ``x.md`` cannot hang it), through a
-  descriptor checked with ``fstat`` and opened without following links;
-* skips notes over :data:`onenotes.reading.note.MAX_NOTE_BYTES` with a warning.
+:func:`load_notebook` walks the notebook (:func:`onenotes.reading.layout.scan`)
+and reads every note through the cache (:mod:`onenotes.reading.cache`);
+:class:`Notebook` is what commands get.  One note is read with
+:func:`read_note`: its bytes by :func:`onenotes.reading.files.read_file` (no
+link followed, no FIFO, no note over
+:data:`onenotes.reading.note.MAX_NOTE_BYTES`), its text by the note reader.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import os
-import re
-import stat
 from typing import TYPE_CHECKING
 
-from onenotes.rules.config import CONFIG_NAME, Config, display_name, load_config
-from onenotes.errors import BadInputError, Problem, UnknownRepError
+from onenotes.errors import Problem
+from onenotes.reading.config_file import load_config, read_options
+from onenotes.reading.layout import NOTE_NAME, Scan, link_leads, note_identity, resolve_rep, scan
+from onenotes.rules.config import CONFIG_NAME, Config, display_name
 from onenotes.text import plural, plural_word
 
 if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed; pathlib when a command needs it
@@ -32,239 +27,6 @@ if TYPE_CHECKING:  # the parser (and PyYAML) load only when a note is parsed; pa
     from onenotes.rules.commitments import Entry
     from onenotes.reading.note import Note
 
-NOTE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.md$")
-# Compiled on first use (re's own cache): only a name that is not plainly a note needs it.
-_CONFLICT_COPY = r"(?i)(sync-conflict|conflicted copy|\(conflict\)|\.orig\.md$|\(\d+\)\.md$| copy\.md$)"
-_SKIP_DIRS = {"templates", "node_modules", "__pycache__"}
-# A name that is plainly a note (ASCII, not hidden, no conflict-copy marks): the
-# walk takes such a regular file without the checks of _visit.
-_PLAIN_NOTE = re.compile(r"\d{4}-\d{2}-\d{2}(?:-\d+)?\.md\Z")
-
-
-def find_root(explicit: str | None, env_value: str | None, cwd: str | os.PathLike) -> str:
-    """Where the notebook is: ``--notebook``, else ``$ONENOTES_NOTEBOOK``, else the
-    nearest ancestor of ``cwd`` holding ``onenotes.yaml``, else ``cwd``; an absolute path.
-
-    (Paths here are text, and so in the scan and the cache: pathlib costs a
-    tenth of a warm ``followups`` to import; :attr:`Notebook.root` is a Path.)"""
-    for value, what in ((explicit, "--notebook"), (env_value, "ONENOTES_NOTEBOOK")):
-        if value:
-            path = os.path.expanduser(value)
-            if not os.path.isdir(path):
-                raise BadInputError(f"{what}: {value} is not a folder")
-            return _absolute(path)
-    here = _absolute(os.fspath(cwd))
-    folder = here
-    while True:
-        if os.path.isfile(os.path.join(folder, CONFIG_NAME)):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return here
-        folder = parent
-
-
-def _absolute(path: str) -> str:
-    """``path`` made absolute as pathlib's ``absolute()`` makes it: joined to the working
-    folder, with ``.`` parts and doubled or trailing separators dropped, ``..`` kept
-    (the parent of a link is not the folder its name sits in)."""
-    path = os.path.join(os.getcwd(), path)
-    drive, rest = os.path.splitdrive(path)
-    seps = os.sep + (os.altsep or "")
-    parts = [part for part in re.split(f"[{re.escape(seps)}]+", rest) if part and part != "."]
-    return drive + os.sep + os.sep.join(parts)
-
-
-_name = operator.attrgetter("name")
-
-
-class Scan:
-    """What the walk found.  (A plain class: defined on every start, at no cost.)"""
-
-    def __init__(self) -> None:
-        self.notes: list[str] = []  # relative paths with "/"
-        self.other_md: list[str] = []  # .md files in rep folders that are not notes
-        self.problems: list[Problem] = []
-        self.rep_dirs: list[str] = []
-
-
-def scan(root: str | os.PathLike) -> Scan:
-    """Walk the notebook and sort its files; reads no file contents."""
-    result = Scan()
-    try:
-        top = sorted(os.scandir(root), key=_name)
-    except OSError as exc:
-        raise BadInputError(f"cannot read the notebook folder {root}: {exc.strerror}") from None
-    for entry in top:
-        if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
-            continue
-        if not _utf8_name(entry.name, entry.name, result):
-            continue
-        if entry.is_symlink():
-            _link_problem(root, entry.name, result)
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            result.rep_dirs.append(entry.name)
-            _walk(root, entry.name, result)
-    return result
-
-
-def _utf8_name(name: str, rel: str, result: Scan) -> bool:
-    """A name that is not UTF-8 (Python keeps its bytes as surrogates) is skipped with a
-    warning: it could not be printed, hashed or written into a note."""
-    try:
-        name.encode("utf-8")
-        return True
-    except UnicodeEncodeError:
-        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        if name.endswith(".md") or "." not in name:
-            result.problems.append(Problem(shown, 0, 0, "warning", "encoding",
-                                           "the name is not valid UTF-8; not read",
-                                           "rename it: type the name again on a UTF-8 system"))
-        return False
-
-
-def link_leads(root: str | os.PathLike, rel: str) -> str:
-    """Where the symbolic link ``rel`` of the notebook at ``root`` leads: ``"loop"`` (back to
-    a folder that contains it), ``"outside"`` the notebook, or ``"inside"`` it."""
-    target = os.path.realpath(os.path.join(root, rel))
-    real_root = os.path.realpath(root)
-    if target == real_root or real_root.startswith(target + os.sep):
-        return "loop"
-    if not (target + os.sep).startswith(real_root + os.sep):
-        return "outside"
-    return "inside"
-
-
-_SKIPPED_LINK = {"loop": "it loops back to a folder that contains it",
-                 "outside": "it leads outside the notebook",
-                 "inside": "links are not followed; the target is read where it is"}
-
-
-def _link_problem(root: str | os.PathLike, rel: str, result: Scan) -> None:
-    why = _SKIPPED_LINK[link_leads(root, rel)]
-    if rel.endswith(".md") or os.path.isdir(os.path.join(root, rel)):
-        result.problems.append(Problem(rel, 0, 0, "warning", "symlink", f"skipped symbolic link: {why}",
-                                       "keep notes as real files inside the notebook folder"))
-
-
-def _walk(root: str | os.PathLike, rel_dir: str, result: Scan) -> None:
-    """Depth-first in name order, with a stack rather than recursion: folders nested
-    thousands deep cannot exhaust Python's recursion limit."""
-    stack = [(rel_dir, None)]
-    while stack:
-        folder, entries = stack.pop()
-        if entries is None:
-            try:
-                entries = iter(sorted(os.scandir(os.path.join(root, folder)), key=_name))
-            except OSError as exc:
-                result.problems.append(Problem(folder, 0, 0, "warning", "unreadable",
-                                               f"cannot read folder: {exc.strerror}",
-                                               "check the folder's permissions"))
-                continue
-        notes = result.notes
-        is_note = _PLAIN_NOTE.match
-        for entry in entries:
-            name = entry.name
-            try:
-                if is_note(name) and entry.is_file(follow_symlinks=False):  # most entries: a note
-                    notes.append(f"{folder}/{name}")
-                    continue
-            except OSError:
-                pass
-            sub = _visit(root, folder, entry, result)
-            if sub is not None:
-                stack.append((folder, entries))  # come back for the rest of this folder
-                stack.append((sub, None))
-                break
-
-
-def _visit(root: str | os.PathLike, rel_dir: str, entry: os.DirEntry, result: Scan) -> str | None:
-    """Sort one entry into the scan; returns its relative path when it is a folder to walk."""
-    name = entry.name
-    if name.startswith(".") or name.startswith("~") or name.endswith("~"):
-        return None
-    rel = f"{rel_dir}/{name}"
-    if not _utf8_name(name, rel, result):
-        return None
-    if entry.is_symlink():
-        _link_problem(root, rel, result)
-        return None
-    try:
-        is_dir = entry.is_dir(follow_symlinks=False)
-    except OSError:
-        return None
-    if is_dir:
-        return rel
-    if not name.endswith(".md"):
-        return None
-    if re.search(_CONFLICT_COPY, name):
-        result.problems.append(Problem(rel, 0, 0, "warning", "sync-conflict",
-                                       "looks like a sync-conflict copy; not read",
-                                       "merge it into the real note and delete it"))
-    elif NOTE_NAME.match(name):
-        result.notes.append(rel)
-    else:
-        result.other_md.append(rel)
-    return None
-
-
-def note_identity(rel: str) -> tuple[str, dt.date, int] | None:
-    """(rep, date, seq) from a note's relative path, or None if the name is not a date."""
-    rep, _, rest = rel.partition("/")
-    m = NOTE_NAME.match(rest.rsplit("/", 1)[-1])
-    if not m:
-        return None
-    try:
-        date = dt.date.fromisoformat(m.group(1))
-    except ValueError:
-        return None
-    return rep, date, int(m.group(2) or 1)
-
-
-def read_bytes(path: str | os.PathLike, limit: int) -> bytes:
-    """A regular file's bytes, never following a link and never blocking on a FIFO.
-
-    Raises OSError, or ValueError("too large") when over ``limit`` bytes.
-    """
-    return read_file(path, limit)[0]
-
-
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-
-
-def read_file(path: str | os.PathLike, limit: int) -> tuple[bytes, os.stat_result]:
-    """:func:`read_bytes`, and the file's stat taken as it was opened (before reading)."""
-    fd = os.open(path, _READ_FLAGS)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise IsADirectoryError(0, "not a regular file")
-        if info.st_size > limit:
-            raise ValueError(f"{info.st_size // 1024} KiB")
-        remaining = limit + 1
-        want = min(info.st_size + 1, remaining)  # the whole file in one read, as a rule
-        chunk = os.read(fd, want)
-        if len(chunk) < want:  # a short read of a regular file: its end (at most ``limit`` bytes)
-            return chunk, info
-        chunks = [chunk]
-        remaining -= len(chunk)
-        want = 1 << 20
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, want))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-            if len(chunk) < want:  # a short read of a regular file: its end
-                break
-            want = 1 << 20
-        data = b"".join(chunks)
-        if len(data) > limit:
-            raise ValueError(f"{len(data) // 1024} KiB")
-        return data, info
-    finally:
-        os.close(fd)
 
 
 class Notebook:
@@ -373,6 +135,18 @@ class Notebook:
                 return rel
         return None
 
+    def stat_keys(self) -> dict[str, str | None] | None:
+        """Each note's stat key as this run read it (path -> key), when every key vouches for
+        its note's content: None when the notes were read without the cache, or one changed
+        too recently for its stat to tell a later edit (a racy note, see the cache)."""
+        reader = self.reader
+        if reader is None or reader.store is None:
+            return None
+        keys = reader.read_keys()
+        if any(row.racy for row in reader.rows.values()):
+            return None
+        return keys
+
     def notes_not_read(self, rep: str) -> list[Problem]:
         """Why some of ``rep``'s notes were not read, or nothing when every one was read whole:
         a note the walk found that could not be read or parsed, and a place skipped that
@@ -442,7 +216,7 @@ def load_notebook(root: str | os.PathLike, config: Config | None = None, *,
     if config is None:
         config = store.config(root) if store is not None else load_config(root)
     found = scan(root)
-    options = lambda: config.read_options  # noqa: E731  (imports the parser: only when parsing)
+    options = lambda: read_options(config)  # noqa: E731  (imports the parser: only when parsing)
     reader = Loaded(root, found.notes, options, options_key(config), store, jobs=jobs)
     return Notebook(root, config, None, list(found.problems), found, reader, unread_notices(root, found))
 
@@ -479,67 +253,3 @@ def unread_notices(root: str | os.PathLike, found: Scan) -> list[Problem]:
 def options_key(config: Config) -> str:
     """What of the config changes how notes are parsed (see :class:`onenotes.reading.note.ReadOptions`)."""
     return repr((tuple(config.date_formats), config.timezone))
-
-
-# ------------------------------------------------------------------ reps ---
-
-def fold(name: str) -> str:
-    """How rep names are compared: NFC, case-folded, spaces trimmed."""
-    import unicodedata  # here: only commands that take a rep's name need it
-
-    return unicodedata.normalize("NFC", name).strip().casefold()
-
-
-def slugify(name: str) -> str:
-    """``"Dana Kim"`` -> ``dana-kim`` (letters kept, NFC, lower case)."""
-    text = fold(name)
-    text = re.sub(r"[^\w]+", "-", text).strip("-_")
-    return text
-
-
-def check_slug(name: str) -> str:
-    """Refuse what cannot be a rep folder name: empty, a path, hidden, control characters."""
-    raw = name
-    import unicodedata
-
-    name = unicodedata.normalize("NFC", name).strip()
-    if not name:
-        raise BadInputError("the rep name is empty")
-    if "/" in name or "\\" in name or os.path.isabs(name) or name in (".", ".."):
-        raise BadInputError(f"{raw!r} is a path, not a rep name",
-                            hint="give the rep's folder name, e.g. alice-nguyen")
-    if name.startswith(".") or any(unicodedata.category(ch)[0] == "C" for ch in name):
-        raise BadInputError(f"{raw!r} is not a usable rep name")
-    if len(name.encode("utf-8")) > 100:
-        raise BadInputError("the rep name is too long (100 bytes at most)")
-    if name.casefold() in _SKIP_DIRS:
-        raise BadInputError(f"{raw!r} is reserved for the notebook's own files")
-    return name
-
-
-def resolve_rep(known: list[str], names: dict[str, str], given: str) -> str:
-    """Match a typed rep (slug or display name, any case or Unicode form) to a known slug."""
-    check_slug(given)
-    want = fold(given)
-    for slug in known:
-        if fold(slug) == want:
-            return slug
-    for slug in known:
-        if fold(names.get(slug, "")) == want or slugify(names.get(slug, "")) == slugify(given):
-            return slug
-    for slug in known:
-        if slugify(slug) == slugify(given):
-            return slug
-    # A first name or the start of a slug, when it names exactly one rep: "bob".
-    prefix = slugify(given)
-    candidates = [slug for slug in known
-                  if prefix and (slugify(slug).startswith(prefix + "-")
-                                 or slugify(names.get(slug, "")).startswith(prefix + "-"))]
-    if len(candidates) == 1:
-        return candidates[0]
-    if len(candidates) > 1:
-        raise UnknownRepError(f"{given!r} could be any of: {', '.join(candidates)}",
-                              hint="type more of the name")
-    listing = ", ".join(known) if known else "none yet"
-    raise UnknownRepError(f"unknown rep {given!r}; known reps: {listing}",
-                          hint=f"check the spelling, or start their notes with: onenotes new {given!r} --add")

@@ -15,7 +15,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from onenotes.errors import NoteError, Problem
-from onenotes.reading.notebook import NOTE_NAME, note_identity, read_file
+from onenotes.reading.files import read_file
+from onenotes.reading.layout import NOTE_NAME, note_identity
 
 if TYPE_CHECKING:
     from onenotes.reading.note import Note, ReadOptions

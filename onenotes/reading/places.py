@@ -23,7 +23,7 @@ import os
 import stat
 
 from onenotes.errors import RefusedError
-from onenotes.reading.notebook import link_leads
+from onenotes.reading.layout import link_leads
 
 _LEADS = {"loop": "looping back to a folder that contains it",
           "outside": "leading outside the notebook",

@@ -90,6 +90,24 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
+class _Lines:
+    """Line numbers (0-based) and text offsets of one text."""
+
+    __slots__ = ("starts", "count", "size")
+
+    def __init__(self, text: str):
+        self.starts = _line_starts(text)
+        self.count = len(self.starts)
+        self.size = len(text)
+
+    def offset(self, line: int) -> int:
+        """Where ``line`` starts (the text's end for a line past the last)."""
+        return self.starts[line] if line < self.count else self.size
+
+    def line_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos) - 1
+
+
 def _find_parts(text: str, where, share: bool = False, found: dict | None = None,
                 also: list[tuple[int, int]] = ()) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
                                                            int, set[int], list[int]]:
@@ -102,20 +120,29 @@ def _find_parts(text: str, where, share: bool = False, found: dict | None = None
     comments, and broken ones are noted in ``found["share_problem"]``, not raised);
     ``also``: (first, end) 0-based lines to remove as well.
     """
+    lines = _Lines(text)
     # Blocks only: a heading's raw text is enough ("**Private**" starts with the word too).
-    tokens = _block_parser().parse(text)
-    starts = _line_starts(text)
-    n_lines = len(starts)
+    code, verbatim, headings = _blocks(_block_parser().parse(text), lines.count)
+    spans = _private_sections(headings, lines, where)
+    private_spans = list(spans)
+    comments, private_parts, manager_spans = _comment_spans(text, lines, code, where, share, found)
+    spans += comments
+    private_spans += private_parts
+    spans.extend(_obsidian_comments(text, code, lines.starts))
+    _refuse_unread_private_headings(text, lines, code, {h[0] for h in headings}, spans, where)
+    # (A manager-only part's lines were looked at above: its tasks are commitments like any other.)
+    spans.extend(manager_spans)
+    spans.extend((lines.offset(a), lines.offset(b)) for a, b in also)
+    return spans, private_spans, len(manager_spans), verbatim, lines.starts
 
-    def offset(line: int) -> int:
-        return starts[line] if line < n_lines else len(text)
 
-    def line_of(pos: int) -> int:
-        return bisect.bisect_right(starts, pos) - 1
-
+def _blocks(tokens, n_lines: int) -> tuple[set[int], set[int], list[tuple]]:
+    """(the lines of code, the verbatim lines: code and raw HTML, where blank lines are
+    content; the headings: (line, level, container, end of container, private?,
+    setext?, last line))."""
     code = set()
-    verbatim = set()  # code and raw HTML: blank lines there are content
-    headings = []  # (line, level, container, end of container)
+    verbatim = set()
+    headings = []
     stack: list[tuple[int, int]] = []  # open containers: (token index, end line)
     for index, tok in enumerate(tokens):
         if tok.type in ("fence", "code_block") and tok.map:
@@ -131,11 +158,14 @@ def _find_parts(text: str, where, share: bool = False, found: dict | None = None
             private = bool(_PRIVATE_WORD.match(tokens[index + 1].content))
             setext = tok.markup in ("=", "-")  # text with a line of === or --- under it
             headings.append((tok.map[0], int(tok.tag[1]), container, end, private, setext, tok.map[1] - 1))
+    return code, verbatim, headings
 
+
+def _private_sections(headings: list[tuple], lines: _Lines, where) -> list[tuple[int, int]]:
+    """The spans of the sections under a private heading: to the next heading of the same
+    or a higher level in the same container, or the container's end."""
     spans: list[tuple[int, int]] = []
-    heading_lines = set()
     for i, (line, level, container, end, private, _, _) in enumerate(headings):
-        heading_lines.add(line)
         if not private:
             continue
         stop = end
@@ -151,14 +181,21 @@ def _find_parts(text: str, where, share: bool = False, found: dict | None = None
                                 "'## ' heading")
                 stop = later[0]
                 break
-        spans.append((offset(line), offset(stop)))
-    private_spans = list(spans)
+        spans.append((lines.offset(line), lines.offset(stop)))
+    return spans
 
-    # Comments: every one outside code goes; private markers take what lies between them,
-    # and so do manager-only ones for share.
+
+def _comment_spans(text: str, lines: _Lines, code: set[int], where, share: bool,
+                   found: dict | None) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
+                                                list[tuple[int, int]]]:
+    """HTML comments outside code: (every comment and private part, the private parts,
+    the manager-only parts when ``share``).  Every comment goes; private markers take
+    what lies between them, and so do manager-only ones for share."""
+    spans: list[tuple[int, int]] = []
+    private_spans: list[tuple[int, int]] = []
+    manager_spans: list[tuple[int, int]] = []
     depth = {kind: 0 for kind in _KINDS}
     opened_at = {kind: 0 for kind in _KINDS}
-    manager_spans: list[tuple[int, int]] = []
 
     def fail(kind: str, line: int, message: str, hint: str) -> None:
         if kind == "manager-only" and not share:  # not privacy: what share would refuse, noted
@@ -172,7 +209,7 @@ def _find_parts(text: str, where, share: bool = False, found: dict | None = None
         start = text.find("<!--", pos)
         if start < 0:
             break
-        line = line_of(start)
+        line = lines.line_of(start)
         if line in code:
             pos = start + 4
             continue
@@ -201,26 +238,27 @@ def _find_parts(text: str, where, share: bool = False, found: dict | None = None
                 manager_spans.append((opened_at[kind], pos))
     for kind in sorted((k for k in _KINDS if depth[k]), key=opened_at.get):
         opener, closer = _KINDS[kind][2:]
-        fail(kind, line_of(opened_at[kind]), f"'{opener}' is never closed",
+        fail(kind, lines.line_of(opened_at[kind]), f"'{opener}' is never closed",
              f"end the {kind} part with '{closer}'")
-    spans.extend(_obsidian_comments(text, code, starts))
+    return spans, private_spans, manager_spans
 
+
+def _refuse_unread_private_headings(text: str, lines: _Lines, code: set[int], heading_lines: set[int],
+                                    spans: list[tuple[int, int]], where) -> None:
+    """Refuse a line a person would read as a private heading that Markdown does not
+    (outside code, headings and what is removed already)."""
     removed_lines = set()
     for a, b in spans:
-        removed_lines.update(range(line_of(a), line_of(max(a, b - 1)) + 1))
-    for line in range(n_lines):
+        removed_lines.update(range(lines.line_of(a), lines.line_of(max(a, b - 1)) + 1))
+    for line in range(lines.count):
         if line in code or line in heading_lines or line in removed_lines:
             continue
-        raw = text[offset(line):offset(line + 1)]
+        raw = text[lines.offset(line):lines.offset(line + 1)]
         if _LOOKS_PRIVATE.match(raw):
             raise where(line, "this looks like a private heading, but Markdown does not read it as "
                         "a heading here (inside an HTML block?)",
                         "put a blank line before it, or wrap the private part in <!-- private --> ... "
                         "<!-- /private -->")
-    # (A manager-only part's lines were looked at above: its tasks are commitments like any other.)
-    spans.extend(manager_spans)
-    spans.extend((offset(a), offset(b)) for a, b in also)
-    return spans, private_spans, len(manager_spans), verbatim, starts
 
 
 def _marker(inner: str) -> tuple[str | None, bool]:
@@ -341,6 +379,37 @@ def _strip(body: str, path: str, first_line: int, share: bool, found: dict | Non
             return body, total, managers
     raise PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",  # pragma: no cover
                                      "private parts nest too deeply to share safely"))
+
+
+def strip_guidance(body: str, path: str = "<note>", first_line: int = 1) -> str:
+    """``body`` without its manager-only parts and comments, its private parts kept (their
+    markers taken out): the manager's own words, for a view that quotes the whole note to
+    the manager (``review --private``).  Raises :class:`PrivateMarkupError` as
+    :func:`strip_for_share` does when either kind of markup is broken."""
+    def where(line, message, hint):
+        return PrivateMarkupError(Problem(path, first_line + line if first else 0, 0, "error",
+                                          "private-markup", message, hint))
+    for attempt in range(100):
+        first = attempt == 0
+        spans, private_spans, _, verbatim, _ = _find_parts(body, where, share=True)
+        keep = set(private_spans)
+        spans = sorted(s for s in spans if s not in keep)
+        if not spans:
+            return _collapse_blank_lines(body, verbatim)
+        merged = [list(spans[0])]
+        for a, b in spans[1:]:
+            if a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        out, last = [], 0
+        for a, b in merged:
+            out.append(body[last:a])
+            last = b
+        out.append(body[last:])
+        body = "".join(out)
+    raise PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",  # pragma: no cover
+                                     "private parts nest too deeply to read safely"))
 
 
 def may_hold_private_markup(body: str) -> bool:

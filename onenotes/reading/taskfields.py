@@ -54,7 +54,8 @@ class TaskFields(NamedTuple):
 def squash(text: str) -> str:
     """Each run of whitespace one space, none at the ends (``re.sub(r"\\s+", " ", text).strip()``).
 
-    The regex costs a microsecond even when it changes nothing.  Printable text
+    The regex costs a microsecond a task even when it changes nothing
+    (``benchmarks/tasks_speed.py --note-costs`` times derived_id, which squashes).  Printable text
     holds no whitespace but the space (tabs, line ends and the Unicode spaces
     are not printable: tests/reading/test_note_fast.py checks every code point), so
     without two spaces in a row there is no run to shorten, only ends to strip.

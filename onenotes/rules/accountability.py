@@ -1,60 +1,25 @@
-"""The commitment ledger's history: per commitment, and per rep (accountability).
+"""Accountability per rep: what became of the commitments one owner made, and the
+kept-on-time rate, the number a manager brings to a performance talk.
 
-Per commitment: when it was made, how many meetings carried it, every due-date
-change (a slip), when and how it was closed, and whether it was kept on time
-(:meth:`onenotes.rules.commitments.Entry.timeliness`).
-Per rep, over one owner's commitments (the rep's own by default, or the
-manager's to that rep): made, and what became of them, every commitment in
-exactly one count (see :class:`RepAccountability`), and the kept-on-time rate,
-the number a manager brings to a performance talk.
-A commitment carried more than ``escalate_after`` times is flagged.
+Over one owner's commitments (the rep's own by default, or the manager's to
+that rep): made, and what became of them, every commitment in exactly one count
+(see :class:`RepAccountability`).  Whether one was kept on time is
+:meth:`onenotes.rules.commitments.Entry.timeliness`; whether it is escalated,
+:func:`onenotes.rules.commitments.should_escalate`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from onenotes.rules.commitments import Entry, build_ledger
-from onenotes.reading.notebook import Notebook
+from onenotes.rules.commitments import Entry, build_ledger, should_escalate
 
-STATUSES = ("open", "done", "dropped", "all")
+if TYPE_CHECKING:  # (types only: the rules read no files)
+    from onenotes.reading.notebook import Notebook
+
 OWNERS = ("rep", "manager")
-
-
-def _iso(value):
-    return value.isoformat() if value else None
-
-
-# The keys of one ``commitments --format json`` (and csv) record, in order.
-COMMITMENT_KEYS = ("id", "rep", "text", "owner", "status", "due", "since", "times_carried", "slips",
-                   "due_changes", "closed_on", "closed_on_exact", "closed_in", "timeliness", "kept_on_time",
-                   "days_overdue", "escalate", "source", "line", "private", "parent", "label")
-
-
-def commitment_row(e: Entry, today: dt.date, escalate_after: int) -> dict:
-    timeliness = e.timeliness()
-    return {
-        "id": e.id, "rep": e.rep, "text": e.text, "owner": e.owner, "status": e.status,
-        "due": _iso(e.due), "since": _iso(e.since), "times_carried": e.times_carried,
-        "slips": len(e.slips),
-        "due_changes": [{"in_note_of": _iso(d), "from": _iso(a), "to": _iso(b)} for d, a, b in e.slips],
-        "closed_on": _iso(e.closed_on), "closed_on_exact": e.closed_on_exact if e.status != "open" else None,
-        "closed_in": e.closed_in, "timeliness": timeliness,
-        "kept_on_time": {"on_time": True, "late": False}.get(timeliness),  # None: not judged (unknown too)
-        "days_overdue": e.days_overdue(today),
-        "escalate": e.status == "open" and e.times_carried > escalate_after,
-        "source": e.source, "line": e.line, "private": e.private, "parent": e.parent, "label": e.label,
-    }
-
-
-def commitments(book: Notebook, *, today: dt.date, rep: str | None = None,
-                status: str = "open") -> list[dict]:
-    entries = [e for e in build_ledger(book.notes) if rep is None or e.rep == rep]
-    if status != "all":
-        entries = [e for e in entries if e.status == status]
-    entries.sort(key=lambda e: (e.rep, e.since or dt.date.min, e.source, e.line))
-    return [commitment_row(e, today, book.config.escalate_after) for e in entries]
 
 
 @dataclass
@@ -103,7 +68,7 @@ def rep_accountability(rep: str, owner: str, entries: list[Entry], today: dt.dat
         sum(e.status == "dropped" for e in entries),
         sum(e.status == "open" for e in entries),
         sum(e.days_overdue(today) > 0 for e in entries),
-        sum(e.status == "open" and e.times_carried > escalate_after for e in entries),
+        sum(should_escalate(e, escalate_after) for e in entries),
         kept_on_time_rate(on_time, late),
     )
 

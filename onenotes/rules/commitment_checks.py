@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from onenotes.errors import Problem
 from onenotes.rules.commitments import Entry, build_ledger
 
-if TYPE_CHECKING:  # (a warm check loads no parser)
+if TYPE_CHECKING:  # (types only: the rules read no files)
     from onenotes.reading.note import Note
 
 

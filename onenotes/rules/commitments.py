@@ -3,24 +3,30 @@
 A commitment is identified by its rep and id.  It is open until any note marks
 it done or dropped; its text, owner and due date are those of the latest note
 that mentions it (due dates get renegotiated); ``since`` is the date it was
-first made.  The same commitment carried through five notes is one entry.
-Whether a done commitment was kept on time is :meth:`Entry.timeliness`.
-The result does not depend on the order the notes were read in.
+first made.  The same commitment carried through five notes is one entry
+(:func:`build_ledger`); the result does not depend on the order the notes were
+read in.
+
+The rules about one commitment:
+
+* whether a done one was kept on time: :meth:`Entry.timeliness`;
+* how many meetings carried it: :attr:`Entry.times_carried`;
+* when it is escalated: :func:`should_escalate`;
+* how overdue it is: :meth:`Entry.days_overdue`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from operator import attrgetter
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from onenotes.records import FACTORY, Factory, Record
-
-if TYPE_CHECKING:  # no parser import for a ledger read from the cache
+if TYPE_CHECKING:  # (types only: the rules read no files)
     from onenotes.reading.note import Mention, Note
 
 
-class Entry(Record):
+@dataclass
+class Entry:
     """One commitment of one rep, folded from every note that mentions it."""
 
     id: str
@@ -36,8 +42,8 @@ class Entry(Record):
     closed_in: str | None = None
     closed_on: dt.date | None = None  # an explicit done_on, else the date of the closing note
     reason: str | None = None  # why it was dropped, as the closing note says
-    mentions: list[tuple[str, dt.date, int]] = Factory(list)
-    slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = Factory(list)
+    mentions: list[tuple[str, dt.date, int]] = field(default_factory=list)
+    slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = field(default_factory=list)
     # (note date, due before, due after) for every note that moved the due date
     private: bool = False  # private for its whole life: any note made or listed it in a private part
     parent: str | None = None  # the id of the commitment it is a sub-task of (the latest note's say)
@@ -45,21 +51,6 @@ class Entry(Record):
     closed_on_exact: bool = False  # closed_on is the date the closing note gives (done_on, ✅ DATE), not its own date
     last_open_on: dt.date | None = None  # the date of the latest earlier note that listed it open, before
     # the note that closed it (None: made and closed in one note); see timeliness()
-
-    def __init__(self, id: str, rep: str, text: str, owner: str, status: str, due: dt.date | None,
-                 due_raw: str | None, since: dt.date | None, source: str, line: int,
-                 closed_in: str | None = None, closed_on: dt.date | None = None, reason: str | None = None,
-                 mentions: list[tuple[str, dt.date, int]] = FACTORY,
-                 slips: list[tuple[dt.date, dt.date | None, dt.date | None]] = FACTORY,
-                 private: bool = False, parent: str | None = None, context: str | None = None,
-                 closed_on_exact: bool = False, last_open_on: dt.date | None = None) -> None:
-        self.id, self.rep, self.text, self.owner, self.status = id, rep, text, owner, status
-        self.due, self.due_raw, self.since, self.source, self.line = due, due_raw, since, source, line
-        self.closed_in, self.closed_on, self.reason = closed_in, closed_on, reason
-        self.mentions = [] if mentions is FACTORY else mentions
-        self.slips = [] if slips is FACTORY else slips
-        self.private, self.parent, self.context = private, parent, context
-        self.closed_on_exact, self.last_open_on = closed_on_exact, last_open_on
 
     @property
     def label(self) -> str:
@@ -99,71 +90,67 @@ class Entry(Record):
         return "unknown"
 
     def days_overdue(self, today: dt.date) -> int:
+        """Days past its due date on ``today``: 0 when it is closed, has no due date or is not late."""
         if self.status != "open" or self.due is None or self.due >= today:
             return 0
         return (today - self.due).days
 
 
 def build_ledger(notes: list[Note]) -> list[Entry]:
-    """One :class:`Entry` per (rep, id), from all notes, in a stable order."""
-    # rep -> id -> entry (one table per rep, most often the only one: no (rep, id) key to
-    # make for each mention).  A rep's entries keep the order they came in, and no two
-    # reps' entries tie in the order below, so their order is the one a single table gave.
-    tables: dict[str, dict[str, Entry]] = {}
+    """One :class:`Entry` per (rep, id), from all notes, in a stable order.
+
+    Every mention is folded in meeting order (a rep's notes by date, then each
+    note's mentions by line): the first makes the entry, each later one restates
+    it (:func:`_restate`), and the first that closes it closes it (:func:`_close`).
+    """
+    ledgers: dict[str, dict[str, Entry]] = {}  # rep -> commitment id -> entry
     former = _former_ids(notes)
-    for note, mentions in _mentions_in_order(notes):
-        rep, date, path = note.rep, note.date, note.path
-        entries = tables.get(rep)
-        if entries is None:
-            entries = tables[rep] = {}
-        get = entries.get
-        for m in mentions:
-            cid = m.id if not former or m.former_id is None else former.get((rep, m.id), m.id)
-            entry = get(cid)
-            # The earlier of the mention's since and the note's date, of those set (None:
-            # neither), compared as min() compares them.
-            since = m.since
-            if since is None:
-                earliest = date
-            elif date is not None and date < since:
-                earliest = date
-            else:
-                earliest = since
-            if entry is None:
-                if earliest is None:
-                    raise ValueError("min() arg is an empty sequence")  # as min() of no candidates did
-                entry = entries[cid] = Entry(cid, rep, m.text, m.owner, "open", m.due, m.due_raw, earliest, path,
-                                             m.line, parent=m.parent)
-            else:
-                due = m.due
-                if due != entry.due and entry.status == "open":
-                    entry.slips.append((date, entry.due, due))
-                entry.text, entry.owner, entry.due, entry.due_raw = m.text, m.owner, due, m.due_raw
-                entry.source, entry.line, entry.parent = path, m.line, m.parent
-                if entry.since:
-                    if earliest is not None and earliest < entry.since:
-                        entry.since = earliest
-                else:
-                    if earliest is None:
-                        raise ValueError("min() arg is an empty sequence")
-                    entry.since = earliest
-            if m.status != "open" and entry.status == "open":
-                entry.status = m.status
-                entry.closed_in = path
-                entry.closed_on = m.done_on or date
-                entry.closed_on_exact = m.done_on is not None
-                entry.last_open_on = _last_open_on(entry.mentions, path)
-                entry.reason = m.reason
-            if m.private:
-                entry.private = True
-            entry.mentions.append((path, date, m.line))
-    for entries in tables.values():
-        _fill_context(entries)
-    # Every entry's since is a date here (the min above never gives None), so
-    # "since or date.min" in the order below is since itself.
-    if len(tables) == 1:
-        return sorted(entries.values(), key=_ENTRY_ORDER)
-    return sorted([entry for entries in tables.values() for entry in entries.values()], key=_ENTRY_ORDER)
+    for note, mention in _mentions_in_order(notes):
+        ledger = ledgers.setdefault(note.rep, {})
+        cid = former.get((note.rep, mention.id), mention.id)
+        entry = ledger.get(cid)
+        if entry is None:
+            entry = ledger[cid] = Entry(cid, note.rep, mention.text, mention.owner, "open", mention.due,
+                                        mention.due_raw, _earliest(mention.since, note.date), note.path,
+                                        mention.line, parent=mention.parent)
+        else:
+            _restate(entry, note, mention)
+        if mention.status != "open" and entry.status == "open":
+            _close(entry, note, mention)
+        if mention.private:
+            entry.private = True
+        entry.mentions.append((note.path, note.date, mention.line))
+    for ledger in ledgers.values():
+        _fill_context(ledger)
+    entries = [entry for ledger in ledgers.values() for entry in ledger.values()]
+    return sorted(entries, key=lambda e: (e.rep, e.since, e.source, e.line))
+
+
+def _earliest(*days: dt.date | None) -> dt.date:
+    """The earliest of the dates that are set (ValueError when none is)."""
+    return min(day for day in days if day is not None)
+
+
+def _restate(entry: Entry, note: Note, mention: Mention) -> None:
+    """A later note mentions the commitment again: its text, owner, due date and place are
+    now that note's (a moved due date of an open one is a slip); it was made on the
+    earliest date any note gives."""
+    if mention.due != entry.due and entry.status == "open":
+        entry.slips.append((note.date, entry.due, mention.due))
+    entry.text, entry.owner, entry.due, entry.due_raw = mention.text, mention.owner, mention.due, mention.due_raw
+    entry.source, entry.line, entry.parent = note.path, mention.line, mention.parent
+    entry.since = _earliest(entry.since, mention.since, note.date)
+
+
+def _close(entry: Entry, note: Note, mention: Mention) -> None:
+    """The first note that marks the commitment done or dropped closes it, on the date it
+    gives (``done_on``, ``✅ DATE``), else on the note's own date."""
+    entry.status = mention.status
+    entry.closed_in = note.path
+    entry.closed_on = mention.done_on or note.date
+    entry.closed_on_exact = mention.done_on is not None
+    entry.last_open_on = _last_open_on(entry.mentions, note.path)
+    entry.reason = mention.reason
 
 
 def _last_open_on(mentions: list[tuple[str, dt.date, int]], closing: str) -> dt.date | None:
@@ -209,37 +196,15 @@ def _fill_context(entries: dict[str, Entry]) -> None:
                 break
             chain.append(parent.text)
             seen.add(parent.id)
-            parent = entries.get(parent.parent) if parent.parent is not None else None
+            parent = entries.get(parent.parent)
         entry.context = " \u203a ".join(reversed(chain)) or None
 
 
-_ENTRY_ORDER = attrgetter("rep", "since", "source", "line")
-_LINE = attrgetter("line")
-
-
-def _mentions_in_order(notes: list[Note]) -> list[tuple[Note, list[Mention]]]:
-    """Every (note, mentions) in the order of (note.rep, note.sort_key, mention.line), stably.
-
-    The notes are sorted once, and each note's mentions by line: the same order as
-    sorting every (note, mention) pair, as long as no two notes share (rep, sort_key)
-    (their mentions would interleave by line).  That takes the same note twice, which
-    a notebook never holds; when it happens, every pair is sorted (and each comes
-    as a note with one mention).
-    """
-    notes = [note for note in notes if note.mentions]  # (a note without any is never compared)
-    keys = [(note.rep, note.sort_key) for note in notes]
-    order = sorted(range(len(notes)), key=keys.__getitem__)
-    for i in range(1, len(order)):
-        if keys[order[i - 1]] == keys[order[i]]:
-            pairs = [(note, mention) for note in notes for mention in note.mentions]
-            pairs.sort(key=lambda nm: (nm[0].rep, nm[0].sort_key, nm[1].line))
-            return [(note, [mention]) for note, mention in pairs]
-    ordered: list[tuple[Note, list[Mention]]] = []
-    for i in order:
-        note = notes[i]
-        mentions = note.mentions
-        ordered.append((note, sorted(mentions, key=_LINE) if len(mentions) > 1 else mentions))
-    return ordered
+def _mentions_in_order(notes: list[Note]) -> list[tuple[Note, Mention]]:
+    """Every (note, mention), ordered by the note's rep, the note's place in the rep's
+    meetings (:attr:`Note.sort_key`), and the mention's line; stably."""
+    pairs = [(note, mention) for note in notes for mention in note.mentions]
+    return sorted(pairs, key=lambda pair: (pair[0].rep, pair[0].sort_key, pair[1].line))
 
 
 def closing_status(*mentions: Mention) -> str:
@@ -248,7 +213,22 @@ def closing_status(*mentions: Mention) -> str:
     return next((m.status for m in mentions if m.status != "open"), "open")
 
 
+def should_escalate(entry: Entry, escalate_after: int, *, at_next_meeting: bool = False) -> bool:
+    """Whether a commitment is to be escalated: it is open and has been carried to more
+    later meetings than ``escalate_after`` (``onenotes.yaml``, default 3).
+
+    ``at_next_meeting``: as it will stand at the next meeting, whose note carries it
+    once more (what ``new`` writes in that meeting's agenda): carried ``escalate_after``
+    times so far is then enough.
+    """
+    if entry.status != "open":
+        return False
+    carried = entry.times_carried + 1 if at_next_meeting else entry.times_carried
+    return carried > escalate_after
+
+
 def open_commitments(entries: list[Entry]) -> list[Entry]:
+    """The entries still open."""
     return [e for e in entries if e.status == "open"]
 
 

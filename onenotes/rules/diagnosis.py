@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from onenotes.rules.config import Config
 from onenotes.rules.kpis import reading, scorecard
-from onenotes.reading.notebook import Notebook
 from onenotes.text import plural
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (types only: the rules read no files)
+    from onenotes.reading.notebook import Notebook
     from onenotes.reading.note import Note
 
 VERDICTS = ("on_track", "behaviour", "skill", "no_figures")

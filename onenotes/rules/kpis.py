@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from onenotes.rules.config import Config
-from onenotes.reading.notebook import Notebook
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (types only: the rules read no files)
+    from onenotes.reading.notebook import Notebook
     from onenotes.reading.note import Note
 
 SPARK = "▁▂▃▄▅▆▇█"

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from onenotes.views.formats import format_number, format_percent
+from onenotes.text import format_number, format_percent
 
 RECENT_MEETINGS = 3  # a question asked in this many last meetings is not repeated
 MAX_QUESTIONS = 3  # questions an agenda asks

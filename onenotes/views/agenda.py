@@ -1,4 +1,7 @@
-"""What the next agenda carries from the body of the last meeting's note.
+"""What the next meeting's agenda shows: :func:`build_context`, everything a template
+can use (docs/templates.md), for ``new``, ``import-metrics`` and ``check``.
+
+What it carries from the body of the last meeting's note:
 
 * The most important upcoming calls: last time's list starts this week's (the
   manager asks how each went and keeps the ones still ahead).  A list item is
@@ -22,15 +25,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from onenotes.rules.diagnosis import Diagnosis
+from onenotes.rules.diagnosis import Diagnosis, diagnose
 from onenotes.errors import NoteError
-from onenotes.rules.kpis import scorecard
-from onenotes.rules.commitments import build_ledger
-from onenotes.reading.note import MAX_NOTE_BYTES, decode, has_frontmatter, split_frontmatter
-from onenotes.reading.notebook import Notebook, read_bytes
+from onenotes.rules.kpis import KpiRow, goal_for_figure, scorecard
+from onenotes.rules.commitments import Entry, build_ledger, open_commitments, should_escalate
+from onenotes.reading.note import MAX_NOTE_BYTES, Metric, Note, decode, has_frontmatter, split_frontmatter
+from onenotes.reading.files import read_bytes
+from onenotes.reading.notebook import Notebook
 from onenotes.reading.privacy import shared_lines
 from onenotes.rules.questions import RECENT_MEETINGS, choose_questions, situation_of
+
+if TYPE_CHECKING:
+    from onenotes.rules.config import Config
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])(?:\s+(.*))?$")
@@ -38,6 +46,7 @@ _TASK = re.compile(r"^\[.\](?:\s|$)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _STRUCK = re.compile(r"(~~?)[^~\s](?:[^~]*[^~\s])?\1(?!~)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_REVIEW_ID = re.compile(r"[^\[\]\s](?:[^\[\]\n]{0,98}[^\[\]\s])?")
 
 CALLS = r"upcoming calls"
 HELP = r"need help"
@@ -159,3 +168,107 @@ def agenda_questions(book: Notebook, rep: str, date: dt.date, diagnosis: Diagnos
     entries = [e for e in build_ledger(book.notes_of(rep)) if e.since is None or e.since <= date]
     situation = situation_of(diagnosis, rows, entries, date)
     return choose_questions(book.config.coaching_questions, situation, earlier)
+
+
+# ------------------------------------------------------------ the context ---
+
+def build_context(book: Notebook, rep: str, date: dt.date, today: dt.date,
+                  figures: dict[str, int | float] | None = None, seq: int = 1, prep: dict | None = None) -> dict:
+    """Everything a template can use (documented in docs/templates.md).
+
+    ``figures`` (KPI -> actual) are the new note's own figures, when it is
+    created with them (``import-metrics``): the agenda then describes them,
+    its KPI table and diagnosis included, not the previous meeting's
+    (``seq``: the new note's number that day, 2 for a second meeting).
+    ``prep``: what the rep's prep form brings (:func:`onenotes.views.prep.agenda_prep`),
+    or None.
+    """
+    cfg = book.config
+    upto = book.as_of(date)  # (an agenda for a past date is not read with later figures)
+    notes = upto.notes_of(rep)
+    previous = notes[-1] if notes else None
+    if figures:
+        upto = upto.with_note(pending_note(rep, date, seq, figures))
+    rows = scorecard(upto, rep)
+    figures_as_of = rows[0].last_meeting if rows else None
+    kpis = [kpi_context(cfg, rep, row) for row in rows]
+    ledger = open_commitments(build_ledger(book.notes_of(rep)))  # (a rep's ledger is folded from their notes alone)
+    ledger = [e for e in ledger if e.since is None or e.since <= date]
+    commitments = [commitment_context(e, date, cfg.escalate_after) for e in ledger]
+    found = diagnose(upto, rep)
+    diagnosis = {**vars(found), "questions": agenda_questions(upto, rep, date, found)}
+    last_body = note_body(book.root, previous.path) if previous else ""
+    coaching = next((n for n in reversed(notes) if n.coaching_plan), None)
+    behaviour = next((n for n in reversed(notes) if n.behaviour_plan), None)
+    return {
+        "rep": {"slug": rep, "name": book.rep_name(rep)},
+        "manager": cfg.manager,
+        "date": date,
+        "today": today,
+        "duration_minutes": cfg.default_duration_minutes,
+        "previous": None if previous is None else {"date": previous.date, "path": previous.path},
+        "kpis": kpis,
+        "outputs": [k for k in kpis if k["kind"] == "output"],
+        "inputs": [k for k in kpis if k["kind"] == "input"],
+        "commitments": commitments,
+        # The agenda lists private ones in its private part only (docs/format.md).
+        "shared_commitments": [c for c in commitments if not c["private"]],
+        "private_commitments": [c for c in commitments if c["private"]],
+        "figures_as_of": figures_as_of,
+        "diagnosis": diagnosis,
+        # Carried from the last note's body (upcoming_calls and open_help_requests say what and how).
+        "upcoming_calls": upcoming_calls(last_body),
+        "help_requests": open_help_requests(last_body),
+        # Long-lived plans: the latest ones, carried forward for review, with the date of the
+        # note they come from.
+        "coaching_plan": coaching.coaching_plan if coaching else {},
+        "coaching_plan_date": coaching.date if coaching else None,
+        "behaviour_plan": behaviour.behaviour_plan if behaviour else {},
+        "behaviour_plan_date": behaviour.date if behaviour else None,
+        "kpi_names": list(cfg.kpis),
+        "prep": prep,  # the rep's prep form, read back (`new --prep`), or none
+    }
+
+
+def kpi_context(cfg: Config, rep: str, row: KpiRow) -> dict:
+    """One KPI as the agenda shows it: the goal for this meeting beside the last figures."""
+    goal = goal_for_figure(cfg, rep, row.kpi)  # the goal for this meeting
+    return {
+        "name": row.kpi, "label": row.label, "kind": row.kind, "unit": row.unit, "better": row.better,
+        "derived": cfg.kpis[row.kpi].derived, "goal": goal,
+        "last_actual": row.latest, "last_date": row.latest_date, "last_goal": row.goal,
+        "attainment": row.attainment, "goal_changed": goal != row.goal,
+        "period": row.period, "confidence": row.confidence, "confidence_date": row.confidence_date,
+    }
+
+
+def commitment_context(e: Entry, date: dt.date, escalate_after: int) -> dict:
+    """One open commitment as the agenda for ``date`` carries it."""
+    return {
+        # An unreadable due date is carried as the text that was written.
+        "id": e.id, "text": e.text, "owner": e.owner, "due": e.due or e.due_raw, "since": e.since,
+        "source": e.source, "overdue": e.days_overdue(date) > 0,
+        "days_overdue": e.days_overdue(date), "times_carried": e.times_carried,
+        "slips": len(e.slips), "escalate": should_escalate(e, escalate_after, at_next_meeting=True),
+        "private": e.private, "parent": e.parent, "label": e.label, "reviewable": reviewable(e.id, e.label),
+    }
+
+
+def reviewable(cid: str, text: str) -> bool:
+    """A carried commitment can be a review item (``- [ ] text [id:: ID]``) when its id
+    reads back whole from ``[id:: ...]`` and its text holds no field of its own that
+    could be taken for the item's id; else the agenda lists it without a box."""
+    return bool(_REVIEW_ID.fullmatch(cid)) and "::" not in text and "\U0001F194" not in text \
+        and "%%" not in text  # (an Obsidian comment would hide the rest of the note)
+
+
+def pending_note(rep: str, date: dt.date, seq: int, figures: dict[str, int | float]) -> Note:
+    """The figures a new note will carry (``import-metrics``), as a note not written yet.
+
+    It gives no goal of its own: its figures are measured against the goal for
+    the meeting (:func:`goal_for_figure`: the rep's, else the KPI's), the one
+    the template writes beside them.
+    """
+    name = date.isoformat() + (f"-{seq}" if seq > 1 else "")
+    metrics = [Metric(kpi, value, None, 0) for kpi, value in figures.items()]
+    return Note(f"{rep}/{name}.md", rep, date, seq, {}, metrics, [], 1)

@@ -7,6 +7,9 @@ The rules come in three kinds, by what they read:
   (rules that compare a rep's notes with each other);
 * :data:`NOTEBOOK_RULES`: all readable notes of the notebook, and the config.
 
+Which notes the paths given name is :mod:`onenotes.views.check_paths`; the
+templates are checked by :mod:`onenotes.views.check_templates`.
+
 ``check PATH...`` checks the notes it is given, but a rule always reads all the
 notes of its kind (a rep rule every note of the rep of a given note), and what
 it finds is then narrowed to the given paths.  Through the cache, what each
@@ -22,20 +25,23 @@ whole notes, so the cache reads each changed note for its commitments only.
 
 from __future__ import annotations
 
-import functools
 import os
 from typing import TYPE_CHECKING, Callable
 
 from onenotes.rules.config import CONFIG_NAME, Config
-from onenotes.errors import BadInputError, ConfigError, Problem, TemplateError
-from onenotes.reading.notebook import NOTICE_CODES, fold, load_notebook
+from onenotes.errors import ConfigError, Problem
+from onenotes.reading.config_file import read_options
+from onenotes.reading.layout import fold_name
+from onenotes.reading.notebook import NOTICE_CODES, load_notebook
 
 from onenotes.rules.commitment_checks import rep_likely_duplicates
 from onenotes.rules.commitments import closing_status
+from onenotes.views.check_paths import select
+from onenotes.views.check_templates import check_templates
 
 if TYPE_CHECKING:
     from onenotes.reading.note import Mention, Note
-    from onenotes.reading.notebook import Notebook, Scan
+    from onenotes.reading.notebook import Notebook
 
 # Rules that read all readable notes of one rep: rule(rep, notes by date, config) -> problems.
 REP_RULES: list[Callable[[str, "list[Note]", Config], "list[Problem]"]] = [rep_likely_duplicates]
@@ -89,14 +95,14 @@ def lint_note(note: Note, config: Config) -> list[Problem]:
                              severity, code, message, hint))
 
     rep = meta.get("rep")
-    if rep is not None and fold(str(rep)) != fold(note.rep):
+    if rep is not None and fold_name(str(rep)) != fold_name(note.rep):
         add("rep", "error", "rep-mismatch",
             f"rep is {rep!r} but the note is in the folder {note.rep!r}",
             "move the note to the right rep's folder, or fix 'rep'")
     if "date" in meta:
         try:
             when = to_date(meta["date"], formats=config.date_formats, year=note.date.year,
-                           tz=config.read_options.tz)
+                           tz=read_options(config).tz)
         except DateProblem as exc:
             add("date", "error", "bad-date", f"date: {exc}", exc.hint or "write the meeting's date as YYYY-MM-DD")
         else:
@@ -156,182 +162,6 @@ def _agree_hint(stated: Mention, ticked: Mention, counts: str) -> str:
     return f"mark the box on line {ticked.line} {box} too, so that both say {counts}"
 
 
-@functools.lru_cache(maxsize=None)
-def _context_names(template: str) -> frozenset[str]:
-    """The names a template can use: those its renderer passes (from an empty notebook)."""
-    import datetime as dt
-
-    from onenotes.views.brief import build_brief
-    from onenotes.changes.new import build_context
-    from onenotes.reading.notebook import Notebook, Scan
-    from onenotes.views.templates import NOT_NOTES
-
-    book = Notebook(".", Config(), [], [], Scan())
-    day = dt.date(2026, 1, 5)
-    context = build_brief(book, "x", day) if template in NOT_NOTES else build_context(book, "x", day, day)
-    return frozenset(context)
-
-
-def _lint_template(env, rel: str, name: str, source: str) -> list[Problem]:
-    """Names the renderer does not pass, and reaches for Python internals (the sandbox refuses both)."""
-    import jinja2.meta
-    import jinja2.nodes
-
-    from onenotes.views.templates import TEMPLATE_SUFFIX
-
-    problems = []
-    ast = env.parse(source)
-    known = _context_names(name[: -len(TEMPLATE_SUFFIX)]) | set(env.globals)
-    undeclared = jinja2.meta.find_undeclared_variables(ast) - known
-    reported = set()
-    for node in ast.find_all(jinja2.nodes.Name):
-        if node.ctx == "load" and node.name in undeclared and node.name not in reported:
-            reported.add(node.name)
-            import difflib
-
-            close = difflib.get_close_matches(node.name, sorted(known), n=1)
-            problems.append(Problem(rel, node.lineno, 0, "error", "template-undefined",
-                                    f"{node.name!r} is not a name templates can use",
-                                    f"did you mean {close[0]!r}?" if close else
-                                    "see docs/templates.md for the names a template can use"))
-    for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter)):
-        if isinstance(node, jinja2.nodes.Getattr):
-            attr = node.attr
-        elif isinstance(node, jinja2.nodes.Getitem):
-            attr = node.arg.value if isinstance(node.arg, jinja2.nodes.Const) else None
-        else:  # x | attr("__class__")
-            first = node.args[0] if node.name == "attr" and node.args else None
-            attr = first.value if isinstance(first, jinja2.nodes.Const) else None
-        if isinstance(attr, str) and attr.startswith("_"):
-            problems.append(Problem(rel, node.lineno, 0, "error", "template-unsafe",
-                                    f"the template reaches for Python internals ({attr!r}); "
-                                    "the sandbox refuses it",
-                                    "use only the names and filters in docs/templates.md"))
-    return problems
-
-
-def _check_templates(root: str) -> list[Problem]:
-    if not os.path.isdir(os.path.join(root, "templates")):
-        return []
-    from pathlib import Path
-
-    folder = Path(root) / "templates"
-    import jinja2  # (with the renderer: only for a notebook that has templates)
-
-    from onenotes.views.templates import TEMPLATE_SUFFIX, make_environment
-
-    problems = []
-    env = make_environment(folder)
-    for path in sorted(folder.glob("*" + TEMPLATE_SUFFIX)):
-        rel = f"templates/{path.name}"
-        try:
-            env.get_template(path.name)
-            source = env.loader.get_source(env, path.name)[0]
-            problems.extend(_lint_template(env, rel, path.name, source))
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(rel, exc.lineno or 0, 0, "error", "template-syntax",
-                                    f"template syntax error: {exc.message}",
-                                    "fix the Jinja syntax on that line (see docs/templates.md)"))
-        except (TemplateError, jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(rel, 0, 0, "error", "template", str(exc),
-                                    exc.hint if isinstance(exc, TemplateError) and exc.hint else
-                                    "keep templates as real UTF-8 files inside the notebook's templates/ folder"))
-    return problems
-
-
-
-# ------------------------------------------------------------- the paths ---
-
-class Selection:
-    """What ``check PATH...`` checks: every file (no paths), or the given notes, the
-    files in the given folders, and the templates when a template or ``templates/`` is
-    given.  The config's problems are always reported: it decides how every note reads."""
-
-    def __init__(self) -> None:
-        self.everything = True
-        self.files: set[str] = set()  # relative paths with "/"
-        self.folders: list[str] = []  # relative folder paths with "/", no trailing "/"
-        self.skipped: list[Problem] = []  # given paths that are not checked, as warnings
-
-    def wants(self, rel: str) -> bool:
-        """Is a problem of the file (or folder) at ``rel`` reported?"""
-        if self.everything or rel == CONFIG_NAME or rel in self.files:
-            return True
-        return any(rel == folder or rel.startswith(folder + "/") for folder in self.folders)
-
-    @property
-    def templates(self) -> bool:
-        return self.everything or any(
-            rel.startswith("templates/") for rel in self.files) or "templates" in self.folders
-
-
-def select(root: str, given: list[str], cwd: str, found: Scan) -> Selection:
-    """The :class:`Selection` of the paths ``given`` (relative to ``cwd``, else to the
-    notebook ``root``, or absolute).  A path that does not exist or is outside the
-    notebook is a :class:`BadInputError`; one that is not a note is a warning."""
-    selection = Selection()
-    if not given:
-        return selection
-    selection.everything = False
-    known = set(found.notes) | set(found.other_md) | {p.path for p in found.problems}
-    for text in given:
-        rel, full = _relative(root, text, cwd)
-        if rel == ".":
-            selection.everything = True
-        elif rel == CONFIG_NAME:
-            pass  # its problems are reported whatever the paths
-        elif rel in known or (rel.startswith("templates/") and rel.count("/") == 1):
-            selection.files.add(rel)
-        elif os.path.isdir(full) and not os.path.islink(full) and not _hidden(rel):
-            selection.folders.append(rel)
-        else:
-            selection.skipped.append(Problem(
-                text, 0, 0, "warning", "not-a-note", "not a note, so it is not checked",
-                f"notes are REP/YYYY-MM-DD.md files in the notebook {root}"))
-    return selection
-
-
-def _hidden(rel: str) -> bool:
-    """A folder the walk never reads (hidden, or the notebook's own ones such as .onenotes)."""
-    from onenotes.reading.notebook import _SKIP_DIRS
-
-    parts = rel.split("/")
-    return any(part.startswith(".") for part in parts) or (parts[0] in _SKIP_DIRS and parts[0] != "templates")
-
-
-def _relative(root: str, text: str, cwd: str) -> tuple[str, str]:
-    """(the path relative to the notebook with "/", or "." for the notebook itself; the full
-    path): from ``cwd``, else from the notebook (also when the one from ``cwd`` exists but
-    is outside the notebook)."""
-    path = os.path.expanduser(text)
-    outside = None
-    for base in ([""] if os.path.isabs(path) else [cwd, root]):
-        full = os.path.abspath(os.path.join(base, path))
-        if not os.path.lexists(full):
-            continue
-        rel = _inside(root, full)
-        if rel is not None:
-            return rel, full
-        outside = outside or full
-    if outside is None:
-        raise BadInputError(f"{text}: no such file or folder",
-                            hint=f"give notes as paths from here or from the notebook {root}")
-    raise BadInputError(f"{text} is not in the notebook {root}",
-                        hint="check it from its own notebook, or give --notebook DIR")
-
-
-def _inside(root: str, full: str) -> str | None:
-    """``full`` relative to the notebook ``root`` with "/", as written or with the links of
-    the folders above it resolved (the file itself is not followed); None when outside."""
-    top = os.path.abspath(root)
-    real = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
-    for inside, whole in ((full, top), (real, os.path.realpath(top))):
-        rel = os.path.relpath(inside, whole)
-        if rel != ".." and not rel.startswith(".." + os.sep):
-            return rel.replace(os.sep, "/")
-    return None
-
-
 # ------------------------------------------------------------ the check ---
 
 def _fingerprint(root: str) -> str:
@@ -384,7 +214,7 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
         problems.append(exc.problem or Problem(CONFIG_NAME, 0, 0, "error", "config", str(exc)))
         # No cache: notes read with other options than the config's would replace the kept ones.
         book = _walked(root, Config())
-    known = _Known(book)  # (asked before the notebook's problems: it then reads no whole note)
+    kept = _KeptFindings(book)  # (asked before the notebook's problems: it then reads no whole note)
     found = book.scan
     selection = select(root, list(paths), cwd or os.getcwd(), found)
     report.notices = selection.skipped + [p for p in book.problems if p.code == "not-a-notebook"]
@@ -395,9 +225,9 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
                                 "name notes YYYY-MM-DD.md (a second one that day: YYYY-MM-DD-2.md)"))
     notes = [rel for rel in found.notes if selection.wants(rel)]
     report.files = len(notes)
-    problems.extend(_findings(book, known, notes))
+    problems.extend(_findings(book, kept, notes))
     if selection.templates:
-        problems.extend(_check_templates(root))
+        problems.extend(check_templates(root))
     report.problems = sorted((p for p in problems if selection.wants(p.path)),
                              key=lambda p: (p.path, p.line, p.column, p.code))
     return report
@@ -405,8 +235,9 @@ def check_notebook(root: str | os.PathLike, paths: list[str] | tuple[str, ...] =
 
 def _walked(root: str, config: Config | None) -> Notebook:
     """The notebook as walked, its notes not read yet (:func:`_findings` reads them)."""
-    from onenotes.rules.config import load_config
-    from onenotes.reading.notebook import Notebook, scan, unread_notices
+    from onenotes.reading.config_file import load_config
+    from onenotes.reading.layout import scan
+    from onenotes.reading.notebook import Notebook, unread_notices
 
     config = load_config(root) if config is None else config
     found = scan(root)
@@ -416,102 +247,141 @@ def _walked(root: str, config: Config | None) -> Notebook:
 BATCH = 500  # notes parsed whole at a time (whole reps): linted, then let go
 
 
-class _Known:
-    """What check knows of the notes before it lints any: each note's stat key as read
-    (``keys``), the readable ones (``readable``), those parsed in this run (``fresh``),
-    and the findings kept in the cache (``kept``: None without a cache)."""
-
-    def __init__(self, book: Notebook):
-        reader = book.reader  # the notes as read through the cache (None: not read yet)
-        if reader is not None:
-            self.keys, self.fresh = reader.read_keys(), reader.parsed_now()
-            self.readable = list(reader.readable_keys())
-            self.kept = reader.kept_findings(_fingerprint(book.folder))
-        else:
-            self.keys, self.fresh, self.kept = dict.fromkeys(book.scan.notes), set(book.scan.notes), None
-            self.readable = list(self.keys)
-
-
-def _findings(book: Notebook, known_notes: _Known, chosen: list[str]) -> list[Problem]:
+def _findings(book: Notebook, kept: _KeptFindings, chosen: list[str]) -> list[Problem]:
     """What the rules find in the notes ``chosen`` (and, the rules that read several notes,
     beyond them: the caller narrows it), through the cache's kept findings when it has them.
     The notes to lint are parsed whole a batch of whole reps at a time, and let go."""
-    keys, readable, fresh, kept = known_notes.keys, known_notes.readable, known_notes.fresh, known_notes.kept
+    readable = kept.readable()
     chosen_set = set(chosen)
-
-    def known(name: str, key: str | None) -> list[Problem] | None:
-        """The kept findings of ``name``, when they are for ``key``.  (A note parsed in this
-        run is linted again whatever its key: a racy note changed within its clock tick
-        keeps its key.)"""
-        return kept.get(name, key) if kept is not None else None
-
     found: list[Problem] = []
     todo: dict[str, str | None] = {}  # name -> key, for the findings to work out now
     need: set[str] = set()  # the notes that takes
     for rel in readable:
         if rel not in chosen_set:
             continue
-        got = None if rel in fresh else known(rel, keys[rel])
+        got = None if rel in kept.fresh else kept.known(rel, kept.keys[rel])
         if got is None:
-            todo[rel] = keys[rel]
+            todo[rel] = kept.keys[rel]
             need.add(rel)
         else:
             found.extend(got)
-    groups: dict[str, list[str]] = {}  # scope ("rep/", or "" for the notebook) -> its notes
+    groups = _rule_scopes(readable, chosen_set)
+    for scope, members in groups.items():
+        key = _notes_key(members, kept.keys)
+        got = None if any(rel in kept.fresh for rel in members) else kept.known(scope, key)
+        if got is None:
+            todo[scope] = key
+            if scope == "" or not kept.cached:  # (through the cache, a rep's rules read its commitments)
+                need.update(members)
+        else:
+            found.extend(got)
+    worked = _work_out(book, kept, [rel for rel in readable if rel in need], groups, todo, found)
+    kept.keep(worked)
+    return found
+
+
+class _KeptFindings:
+    """What check knows of the notes before it lints any: each note's stat key as read
+    (``keys``), those parsed in this run (``fresh``), and what the rules found in earlier
+    runs, as the cache keeps it (``kept``, :class:`onenotes.reading.cache.KeptFindings`:
+    None without the cache): per note under its stat key, per rep and for the notebook
+    under a key of their notes (:func:`_notes_key`), all under :func:`_fingerprint`."""
+
+    def __init__(self, book: Notebook):
+        self.reader = book.reader  # the notes as read through the cache (None: not read yet)
+        if self.reader is not None:
+            self.keys, self.fresh = self.reader.read_keys(), self.reader.parsed_now()
+            self._readable = list(self.reader.readable_keys())
+            self.kept = self.reader.kept_findings(_fingerprint(book.folder))
+        else:
+            self.keys, self.fresh, self.kept = dict.fromkeys(book.scan.notes), set(book.scan.notes), None
+            self._readable = list(self.keys)
+
+    @property
+    def cached(self) -> bool:
+        """Whether the notes are read through the cache (its kept findings and commitments)."""
+        return self.kept is not None
+
+    def readable(self) -> list[str]:
+        """The notes the rules read: all but those that could not be read."""
+        return self._readable
+
+    def known(self, name: str, key: str | None) -> list[Problem] | None:
+        """The kept findings of ``name``, when they are for ``key``.  (A note parsed in this
+        run is linted again whatever its key: a racy note changed within its clock tick
+        keeps its key.)"""
+        return self.kept.get(name, key) if self.kept is not None else None
+
+    def commitment_notes(self, rep: str, paths: list[str]) -> list | None:
+        """A rep's notes as the rules over a rep's notes read them, from the cache; None
+        when one is missing (rewritten by another process since this run looked)."""
+        return self.reader.commitment_notes(rep, paths)
+
+    def keep(self, worked: list[tuple[str, str | None, list[Problem]]]) -> None:
+        """Keep the findings worked out now (name, key, problems) for the next run; forget
+        those of notes (and reps) that are gone."""
+        if self.kept is None:
+            return
+        keys = self.keys
+        removed = [name for name in self.kept.names() if name not in keys]
+        if removed:  # notes gone; and reps and the notebook, unless they still have notes
+            scopes = {rel.partition("/")[0] + "/" for rel in keys} | ({""} if NOTEBOOK_RULES and keys else set())
+            removed = [name for name in removed if name not in scopes]
+        self.kept.save([(name, key, result) for name, key, result in worked if key is not None], removed)
+
+
+def _rule_scopes(readable: list[str], chosen: set[str]) -> dict[str, list[str]]:
+    """The notes each rule over several notes reads, by scope: "rep/" for the reps of the
+    notes ``chosen`` (:data:`REP_RULES`), "" for the notebook (:data:`NOTEBOOK_RULES`)."""
+    groups: dict[str, list[str]] = {}
     if REP_RULES:
-        reps = {rel.partition("/")[0] for rel in chosen_set}
+        reps = {rel.partition("/")[0] for rel in chosen}
         for rel in readable:
             rep = rel.partition("/")[0]
             if rep in reps:
                 groups.setdefault(rep + "/", []).append(rel)
     if NOTEBOOK_RULES:
         groups[""] = readable
-    for scope, members in groups.items():
-        key = _notes_key(members, keys)
-        got = None if any(rel in fresh for rel in members) else known(scope, key)
-        if got is None:
-            todo[scope] = key
-            if scope == "" or kept is None:  # (through the cache, a rep's rules read its commitments)
-                need.update(members)
-        else:
-            found.extend(got)
+    return groups
+
+
+def _work_out(book: Notebook, kept: _KeptFindings, needed: list[str], groups: dict[str, list[str]],
+              todo: dict[str, str | None], found: list[Problem]) -> list[tuple[str, str | None, list[Problem]]]:
+    """Run the rules for the names in ``todo`` (notes, "rep/" scopes, "" for the notebook),
+    parsing the ``needed`` notes whole; add what they find to ``found``, and return it by
+    name and key, to keep.  Through the cache, a rep's rules read the commitments it keeps."""
     worked: list[tuple[str, str | None, list[Problem]]] = []
     everyone: list[Note] = []  # every note, for the notebook's rules (only when there are some)
     config = book.config
-    for batch in _batches([rel for rel in readable if rel in need]):
+
+    def run(name: str, result: list[Problem]) -> None:
+        worked.append((name, todo[name], result))
+        found.extend(result)
+
+    for batch in _batches(needed):
         notes, unreadable = _whole_notes(book, batch)
         found.extend(unreadable)
         by_rep: dict[str, list[Note]] = {}
         for note in notes.values():
             by_rep.setdefault(note.rep + "/", []).append(note)
             if note.path in todo:
-                result = lint_note(note, config)
-                worked.append((note.path, todo[note.path], result))
-                found.extend(result)
+                run(note.path, lint_note(note, config))
         for scope, members in by_rep.items():
-            if scope in todo and kept is None:
+            if scope in todo and not kept.cached:
                 members.sort(key=lambda n: n.sort_key)
-                result = [p for rule in REP_RULES for p in rule(scope[:-1], members, config)]
-                worked.append((scope, todo[scope], result))
-                found.extend(result)
+                run(scope, [p for rule in REP_RULES for p in rule(scope[:-1], members, config)])
         if "" in todo:
             everyone.extend(notes.values())
-    if kept is not None:  # the rules over a rep's notes, from the commitments the cache keeps
+    if kept.cached:  # the rules over a rep's notes, from the commitments the cache keeps
         for scope in [name for name in todo if name.endswith("/")]:
-            notes = book.reader.commitment_notes(scope[:-1], groups[scope])
+            notes = kept.commitment_notes(scope[:-1], groups[scope])
             if notes is None:  # rewritten by another process since this run looked: read them
                 notes = sorted(_whole_notes(book, groups[scope])[0].values(), key=lambda n: n.sort_key)
-            result = [p for rule in REP_RULES for p in rule(scope[:-1], notes, config)]
-            worked.append((scope, todo[scope], result))
-            found.extend(result)
+            run(scope, [p for rule in REP_RULES for p in rule(scope[:-1], notes, config)])
     if "" in todo:
         everyone.sort(key=lambda n: (n.rep, n.sort_key))
-        result = [p for rule in NOTEBOOK_RULES for p in rule(everyone, config)]
-        worked.append(("", todo[""], result))
-        found.extend(result)
-    if kept is not None:
-        _keep(kept, keys, [(name, key, result) for name, key, result in worked if key is not None])
-    return found
+        run("", [p for rule in NOTEBOOK_RULES for p in rule(everyone, config)])
+    return worked
 
 
 def _batches(rels: list[str]):
@@ -531,14 +401,14 @@ def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list
     """The notes at ``rels``, parsed whole, by path; and the problems of those that cannot be
     read.  In this process (a whole note sent back by a worker would cost more than its
     parse), with the cyclic collector paused: a parsed note makes no reference cycles
-    (tests/cache/test_parse.py), and the collector would walk the batch again and again."""
+    (tests/cache/test_cache.py), and the collector would walk the batch again and again."""
     import gc
 
     from onenotes.errors import NoteError
     from onenotes.reading.notefile import read_note
 
     notes, unreadable = {}, []
-    options = book.config.read_options
+    options = read_options(book.config)
     running = gc.isenabled()
     gc.disable()
     try:
@@ -553,10 +423,3 @@ def _whole_notes(book: Notebook, rels: list[str]) -> tuple[dict[str, Note], list
     return notes, unreadable
 
 
-def _keep(kept, keys: dict, found: list) -> None:
-    """Keep the findings worked out now; forget those of notes (and reps) that are gone."""
-    removed = [name for name in kept.names() if name not in keys]
-    if removed:  # notes gone; and reps and the notebook, unless they still have notes
-        scopes = {rel.partition("/")[0] + "/" for rel in keys} | ({""} if NOTEBOOK_RULES and keys else set())
-        removed = [name for name in removed if name not in scopes]
-    kept.save(found, removed)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from onenotes.errors import Problem
-from onenotes.records import Record
-from onenotes.rules.commitments import followups_order
+from onenotes.rules.commitments import followups_order, should_escalate
 from onenotes.reading.notebook import Notebook
 
 # The keys of one row in ``followups --format json``, in order (documented).
@@ -25,15 +25,12 @@ def listing_problems(book: Notebook) -> list[Problem]:
     return problems
 
 
-class Followups(Record):
+@dataclass
+class Followups:
     """What ``followups`` lists, and the warnings to show with it."""
 
     rows: list[dict]
     problems: list[Problem]  # notes skipped, unreadable dates, odd markers
-
-    def __init__(self, rows: list[dict], problems: list[Problem]) -> None:
-        self.rows = rows
-        self.problems = problems
 
 
 def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: str | None = None,
@@ -57,7 +54,7 @@ def followups(book: Notebook, *, today: dt.date, rep: str | None = None, owner: 
             "due": e.due.isoformat() if e.due else None,
             "since": e.since.isoformat() if e.since else None,
             "source": e.source, "line": e.line, "overdue": days > 0, "days_overdue": days,
-            "due_raw": e.due_raw, "escalate": e.times_carried > book.config.escalate_after,
+            "due_raw": e.due_raw, "escalate": should_escalate(e, book.config.escalate_after),
             "private": e.private, "parent": e.parent, "label": e.label,
         })
     return Followups(rows, problems)

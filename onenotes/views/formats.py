@@ -14,9 +14,10 @@ import datetime as dt
 import io
 import os
 import re
+from dataclasses import dataclass
 from typing import Callable
 
-from onenotes.records import FrozenRecord, fill
+from onenotes.text import format_number, format_percent  # noqa: F401  (shown here, written once there)
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -48,23 +49,6 @@ def clean_block(text) -> str:
     return text if text.isprintable() else re.sub(UNSAFE_PATTERN, "", text)
 
 
-def format_number(value, unit: str | None = None) -> str:
-    """12500 -> '12,500', 27.5 with unit '%' -> '27.5%', None -> '–'."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{int(value):,}"
-    if unit == "%":
-        return text + "%"
-    if unit:
-        return f"{text} {unit}"
-    return text
-
-
 def format_signed(value, unit: str | None = None) -> str:
     """A change: +3,800 USD, -0.5%, ±0; '' for none."""
     if value is None:
@@ -81,24 +65,14 @@ def dated(text: str, day: dt.date | None, last_meeting: dt.date | None) -> str:
     return text
 
 
-def format_percent(value) -> str:
-    """0.93 -> '93%', None -> '–'."""
-    if value is None:
-        return "–"
-    return f"{value * 100:.0f}%"
-
-
-class Column(FrozenRecord):
+@dataclass(frozen=True)
+class Column:
     """A column of a table: the row key, its header, alignment, and how its cell is shown."""
 
     key: str
     header: str
     align: str = "<"
     show: Callable[[dict], str] | None = None  # text for table/markdown/csv
-
-    def __init__(self, key: str, header: str, align: str = "<",
-                 show: Callable[[dict], str] | None = None) -> None:
-        fill(self, key=key, header=header, align=align, show=show)
 
     def text(self, row: dict) -> str:
         value = self.show(row) if self.show else row.get(self.key)

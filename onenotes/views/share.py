@@ -37,7 +37,10 @@ from pathlib import Path
 
 from onenotes.errors import BadInputError, RefusedError
 from onenotes.reading.note import MAX_NOTE_BYTES, Mention, Note, decode, has_frontmatter, split_frontmatter
-from onenotes.reading.notebook import NOTE_NAME, Notebook, note_identity, read_bytes
+from onenotes.reading.config_file import read_options
+from onenotes.reading.files import read_bytes
+from onenotes.reading.layout import NOTE_NAME, note_identity
+from onenotes.reading.notebook import Notebook
 from onenotes.reading.notefile import read_note
 from onenotes.rules.kpis import reading
 from onenotes.views.formats import clean_block, format_number, format_percent
@@ -222,7 +225,7 @@ def find_note(book: Notebook, given: str, *, date: dt.date | None, today: dt.dat
                                 hint="use --notebook DIR for a note in another notebook") from None
         if rel.count("/") < 1 or not NOTE_NAME.match(rel.rsplit("/", 1)[-1]):
             raise BadInputError(f"{given} is not a note (REP/YYYY-MM-DD.md)")
-        return read_note(book.root, rel, book.config.read_options)
+        return read_note(book.root, rel, read_options(book.config))
     slug = book.resolve(given)
     notes = book.notes_of(slug)
 

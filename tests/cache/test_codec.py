@@ -235,7 +235,7 @@ def test_encoding_a_note_keeps_every_field_and_line(example_notebook, broken):
 def test_the_config_of_every_shipped_notebook_is_cached_exactly():
     # A setting the cache cannot encode (a time such as meeting_time) would make
     # every warm run read onenotes.yaml again with the YAML parser.
-    from onenotes.rules.config import load_config
+    from onenotes.reading.config_file import load_config
 
     config = load_config(EXAMPLE)
     assert config.meeting_time is not None

@@ -58,11 +58,11 @@ def pids(monkeypatch, tmp_path):
 
 
 def _inputs(root: Path):
-    from onenotes.reading.notebook import scan
-    from onenotes.rules.config import load_config
+    from onenotes.reading.layout import scan
+    from onenotes.reading.config_file import load_config, read_options
 
     rels = scan(root).notes
-    return rels, load_config(root).read_options, frozenset(rel.partition("/")[0] for rel in rels)
+    return rels, read_options(load_config(root)), frozenset(rel.partition("/")[0] for rel in rels)
 
 
 def _same(a: list, b: list) -> bool:
@@ -362,7 +362,7 @@ def test_a_note_s_identity_is_the_same_however_often_it_is_asked(rels):
     """notefile._identity keeps the identity of the path it was asked last (reading a
     note asks twice): each answer, and each refusal, is still that of note_identity."""
     from onenotes.errors import NoteError
-    from onenotes.reading.notebook import note_identity
+    from onenotes.reading.layout import note_identity
     from onenotes.reading.notefile import _identity
 
     for rel in rels + rels[::-1] + [r for r in rels for _ in (1, 2)]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import TODAY, write
 
 
@@ -36,3 +38,15 @@ def test_brief_for_a_rep_with_no_meetings(cli, notebook):
 def test_brief_template_can_be_overridden(cli, notebook):
     write(notebook / "templates" / "brief.md", "Brief for {{ rep.name }}\n")
     assert brief(cli, notebook, "ann") == "Brief for Ann Lee\n"
+
+
+def test_the_brief_asks_what_the_agenda_asks_before_and_after_the_agenda_is_written(cli, acme):
+    before = cli("--notebook", acme, "brief", "bob", "--today", "2026-11-23")
+    assert before.exit_code == 0, before.stderr
+    assert cli("--notebook", acme, "new", "bob", "--today", "2026-11-23").exit_code == 0
+    text = (acme / "bob-okafor" / "2026-11-23.md").read_text(encoding="utf-8")
+    agenda = re.findall(r"^- (.*)$", text[text.index("Ask this week:"):text.index("<!-- /manager-only -->")], re.M)
+    after = cli("--notebook", acme, "brief", "bob", "--today", "2026-11-23")
+    for brief in (before.stdout, after.stdout):
+        block = brief[brief.index("Questions to ask:"):brief.index("## Commitments")]
+        assert re.findall(r"^- (.*)$", block, re.M) == agenda

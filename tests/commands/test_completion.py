@@ -160,3 +160,14 @@ def test_every_commitment_id_argument_completes_open_ids(example_notebook, name)
 def test_notebook_completes_folders(cli):
     env = {"_ONENOTES_COMPLETE": "bash_complete", "COMP_WORDS": "onenotes --notebook ex", "COMP_CWORD": "2"}
     assert cli(env=env).stdout.splitlines() == ["dir,ex"]  # bash itself lists the folders
+
+
+def test_share_and_report_complete_rep_slugs_and_share_completes_paths(example_notebook):
+    def offered(args, incomplete):  # (value, type): a path is offered as a file
+        items = ShellComplete(group, {}, "onenotes", "_ONENOTES_COMPLETE").get_completions(
+            ["--notebook", str(example_notebook), *args], incomplete)
+        return [(item.value, item.type) for item in items]
+
+    assert offered(["share"], "ali") == [("alice-nguyen", "plain")]
+    assert offered(["report", "--rep"], "bo") == [("bob-okafor", "plain")]
+    assert offered(["share"], "alice-nguyen/2026") == [("alice-nguyen/2026", "file")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 
@@ -10,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE, write
+from support.review_list import open_rows, tick, week1_agenda
+from conftest import EXAMPLE, TODAY, user_files, write
 from onenotes.changes.close import close_commitments
 from onenotes.changes.splice import Lines
 from onenotes.rules.commitments import build_ledger
@@ -18,11 +20,6 @@ from onenotes.reading.note import decode, parse_note
 from onenotes.reading.notebook import load_notebook
 
 BOB = "bob-okafor/2026-11-16.md"
-
-
-def user_files(root):
-    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".onenotes" not in p.parts and ".git" not in p.parts}
 
 
 def changed_lines(old: bytes, new: bytes) -> tuple[list[int], list[int]]:
@@ -217,6 +214,46 @@ def test_done_in_a_temporary_git_repo_is_a_one_line_diff(tmp_path, cli):
     assert numstat == f"6\t1\t{BOB}\n"
 
 
+def test_each_line_reported_by_done_is_where_the_edit_is(cli, notebook):
+    """Ids given bottom-up: the line printed for the lower one must count the lines added above it."""
+    note = notebook / "ann" / "2026-11-09.md"
+    write(note, "---\ncommitments:\n  - id: first\n    text: one\n  - id: second\n    text: two\n---\n"
+                "- [ ] body task\n")
+    body_id = next(e.id for e in build_ledger(load_notebook(notebook).notes) if e.text == "body task")
+    result = cli("--notebook", notebook, "done", body_id, "second", "first", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    lines = note.read_text().splitlines()
+    reported = re.findall(r"ann/2026-11-09\.md:(\d+): (\S+): done", result.stderr)
+    assert len(reported) == 3
+    for number, ident in reported:
+        line = lines[int(number) - 1]
+        assert ("status: done" in line) if ident != body_id else line.startswith("- [x] body task"), \
+            (number, ident, line)
+
+
+def test_an_open_commitment_that_already_has_a_done_on_can_be_closed(cli, notebook):
+    """`done_on:` written by hand but `status:` forgotten: `done` sets the status and keeps the date."""
+    note = notebook / "ann" / "2026-11-09.md"
+    write(note, "---\ncommitments:\n  - id: a1\n    text: x\n    done_on: 2026-11-01\n---\n")
+    result = cli("--notebook", notebook, "done", "a1", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert note.read_text() == ("---\ncommitments:\n  - id: a1\n    text: x\n    done_on: 2026-11-01\n"
+                                "    status: done\n---\n")
+
+
+def test_an_id_start_unique_among_open_commitments_names_the_open_one(cli, notebook):
+    """`followups` lists open ids only; a closed one sharing the start does not make it ambiguous."""
+    note = notebook / "ann" / "2026-11-09.md"
+    write(note, "---\ncommitments:\n  - id: c0ffee01\n    text: old\n    status: done\n"
+                "  - id: c0ffee02\n    text: new\n---\n")
+    result = cli("--notebook", notebook, "done", "c0ff", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert "c0ffee02: done" in result.stderr
+    both_open = notebook / "ann" / "2026-11-16.md"
+    write(both_open, "---\ncommitments:\n  - id: beef01\n    text: a\n  - id: beef02\n    text: b\n---\n")
+    assert cli("--notebook", notebook, "done", "beef", "--today", TODAY).exit_code == 1  # still ambiguous
+
+
 # ----------------------------------------------------- property test ---
 
 _WORDS = st.text(alphabet="abcdefghij klm", min_size=1, max_size=12).map(str.strip).filter(bool)
@@ -408,3 +445,38 @@ def test_nothing_is_written_when_one_of_the_notes_is_read_only(cli, acme):
     assert result.exit_code == 4
     assert "cannot write bob-okafor/2026-11-16.md: read-only; nothing was written" in result.stderr
     assert user_files(acme) == before
+
+
+# ------------------------------------- the review list (support/review_list.py) ---
+
+def test_done_on_a_ticked_item_writes_the_close_into_the_frontmatter_with_its_date(cli, notebook):
+    path = week1_agenda(cli, notebook)
+    tick(path, "Send the Vandelay", tail=" \u2705 2026-11-12")
+    cid = next(r["id"] for r in open_rows(cli, notebook).values() if r["text"].startswith("Prepare the Globex QBR"))
+    vandelay = re.search(r"\[id:: (\w+)\] \u2705", path.read_text(encoding="utf-8")).group(1)
+    result = cli("--notebook", notebook, "done", vandelay, "--today", "2026-11-17")
+    assert result.exit_code == 0, result.stderr
+    assert "(as its review item already says)" in result.stderr
+    text = path.read_text(encoding="utf-8")
+    item = text[re.search(rf'id: "?{vandelay}"?\n', text).start():].split("  - id:", 1)[0]
+    assert "status: done" in item and "done_on: 2026-11-12" in item
+    assert "review-disagrees" not in cli("--notebook", notebook, "check").stdout
+    assert cid  # the other commitments are untouched
+    assert len(open_rows(cli, notebook)) == 3
+
+
+def test_done_on_a_parent_closes_its_open_sub_tasks_and_says_so(cli, notebook):
+    week1_agenda(cli, notebook)
+    rows = open_rows(cli, notebook)
+    parent = rows["Prepare the Globex QBR deck"]["id"]
+    result = cli("--notebook", notebook, "done", parent, "--today", "2026-11-16")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count(f"(a sub-task of {parent})") == 2
+    assert list(open_rows(cli, notebook)) == ["Send the Vandelay renewal quote"]
+
+
+def test_an_unknown_id_suggests_the_nearest_ids_and_texts(cli, notebook):
+    week1_agenda(cli, notebook)
+    result = cli("--notebook", notebook, "done", "vandelay quote", "--today", "2026-11-16")
+    assert result.exit_code != 0
+    assert re.search(r"hint: did you mean \w+ \(Send the Vandelay renewal quote\)\?", result.stderr), result.stderr

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import TODAY, write
 from onenotes import __version__
 from onenotes.cli import COMMANDS, cli as group
 from onenotes.views.formats import FORMATS, Column, render, use_color
@@ -36,9 +37,10 @@ def test_every_format_option_is_the_shared_one(name):
         return
     assert param.name == "fmt" and param.opts == ["--format"]
     assert isinstance(param.type, click.Choice) and param.show_default
-    if name in LISTING:  # made by onenotes.cli.common.format_option()
-        assert tuple(param.type.choices) == FORMATS and param.default == "table"
-        assert not param.type.case_sensitive and param.help == "Output format."
+    if name in LISTING:  # made by onenotes.cli.common.format_option(); rollup adds its page (html)
+        assert tuple(param.type.choices)[:len(FORMATS)] == FORMATS and param.default == "table"
+        assert set(param.type.choices[len(FORMATS):]) <= {"html"}
+        assert not param.type.case_sensitive and param.help.startswith("Output format")
 
 
 @pytest.mark.parametrize("name", LISTING)
@@ -114,6 +116,21 @@ def test_force_color_colours_tables_only_and_no_color_wins(cli, example_notebook
                                   env={"FORCE_COLOR": "1"}).stdout
     plain = cli("--notebook", example_notebook, name, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
     assert "\x1b[" not in plain
+
+
+def test_table_columns_line_up_for_accented_and_cjk_rep_names(cli, notebook):
+    """An NFD folder name (combining accents) and a CJK name: columns align on screen."""
+    import unicodedata
+
+    def display_width(text):  # an oracle independent of onenotes.views.formats
+        return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) == "W" else 1
+                   for c in text)
+
+    for folder in (unicodedata.normalize("NFD", "josé-garcía"), "李雷"):
+        write(notebook / folder / "2026-11-16.md", "---\n---\n")
+    out = cli("--notebook", notebook, "reps", "--today", TODAY).stdout.splitlines()
+    starts = {display_width(line[:line.index("2026-11-16")]) for line in out[1:] if "2026-11-16" in line}
+    assert len(starts) == 1, out
 
 
 def test_version_prints_the_package_version(cli):

@@ -4,7 +4,8 @@ Every calendar is read back by two parsers that share no code: ``icalendar``
 (which writes it) and ``vobject``, whose expansion of the series (dateutil's
 rrule, in the time zone it reads from the file's own VTIMEZONE) is compared
 with onenotes' schedule: the meetings ``schedule.next_meeting`` proposes one
-after the other when each is held on its date.
+after the other when each is held on its date.  The VTIMEZONE alone, read by
+vobject, keeps zoneinfo's offset at every meeting hour.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+import zoneinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +26,7 @@ from icalendar import Calendar
 from conftest import TODAY, examples, note_text, write
 from onenotes.rules.config import parse_cadence
 from onenotes.views.ics import build_calendar
+from onenotes.views.vtimezone import YEARS, vtimezone
 from onenotes.reading.notebook import load_notebook
 from onenotes.rules.schedule import next_meeting
 
@@ -456,3 +459,97 @@ def test_todays_one_on_one_stays_in_the_calendar_once_its_agenda_is_written(cli,
     # The day after, the meeting is over: the series goes on from the next one.
     later = cli("--notebook", acme, "ics", "--today", "2026-11-24", "--rep", "bob").stdout_bytes
     assert [s.date() for s in occurrences(later, series_uid("bob-okafor"), 1)] == [D(2026, 11, 30)]
+
+
+def test_an_unknown_rep_hint_names_a_command_that_exists(cli, acme):
+    """`ics`, `share`, `edit` have no --add: the hint names `onenotes new REP --add`."""
+    result = cli("--notebook", acme, "ics", "--rep", "dana", "--today", TODAY)
+    assert result.exit_code == 1
+    assert "onenotes new 'dana' --add" in result.stderr
+
+
+def test_ics_out_through_a_symlink_writes_the_target_and_keeps_the_link(cli, acme, tmp_path):
+    """A calendar kept in a synced folder and linked: the link stays, the target gets the
+    calendar with its own permissions (not the link's 0777)."""
+    real = tmp_path / "synced" / "team.ics"
+    real.parent.mkdir()
+    real.write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    real.chmod(0o640)
+    link = tmp_path / "team.ics"
+    link.symlink_to(real)
+    result = cli("--notebook", acme, "ics", "--out", link, "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    assert b"SUMMARY:One-on-one: Alice Nguyen" in real.read_bytes()
+    assert real.stat().st_mode & 0o777 == 0o640
+
+
+# --- the VTIMEZONE, read back by vobject -------------------------------------
+#
+# The VTIMEZONE of ``onenotes ics``, read by vobject, keeps the zone's clock.
+#
+# vobject (through dateutil's reader of VTIMEZONE, which knows nothing of
+# zoneinfo) must find the UTC offset zoneinfo has, at every meeting hour, for
+# the years a series runs: forever for a zone with yearly rules, the listed
+# years for one without.
+
+def read_back(name: str, year: int):
+    """The zone as vobject reads our VTIMEZONE for events from ``year`` on."""
+    text = vtimezone(name, year).to_ical().decode("utf-8")
+    cal = vobject.readOne("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + text + "END:VCALENDAR\r\n")
+    return cal.vtimezone.gettzinfo()
+
+
+def ruled(name: str, year: int) -> bool:
+    return b"RRULE" in vtimezone(name, year).to_ical()
+
+
+@pytest.mark.parametrize("name, rule", [
+    ("America/Chicago", ["RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3", "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11"]),
+    ("Europe/Berlin", ["RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3", "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"]),
+    ("Australia/Sydney", ["RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=4", "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=10"]),
+    ("Asia/Jerusalem", ["RRULE:FREQ=YEARLY;BYDAY=FR;BYMONTHDAY=23,24,25,26,27,28,29;BYMONTH=3",
+                        "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"]),
+    ("Australia/Lord_Howe", ["RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=4", "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=10"]),
+    ("Asia/Tokyo", []),
+])
+def test_zones_with_yearly_clock_changes_are_written_as_yearly_rules(name, rule):
+    text = vtimezone(name, 2026).to_ical().decode()
+    assert [line for line in text.splitlines() if line.startswith("RRULE")] == rule
+    assert "RDATE" not in text
+    assert f"TZID:{name}" in text
+
+
+@pytest.mark.parametrize("name", ["America/Chicago", "Europe/London", "Australia/Sydney",
+                                  "Australia/Lord_Howe", "America/Santiago", "Asia/Kolkata",
+                                  "Africa/Casablanca", "Europe/Dublin"])
+def test_every_day_for_forty_years_has_zoneinfos_offset(name):
+    zone, read = ZoneInfo(name), read_back(name, 2026)
+    until = 2066 if ruled(name, 2026) else 2026 + YEARS - 1
+    day = dt.datetime(2026, 1, 1, 9, 0)
+    while day.year < until:
+        assert day.replace(tzinfo=read).utcoffset() == day.replace(tzinfo=zone).utcoffset(), day
+        day += dt.timedelta(days=1)
+
+
+def test_a_zone_without_a_rule_lists_its_changes_one_a_line():
+    text = vtimezone("Africa/Casablanca", 2026).to_ical().decode()
+    assert "RRULE" not in text
+    rdates = [line for line in text.splitlines() if line.startswith("RDATE")]
+    assert rdates and all("," not in line for line in rdates)
+
+
+ZONES = sorted(zoneinfo.available_timezones())
+
+
+@settings(max_examples=examples(40))
+@given(name=st.sampled_from(ZONES), year=st.integers(2000, 2060), later=st.integers(0, 40 * 365),
+       hour=st.integers(7, 19))
+def test_any_zone_keeps_its_offset_at_meeting_hours(name, year, later, hour):
+    """For any zone and year of a first meeting, the offset at a meeting hour any
+    day after it (in the years listed, for a zone without a rule)."""
+    when = dt.datetime(year, 1, 1, hour) + dt.timedelta(days=later)
+    if not ruled(name, year) and when.year >= year + YEARS - 1:
+        return  # past what the list covers
+    zone = ZoneInfo(name)
+    assert when.replace(tzinfo=read_back(name, year)).utcoffset() == when.replace(tzinfo=zone).utcoffset()

@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write
-from onenotes.changes.import_metrics import decimal_evidence, split_figure, to_number
+from conftest import TODAY, user_files, write
+from onenotes.reading.figures import decimal_evidence, split_figure, to_number
 from onenotes.reading.notebook import load_notebook
 
 DATA = Path(__file__).parent.parent / "data" / "crm"
-
-
-def user_files(root):
-    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".onenotes" not in p.parts}
 
 
 def metrics_of(root, rel):
@@ -240,7 +235,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from onenotes.changes.splice import Lines  # noqa: E402
-from onenotes.changes.import_metrics import set_metrics, verify_metrics  # noqa: E402
+from onenotes.changes.import_metrics.metrics_lines import set_metrics, verify_metrics  # noqa: E402
 from onenotes.reading.note import decode, parse_note  # noqa: E402
 
 
@@ -388,3 +383,51 @@ def test_a_new_agenda_for_a_rep_with_an_unreadable_note_is_refused_as_new_refuse
             "(line 3: invalid YAML" in result.stderr
         assert result.stdout == ""
     assert not (acme / "alice-nguyen" / "2026-11-23.md").exists()
+
+
+def test_a_map_file_too_big_is_refused_not_read_cut_off(cli, acme, tmp_path):
+    """Cut at 256 KiB of bytes, accented names decode to fewer characters than the YAML
+    size limit: the file below would be parsed without the alias on its last line."""
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("reps:\n" + "".join(f"  'Zoë Ñúñez-Öğüt {i}': bob-okafor\n" for i in range(8000))
+                       + "  Ally: alice-nguyen\n", encoding="utf-8")
+    first = mapping.read_bytes()[:256 * 1024 + 1].decode("utf-8", "ignore")
+    assert mapping.stat().st_size > 256 * 1024 > len(first)
+    csv = tmp_path / "export.csv"
+    csv.write_text("Rep,Revenue\nAlly,100\n")
+    result = cli("--notebook", acme, "import-metrics", csv, "--map", mapping, "--date", "2026-11-16")
+    assert result.exit_code == 3, result.stderr
+    assert "is over 256 KiB" in result.stderr
+
+
+def test_a_broken_map_file_keeps_the_yaml_hint(cli, acme, tmp_path):
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("reps:\n\tAlly: alice-nguyen\n")
+    csv = tmp_path / "export.csv"
+    csv.write_text("Rep,Revenue\nAlly,100\n")
+    result = cli("--notebook", acme, "import-metrics", csv, "--map", mapping, "--date", "2026-11-16")
+    assert result.exit_code == 3
+    assert "map.yaml:2: tab character in the indentation\n  hint: indent with spaces" in result.stderr
+
+
+def test_a_rep_whose_name_starts_like_a_total_line_is_imported(cli, notebook, tmp_path):
+    """"Sum, Kim" (Last, First) is a rep, not a report's "Sum" line to skip silently."""
+    write(notebook / "kim-sum" / "2026-11-09.md", "---\n---\n")
+    csv = tmp_path / "export.csv"
+    csv.write_text("Owner,Revenue\n\"Sum, Kim\",\"$1,200.00\"\nTotal,\"$1,200.00\"\n")
+    result = cli("--notebook", notebook, "import-metrics", csv, "--date", "2026-11-16", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert "actual: 1200}" in (notebook / "kim-sum" / "2026-11-16.md").read_text()
+
+
+def test_import_into_a_block_mapping_kpi_and_a_new_kpi_below_it(cli, notebook, tmp_path):
+    """Two lines inserted after one line (the nested actual, then a new KPI) keep their order;
+    they were swapped, and the import refused as 'would make the note unreadable'."""
+    note = notebook / "ann" / "2026-11-16.md"
+    write(note, "---\nmetrics:\n  revenue:\n    goal: 5\n---\n")
+    csv = tmp_path / "export.csv"
+    csv.write_text("Rep,Revenue,Sales calls\nann,1200,40\n")
+    result = cli("--notebook", notebook, "import-metrics", csv, "--date", "2026-11-16", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert note.read_text() == ("---\nmetrics:\n  revenue:\n    goal: 5\n    actual: 1200\n"
+                                "  sales_calls: 40\n---\n")

@@ -1,4 +1,4 @@
-"""notebook.read_file reads a whole note in one read, as a rule, and never more than its limit.
+"""files.read_file reads a whole note in one read, as a rule, and never more than its limit.
 
 Its shortcut (a first read shorter than asked for is the whole file) is
 compared with the loop it stands in front of, kept here as it was: for files
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
-from onenotes.reading import notebook
+from onenotes.reading import files
 
 
 def reference_read_file(path, limit, size):
@@ -69,8 +69,8 @@ def test_read_file_reads_what_the_loop_read_whatever_the_stat_says(tmp_path_fact
                                st.st_atime, st.st_mtime, st.st_ctime))
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(notebook.os, "fstat", fstat)
-        got = outcome(lambda: notebook.read_file(str(path), limit)[0])
+        mp.setattr(files.os, "fstat", fstat)
+        got = outcome(lambda: files.read_file(str(path), limit)[0])
     assert got == outcome(lambda: reference_read_file(str(path), limit, told))
     if got[0] == "data":
         assert got[1] == path.read_bytes()

@@ -1,34 +1,26 @@
-"""Walking a notebook through real files: what is read, what is skipped, and rep names.
+"""Walking a notebook through real files: what is read and what is skipped.
 
 Covers hostile inputs 19-23 of /work/shared/hostile-inputs.md: hidden folders
 and the templates folder, symbolic links that loop or leave the notebook,
 FIFOs, oversized notes, sync-conflict copies, one broken note among good
-ones, where the notebook is (``find_root``) and how a typed rep name is
-matched (``resolve_rep``).
+ones, and where the notebook is (``find_root``).  How a typed rep name is
+matched is in test_layout.py.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import unicodedata
 from pathlib import Path
 
 import pytest
 
 from conftest import note_text, write
-from onenotes.errors import BadInputError, NoteError, UnknownRepError
+from onenotes.errors import BadInputError, NoteError
 from onenotes.reading.note import MAX_NOTE_BYTES, ReadOptions
-from onenotes.reading.notebook import (
-    _absolute,
-    check_slug,
-    find_root,
-    load_notebook,
-    read_bytes,
-    resolve_rep,
-    scan,
-    slugify,
-)
+from onenotes.reading.files import read_bytes
+from onenotes.reading.layout import _absolute, find_root, scan
+from onenotes.reading.notebook import load_notebook
 from onenotes.reading.notefile import read_note
 
 
@@ -362,79 +354,3 @@ def test_find_root_refuses_a_value_that_is_not_a_folder(places, which):
         find_root(*args, places["cwd"])
     assert "not a folder" in info.value.message
     assert ("--notebook" if which == "explicit" else "ONENOTES_NOTEBOOK") in info.value.message
-
-
-# ------------------------------------------------------------ resolve_rep ---
-
-KNOWN = ["ann", "bob-okafor", "carla-mendes", unicodedata.normalize("NFC", "josé")]
-NAMES = {"ann": "Ann Lee", "bob-okafor": "Bob Okafor", "carla-mendes": "Carla Mendes"}
-
-
-def test_resolve_rep_nfd_name_matches_an_nfc_folder():
-    typed = unicodedata.normalize("NFD", "José")
-    assert typed != "José"  # really decomposed
-    assert resolve_rep(KNOWN, NAMES, typed) == unicodedata.normalize("NFC", "josé")
-
-
-def test_resolve_rep_nfd_name_matches_an_nfc_folder_on_disk(notebook):
-    nfc = unicodedata.normalize("NFC", "josé")
-    (notebook / nfc).mkdir()
-    known = scan(notebook).rep_dirs
-    assert resolve_rep(known, {}, unicodedata.normalize("NFD", "José")) == nfc
-
-
-@pytest.mark.parametrize("typed, slug", [
-    ("ann", "ann"), ("ANN", "ann"), ("  Ann ", "ann"),
-    ("Ann Lee", "ann"), ("ann lee", "ann"), ("ann-lee", "ann"),
-    ("Bob Okafor", "bob-okafor"), ("BOB-OKAFOR", "bob-okafor"),
-    ("bob", "bob-okafor"), ("Carla", "carla-mendes"),
-])
-def test_resolve_rep_matches_slug_display_name_and_unique_first_name(typed, slug):
-    assert resolve_rep(KNOWN, NAMES, typed) == slug
-
-
-def test_resolve_rep_ambiguous_first_name_is_refused():
-    with pytest.raises(UnknownRepError) as info:
-        resolve_rep(["bob-okafor", "bob-smith"], {}, "bob")
-    assert "bob-okafor" in info.value.message and "bob-smith" in info.value.message
-
-
-@pytest.mark.parametrize("typed", ["../x", "../../etc", "/etc", "a/b", "a\\b", "", "   ", ".hidden",
-                                   ".", "..", "ann\x1b[31m", "templates"])
-def test_resolve_rep_refuses_paths_hidden_and_empty_names(typed):
-    with pytest.raises(BadInputError):
-        resolve_rep(KNOWN, NAMES, typed)
-
-
-def test_check_slug_accepts_and_normalises_a_plain_name():
-    assert check_slug(" ann ") == "ann"
-    assert check_slug(unicodedata.normalize("NFD", "josé")) == unicodedata.normalize("NFC", "josé")
-
-
-def test_slugify_display_names():
-    assert slugify("Dana Kim") == "dana-kim"
-    assert slugify(unicodedata.normalize("NFD", "José Núñez")) == unicodedata.normalize("NFC", "josé-núñez")
-
-
-def test_resolve_rep_unknown_name_lists_known_reps():
-    with pytest.raises(UnknownRepError) as info:
-        resolve_rep(KNOWN, NAMES, "zed")
-    message = info.value.message
-    assert "unknown rep 'zed'" in message
-    for slug in KNOWN:
-        assert slug in message
-
-
-def test_resolve_rep_unknown_name_in_an_empty_notebook():
-    with pytest.raises(UnknownRepError) as info:
-        resolve_rep([], {}, "ann")
-    assert "none yet" in info.value.message
-
-
-def test_resolve_rep_through_the_loaded_notebook(acme):
-    nb = load_notebook(acme)
-    names = {slug: nb.rep_name(slug) for slug in nb.reps()}
-    assert resolve_rep(nb.reps(), names, "Alice Nguyen") == "alice-nguyen"
-    assert resolve_rep(nb.reps(), names, "carla") == "carla-mendes"
-    with pytest.raises(UnknownRepError):
-        resolve_rep(nb.reps(), names, "dave")

@@ -542,12 +542,6 @@ def test_loading_a_note_of_the_subset_does_not_import_pyyaml():
     assert out.stdout.strip() == "True", out.stderr
 
 
-def test_the_full_loaders_names_are_still_reachable_from_yamlsafe():
-    assert yamlsafe._Loader is yamlfull._Loader
-    with pytest.raises(AttributeError):
-        yamlsafe.no_such_name  # noqa: B018
-
-
 # ------------------------------------------------- the guards, line by line ---
 
 # The whole-text checks that parse() and load_yaml() made before this fast path

@@ -305,7 +305,9 @@ def test_loader_uses_the_libyaml_c_parser_when_available():
     assert yaml.__with_libyaml__
     from yaml._yaml import CParser
 
-    assert issubclass(yamlsafe._Loader, CParser)
+    from onenotes.reading.yaml import full as yamlfull
+
+    assert issubclass(yamlfull._Loader, CParser)
 
 
 # ------------------------------------------------------------ positions ---

@@ -13,10 +13,11 @@ import pytest
 
 from support import crashkit
 from conftest import TODAY
-from onenotes.changes import new as newnote
+from onenotes.changes import new
 from onenotes.errors import NoteExistsError
 from onenotes.changes.new import create_note
-from onenotes.reading.notebook import load_notebook, scan
+from onenotes.reading.layout import scan
+from onenotes.reading.notebook import load_notebook
 
 
 def _zeros(figures: dict, loop: str) -> dict:
@@ -53,7 +54,7 @@ def test_readers_never_see_half_a_note_while_notes_are_written(tmp_path):
 
 def test_another_takes_the_next_number_when_a_racer_took_its_name(acme, monkeypatch):
     (acme / "bob-okafor" / "2026-11-23.md").write_text("---\nrep: bob-okafor\ndate: 2026-11-23\n---\n")
-    real = newnote.write_new_file
+    real = new.write_new_file
     tried = []
 
     def racer_wins_first(folder, name, text, **where):
@@ -63,7 +64,7 @@ def test_another_takes_the_next_number_when_a_racer_took_its_name(acme, monkeypa
             raise FileExistsError(17, "File exists", str(folder / name))
         return real(folder, name, text, **where)
 
-    monkeypatch.setattr(newnote, "write_new_file", racer_wins_first)
+    monkeypatch.setattr(new, "write_new_file", racer_wins_first)
     book = load_notebook(acme)
     result = create_note(book, "bob", today=dt.date(2026, 11, 23), date=dt.date(2026, 11, 23), another=True)
     assert tried == ["2026-11-23-2.md", "2026-11-23-3.md"]
@@ -76,7 +77,7 @@ def test_without_another_a_racer_taking_the_name_is_a_clear_refusal(acme, monkey
     def racer_wins(folder, name, text, **where):
         raise FileExistsError(17, "File exists", str(folder / name))
 
-    monkeypatch.setattr(newnote, "write_new_file", racer_wins)
+    monkeypatch.setattr(new, "write_new_file", racer_wins)
     book = load_notebook(acme)
     with pytest.raises(NoteExistsError, match="2026-11-23.md already exists"):
         create_note(book, "bob", today=dt.date(2026, 11, 23), date=dt.date(2026, 11, 23))

@@ -21,7 +21,7 @@ import threading
 import pytest
 
 from conftest import ROOT
-from onenotes.reading import files as fsutil
+from onenotes.reading import files, lock
 from onenotes.changes.close import close_commitments, write_changes
 from onenotes.errors import ConcurrentEditError, NotebookBusyError
 from onenotes.reading.notebook import load_notebook
@@ -36,8 +36,8 @@ IN_BODY = "a42d1f77"  # a task in the latest note's body
 def hook(monkeypatch):
     """Set the race hook: ``hook(fn)``; ``fn(point, path)`` runs at every race point."""
     def set_hook(fn):
-        monkeypatch.setattr(fsutil, "race_hook", fn)
-    monkeypatch.setattr(fsutil, "WRITER_WAIT", 1.0)
+        monkeypatch.setattr(files, "race_hook", fn)
+    monkeypatch.setattr(files, "WRITER_WAIT", 1.0)
     return set_hook
 
 
@@ -101,9 +101,9 @@ def test_an_in_place_save_after_the_last_check_is_put_back_and_refused(acme, cli
     """Item 1: the editor writes into the note between `done`'s last check and its rename:
     its text lands in the file `done` replaces, so `done` puts that file back."""
     if swap in ("hard link", "copy"):
-        monkeypatch.setattr(fsutil, "_renameat2", False)
+        monkeypatch.setattr(files, "_renameat2", False)
     if swap == "copy":
-        monkeypatch.setattr(fsutil.os, "link", _no_links)
+        monkeypatch.setattr(files.os, "link", _no_links)
     path = acme / BOB
     typed = edited_text(path.read_text())
 
@@ -122,9 +122,9 @@ def test_an_in_place_save_after_the_last_check_is_put_back_and_refused(acme, cli
 @pytest.mark.parametrize("swap", ["exchange", "hard link", "copy"])
 def test_without_another_writer_done_writes_and_leaves_no_hidden_file(acme, cli, monkeypatch, swap):
     if swap in ("hard link", "copy"):
-        monkeypatch.setattr(fsutil, "_renameat2", False)
+        monkeypatch.setattr(files, "_renameat2", False)
     if swap == "copy":
-        monkeypatch.setattr(fsutil.os, "link", _no_links)
+        monkeypatch.setattr(files.os, "link", _no_links)
     mode = os.stat(acme / BOB).st_mode
     result = cli("--notebook", acme, "done", CARRIED, "--today", "2026-11-23")
     assert result.exit_code == 0, result.stderr
@@ -193,16 +193,16 @@ def test_a_note_changing_while_it_is_read_is_read_again_whole(acme, hook):
         with open(p, "ab") as fh:
             fh.write(whole[100:])
     hook(once("read", write_the_rest))
-    snapshot = fsutil.read_snapshot(path, 1 << 20)
+    snapshot = files.read_snapshot(path, 1 << 20)
     assert snapshot.data == whole
-    assert snapshot.identity == fsutil.identity_of(os.stat(path))
+    assert snapshot.identity == files.identity_of(os.stat(path))
 
 
 def test_a_note_that_keeps_changing_is_refused_not_read_half(acme, hook):
     path = acme / BOB
     hook(lambda point, p: open(p, "ab").write(b"x") if point == "read" else None)
-    with pytest.raises(fsutil.ChangedOnDisk, match="changed while onenotes was reading it"):
-        fsutil.read_snapshot(path, 1 << 20, wait=0.2)
+    with pytest.raises(files.ChangedOnDisk, match="changed while onenotes was reading it"):
+        files.read_snapshot(path, 1 << 20, wait=0.2)
 
 
 def test_an_unknown_id_is_not_claimed_while_the_note_is_being_written(acme, cli, hook):
@@ -250,7 +250,7 @@ def test_a_second_writer_of_the_same_note_in_the_window_loses_nothing(acme, cli,
     path = acme / BOB
 
     def other_drop(_p):
-        fsutil.race_hook = None
+        files.race_hook = None
         book = load_notebook(acme)
         write_changes(close_commitments(book, [IN_BODY], "drop", dt.date(2026, 11, 23)).changes)
     hook(once("check", other_drop))
@@ -288,7 +288,7 @@ def test_a_second_onenotes_waits_for_the_first_and_says_so(acme, cli):
     held = threading.Event()
 
     def holder():
-        with fsutil.notebook_lock(acme):
+        with lock.notebook_lock(acme):
             held.set()
             release.wait(5)
     thread = threading.Thread(target=holder)
@@ -302,9 +302,9 @@ def test_a_second_onenotes_waits_for_the_first_and_says_so(acme, cli):
 
 
 def test_a_notebook_locked_for_too_long_is_a_clear_refusal(acme, cli, monkeypatch):
-    monkeypatch.setattr(fsutil, "LOCK_WAIT", 0.2)
+    monkeypatch.setattr(lock, "LOCK_WAIT", 0.2)
     before = (acme / BOB).read_bytes()
-    with fsutil.notebook_lock(acme):
+    with lock.notebook_lock(acme):
         result = cli("--notebook", acme, "done", IN_FRONTMATTER, "--today", "2026-11-23")
     assert result.exit_code == NotebookBusyError.exit_code == 5, result.stderr
     assert "another onenotes command has been editing" in result.stderr and "nothing written" in result.stderr
@@ -352,12 +352,12 @@ def test_the_fault_injection_run_loses_nothing_in_a_few_rounds():
 def test_a_note_held_open_for_writing_is_refused_with_a_message_that_says_so(acme, cli, monkeypatch):
     """A program that keeps the note open read-write (an editor, a sync tool) without writing:
     the refusal says the note is open for writing there, and what to do."""
-    if not fsutil.being_written(acme / BOB) is False:
+    if not files.being_written(acme / BOB) is False:
         pytest.skip("cannot tell here")
-    monkeypatch.setattr(fsutil, "WRITER_WAIT", 0.2)
+    monkeypatch.setattr(files, "WRITER_WAIT", 0.2)
     holder = open(acme / BOB, "r+", encoding="utf-8")
     try:
-        if not fsutil.being_written(acme / BOB):
+        if not files.being_written(acme / BOB):
             pytest.skip("this system cannot tell that a file is open for writing (no leases)")
         result = cli("--notebook", acme, "done", IN_FRONTMATTER, "--rep", "bob-okafor", "--today", "2026-11-23")
     finally:

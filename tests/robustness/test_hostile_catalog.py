@@ -211,28 +211,10 @@ def test_a_command_added_later_is_run_too(tmp_path, monkeypatch):
     assert any("files written where nothing should be" in u for u in outcome.unexpected)
 
 
-KITCHEN_SINK = {
-    "onenotes.yaml": hc.CONFIG.replace(
-        "  sales_calls: {kind: input, goal: 40}\n",
-        "  sales_calls: {kind: input, goal: 40}\n  close_rate: {kind: output, ratio: [revenue, sales_calls]}\n"),
-    "ann/2026-11-02.md": (
-        "---\nrep: ann\ndate: someday\nduration_minutes: -5\n"
-        "metrics:\n  close_rate: 3\n  revenu: 5\n  sales_calls: lots\n  revenue: {goal: 1, actual: 2, when: x}\n"
-        "behaviour_plan:\n  sales_calls: many\nconfidence:\n  revenue: 9\n  revenu: 3\ncoaching_plan: [a, b]\n"
-        "commitments:\n  - 42\n  - text: ''\n  - text: x\n    status: pending\n    owner: boss\n"
-        "    due: someday\n    colour: red\n  - id: d1\n    text: A\n  - id: d1\n    text: B\n"
-        "---\n- [?] odd marker\n"),
-    "ann/2026-10-26.md": "---\nrep: bob\ndate: 2026-10-27\ncommitments: 5\nmetrics: 5\n"
-                         "behaviour_plan: 5\nconfidence: 5\n---\n",
-    "ann/notes.md": "not a note\n",
-    "ann/2026-13-45.md": "---\n---\n",
-}
-
-
 def test_every_problem_check_reports_carries_a_fix_hint(cli, tmp_path):
     """Beyond the catalog: every kind of mistake a note can hold gets a hint."""
     root = tmp_path / "nb"
-    for rel, text in {**hc.BASE, **KITCHEN_SINK}.items():
+    for rel, text in {**hc.BASE, **hc.KITCHEN_SINK}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     report = json.loads(cli("--notebook", root, "check", "--format", "json").stdout)

@@ -1,18 +1,12 @@
-"""A fast start (issue 5): what `--help` and a warm `followups` import, and the
-records (onenotes/records.py) that keep the classes they define cheap.
+"""A fast start (issue 5): what `--help` and a warm `followups` import.
 
 No timing here (benchmarks/run.py prints the figures): these tests fail when a
-change puts a module back on the start-up path, or when a record's hand-written
-``__init__`` drifts from the dataclass its fields declare.
+change puts a module back on the start-up path.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import importlib
-import inspect
 import os
-import pkgutil
 import shutil
 import subprocess
 import sys
@@ -22,7 +16,6 @@ import pytest
 import onenotes
 from onenotes.reading.cache import key as cache  # the format version and the racy window
 from conftest import EXAMPLE, ROOT, TODAY
-from onenotes.records import FACTORY, Factory, FrozenRecord, Record, fields
 
 # Modules only some paths need: loading one on every start costs milliseconds.
 NOT_AT_START = {
@@ -39,7 +32,6 @@ NOT_AT_START = {
     "difflib": "only for a did-you-mean",
     "pickle": "the cache reads its rows with the C pickler (_pickle) alone",
     "pathlib": "paths are text up to the command (Notebook.root makes a Path when asked)",
-    "dataclasses": "the classes every start defines are records (onenotes.records)",
     "zlib": "only whole notes are compressed in the cache",
     "_sha256": "only to name a cache outside the notebook",
     "hashlib": "the cache hashes with _blake2 directly (hashlib loads OpenSSL)",
@@ -47,6 +39,7 @@ NOT_AT_START = {
 NOT_FOR_HELP = {
     **NOT_AT_START,
     "onenotes.errors": "the error family: imported once something is raised",
+    "dataclasses": "the records are defined by modules a command loads",
     "shutil": "click asks it for the terminal width: onenotes.cli asks the terminal itself",
     "onenotes.rules.config": "no notebook is read",
     "onenotes.reading.cache": "no notebook is read",
@@ -141,146 +134,6 @@ def test_the_help_is_as_wide_as_click_would_make_it(monkeypatch, columns):
     for max_width in (None, 60, 120):
         ctx = cli.make_context("onenotes", [], max_content_width=max_width, resilient_parsing=True)
         assert ctx.make_formatter().width == HelpFormatter(max_width=max_width).width
-
-
-# ------------------------------------------------------------- records ---
-
-def _records() -> list[type]:
-    for info in pkgutil.walk_packages(onenotes.__path__, "onenotes."):
-        if info.name != "onenotes.__main__":
-            importlib.import_module(info.name)
-    found, todo = [], [Record]
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        if cls not in (Record, FrozenRecord):
-            found.append(cls)
-    return sorted(found, key=lambda c: f"{c.__module__}.{c.__qualname__}")
-
-
-RECORDS = _records()
-
-
-def test_the_classes_every_start_defines_are_records():
-    names = {f"{c.__module__}.{c.__qualname__}" for c in RECORDS}
-    assert {"onenotes.errors.Problem", "onenotes.rules.config.Config", "onenotes.rules.config.KpiDef",
-            "onenotes.views.formats.Column", "onenotes.rules.commitments.Entry", "onenotes.views.followups.Followups"} <= names
-
-
-def _declared(cls: type) -> list[tuple[str, object, object]]:
-    """(name, annotation, declared default or MISSING) of every field of a record, in order."""
-    annotations: dict = {}
-    for klass in reversed(cls.__mro__):
-        annotations.update(vars(klass).get("__annotations__", {}))
-    out = []
-    for name in fields(cls):
-        default = dataclasses.MISSING
-        for klass in cls.__mro__:
-            if name in vars(klass):
-                default = vars(klass)[name]
-                break
-        out.append((name, annotations[name], default))
-    return out
-
-
-def _reference(cls: type) -> type:
-    """The class ``@dataclass`` makes of the same fields (frozen when the record is)."""
-    namespace = {"__annotations__": {}, "__module__": cls.__module__, "__qualname__": cls.__qualname__}
-    for name, annotation, default in _declared(cls):
-        namespace["__annotations__"][name] = annotation
-        if isinstance(default, Factory):
-            namespace[name] = dataclasses.field(default_factory=default.make)
-        elif default is not dataclasses.MISSING:
-            namespace[name] = default
-    return dataclasses.dataclass(frozen=issubclass(cls, FrozenRecord))(type(cls.__name__, (), namespace))
-
-
-def _sample(cls: type, change: str | None = None) -> dict:
-    """Arguments for every field: a value of its own (another one for ``change``)."""
-    return {name: f"<{name}{'*' if name == change else ''}>" for name in fields(cls)}
-
-
-@pytest.mark.parametrize("cls", RECORDS, ids=lambda c: c.__qualname__)
-def test_a_record_behaves_as_the_dataclass_its_fields_declare(cls):
-    ref = _reference(cls)
-    assert fields(cls) == tuple(f.name for f in dataclasses.fields(ref))
-    ours, theirs = inspect.signature(cls), inspect.signature(ref)
-    assert [(p.name, p.kind) for p in ours.parameters.values()] == \
-           [(p.name, p.kind) for p in theirs.parameters.values()]
-    for mine, other in zip(ours.parameters.values(), theirs.parameters.values()):
-        factory = repr(other.default) == "<factory>"
-        assert (mine.default is FACTORY) if factory else (mine.default == other.default), mine.name
-    # Defaults and default factories give the same values (a fresh one each time).
-    required = {p.name: f"<{p.name}>" for p in theirs.parameters.values() if p.default is p.empty}
-    a, b, r = cls(**required), cls(**required), ref(**required)
-    assert repr(a) == repr(r)
-    for name, _, default in _declared(cls):
-        if isinstance(default, Factory):
-            assert getattr(a, name) is not getattr(b, name)
-    # Every field given: the same repr, equality on every field, the same hashing.
-    values = _sample(cls)
-    x, r = cls(**values), ref(**values)
-    assert repr(x) == repr(r)
-    assert list(vars(x)) == list(vars(r))  # fields set in their order, as vars() shows them
-    assert x == cls(**values) and not (x != cls(**values))
-    assert x != r  # another class is never equal, as with a dataclass
-    for name in fields(cls):
-        assert x != cls(**_sample(cls, change=name)), name
-    last = fields(cls)[-1]
-    if issubclass(cls, FrozenRecord):
-        assert hash(x) == hash(r) == hash(cls(**values))
-        for name in fields(cls):
-            with pytest.raises(dataclasses.FrozenInstanceError):
-                setattr(x, name, 0)
-            with pytest.raises(dataclasses.FrozenInstanceError):
-                delattr(x, name)
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            x.other = 0
-    else:
-        assert cls.__hash__ is None and ref.__hash__ is None
-        setattr(x, last, 0)
-        assert getattr(x, last) == 0
-
-
-def test_a_record_whose_init_misses_a_field_is_caught():
-    """The check above can fail: a field added to a record but not to its __init__."""
-
-    class Drifted(FrozenRecord):
-        name: str
-        added: int = 0
-
-        def __init__(self, name: str) -> None:
-            object.__setattr__(self, "name", name)
-
-    with pytest.raises(AssertionError):
-        test_a_record_behaves_as_the_dataclass_its_fields_declare(Drifted)
-
-
-def test_a_record_whose_factory_default_is_shared_is_caught():
-    """...and a field declared with a Factory whose __init__ shares one value between records."""
-    shared: dict = {}
-
-    class Sharing(Record):
-        name: str
-        extra: dict = Factory(dict)
-
-        def __init__(self, name: str, extra: dict = FACTORY) -> None:
-            self.name, self.extra = name, shared if extra is FACTORY else extra
-
-    with pytest.raises(AssertionError):
-        test_a_record_behaves_as_the_dataclass_its_fields_declare(Sharing)
-
-
-def test_a_subclass_of_a_record_lists_its_base_fields_first():
-    class Base(FrozenRecord):
-        a: int
-        b: int = 2
-
-    class Child(Base):
-        c: int = 3
-        b: int = 5  # redeclared: keeps its place, as in a dataclass
-
-    assert fields(Child) == ("a", "b", "c") and fields(Base) == ("a", "b")
 
 
 # ---------------------------------------------------------- cache version ---

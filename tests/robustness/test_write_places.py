@@ -16,8 +16,8 @@ from pathlib import Path
 
 from conftest import TODAY, write
 from onenotes.changes import close
-from onenotes.changes import import_metrics as metrics_import
-from onenotes.changes import new as newnote
+from onenotes.changes import new
+from onenotes.changes.import_metrics import write as import_metrics
 
 REP = "bob-okafor"
 AGENDA = f"{REP}/{TODAY}.md"
@@ -255,14 +255,14 @@ def swap_for_a_link(acme: Path, tmp_path: Path) -> Path:
 
 def test_new_does_not_follow_a_rep_folder_swapped_for_a_link_after_it_looked(cli, acme, tmp_path, monkeypatch):
     moved = []
-    real_verify = newnote._verify
+    real_verify = new._verify
 
     def verify_then_swap(*args, **kwargs):
         note = real_verify(*args, **kwargs)
         moved.append(swap_for_a_link(acme, tmp_path))
         return note
 
-    monkeypatch.setattr(newnote, "_verify", verify_then_swap)
+    monkeypatch.setattr(new, "_verify", verify_then_swap)
     got = cli("--notebook", acme, "new", "bob", "--today", TODAY)
     assert moved, "the swap did not happen"
     assert got.exit_code == 1
@@ -291,13 +291,13 @@ def test_done_does_not_follow_a_rep_folder_swapped_for_a_link_before_the_write(c
 def test_import_metrics_does_not_follow_a_folder_swapped_for_a_link_before_the_write(cli, acme, tmp_path,
                                                                                       monkeypatch):
     moved = []
-    real_check = metrics_import.check_writable
+    real_check = import_metrics.check_writable
 
     def check_then_swap(changes):
         real_check(changes)
         moved.append(swap_for_a_link(acme, tmp_path))
 
-    monkeypatch.setattr(metrics_import, "check_writable", check_then_swap)
+    monkeypatch.setattr(import_metrics, "check_writable", check_then_swap)
     export = write(tmp_path / "crm.csv", CSV)
     before = (acme / REP / "2026-11-16.md").read_bytes()
     got = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16", "--today", TODAY)
@@ -309,13 +309,13 @@ def test_import_metrics_does_not_follow_a_folder_swapped_for_a_link_before_the_w
 
 def test_import_metrics_does_not_make_a_new_agenda_through_a_swapped_folder(cli, acme, tmp_path, monkeypatch):
     moved = []
-    real_check = metrics_import.check_writable
+    real_check = import_metrics.check_writable
 
     def check_then_swap(changes):
         real_check(changes)
         moved.append(swap_for_a_link(acme, tmp_path))
 
-    monkeypatch.setattr(metrics_import, "check_writable", check_then_swap)
+    monkeypatch.setattr(import_metrics, "check_writable", check_then_swap)
     export = write(tmp_path / "crm.csv", CSV)
     got = cli("--notebook", acme, "import-metrics", export, "--date", TODAY, "--today", TODAY)
     assert moved, "the swap did not happen"
@@ -334,14 +334,14 @@ def test_without_calls_relative_to_a_folder_the_way_is_still_checked_before_writ
     assert made.exit_code == 0, made.stderr
     assert (acme / "dana-reyes" / f"{TODAY}.md").is_file()
     moved = []
-    real_verify = newnote._verify
+    real_verify = new._verify
 
     def verify_then_swap(*args, **kwargs):
         note = real_verify(*args, **kwargs)
         moved.append(swap_for_a_link(acme, tmp_path))
         return note
 
-    monkeypatch.setattr(newnote, "_verify", verify_then_swap)
+    monkeypatch.setattr(new, "_verify", verify_then_swap)
     got = cli("--notebook", acme, "new", "bob", "--today", TODAY)
     assert got.exit_code == 1
     assert got.stderr == REFUSED_OUTSIDE
@@ -351,7 +351,7 @@ def test_without_calls_relative_to_a_folder_the_way_is_still_checked_before_writ
 def test_import_metrics_says_what_it_had_written_when_a_later_folder_became_a_link(cli, acme, tmp_path,
                                                                                    monkeypatch):
     moved = []
-    real_replace = metrics_import.replace_file
+    real_replace = import_metrics.replace_file
 
     def replace_then_swap(*args, **kwargs):
         done = real_replace(*args, **kwargs)
@@ -359,7 +359,7 @@ def test_import_metrics_says_what_it_had_written_when_a_later_folder_became_a_li
             moved.append(swap_for_a_link(acme, tmp_path))
         return done
 
-    monkeypatch.setattr(metrics_import, "replace_file", replace_then_swap)
+    monkeypatch.setattr(import_metrics, "replace_file", replace_then_swap)
     export = write(tmp_path / "crm.csv", "Rep,Revenue\nAlice Nguyen,5\nBob Okafor,21300\n")
     before = (acme / REP / "2026-11-16.md").read_bytes()
     got = cli("--notebook", acme, "import-metrics", export, "--date", "2026-11-16", "--today", TODAY)

@@ -6,7 +6,8 @@ import datetime as dt
 import json
 
 from conftest import TODAY, note_text, write
-from onenotes.rules.accountability import accountability, commitments
+from onenotes.rules.accountability import accountability
+from onenotes.views.commitments import commitments
 from onenotes.reading.notebook import load_notebook
 
 

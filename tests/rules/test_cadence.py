@@ -52,3 +52,29 @@ def test_monthly_cadence_and_months_of_different_lengths(notebook):
 def test_a_rep_without_meetings_is_listed_with_gaps(notebook):
     [ann] = cadence_health(load_notebook(notebook), dt.date(2026, 11, 23))
     assert (ann.last_meeting, ann.next_due, ann.overdue, ann.streak) == (None, None, False, 0)
+
+
+def test_held_against_expected_counts_cadence_periods_and_leaves_the_open_one_out(notebook):
+    from onenotes.rules.cadence import held_against_expected
+
+    cfg = load_notebook(notebook).config  # weekly, on Mondays
+    dates = [dt.date(2026, 10, 26), dt.date(2026, 11, 4), dt.date(2026, 11, 16)]  # Nov 9 missed; Nov 4 moved
+    monday = dt.date(2026, 11, 23)
+    # Four weeks back: Oct 26 (held), Nov 2 (held, moved to Wednesday), Nov 9 (missed), Nov 16 (held);
+    # the week of Nov 23 is still open: not expected until it is held.
+    assert held_against_expected(cfg, dates, monday, 28) == (3, 4)
+    assert held_against_expected(cfg, [*dates, monday], monday, 28) == (4, 5)
+    # Nothing is expected before the first one-on-one, nor of a rep who never had one.
+    assert held_against_expected(cfg, dates, monday, 91) == (3, 4)
+    assert held_against_expected(cfg, [], monday, 91) == (0, 0)
+
+
+def test_expected_less_held_is_what_cadence_counts_as_missed(example_notebook):
+    from onenotes.rules.cadence import QUARTER_DAYS, held_against_expected
+
+    book = load_notebook(example_notebook)
+    for day in (dt.date(2026, 11, 23), dt.date(2026, 11, 30), dt.date(2026, 10, 28)):
+        for health in cadence_health(book, day):
+            dates = sorted({n.date for n in book.notes_of(health.rep) if n.date <= day})
+            held, expected = held_against_expected(book.config, dates, day, QUARTER_DAYS)
+            assert expected - held == health.missed_last_quarter, (health.rep, day)

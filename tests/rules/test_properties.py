@@ -26,7 +26,8 @@ from onenotes.reading import notebook as notebook_module
 from onenotes.errors import NoteError
 from onenotes.rules.commitments import build_ledger
 from onenotes.reading.note import ReadOptions, decode, derived_id
-from onenotes.reading.notebook import check_slug, fold, load_notebook
+from onenotes.reading.layout import check_slug, fold_name
+from onenotes.reading.notebook import load_notebook
 from onenotes.reading.notefile import read_note
 from onenotes.reading.taskfields import TaskFields, read_task_fields, squash
 from onenotes.reading.yaml.safe import YamlProblem, load_yaml
@@ -205,7 +206,7 @@ def _norm(text: str) -> str:
 @st.composite
 def team(draw):
     """A notebook's state: reps with odd names, KPIs, and two notes of one rep."""
-    slugs = draw(st.lists(rep_slugs, min_size=1, max_size=3, unique_by=fold))
+    slugs = draw(st.lists(rep_slugs, min_size=1, max_size=3, unique_by=fold_name))
     kpi_names = draw(st.lists(key_texts, max_size=4, unique=True))
     kpis = {name: {"kind": draw(st.sampled_from(["output", "input"])),
                    "goal": draw(st.none() | numbers)} for name in kpi_names}
@@ -418,7 +419,7 @@ def ledger_notebook(draw) -> dict[str, str]:
 
 
 def _ledger_snapshot(notes) -> list[dict]:
-    return [dict(vars(e)) for e in build_ledger(notes)]  # an Entry's fields (a record: onenotes.records)
+    return [dict(vars(e)) for e in build_ledger(notes)]  # an Entry's fields (a dataclass)
 
 
 @settings(max_examples=examples(50), suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -547,11 +548,11 @@ def test_a_line_of_thousands_of_list_markers_opens_a_bounded_number_of_container
     """Found by hunting the reader's worst cases: "* * * ... x" nests a list item per
     "* ", and the thematic-break regex backtracked at every level: a 100 KB line
     took minutes.  Now at most MAX_NESTING containers open, and the check is linear."""
-    from onenotes.reading import tasks
+    from onenotes.reading import taskblocks, tasks
 
     calls = []
-    real = tasks._list_marker
-    monkeypatch.setattr(tasks, "_list_marker", lambda text: calls.append(len(text)) or real(text))
+    real = taskblocks._list_marker
+    monkeypatch.setattr(taskblocks, "_list_marker", lambda text: calls.append(len(text)) or real(text))
     found = tasks.scan_tasks("- [ ] first\n" + "* " * 20000 + "[ ] deep\n" + "* " * 3 + "[ ] shallow\n")
     assert [t.text for t in found] == ["first", "shallow"]
     assert len(calls) <= 2 * tasks.MAX_NESTING + 10
@@ -562,7 +563,7 @@ def test_a_line_of_thousands_of_list_markers_opens_a_bounded_number_of_container
     ("* * * x", False), ("*-*", False), ("* " * 10000 + "x", False), ("- " * 10000, True), ("", False),
 ])
 def test_thematic_breaks_are_recognised_without_a_backtracking_regex(line, thematic):
-    from onenotes.reading.tasks import _thematic
+    from onenotes.reading.taskblocks import _thematic
 
     assert _thematic(line) is thematic
 

@@ -415,7 +415,7 @@ _NOTE_READER = textwrap.dedent("""
     import json, os, sys
     from pathlib import Path
     from onenotes.reading.note import ReadOptions
-    from onenotes.reading.notebook import scan
+    from onenotes.reading.layout import scan
     from onenotes.reading.notefile import read_note
     from onenotes.errors import NoteError
     root, stop, rep = Path(sys.argv[1]), sys.argv[2], sys.argv[3]

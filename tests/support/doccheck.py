@@ -7,7 +7,8 @@ block, are exactly what it prints: stdout, then stderr, then
 of that command's output (only the lines above it are compared).
 
 Each block runs in a fresh temporary folder holding a copy of
-examples/acme-sales named ``acme-sales/``; the commands of one block run in
+examples/acme-sales named ``acme-sales/`` (and of examples/director, the
+director's notebooks, named ``director/``); the commands of one block run in
 order in that folder, so ``new`` then ``check`` works.  The folder's path is
 shown as ``/home/sam`` (and ``HOME`` points at it, so ``~`` works too).
 
@@ -144,7 +145,8 @@ class Sandbox:
         self.tmp = Path(tempfile.mkdtemp(prefix="doccheck-"))
         self.cwd = self.tmp
         self.bin: Path | None = None  # the `onenotes` shim's folder, made when first needed
-        shutil.copytree(EXAMPLE, self.tmp / "acme-sales")
+        shutil.copytree(EXAMPLE, self.tmp / "acme-sales", ignore=shutil.ignore_patterns(".onenotes"))
+        shutil.copytree(EXAMPLE.parent / "director", self.tmp / "director", ignore=shutil.ignore_patterns(".onenotes"))
         self.env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
         self.env.update(HOME=str(self.tmp), COLUMNS="80", LC_ALL="C.UTF-8", PAGER="cat",
                         GIT_PAGER="cat", GIT_AUTHOR_NAME="Sam Rivera", GIT_AUTHOR_EMAIL="sam@example.com",

@@ -249,18 +249,18 @@ def _read_only(root: Path) -> None:
 @contextlib.contextmanager
 def _erofs():
     """Writes fail as on a read-only mount (chmod alone does not stop root)."""
-    from onenotes.reading import files as fsutil
+    from onenotes.reading import files
 
-    original = fsutil._temp_file
+    original = files._temp_file
 
     def refuse(folder, name, dir_fd=None):
         raise OSError(errno.EROFS, "Read-only file system", str(folder))
 
-    fsutil._temp_file = refuse
+    files._temp_file = refuse
     try:
         yield
     finally:
-        fsutil._temp_file = original
+        files._temp_file = original
 
 
 TASKS_32 = """\
@@ -599,6 +599,26 @@ CASES: list[Case] = [
 ]
 
 
+# Every kind of mistake a note can hold, in one notebook (with BASE): check gives each a hint,
+# and the same answer through the cache.
+KITCHEN_SINK = {
+    "onenotes.yaml": CONFIG.replace(
+        "  sales_calls: {kind: input, goal: 40}\n",
+        "  sales_calls: {kind: input, goal: 40}\n  close_rate: {kind: output, ratio: [revenue, sales_calls]}\n"),
+    "ann/2026-11-02.md": (
+        "---\nrep: ann\ndate: someday\nduration_minutes: -5\n"
+        "metrics:\n  close_rate: 3\n  revenu: 5\n  sales_calls: lots\n  revenue: {goal: 1, actual: 2, when: x}\n"
+        "behaviour_plan:\n  sales_calls: many\nconfidence:\n  revenue: 9\n  revenu: 3\ncoaching_plan: [a, b]\n"
+        "commitments:\n  - 42\n  - text: ''\n  - text: x\n    status: pending\n    owner: boss\n"
+        "    due: someday\n    colour: red\n  - id: d1\n    text: A\n  - id: d1\n    text: B\n"
+        "---\n- [?] odd marker\n"),
+    "ann/2026-10-26.md": "---\nrep: bob\ndate: 2026-10-27\ncommitments: 5\nmetrics: 5\n"
+                         "behaviour_plan: 5\nconfidence: 5\n---\n",
+    "ann/notes.md": "not a note\n",
+    "ann/2026-13-45.md": "---\n---\n",
+}
+
+
 # ---------------------------------------------------------------- running ---
 
 @dataclass
@@ -871,7 +891,7 @@ def _probe_new(o: Outcome, root: Path) -> None:
     if not o.case.new_rel or o.exit_code != 0:
         return
     from onenotes.reading.note import parse_note
-    from onenotes.reading.notebook import note_identity
+    from onenotes.reading.layout import note_identity
 
     path = root / o.case.new_rel
     if o.stdout.strip() != str(path):

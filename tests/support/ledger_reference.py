@@ -1,5 +1,5 @@
-"""The commitment ledger as it was first written (onenotes/ledger.py, before its fold was
-made faster): tests/rules/test_ledger_fast.py checks the real one against it."""
+"""The commitment ledger as it was first written (onenotes/ledger.py, now onenotes/rules/commitments.py,
+before its fold was made faster): tests/rules/test_ledger_reference.py checks the real one against it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The note reader's field checks as they were before their shortcuts: the reference.
 
-A verbatim copy of onenotes/note.py's ``parse_note`` and its ``_read_*``
+A verbatim copy of onenotes/reading/note.py's ``parse_note`` and its ``_read_*``
 helpers, ``split_frontmatter``, ``derived_id`` and onenotes/dates.py's
 ``to_date`` as they stood
 before they were made faster (commit 7d548f6), with nothing skipped.
@@ -10,7 +10,7 @@ and hostile notes.  Do not "fix" this file to follow the reader: it is the
 slow path the shortcuts are proven against.
 
 One change since, on purpose: the fields of body tasks are read by
-onenotes/taskfields.py (the words, Obsidian Tasks' and Dataview's fields,
+onenotes/reading/taskfields.py (the words, Obsidian Tasks' and Dataview's fields,
 placeholder dates; see ``_read_body_tasks`` below), always the long way.
 """
 

@@ -8,9 +8,9 @@ returns, for every body (tests/reading/test_tasks_fast.py).
 
 from __future__ import annotations
 
-from onenotes.reading.tasks import (  # noqa: F401
+from onenotes.reading.tasks import MAYBE_TASK  # noqa: F401
+from onenotes.reading.taskblocks import (  # noqa: F401
     MAX_NESTING,
-    MAYBE_TASK,
     RawTask,
     _ATX,
     _FENCE,

@@ -48,8 +48,8 @@ class Damaged(ValueError):
 # ------------------------------------------------------------ records ---
 
 _RECORDS = {  # kind -> (module, class): every record a cached value may hold
-    "Note": ("onenotes.reading.note", "Note"), "Mention": ("onenotes.reading.note", "Mention"),
-    "Metric": ("onenotes.reading.note", "Metric"), "ReadOptions": ("onenotes.reading.note", "ReadOptions"),
+    "Note": ("onenotes.reading.notemodel", "Note"), "Mention": ("onenotes.reading.notemodel", "Mention"),
+    "Metric": ("onenotes.reading.notemodel", "Metric"), "ReadOptions": ("onenotes.reading.notemodel", "ReadOptions"),
     "Problem": ("onenotes.errors", "Problem"), "Entry": ("onenotes.rules.commitments", "Entry"),
     "Config": ("onenotes.rules.config", "Config"), "Cadence": ("onenotes.rules.config", "Cadence"),
     "KpiDef": ("onenotes.rules.config", "KpiDef"), "DiagnosisRules": ("onenotes.rules.config", "DiagnosisRules"),
@@ -64,11 +64,9 @@ def record_fields(cls: type) -> tuple[str, ...]:
     """The fields of a record class, in declared order."""
     names = _FIELDS.get(cls)
     if names is None:
-        names = getattr(cls, "__record_fields__", None)  # onenotes.records (while it exists)
-        if names is None:
-            import dataclasses
+        import dataclasses
 
-            names = tuple(f.name for f in dataclasses.fields(cls))
+        names = tuple(f.name for f in dataclasses.fields(cls))
         _FIELDS[cls] = names
     return names
 

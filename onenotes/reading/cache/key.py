@@ -37,8 +37,10 @@ SOURCES = ("reading/cache/__init__.py", "reading/cache/key.py", "reading/cache/c
            "reading/cache/findings.py", "reading/notefile.py",
            "reading/note.py", "reading/taskfields.py", "reading/yaml/safe.py",
            "reading/tasks.py", "dates.py", "reading/notebook.py", "errors.py", "rules/commitments.py",
-           "rules/config.py", "records.py", "reading/yaml/fast.py", "reading/yaml/full.py", "reading/privacy.py",
-           "rules/questions.py", "views/formats.py", "reading/figures.py", "text.py")
+           "rules/config.py", "reading/config_file.py", "reading/yaml/fast.py", "reading/yaml/full.py",
+           "reading/privacy.py", "rules/questions.py", "views/formats.py", "reading/figures.py", "text.py",
+           "reading/yaml/types.py", "reading/layout.py", "reading/files.py", "reading/taskblocks.py",
+           "reading/notemodel.py", "reading/mentions.py", "reading/metrics.py")
 
 _FORMAT: str | None = None
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # onenotes/

@@ -127,7 +127,8 @@ class Store:
 
     def config(self, root: str | os.PathLike):
         """The notebook's config: from the cache when ``onenotes.yaml`` is byte for byte the same."""
-        from onenotes.rules.config import CONFIG_NAME, load_config
+        from onenotes.reading.config_file import load_config
+        from onenotes.rules.config import CONFIG_NAME
 
         def fingerprint() -> str:
             try:

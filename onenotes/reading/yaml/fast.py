@@ -9,7 +9,7 @@ by line, five to ten times faster (``python benchmarks/yaml_speed.py``), and
 remembers the lines it has read, which notes repeat from week to week.  It returns
 exactly what the full loader of :mod:`onenotes.reading.yaml.full` would: the same values of the same types (``True``,
 ``1``, ``1.0``, dates, ``None``), the same key order, the same
-:class:`~onenotes.reading.yaml.safe.LineDict` and :class:`~onenotes.reading.yaml.safe.LineList`
+:class:`~onenotes.reading.yaml.types.LineDict` and :class:`~onenotes.reading.yaml.types.LineList`
 lines.
 
 For anything outside the subset it returns :data:`DECLINED` and the full
@@ -51,7 +51,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from onenotes.reading.yaml.safe import MAX_NESTING, LineDict, LineList
+from onenotes.reading.yaml.types import MAX_NESTING, LineDict, LineList
 
 
 class _Declined:
@@ -73,8 +73,8 @@ class _Decline(Exception):
 # treats as ordinary text.  Out: tab, CR, C0/C1 controls, DEL, NEL (U+0085),
 # LS/PS (U+2028/9), BOM (U+FEFF, skipped at a line start), surrogates, U+FFFE/F.
 # Written as the characters it finds, not as the negation of the others: the
-# same set (a test checks every code point), compiled in 0.4 ms instead of 3.6
-# (every run that parses a note compiles it).
+# same set (a test checks every code point), compiled in a tenth of the time
+# (every run that parses a note compiles it: python -X importtime).
 _SPECIAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 # One line, as (indentation, "- " of an item, key, rest without trailing
@@ -151,9 +151,7 @@ def parse(text: str, line_offset: int = 0, only: str | None = None):
     """
     lines = text.split("\n")
     try:
-        # One lookup per line, in C; None for a line not seen before.  (A first run
-        # meets one or two new lines in most notes: looked up once, with no
-        # exception to raise, they cost less than a failed lookup and a second.)
+        # One lookup per line, in C; None for a line not seen before.
         # Every entry is a tuple of three, true: all() finds a None.
         entries = list(map(_LINES.get, lines))
         if not all(entries):
@@ -297,7 +295,7 @@ def clear_caches() -> None:
 
 
 # Containers are made without running the Python __init__ of LineDict and
-# LineList (a third of the cost of a small one); every slot is set here.
+# LineList (half the time of a small one's making); every slot is set here.
 _new_dict = dict.__new__
 _new_list = list.__new__
 

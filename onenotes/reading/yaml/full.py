@@ -3,7 +3,7 @@
 :func:`onenotes.reading.yaml.safe.load_yaml` checks the size and nesting of the text,
 tries the checked fast path of :mod:`onenotes.reading.yaml.fast`, and only then imports
 this module (and with it PyYAML) to load what the fast path declines.  Its
-errors are the ones users see: :class:`~onenotes.reading.yaml.safe.YamlProblem` with
+errors are the ones users see: :class:`~onenotes.reading.yaml.types.YamlProblem` with
 the file line and column.
 """
 
@@ -20,7 +20,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from onenotes.text import plural
-from onenotes.reading.yaml.safe import GENERIC_HINT, LineDict, LineList, YamlProblem
+from onenotes.reading.yaml.types import GENERIC_HINT, LineDict, LineList, YamlProblem
 
 
 class _PurePythonParser(Reader, Scanner, _PyParser, Composer):

@@ -38,6 +38,12 @@ def short_date(day: dt.date) -> str:
     return f"{day:%b} {day.day}"
 
 
+# The chart's size and margins (the plot is what is inside the margins).
+WIDTH, HEIGHT = 240, 128
+LEFT, RIGHT, TOP, BOTTOM = 10, 10, 42, 20
+PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+
 def trend_svg(series, start: dt.date, end: dt.date, on_target: float, uid: str,
               rep_name: str = "", standalone: bool = False) -> str:
     """A small trend chart of one KPI against its goal line, from ``start`` to ``end``.
@@ -45,10 +51,6 @@ def trend_svg(series, start: dt.date, end: dt.date, on_target: float, uid: str,
     ``series`` is a :class:`onenotes.views.report.model.Series`; ``uid`` makes element ids
     unique in the page (never derived from note text).
     """
-    width, height = 240, 128
-    left, right, top, bottom = 10, 10, 42, 20
-    plot_w, plot_h = width - left - right, height - top - bottom
-    span = max(1, (end - start).days)
     points = [p for p in series.points if start <= p.date <= end]
     values = [p.value for p in points if p.value is not None]
     # A goal per week/month/quarter (row.period) is for the figures added up,
@@ -57,24 +59,7 @@ def trend_svg(series, start: dt.date, end: dt.date, on_target: float, uid: str,
     goals = [p.goal for p in points if p.goal is not None]
     if not goals and line_goal is not None:
         goals = [line_goal]
-    unit = series.unit
-
-    def x_of(day: dt.date) -> float:
-        return left + (day - start).days / span * plot_w
-
-    scale = values + goals
-    low, high = (min(scale), max(scale)) if scale else (0, 1)
-    if high == low:
-        pad = abs(high) * 0.1 or 1
-    else:
-        pad = (high - low) * 0.12
-    low, high = low - pad, high + pad
-
-    def y_of(value) -> float:
-        return top + (high - value) / (high - low) * plot_h
-
-    row = series.row
-    below = row.attainment is not None and row.attainment < on_target
+    x_of, y_of = _scales(start, end, values + goals)
     title = f"{series.label}" + (f" for {rep_name}" if rep_name else "")
     desc = _describe(series, points, on_target)
     parts = []
@@ -83,36 +68,80 @@ def trend_svg(series, start: dt.date, end: dt.date, on_target: float, uid: str,
         parts.append(f"<!-- {MARKER} -->\n")
     xmlns = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
     parts.append(
-        f'<svg{xmlns} class="trend" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg{xmlns} class="trend" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
         f'role="img" aria-labelledby="{uid}-t {uid}-d" font-family="system-ui, sans-serif">'
         f'<title id="{uid}-t">{esc(title)}</title><desc id="{uid}-d">{esc(desc)}</desc>')
-    parts.append(f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="#fff" '
+    parts.append(f'<rect x="0.5" y="0.5" width="{WIDTH - 1}" height="{HEIGHT - 1}" fill="#fff" '
                  f'stroke="#d0d0d0"/>')
-    parts.append(f'<text x="{left}" y="16" font-size="12" font-weight="600" fill="{INK}">'
-                 f'{esc(_fit(series.label, 22 if row.attainment is not None else 30))}</text>')
+    parts += _heading(series, on_target)
+    parts += _axis(start, end)
+    parts.append(_goal_path(points, line_goal, x_of, y_of, LEFT, WIDTH - RIGHT))
+    if not values:  # above the middle, where a lone goal line is drawn
+        parts.append(f'<text x="{WIDTH / 2}" y="{TOP + PLOT_H / 2 - 6}" font-size="10.5" '
+                     f'text-anchor="middle" fill="{GREY}">no figures in these weeks</text>')
+    parts.append(_value_path(points, x_of, y_of))
+    parts += _point_marks(points, series.unit, on_target, x_of, y_of)
+    parts.append("</svg>")
+    if standalone:
+        parts.append("\n")
+    return "".join(parts)
+
+
+def _scales(start: dt.date, end: dt.date, scale: list):
+    """(x of a day, y of a figure): the dates from ``start`` to ``end`` across the plot, and
+    the figures and goals in ``scale`` up its height, with a margin above and below."""
+    span = max(1, (end - start).days)
+
+    def x_of(day: dt.date) -> float:
+        return LEFT + (day - start).days / span * PLOT_W
+
+    low, high = (min(scale), max(scale)) if scale else (0, 1)
+    if high == low:
+        pad = abs(high) * 0.1 or 1
+    else:
+        pad = (high - low) * 0.12
+    low, high = low - pad, high + pad
+
+    def y_of(value) -> float:
+        return TOP + (high - value) / (high - low) * PLOT_H
+
+    return x_of, y_of
+
+
+def _heading(series, on_target: float) -> list[str]:
+    """The KPI's label and latest attainment, and under them the latest figure and the goal."""
+    row, unit = series.row, series.unit
+    below = row.attainment is not None and row.attainment < on_target
+    parts = [f'<text x="{LEFT}" y="16" font-size="12" font-weight="600" fill="{INK}">'
+             f'{esc(_fit(series.label, 22 if row.attainment is not None else 30))}</text>']
     if row.attainment is not None:
         mark = "\u25bc" if below else "\u25cf"
         colour = VERMILLION if below else BLUE
-        parts.append(f'<text x="{width - right}" y="16" font-size="12" font-weight="600" '
+        parts.append(f'<text x="{WIDTH - RIGHT}" y="16" font-size="12" font-weight="600" '
                      f'text-anchor="end" fill="{colour}">{mark} {esc(format_percent(row.attainment))}</text>')
     latest = format_number(row.latest, unit)
     goal_text = f"goal {format_number(row.goal, unit)}" if row.goal is not None else "no goal"
     if row.goal is not None and row.period:
         goal_text += f"/{row.period}"
     subtitle = f"latest {latest} \u00b7 {goal_text}" + (" \u00b7 derived" if series.derived else "")
-    parts.append(f'<text x="{left}" y="31" font-size="10.5" fill="{GREY}">{esc(_fit(subtitle, 38))}</text>')
-    # Axis baseline and the dates at both ends.
-    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
-                 f'stroke="#e0e0e0"/>')
-    parts.append(f'<text x="{left}" y="{height - 6}" font-size="9.5" fill="{GREY}">'
-                 f'{esc(short_date(start))}</text>')
-    parts.append(f'<text x="{width - right}" y="{height - 6}" font-size="9.5" fill="{GREY}" '
-                 f'text-anchor="end">{esc(short_date(end))}</text>')
-    parts.append(_goal_path(points, line_goal, x_of, y_of, left, width - right))
-    if not values:  # above the middle, where a lone goal line is drawn
-        parts.append(f'<text x="{width / 2}" y="{top + plot_h / 2 - 6}" font-size="10.5" '
-                     f'text-anchor="middle" fill="{GREY}">no figures in these weeks</text>')
-    parts.append(_value_path(points, x_of, y_of))
+    parts.append(f'<text x="{LEFT}" y="31" font-size="10.5" fill="{GREY}">{esc(_fit(subtitle, 38))}</text>')
+    return parts
+
+
+def _axis(start: dt.date, end: dt.date) -> list[str]:
+    """The axis baseline and the dates at both ends."""
+    return [f'<line x1="{LEFT}" y1="{TOP + PLOT_H}" x2="{WIDTH - RIGHT}" y2="{TOP + PLOT_H}" '
+            f'stroke="#e0e0e0"/>',
+            f'<text x="{LEFT}" y="{HEIGHT - 6}" font-size="9.5" fill="{GREY}">'
+            f'{esc(short_date(start))}</text>',
+            f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 6}" font-size="9.5" fill="{GREY}" '
+            f'text-anchor="end">{esc(short_date(end))}</text>']
+
+
+def _point_marks(points, unit, on_target: float, x_of, y_of) -> list[str]:
+    """A mark per figure, with its date and attainment as a tooltip: a triangle below goal,
+    a circle on or above it (grey when there is no goal to judge it by)."""
+    parts = []
     for p in points:
         if p.value is None:
             continue
@@ -127,10 +156,7 @@ def trend_svg(series, start: dt.date, end: dt.date, on_target: float, uid: str,
             fill = BLUE if p.attainment is not None else GREY
             parts.append(f'<circle class="pt" cx="{_num(x)}" cy="{_num(y)}" r="3.4" fill="{fill}">'
                          f'<title>{esc(tip)}</title></circle>')
-    parts.append("</svg>")
-    if standalone:
-        parts.append("\n")
-    return "".join(parts)
+    return parts
 
 
 def _fit(text: str, limit: int) -> str:

@@ -5,9 +5,9 @@ which reps are on target and which are slipping (outputs first, then the
 inputs that produce them), who keeps their commitments, and who has not had
 their one-on-one.  :func:`build_report` gathers that from the existing core
 (``kpis``, ``diagnosis``, ``accountability``, ``cadence``, ``followups``) into
-one :class:`Report`; :mod:`onenotes.views.report.render` draws it as HTML or
-Markdown.  Nothing here is computed twice: the numbers are the ones the other
-commands print.
+one :class:`Report`; :mod:`onenotes.views.report.html` draws it as an HTML page,
+:mod:`onenotes.views.report.markdown` as Markdown.  Nothing here is computed
+twice: the numbers are the ones the other commands print.
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from onenotes.rules.accountability import RepAccountability, accountability
-from onenotes.rules.cadence import RepCadence, cadence_health, cadence_periods
+from onenotes.rules.cadence import RepCadence, cadence_health, cadence_periods, needs_meeting
 from onenotes.views.report.charts import MARKER
 from onenotes.rules.diagnosis import Diagnosis, diagnose
 from onenotes.errors import RefusedError, WriteError
 from onenotes.views.followups import followups
 from onenotes.rules.kpis import KpiRow, reading, scorecard
 from onenotes.reading.files import replace_file
-from onenotes.reading.notebook import NOTE_NAME, Notebook
+from onenotes.reading.layout import NOTE_NAME
+from onenotes.reading.notebook import Notebook
 
 # Heatmap cell states, in the order a legend shows them.
 MET, MISSED, DUE, NOT_DUE = "met", "missed", "due", "not_due"
@@ -107,7 +108,7 @@ class Report:
     @property
     def reps_overdue_meeting(self) -> list[RepReport]:
         """Reps late for their one-on-one, and reps who never had one."""
-        return [r for r in self.reps if r.cadence.overdue or r.cadence.last_meeting is None]
+        return [r for r in self.reps if needs_meeting(r.cadence)]
 
 
 def build_report(book: Notebook, today: dt.date, weeks: int = 8,

@@ -19,9 +19,8 @@ Nothing here imports PyYAML or the parser unless a note has to be parsed.
 """
 
 from onenotes.reading.cache.codec import Damaged
-from onenotes.reading.cache.findings import KeptFindings
 from onenotes.reading.cache.key import blake2b, stat_key
 from onenotes.reading.cache.load import CommitmentNote, Loaded
 from onenotes.reading.cache.store import Store
 
-__all__ = ["CommitmentNote", "Damaged", "KeptFindings", "Loaded", "Store", "blake2b", "stat_key"]
+__all__ = ["CommitmentNote", "Damaged", "Loaded", "Store", "blake2b", "stat_key"]

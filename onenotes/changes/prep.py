@@ -26,9 +26,8 @@ import datetime as dt
 import os
 import sys
 
-from onenotes.changes.import_metrics.metrics_lines import set_metrics, verify_metrics
+from onenotes.changes.import_metrics.metrics_lines import with_figures
 from onenotes.changes.new import NewNote, check_notes_read, create_note
-from onenotes.changes.splice import Lines, parse_again
 from onenotes.errors import BadInputError, NoteExistsError, TemplateError
 from onenotes.reading.config_file import read_options
 from onenotes.reading.files import read_bytes
@@ -98,11 +97,7 @@ def new_with_prep(book: Notebook, rep_input: str, form_path: str, *, today: dt.d
         _check_shown(text, note, prep, template or book.config.template)
         if not figures:
             return text
-        lines = Lines(text.encode("utf-8"))
-        set_metrics(lines, note, figures)
-        lines.apply()
-        verify_metrics(note, parse_again(lines, note, read_options(book.config)), figures)
-        return lines.to_bytes().decode("utf-8")
+        return with_figures(text, note, figures, read_options(book.config))
 
     try:
         made = create_note(book, rep, today=today, date=date, template=template, another=another,

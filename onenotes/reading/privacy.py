@@ -300,10 +300,14 @@ def _one_pass(text: str, where, share: bool = False, found: dict | None = None,
     n_private = len(private_spans)
     if not spans:
         return _collapse_blank_lines(text, verbatim), 0, 0, 0
-    spans.sort()
-    merged = [list(spans[0])]
-    for a, b in spans[1:]:
-        if a <= merged[-1][1]:
+    return _cut(text, spans), len(spans), n_private, n_manager
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the character ranges ``spans`` (overlapping or touching ones merged)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
@@ -312,7 +316,7 @@ def _one_pass(text: str, where, share: bool = False, found: dict | None = None,
         out.append(text[last:a])
         last = b
     out.append(text[last:])
-    return "".join(out), len(spans), n_private, n_manager
+    return "".join(out)
 
 
 def _collapse_blank_lines(text: str, verbatim: set[int]) -> str:
@@ -396,18 +400,7 @@ def strip_guidance(body: str, path: str = "<note>", first_line: int = 1) -> str:
         spans = sorted(s for s in spans if s not in keep)
         if not spans:
             return _collapse_blank_lines(body, verbatim)
-        merged = [list(spans[0])]
-        for a, b in spans[1:]:
-            if a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        out, last = [], 0
-        for a, b in merged:
-            out.append(body[last:a])
-            last = b
-        out.append(body[last:])
-        body = "".join(out)
+        body = _cut(body, spans)
     raise PrivateMarkupError(Problem(path, 0, 0, "error", "private-markup",  # pragma: no cover
                                      "private parts nest too deeply to read safely"))
 

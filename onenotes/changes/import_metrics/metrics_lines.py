@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import yaml
 
-from onenotes.changes.splice import (EditRefused, Lines, block_indent, file_line, frontmatter, key_node, problem_codes,
-                                     same_except, set_keys, set_scalar)
+from onenotes.changes.splice import (EditRefused, Lines, block_indent, file_line, frontmatter, key_node, parse_again,
+                                     problem_codes, same_except, set_keys, set_scalar)
 from onenotes.reading.figures import comma_splits
 from onenotes.reading.note import Note
 from onenotes.reading.yaml.safe import to_yaml_scalar
@@ -62,6 +62,16 @@ def set_metrics(lines: Lines, note: Note, values: dict[str, int | float]) -> lis
     if missing:
         set_keys(lines, node, missing, note.path)
     return list(todo)
+
+
+def with_figures(text: str, note: Note, values: dict[str, int | float], options) -> str:
+    """A rendered agenda (``text``, read as ``note``) with ``values`` written into its
+    ``metrics:``, read back (with the notebook's read ``options``) to prove nothing else changed."""
+    lines = Lines(text.encode("utf-8"))
+    set_metrics(lines, note, values)
+    lines.apply()
+    verify_metrics(note, parse_again(lines, note, options), values)
+    return lines.to_bytes().decode("utf-8")
 
 
 def _split_at_a_comma(metrics: dict, kpi: str) -> bool:

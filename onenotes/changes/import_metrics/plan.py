@@ -10,7 +10,7 @@ from pathlib import Path
 
 from onenotes.changes.import_metrics.export import read_csv
 from onenotes.changes.import_metrics.matching import Columns, KpiMatcher, RepMatcher
-from onenotes.changes.import_metrics.metrics_lines import set_metrics, verify_metrics
+from onenotes.changes.import_metrics.metrics_lines import set_metrics, verify_metrics, with_figures
 from onenotes.changes.new import NotesNotRead, create_note
 from onenotes.changes.splice import Change, Lines, parse_again, read_to_edit
 from onenotes.errors import NoteError, RefusedError
@@ -250,11 +250,7 @@ def _plan_new_note(book: Notebook, plan: ImportPlan, rep: str, rel: str, path: P
                    values: dict[str, int | float], shown: str, today: dt.date, partial: bool) -> None:
     """A new agenda for the day, rendered with the figures as its own and filled in with them."""
     def fill(text: str, note: Note) -> str:
-        lines = Lines(text.encode("utf-8"))
-        set_metrics(lines, note, values)
-        lines.apply()
-        verify_metrics(note, parse_again(lines, note, read_options(book.config)), values)
-        return lines.to_bytes().decode("utf-8")
+        return with_figures(text, note, values, read_options(book.config))
     # The agenda describes the figures it carries: its table and diagnosis read them.
     try:
         made = create_note(book, rep, today=today, date=plan.date, figures=values, finish=fill,
